@@ -1,0 +1,48 @@
+# Two commands: `make run` opens the app, `make test` runs the whole suite (browser tests included).
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-fast bench loadtest screenshots clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.runtime
+
+# Debian's chromium for the browser tests; never `playwright install` (no internet here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x $(CHROMIUM) ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get install -y -q chromium || ($$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium); \
+	  else echo "chromium missing and apt-get unavailable: browser tests will fail"; fi; \
+	fi
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.test chromium
+	$(BIN)/python -m pytest -q --junitxml=.ci/junit.xml $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+
+bench: $(VENV)/.test
+	$(BIN)/python -m visualizer.bench
+	$(BIN)/python tests/bench_explorer.py
+
+screenshots: $(VENV)/.test chromium
+	$(BIN)/python -m pytest -q tests/browser --screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ci/junit.xml

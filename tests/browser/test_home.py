@@ -1,0 +1,31 @@
+"""Home page in real Chromium."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app
+
+
+def test_home_shows_live_example(page, app_url, screenshot):
+    """The first screen is never empty: the unrolled chain and the heatmap are drawn."""
+    page.goto(app_url)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="RNN Visualizer")).to_be_visible()
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    expect(charts).to_have_count(2, timeout=30_000)
+    # The heatmap trace is drawn into the SVG, and its tick labels carry the default tokens.
+    expect(page.locator(".js-plotly-plot .heatmaplayer").first).to_be_attached(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").nth(1)).to_contain_text("america")
+    screenshot("home")
+
+
+def test_home_typing_updates_example(page, app_url):
+    """Typing a new sequence redraws the example with the new words."""
+    page.goto(app_url)
+    wait_for_app(page)
+    box = page.get_by_label("A sequence (split into words)", exact=True).and_(page.locator("input"))
+    box.fill("cats chase mice")
+    box.press("Enter")
+    expect(page.locator(".js-plotly-plot").nth(1)).to_contain_text("mice", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"text=cats\+chase\+mice|text=cats%20chase%20mice"))

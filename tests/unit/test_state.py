@@ -1,0 +1,35 @@
+"""The shareable-settings table and its URL round trip."""
+
+from hypothesis import given, settings, strategies as st
+
+from visualizer import state
+
+
+def test_defaults_give_an_empty_query():
+    assert state.to_query(state.defaults()) == {}
+
+
+def test_round_trip_of_changed_values():
+    vals = {**state.defaults(), "text": "a <b> 🙂", "hidden": 12, "scale": 0.35, "clip": True, "act": "relu"}
+    parsed, notices = state.parse(state.to_query(vals))
+    assert notices == []
+    assert {**state.defaults(), **parsed} == vals
+
+
+def test_bad_values_fall_back_with_notices():
+    parsed, notices = state.parse({"hidden": "999", "act": "cube", "scale": "nan", "clip": "maybe", "zzz": "1"})
+    assert parsed == {}
+    assert len(notices) == 5
+    assert any("hidden" in n and "between 2 and 64" in n for n in notices)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(list(state.SETTINGS) + ["junk"]), st.text(max_size=30), max_size=6))
+def test_parse_never_raises_and_values_are_in_range(params):
+    parsed, _ = state.parse(params)
+    for name, value in parsed.items():
+        s = state.SETTINGS[name]
+        if s.kind in ("int", "float"):
+            assert s.lo <= value <= s.hi
+        if s.kind == "choice":
+            assert value in s.choices

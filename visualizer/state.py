@@ -1,0 +1,177 @@
+"""The one table of shareable settings, and its round trip to URL query parameters.
+
+Every user-visible choice that defines a view lives here with its type, default and bounds
+(TensorFlow Playground's state.ts is the model). `parse` turns query parameters (strings) into
+typed values, falling back to the default, with a notice, for anything malformed or out of range;
+`to_query` writes back only what differs from the defaults, so links stay short.
+Pure Python: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+DEFAULT_TEXT = "the united states of america"
+MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One shareable setting: its URL name, kind, default and bounds."""
+
+    name: str
+    kind: str  # "str" | "int" | "float" | "bool" | "choice"
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] = ()
+    max_len: int = MAX_PARAM_CHARS
+    help: str = ""
+
+    def parse(self, raw: str) -> Any:
+        """Typed value from a query-string value; ValueError with a reason if unusable."""
+        if len(raw) > self.max_len:
+            raise ValueError(f"longer than {self.max_len} characters")
+        if self.kind == "str":
+            return raw
+        if self.kind == "choice":
+            if raw not in self.choices:
+                raise ValueError(f"must be one of {', '.join(self.choices)}")
+            return raw
+        if self.kind == "bool":
+            low = raw.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("must be 1 or 0")
+        if self.kind == "int":
+            try:
+                value = int(raw.strip())
+            except ValueError:
+                raise ValueError("must be a whole number") from None
+        elif self.kind == "float":
+            try:
+                value = float(raw.strip())
+            except ValueError:
+                raise ValueError("must be a number") from None
+            if not math.isfinite(value):
+                raise ValueError("must be a finite number")
+        else:  # pragma: no cover - the table below only uses the kinds above
+            raise ValueError(f"unknown kind {self.kind}")
+        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+            raise ValueError(f"must be between {self.lo:g} and {self.hi:g}")
+        return value
+
+    def format(self, value: Any) -> str:
+        if self.kind == "bool":
+            return "1" if value else "0"
+        if self.kind == "float":
+            return f"{value:g}"
+        return str(value)
+
+    def clamp(self, value: Any) -> Any:
+        """Coerce a Python value into range (used when code, not a URL, supplies it)."""
+        if self.kind in ("int", "float"):
+            value = (int if self.kind == "int" else float)(value)
+            if self.lo is not None:
+                value = max(value, type(value)(self.lo))
+            if self.hi is not None:
+                value = min(value, type(value)(self.hi))
+        elif self.kind == "choice" and value not in self.choices:
+            value = self.default
+        return value
+
+
+def _table(*settings: Setting) -> dict[str, Setting]:
+    return {s.name: s for s in settings}
+
+
+ACT = ("tanh", "sigmoid", "relu", "linear")
+
+SETTINGS: dict[str, Setting] = _table(
+    # ---- the sequence and the model (every page)
+    Setting("text", "str", DEFAULT_TEXT, help="the sequence the RNN reads"),
+    Setting("mode", "choice", "words", choices=("chars", "words", "numbers"), help="how the text is split"),
+    Setting("repr", "choice", "onehot", choices=("onehot", "embedding"), help="how x_t is built"),
+    Setting("emb", "int", 6, lo=2, hi=32, help="embedding size"),
+    Setting("hidden", "int", 6, lo=2, hi=64, help="hidden size H"),
+    Setting("seed", "int", 0, lo=0, hi=2**31 - 1, help="random seed"),
+    Setting("act", "choice", "tanh", choices=ACT, help="activation f"),
+    Setting("scale", "float", 1.0, lo=0.05, hi=5.0, help="weight scale"),
+    Setting("weights", "choice", "random", choices=("random", "trained"), help="random or trained weights"),
+    # ---- explorer
+    Setting("step", "int", 1, lo=1, hi=10_000, help="current time step (1-based)"),
+    Setting("notation", "choice", "h", choices=("h", "a"), help="h/W_hh or seed 003's a/W_aa"),
+    Setting("compare", "str", "", help="a second sequence to compare"),
+    Setting("fold", "int", 5, lo=1, hi=5, help="stage of the fold from feed-forward to RNN"),
+    # ---- sequence types
+    Setting("seqtype", "choice", "many_to_many", choices=("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")),
+    Setting("outlen", "int", 5, lo=1, hi=30, help="decoder / generated output length"),
+    # ---- gradients
+    Setting("radius", "float", 1.0, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),
+    Setting("rkind", "choice", "spectral", choices=("spectral", "singular")),
+    Setting("gsource", "choice", "generated", choices=("generated", "user")),
+    Setting("glen", "int", 200, lo=5, hi=400, help="generated sequence length"),
+    Setting("clip", "bool", False, help="clip the gradient by norm"),
+    Setting("clipnorm", "float", 5.0, lo=0.01, hi=1000.0),
+    Setting("cells", "str", "rnn,lstm,gru", max_len=40, help="cells drawn on the gradient plot"),
+    # ---- training
+    Setting("level", "choice", "chars", choices=("chars", "words")),
+    Setting("window", "int", 25, lo=4, hi=100, help="truncated-BPTT window"),
+    Setting("opt", "choice", "adam", choices=("sgd", "adagrad", "adam")),
+    Setting("lr", "float", 0.01, lo=1e-5, hi=1.0),
+    Setting("thidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model"),
+    Setting("cell", "choice", "rnn", choices=("rnn", "lstm", "gru")),
+    Setting("temp", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature"),
+    Setting("prompt", "str", "He grew up in the United States of", max_len=200),
+    # ---- classroom
+    Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
+    Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
+)
+
+
+def defaults() -> dict[str, Any]:
+    return {name: s.default for name, s in SETTINGS.items()}
+
+
+def parse(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Values for every setting named in params, and notices for those that fell back.
+
+    Unknown names are reported and ignored. Values may be strings or lists of strings
+    (a repeated parameter); only the last one counts.
+    """
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    for name, raw in params.items():
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        setting = SETTINGS.get(name)
+        if setting is None:
+            notices.append(f"Ignored unknown link parameter '{_short(name)}'.")
+            continue
+        try:
+            values[name] = setting.parse(str(raw))
+        except ValueError as err:
+            notices.append(f"Link parameter '{name}' {err}; using the default ({setting.format(setting.default)}).")
+    return values, notices
+
+
+def to_query(values: Mapping[str, Any]) -> dict[str, str]:
+    """Query parameters for the values that differ from the defaults, in table order."""
+    out: dict[str, str] = {}
+    for name, setting in SETTINGS.items():
+        if name in values and values[name] != setting.default:
+            out[name] = setting.format(values[name])
+    return out
+
+
+def hidden_controls(values: Mapping[str, Any]) -> set[str]:
+    """Names listed in the classroom 'hide' flag, e.g. hide=seed,act."""
+    return {h.strip() for h in str(values.get("hide", "")).split(",") if h.strip()}
+
+
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
