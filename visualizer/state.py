@@ -130,6 +130,7 @@ SETTINGS: dict[str, Setting] = _table(
     # ---- classroom
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
+    Setting("fmt", "choice", "png", choices=("png", "svg"), help="format of the figure download button"),
 )
 
 

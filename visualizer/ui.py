@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from visualizer import encoding, rnn, state
+from visualizer import encoding, export, rnn, state
 from visualizer.figures import PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -41,8 +41,10 @@ def show_error(err: Exception | str) -> None:
 
 def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
     """Configure the page and return the session's settings (URL applied on a new visit)."""
-    st.set_page_config(page_title=f"{title} · RNN Visualizer", page_icon=icon, layout="wide")
     settings = st.session_state.setdefault(SETTINGS_KEY, state.defaults())
+    present = settings.get("present") or st.query_params.get("present") in ("1", "true")
+    st.set_page_config(page_title=f"{title} · RNN Visualizer", page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
     if st.session_state.get("_page") != page:
         # A new visit (or a fresh session): the URL speaks. Query params are cleared when the
         # user switches pages, so an empty URL keeps the session's settings.
@@ -59,16 +61,35 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
             + "\n".join(f"- {md_escape(n)}" for n in st.session_state["_notices"]),
             icon="🔗",
         )
-    if settings.get("present"):
-        st.markdown(
-            "<style>html{font-size:20px} header,[data-testid='stToolbar']{display:none}</style>",
-            unsafe_allow_html=True,  # our own constant CSS, never user text
-        )
+    _chrome_css(settings)
     return settings
 
 
+# Our own constant CSS, never user text: presenter mode enlarges everything and drops chrome;
+# ?hide=sidebar removes the sidebar for a locked-down classroom link.
+_PRESENT_CSS = """<style>
+html, .stMarkdown, .stCaption, p, li, label {font-size: 1.25rem !important;}
+h1 {font-size: 3rem !important;} h2, h3 {font-size: 2rem !important;}
+header[data-testid='stHeader'], [data-testid='stToolbar'], footer {display: none !important;}
+.block-container {padding-top: 1rem !important; max-width: 100% !important;}
+</style>"""
+_NO_SIDEBAR_CSS = "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>"
+
+
+def _chrome_css(settings: dict[str, Any]) -> None:
+    if settings.get("present"):
+        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
+    if hidden(settings, "sidebar"):
+        st.markdown(_NO_SIDEBAR_CSS, unsafe_allow_html=True)
+
+
 def sync_url(settings: dict[str, Any]) -> None:
-    """Write the settings that differ from the defaults back to the address bar."""
+    """Draw the share/present panel, then write the non-default settings to the address bar.
+
+    Called at the end of every page, after all widgets have updated the settings.
+    """
+    if not hidden(settings, "share"):
+        share_panel(settings)
     query = state.to_query(settings)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
@@ -150,8 +171,10 @@ def unroll(settings: dict[str, Any]):
 
 
 def show_fig(fig, key: str | None = None) -> None:
-    """A Plotly figure at full width with the slide-resolution download button."""
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+    """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution."""
+    fmt = st.session_state.get(SETTINGS_KEY, {}).get("fmt", "png")
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
+    st.plotly_chart(fig, width="stretch", config=config, key=key)
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:
@@ -163,5 +186,30 @@ def overflow_note(trace: rnn.RNNTrace) -> None:
         )
 
 
-def array_download(label: str, data: np.ndarray | str, file_name: str, mime: str = "text/csv", key: str | None = None) -> None:
-    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key)
+def trace_downloads(settings: dict[str, Any], tokens, X, hs, probs, vocab_tokens, dh=None, *, key: str = "trace") -> None:
+    """CSV and JSON downloads of the current trace (inputs, hidden states, outputs, gradients)."""
+    c1, c2 = st.columns(2)
+    c1.download_button("⬇ Trace as CSV", export.trace_csv(tokens, X, hs, probs, vocab_tokens, dh=dh),
+                       file_name="rnn-trace.csv", mime="text/csv", key=f"{key}_csv")
+    c2.download_button("⬇ Trace as JSON", export.trace_json(tokens, X, hs, probs, vocab_tokens, dh=dh, settings=state.to_query(settings)),
+                       file_name="rnn-trace.json", mime="application/json", key=f"{key}_json")
+
+
+# ---------------------------------------------------------------------------- share and present
+
+HIDEABLE = ("text", "mode", "repr", "hidden", "act", "scale", "seed", "sidebar")
+
+
+def share_panel(settings: dict[str, Any]) -> None:
+    """Sidebar panel: the link that reopens this view, presenter mode, classroom flags."""
+    with st.sidebar.expander("🔗 Share & present", expanded=False):
+        st.caption("Copy this link (the copy button is at its right): it reopens exactly this view.")
+        st.code(export.share_url(st.context.url, settings), language=None, wrap_lines=True)
+        control(settings, "present", st.toggle, "Presenter mode (large fonts, no chrome)")
+        control(settings, "fmt", st.radio, "Figure download format", options=["png", "svg"], horizontal=True)
+        chosen = st.multiselect(
+            "Classroom link: hide these controls", options=list(HIDEABLE), key="w_hide_pick",
+            help="Students who open the classroom link won't see these controls; their values still apply.",
+        )
+        if chosen:
+            st.code(export.share_url(st.context.url, {**settings, "hide": ",".join(chosen)}), language=None, wrap_lines=True)

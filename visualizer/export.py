@@ -1,0 +1,80 @@
+"""Exports of the current computation: the trace as CSV and JSON, and share links.
+
+Pure: returns strings; the page hands them to a download button.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+import numpy as np
+
+from visualizer import state
+
+
+def _num(x: float) -> float | str | None:
+    """JSON has no inf/NaN: write them as strings so an overflow stays visible."""
+    x = float(x)
+    return x if math.isfinite(x) else ("NaN" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
+
+
+def trace_table(tokens, X: np.ndarray, hs: np.ndarray, probs: np.ndarray, vocab_tokens,
+                dh: np.ndarray | None = None) -> tuple[list[str], list[list[Any]]]:
+    """One row per time step: t, token, x_t, h_t, p_t (and dL/dh_t when given).
+
+    Args:
+        X: (T, D) inputs; hs: (T+1, H) with h_0 first; probs: (T, V); dh: (T, H) or None.
+    """
+    T, D = X.shape
+    H = hs.shape[1]
+    header = ["t", "token"] + [f"x[{i}]" for i in range(D)] + [f"h[{j}]" for j in range(H)]
+    header += [f"p({tok})" for tok in vocab_tokens]
+    if dh is not None:
+        header += [f"dL/dh[{j}]" for j in range(H)]
+    rows = []
+    for t in range(T):
+        row: list[Any] = [t + 1, tokens[t], *X[t].tolist(), *hs[t + 1].tolist(), *probs[t].tolist()]
+        if dh is not None:
+            row += dh[t].tolist()
+        rows.append(row)
+    return header, rows
+
+
+def trace_csv(*args, **kwargs) -> str:
+    """The trace table as CSV text (quoted properly, so any token is safe)."""
+    header, rows = trace_table(*args, **kwargs)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[str, Any] | None = None) -> str:
+    """The trace as JSON: settings, vocabulary, and per-step arrays (h_0 included)."""
+    def arr(a):
+        return [[_num(v) for v in row] for row in np.asarray(a).reshape(len(a), -1)]
+
+    doc = {
+        "settings": dict(settings or {}),
+        "tokens": list(tokens),
+        "vocab": list(vocab_tokens),
+        "x": arr(X),
+        "h": arr(hs),
+        "probs": arr(probs),
+    }
+    if dh is not None:
+        doc["dL_dh"] = arr(dh)
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def share_url(base: str | None, settings: Mapping[str, Any]) -> str:
+    """The address that reopens this exact view: the page URL plus the non-default settings."""
+    query = urlencode(state.to_query(settings))
+    base = base or ""
+    return f"{base}?{query}" if query else base
