@@ -1,0 +1,47 @@
+"""Trace exports and share links."""
+
+import csv
+import io
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from visualizer import encoding, export, rnn, state
+
+
+def _trace(text="a <b> 🙂 a"):
+    enc = encoding.encode_text(text, "words")
+    p = rnn.init_params(enc.X.shape[1], 3, len(enc.vocab), seed=1)
+    return enc, rnn.forward(p, enc.X)
+
+
+def test_csv_has_one_row_per_step_and_round_trips_values():
+    enc, tr = _trace()
+    rows = list(csv.reader(io.StringIO(export.trace_csv(enc.tokens, enc.X, tr.hs, tr.probs, enc.vocab.tokens))))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(enc.tokens)
+    assert header[:2] == ["t", "token"] and "h[2]" in header
+    assert [r[1] for r in body] == list(enc.tokens)
+    j = header.index("h[0]")
+    np.testing.assert_allclose([float(r[j]) for r in body], tr.hs[1:, 0])
+
+
+def test_json_keeps_overflow_visible_and_unicode():
+    enc, tr = _trace()
+    hs = tr.hs.copy()
+    hs[2, 1] = np.inf
+    doc = json.loads(export.trace_json(enc.tokens, enc.X, hs, tr.probs, enc.vocab.tokens, dh=tr.hs[1:], settings={"seed": "1"}))
+    assert doc["h"][2][1] == "inf"
+    assert "🙂" in doc["tokens"] and len(doc["h"]) == len(enc.tokens) + 1
+    assert doc["settings"] == {"seed": "1"} and len(doc["dL_dh"]) == len(enc.tokens)
+
+
+def test_share_url_reopens_the_same_settings():
+    vals = {**state.defaults(), "text": "he & she = ?", "step": 4, "act": "relu"}
+    url = export.share_url("http://host/Explorer", vals)
+    parts = urlsplit(url)
+    assert parts.path == "/Explorer"
+    parsed, notices = state.parse({k: v[-1] for k, v in parse_qs(parts.query).items()})
+    assert notices == [] and {**state.defaults(), **parsed} == vals
+    assert export.share_url("http://host/", state.defaults()) == "http://host/"
