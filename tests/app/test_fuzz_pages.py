@@ -1,0 +1,154 @@
+"""Fuzz every page through AppTest: hostile URLs, arbitrary Unicode, widgets at their bounds,
+random sequences of widget changes. Nothing may reach the user as an exception, and user text
+must never be rendered as HTML.
+
+A fast slice runs by default; `pytest --slow` runs the long one (500+ query strings per page).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from visualizer import state
+
+PAGES = ["app.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "**bold** [link](javascript:alert(1)) $x^2$ :smile:",
+    "🙂👍🏽 नमस्ते 你好 e\u0301 \u202eRTL\u0000",
+    "1, 2, three",
+    " ",
+    "a" * 6000,
+]
+
+FAST, SLOW = 12, 520
+
+
+def _apptest(page: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at
+
+
+def _assert_clean(at: AppTest, payloads=()):
+    assert not at.exception, [e.message for e in at.exception]
+    # Only our own constant CSS may use unsafe_allow_html; user text never does.
+    for md in at.get("markdown"):
+        if md.proto.allow_html:
+            for p in payloads:
+                if "<" in p:  # markup payloads: their text must never reach an HTML block
+                    assert p not in md.proto.body
+
+
+def _query_strings():
+    names = st.sampled_from(list(state.SETTINGS) + ["junk", "", "step[]", "<b>"])
+    values = st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["-1", "0", "1", "1e309", "nan", "inf", "999999999999", "0.5", "true", "tanh", "x" * 3000]),
+        st.integers(-10**12, 10**12).map(str),
+    )
+    return st.dictionaries(names, values, max_size=6)
+
+
+def _fuzz_urls(page, n):
+    @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(params=_query_strings())
+    def run(params):
+        at = _apptest(page, params).run()
+        _assert_clean(at)
+
+    run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_fuzz_query_strings_fast(page):
+    _fuzz_urls(page, FAST)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_fuzz_query_strings_long(page):
+    _fuzz_urls(page, SLOW)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_text_is_shown_literally(page):
+    """Every payload typed into every text box: no exception, never rendered as HTML."""
+    at = _apptest(page).run()
+    boxes = len(at.text_area) + len(at.text_input)
+    assert boxes or page != "app.py"
+    for payload in PAYLOADS:
+        for i in range(len(at.text_area)):
+            spec = at.text_area[i]
+            at.text_area[i].set_value(payload[: spec.max_chars or None]).run()
+            _assert_clean(at, PAYLOADS)
+        for i in range(len(at.text_input)):
+            spec = at.text_input[i]
+            at.text_input[i].set_value(payload[: spec.max_chars or None]).run()
+            _assert_clean(at, PAYLOADS)
+
+
+def _random_change(at: AppTest, rng: random.Random) -> None:
+    """Set one random widget to a random or boundary value."""
+    kinds = [k for k in ("slider", "number_input", "selectbox", "radio", "toggle", "checkbox", "text_area", "text_input", "button")
+             if len(at.get(k))]
+    if not kinds:
+        return
+    kind = rng.choice(kinds)
+    w = rng.choice(list(at.get(kind)))
+    if getattr(w, "disabled", False):
+        return
+    if kind == "slider":
+        v = w.value
+        lo, hi = w.min, w.max
+        if isinstance(v, tuple):
+            w.set_value((lo, hi))
+        else:
+            w.set_value(rng.choice([lo, hi, v]))
+    elif kind == "number_input":
+        lo = w.min if w.min is not None else -1000
+        hi = w.max if w.max is not None else 1000
+        w.set_value(rng.choice([lo, hi]))
+    elif kind in ("selectbox", "radio"):
+        if w.options:
+            w.set_value(rng.choice(w.options)) if kind == "radio" else w.select_index(rng.randrange(len(w.options)))
+    elif kind in ("toggle", "checkbox"):
+        w.set_value(not w.value)
+    elif kind in ("text_area", "text_input"):
+        w.set_value(rng.choice(PAYLOADS + ["the cat sat", "1 2 3 4"])[: w.max_chars or None])
+    else:
+        w.click()
+
+
+def _fuzz_widgets(page, n_sequences, length):
+    @settings(max_examples=n_sequences, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(seed=st.integers(0, 2**32 - 1))
+    def run(seed):
+        rng = random.Random(seed)
+        at = _apptest(page).run()
+        _assert_clean(at)
+        for _ in range(length):
+            _random_change(at, rng)
+            at.run()
+            _assert_clean(at, PAYLOADS)
+
+    run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_fuzz_widget_sequences_fast(page):
+    _fuzz_widgets(page, 3, 6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_fuzz_widget_sequences_long(page):
+    _fuzz_widgets(page, 40, 15)
