@@ -41,6 +41,11 @@ bench: $(VENV)/.test
 	$(BIN)/python -m visualizer.bench
 	$(BIN)/python tests/bench_explorer.py
 
+# On demand, not in `make test`: N concurrent websocket sessions per page, p50/p95 latency, peak RSS.
+LOADTEST_ARGS ?= --sessions 10 50 100 --page Home Explorer
+loadtest: $(VENV)/.test
+	$(BIN)/python tools/loadtest.py $(LOADTEST_ARGS)
+
 screenshots: $(VENV)/.test chromium
 	$(BIN)/python -m pytest -q tests/browser --screenshots
 
