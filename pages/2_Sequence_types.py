@@ -52,12 +52,12 @@ if result is not None:
                "the encoder's final state, the context c that becomes the decoder's first hidden state (purple "
                "squares: the decoder's separate weights). Yellow circles are the outputs the network emits.")
 
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     with left:
-        ui.show_fig(figures.hidden_heatmap(
-            res.hs[1:], res.in_labels, activation=s["act"],
-            step=None if lay.context_step is None else lay.context_step + 1,
-            title="Hidden state at every step (columns labelled by the token read)"), key="seq_heatmap")
+        heat = figures.hidden_heatmap(res.hs[1:], res.in_labels, activation=s["act"],
+                                      step=None if lay.context_step is None else lay.context_step + 1,
+                                      title="Hidden state at every step (columns labelled by the token read)")
+        ui.show_fig(heat.update_xaxes(tickangle=-45), key="seq_heatmap")
         st.caption("How to read this: one column per step, one row per hidden unit; red positive, blue negative."
                    + (" The outlined column is the context c handed to the decoder." if lay.context_step is not None else ""))
     with right:

@@ -106,8 +106,10 @@ def type_diagram(
         if i and steps[i - 1] == s - 1:
             prev = pos[s - 1]
             seam = lay.context_step is not None and s - 1 == lay.context_step
-            _arrow(fig, prev + 0.2, 1, x - 0.2, 1, HIGHLIGHT if seam else ENCODER_COLOUR, 3 if seam else 2,
-                   "context c" if seam else "")
+            _arrow(fig, prev + 0.2, 1, x - 0.2, 1, HIGHLIGHT if seam else ENCODER_COLOUR, 3 if seam else 2)
+            if seam:
+                fig.add_annotation(x=(prev + x) / 2, y=1.3, text="context c", showarrow=False,
+                                   font=dict(color=HIGHLIGHT))
     for x, hidden in gaps:
         fig.add_annotation(x=x, y=1, text=f"⋯ {hidden} steps ⋯", showarrow=False, font=dict(color="#666"))
     fb = [s for s in steps if lay.source[s] == FEEDBACK and s - 1 in pos]

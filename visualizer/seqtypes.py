@@ -220,12 +220,12 @@ def emitted_table(run_: SeqRun) -> list[dict]:
     rows = []
     for t in range(lay.n_steps):
         i = int(run_.out_ids[t])
-        read = {INPUT: "your token", FEEDBACK: "own previous output", START: "start vector (zeros)"}[lay.source[t]]
+        read = {INPUT: "your token", FEEDBACK: "fed back", START: "zeros"}[lay.source[t]]
         rows.append({
             "step": t + 1,
             "cell": "decoder" if lay.decoder[t] else ("encoder" if lay.kind == "encoder_decoder" else "cell"),
             "reads": run_.in_labels[t],
-            "input from": read,
+            "from": read,
             "emits": run_.out_labels[t] if i >= 0 else "—",
             "p(emitted)": round(float(run_.probs[t, i]), 4) if i >= 0 else None,
             "‖h_t‖": round(float(np.linalg.norm(run_.hs[t + 1])), 4),

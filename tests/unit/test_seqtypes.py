@@ -206,9 +206,11 @@ def test_diagram_encoder_decoder_draws_context_and_start():
     assert any("decoder" in t for t in texts) and any("encoder" in t for t in texts)
     start = _trace(fig, TRACE_START)
     assert list(start.x) == [5] and list(start.text) == ["<start>"]
-    # The context arrow runs from the encoder's last hidden state (x=4) into the decoder's first (x=5).
+    # The context label and the thick orange arrow sit between the encoder's last h (x=4) and the decoder's first.
     (ctx,) = [a for a in fig.layout.annotations if a.text == "context c"]
-    assert ctx.ax < 4.5 < ctx.x
+    assert 4 < ctx.x < 5
+    (seam,) = [a for a in fig.layout.annotations if a.showarrow and a.y == 1 and a.ay == 1 and a.arrowwidth == 3]
+    assert seam.ax < 4.5 < seam.x
 
 
 def test_diagram_hidden_flow_arrows_and_labels():

@@ -1,0 +1,41 @@
+"""Sequence types page in real Chromium."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app
+
+
+def _choose(page, label: str) -> None:
+    page.get_by_role("radiogroup", name="Sequence type").get_by_text(label, exact=True).click()
+
+
+def _diagram(page):
+    return page.locator("[data-testid='stPlotlyChart']").first
+
+
+def test_sequence_types_toggle_redraws_diagram(page, app_url, screenshot):
+    """Opened by its URL path, the page redraws the diagram (title counts, nodes) for each type."""
+    page.goto(f"{app_url}/Sequence_types?seqtype=many_to_one")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Sequence types: one cell, five shapes")).to_be_visible()
+    expect(_diagram(page)).to_contain_text("Many-to-one: 5 inputs → 1 output", timeout=30_000)
+
+    _choose(page, "Encoder–decoder")
+    expect(_diagram(page)).to_contain_text("Encoder–decoder: 5 inputs → 5 outputs, 10 steps", timeout=30_000)
+    expect(_diagram(page)).to_contain_text("context c")
+    expect(page).to_have_url(re.compile(r"seqtype=encoder_decoder"))
+
+    _choose(page, "One-to-many")
+    expect(_diagram(page)).to_contain_text("One-to-many: 1 input → 5 outputs", timeout=30_000)
+    expect(page.get_by_text("Output length (tokens generated)")).to_be_visible()
+
+    _choose(page, "Many-to-many (aligned)")
+    expect(_diagram(page)).to_contain_text("5 inputs → 5 outputs, 5 steps", timeout=30_000)
+    expect(page.get_by_text("Output length (tokens generated)")).to_have_count(0)
+
+    _choose(page, "Encoder–decoder")
+    expect(_diagram(page)).to_contain_text("context c", timeout=30_000)
+    wait_for_app(page)
+    screenshot("sequence_types")
