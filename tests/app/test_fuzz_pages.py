@@ -117,9 +117,15 @@ def _random_change(at: AppTest, rng: random.Random) -> None:
         lo = w.min if w.min is not None else -1000
         hi = w.max if w.max is not None else 1000
         w.set_value(rng.choice([lo, hi]))
-    elif kind in ("selectbox", "radio"):
+    elif kind == "selectbox":
         if w.options:
-            w.set_value(rng.choice(w.options)) if kind == "radio" else w.select_index(rng.randrange(len(w.options)))
+            w.select_index(rng.randrange(len(w.options)))
+    elif kind == "radio":
+        # AppTest lists a radio's labels, not its values; our radios are keyed w_<setting>,
+        # so pick a raw value from the settings table instead.
+        spec = state.SETTINGS.get((w.key or "")[2:])
+        if spec is not None and spec.choices:
+            w.set_value(rng.choice(spec.choices))
     elif kind in ("toggle", "checkbox"):
         w.set_value(not w.value)
     elif kind in ("text_area", "text_input"):
