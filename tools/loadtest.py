@@ -234,6 +234,18 @@ def url_mismatch(widget: Widget, value: object, query_string: str) -> str | None
     return None if got == want else f"URL has {name}={got!r}, expected {want!r}"
 
 
+_EXC_LINE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b.*$", re.M)
+
+
+def log_errors(log: str, limit: int = 5) -> list[str]:
+    """The distinct exception lines ('ValueError: …') of a server log, first ones first."""
+    seen: list[str] = []
+    for line in _EXC_LINE.findall(log):
+        if line not in seen:
+            seen.append(line)
+    return seen[:limit]
+
+
 def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_kb: Sequence[int],
               *, idle_kb: int = 0, wall_s: float = 0.0, cpu_s: float = 0.0, think_s: float = 0.0) -> dict:
     """One JSON-able row of figures for a (page, N) run."""
@@ -569,7 +581,7 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict
             row = summarize(page, n, results, samples, idle_kb=idle, wall_s=time.perf_counter() - t0,
                             cpu_s=cpu_seconds(proc.pid) - cpu0, think_s=args.think)
         if row["errors"] or row["isolation_violations"]:
-            row["server_log_tail"] = log.read_text(errors="replace")[-2000:]
+            row["server_errors"] = log_errors(log.read_text(errors="replace"))
     return row
 
 

@@ -224,6 +224,16 @@ def test_summarize_and_table():
     assert table[0].split()[:3] == ["page", "N", "runs"] and table[2].split()[:5] == ["Home", "2", "4", "250", "385"]
 
 
+def test_log_errors_picks_distinct_exception_lines():
+    log = ("Traceback (most recent call last):\n  File \"x.py\", line 1\n"
+           "AttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
+           "  Stopping...\nAttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
+           "streamlit.errors.StreamlitAPIException: bad key\nValueError\n")
+    assert lt.log_errors(log) == ["AttributeError: partially initialized module 'pandas' has no attribute 'Series'",
+                                  "streamlit.errors.StreamlitAPIException: bad key", "ValueError"]
+    assert lt.log_errors("all good\n") == []
+
+
 # ---------------------------------------------------------------------------- a real server (slow)
 
 
@@ -234,3 +244,4 @@ def test_three_real_sessions_against_home():
     assert row["errors"] == 0, row.get("first_error")
     assert row["isolation_violations"] == 0 and row["interactions"] == 6
     assert row["p95_ms"] > 0 and row["peak_rss_mb"] > 30
+
