@@ -122,8 +122,11 @@ class _Grads:
 
 
 def _gated_init(cls, gates: int, input_size, hidden_size, output_size, *, seed=0, scale=1.0,
-                spectral_radius_hh=None, dtype=np.float64, forget_bias=0.0):
-    """Random weights N(0, scale^2 / fan_in), like rnn.init_params; biases zero except `forget_bias`.
+                spectral_radius_hh=None, dtype=np.float64, keep_bias=0.0):
+    """Random weights N(0, scale^2 / fan_in), like rnn.init_params; biases zero except `keep_bias`.
+
+    `keep_bias` goes to the second gate block, the one that keeps the old state: the LSTM's forget
+    gate f and the GRU's update gate u. A positive value makes a fresh cell copy its state forward.
 
     With `spectral_radius_hh`, each gate's (H, H) recurrent block is rescaled to that spectral radius.
     """
@@ -141,8 +144,7 @@ def _gated_init(cls, gates: int, input_size, hidden_size, output_size, *, seed=0
             if rho > 0:
                 W_h[k * H:(k + 1) * H] = block * (spectral_radius_hh / rho)
     b = np.zeros(gates * H)
-    if forget_bias:
-        b[H:2 * H] = forget_bias  # LSTM only: rows of the forget gate
+    b[H:2 * H] = keep_bias  # rows of f (LSTM) or u (GRU)
     return cls(W_x=W_x.astype(dtype), W_h=W_h.astype(dtype), b=b.astype(dtype),
                W_hy=W_hy.astype(dtype), b_y=np.zeros(output_size, dtype))
 
@@ -236,7 +238,7 @@ def lstm_init(input_size, hidden_size, output_size, *, seed=0, scale=1.0, spectr
               dtype=np.float64, forget_bias=1.0, **_) -> LSTMParams:
     """Random LSTM weights; the forget-gate bias starts at 1 so the cell remembers by default."""
     return _gated_init(LSTMParams, 4, input_size, hidden_size, output_size, seed=seed, scale=scale,
-                       spectral_radius_hh=spectral_radius_hh, dtype=dtype, forget_bias=forget_bias)
+                       spectral_radius_hh=spectral_radius_hh, dtype=dtype, keep_bias=forget_bias)
 
 
 def _split_lstm_state(state0):
@@ -341,10 +343,10 @@ class GRUGrads(_Grads):
 
 
 def gru_init(input_size, hidden_size, output_size, *, seed=0, scale=1.0, spectral_radius_hh=None,
-             dtype=np.float64, **_) -> GRUParams:
-    """Random GRU weights, biases zero."""
+             dtype=np.float64, update_bias=0.0, **_) -> GRUParams:
+    """Random GRU weights; biases zero unless `update_bias` opens the update gate (keeps the state)."""
     return _gated_init(GRUParams, 3, input_size, hidden_size, output_size, seed=seed, scale=scale,
-                       spectral_radius_hh=spectral_radius_hh, dtype=dtype)
+                       spectral_radius_hh=spectral_radius_hh, dtype=dtype, keep_bias=update_bias)
 
 
 def gru_forward(params: GRUParams, X, state0=None, *, fused_input=False, activation=None) -> GRUTrace:
