@@ -1,17 +1,8 @@
 """Home: what an RNN is, a live example, and the way to each page. The entry script."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from visualizer import figures, ui
-
-PAGES = [
-    ("pages/1_Explorer.py", "Step-through explorer", "Watch the RNN read your sequence one step at a time: loop, chain, equations, heatmap."),
-    ("pages/2_Sequence_types.py", "Sequence types", "One-to-one, one-to-many, many-to-one, many-to-many and encoder–decoder, running."),
-    ("pages/3_Gradients.py", "Vanishing & exploding gradients", "Back-propagation through time, measured, beside the theory; LSTM and GRU."),
-    ("pages/4_Train.py", "Train live", "Train a small RNN on text and watch it learn to predict the next token."),
-]
 
 settings = ui.page_setup("home", "Home")
 st.title("🔁 RNN Visualizer")
@@ -48,8 +39,7 @@ if result is not None:
                "Columns change because each new word is mixed with everything remembered so far.")
 
 st.subheader("Explore")
-for path, label, blurb in PAGES:
-    if (Path(__file__).parent / path).exists():
-        st.page_link(path, label=f"**{label}** — {blurb}")
+for path, label, icon, blurb in ui.nav_pages()[1:]:
+    st.page_link(path, label=f"**{label}** — {blurb}", icon=icon)
 
 ui.sync_url(settings)

@@ -19,6 +19,22 @@ from visualizer import encoding, export, rnn, state
 from visualizer.figures import PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
+
+# The site map: (script, label, icon, one-line description). Drawn by page_setup in the sidebar
+# (Streamlit's automatic list is off in config.toml, so the entry script reads "Home", not "app").
+NAV = [
+    ("app.py", "Home", "🏠", "What an RNN is, with a live example."),
+    ("pages/1_Explorer.py", "Step-through explorer", "🔍", "Watch the RNN read your sequence one step at a time: loop, chain, equations, heatmap."),
+    ("pages/2_Sequence_types.py", "Sequence types", "🔀", "One-to-one, one-to-many, many-to-one, many-to-many and encoder–decoder, running."),
+    ("pages/3_Gradients.py", "Vanishing & exploding gradients", "📉", "Back-propagation through time, measured, beside the theory; LSTM and GRU."),
+    ("pages/4_Train.py", "Train live", "🏋️", "Train a small RNN on text and watch it learn to predict the next token."),
+]
+_ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def nav_pages():
+    """NAV entries whose script exists."""
+    return [entry for entry in NAV if (_ROOT / entry[0]).exists()]
 CACHE = dict(max_entries=64, ttl=3600)  # bounded: a lecture hall must not exhaust memory
 
 
@@ -55,6 +71,8 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
             if isinstance(key, str) and key.startswith("w_") and key[2:] in values:
                 del st.session_state[key]
         st.session_state["_notices"] = notices
+    for path, label, icon, _ in nav_pages():
+        st.sidebar.page_link(path, label=label, icon=icon)
     if st.session_state.get("_notices"):
         st.warning(
             "This link had settings that could not be used, so defaults were used instead:\n\n"
