@@ -2,6 +2,16 @@
 
 Each builder takes NumPy arrays and plain labels and returns a go.Figure, so tests can check
 what a figure contains (trace types, z shape, highlighted step, axis titles) directly.
+
+Speed: the step-by-step views rebuild a few figures on every click, so builders write plain
+dicts and wrap them once with `_figure` (Plotly's per-property validation skipped: ~10x faster).
+The unit tests re-validate every builder's output with `go.Figure(fig.to_dict())`.
+
+    hidden_heatmap      H x T hidden states, one column per token, the current step outlined
+    difference_heatmap  h_t(A) − h_t(B) for two sequences, step by step
+    unrolled_chain      one column per step: x_t -> h_t -> ŷ_t, h_{t-1} -> h_t, the current step outlined
+    output_bars         ŷ_t over the vocabulary, the true next token in orange
+    input_vector        x_t: the one-hot o_w, or E with the column E·o_w outlined
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import plotly.graph_objects as go
 DIVERGING = "RdBu_r"
 HIGHLIGHT = "#f58518"
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
+X_COLOUR, H_COLOUR, Y_COLOUR = "#54a24b", "#4c78a8", "#eeca3b"
 
 # The Plotly toolbar's camera button exports at slide resolution (1600x900 at 2x).
 PLOTLY_CONFIG = {
@@ -20,6 +31,15 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 2, "filename": "rnn-visualizer"},
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
+
+
+def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """A go.Figure from plain dicts without per-property validation (titles must be {'text': ...})."""
+    return go.Figure(data=data, layout={"font": FONT, **layout}, frames=frames, _validate=False)
+
+
+def _title(text: str) -> dict:
+    return {"text": text}
 
 
 def token_labels(tokens) -> list[str]:
@@ -44,6 +64,20 @@ def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
     return -m, m
 
 
+def shared_range(activation: str, *arrays: np.ndarray) -> tuple[float, float]:
+    """One colour range for several heatmaps drawn side by side, so equal colours mean equal values."""
+    return value_range(activation, np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(1))
+
+
+# ---------------------------------------------------------------------------- heatmaps
+
+
+def step_box(step: int, y0: float, y1: float, *, width: int = 3) -> dict:
+    """An outline around column `step` (1-based) of a categorical x axis."""
+    return dict(type="rect", x0=step - 1.5, x1=step - 0.5, y0=y0, y1=y1, line=dict(color=HIGHLIGHT, width=width),
+                name="current step")
+
+
 def hidden_heatmap(
     H_states: np.ndarray,
     tokens,
@@ -53,6 +87,8 @@ def hidden_heatmap(
     title: str = "Hidden state h_t over time",
     zrange: tuple[float, float] | None = None,
     colorbar_title: str = "h value",
+    row_name: str = "h",
+    row_title: str = "hidden unit",
 ) -> go.Figure:
     """Heatmap of hidden states, units down the side and tokens along the bottom.
 
@@ -60,38 +96,101 @@ def hidden_heatmap(
         H_states: (T, H) hidden states h_1..h_T (h_0 excluded).
         tokens: T labels.
         step: 1-based step to outline, or None.
+        zrange: colour range; by default fixed by the activation (tanh: [-1, 1]).
     """
     T, H = H_states.shape
-    z = H_states.T  # (H, T)
     zmin, zmax = zrange or value_range(activation, H_states)
-    x = token_labels(tokens)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=[f"h[{j}]" for j in range(H)],
-            zmin=zmin,
-            zmax=zmax,
-            zmid=0.0 if zmin < 0 else None,
-            colorscale=DIVERGING if zmin < 0 else "Viridis",
-            colorbar=dict(title=colorbar_title),
-            hovertemplate="step %{x}<br>unit %{y}<br>value %{z:.4f}<extra></extra>",
-        )
+    trace = dict(
+        type="heatmap", z=H_states.T, x=token_labels(tokens), y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
+        zmin=zmin, zmax=zmax, colorscale=DIVERGING if zmin < 0 else "Viridis",
+        colorbar=dict(title=_title(colorbar_title)),
+        hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
     )
-    if step is not None and 1 <= step <= T:
-        fig.add_shape(
-            type="rect", x0=step - 1.5, x1=step - 0.5, y0=-0.5, y1=H - 0.5,
-            line=dict(color=HIGHLIGHT, width=3), name="current step",
-        )
-    fig.update_layout(
-        title=title,
-        xaxis=dict(title="time step and token", type="category", tickangle=-45 if T > 12 else 0),
-        yaxis=dict(title="hidden unit", autorange="reversed"),
-        height=max(240, min(640, 90 + 22 * H)),
-        margin=dict(l=60, r=20, t=50, b=60),
-        font=FONT,
+    if zmin < 0:
+        trace["zmid"] = 0.0
+    shapes = [step_box(step, -0.5, H - 0.5)] if step is not None and 1 <= step <= T else []
+    return _figure([trace], dict(
+        title=_title(title), shapes=shapes,
+        xaxis=dict(title=_title("time step and token"), type="category", tickangle=-45 if T > 12 else 0),
+        yaxis=dict(title=_title(row_title), autorange="reversed", type="category"),
+        height=max(240, min(640, 90 + 22 * H)), margin=dict(l=60, r=20, t=50, b=60),
+    ))
+
+
+def difference_heatmap(
+    H_a: np.ndarray,
+    tokens_a,
+    H_b: np.ndarray,
+    tokens_b,
+    *,
+    step: int | None = None,
+    activation: str = "tanh",
+) -> go.Figure:
+    """h_t(A) − h_t(B) over the steps both sequences have: where do the two memories differ?
+
+    Args:
+        H_a: (T_a, H) and H_b: (T_b, H) hidden states; the first min(T_a, T_b) steps are compared.
+    """
+    L = min(len(H_a), len(H_b))
+    diff = H_a[:L] - H_b[:L]  # (L, H)
+    lo, hi = value_range(activation, np.concatenate([H_a[:L], H_b[:L]]).ravel())
+    span = hi - lo  # the largest possible difference for a bounded activation
+    labels = [f"{_show(a, 6)}∣{_show(b, 6)}" for a, b in zip(tokens_a[:L], tokens_b[:L])]
+    return hidden_heatmap(
+        diff, labels, step=step if step is not None and step <= L else None, activation=activation,
+        zrange=(-span, span), colorbar_title="A − B",
+        title=f"Difference h_t(A) − h_t(B) over the first {L} step(s) (white: the same memory)",
     )
-    return fig
+
+
+# ---------------------------------------------------------------------------- arrows
+
+
+def arrow_traces(
+    segments,
+    *,
+    color: str = "#888",
+    width: float = 1.5,
+    head: int = 10,
+    shorten: float = 0.0,
+) -> list[dict]:
+    """Straight arrows as two scatter traces: the shafts (one line, None between) and rotated triangle heads.
+
+    Args:
+        segments: (x0, y0, x1, y1) per arrow, in data units, pointing from 0 to 1.
+        shorten: data units cut from both ends so arrows stop at the node's edge.
+    Heads point true for axis-aligned arrows at any aspect ratio, and for diagonal ones when the axes
+    are locked 1:1 (scaleanchor).
+    """
+    xs, ys, hx, hy, angles = [], [], [], [], []
+    for x0, y0, x1, y1 in segments:
+        dx, dy = x1 - x0, y1 - y0
+        length = float(np.hypot(dx, dy)) or 1.0
+        ux, uy = dx / length, dy / length
+        ex, ey = x1 - ux * shorten, y1 - uy * shorten
+        xs += [x0 + ux * shorten, ex, None]
+        ys += [y0 + uy * shorten, ey, None]
+        hx.append(ex)
+        hy.append(ey)
+        angles.append(float(np.degrees(np.arctan2(dx, dy))))  # clockwise from 'up', as Plotly rotates
+    line = dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=color, width=width),
+                hoverinfo="skip", showlegend=False)
+    heads = dict(type="scatter", x=hx, y=hy, mode="markers", hoverinfo="skip", showlegend=False,
+                 marker=dict(symbol="triangle-up", size=head, angle=angles, color=color, line=dict(width=0)))
+    return [line, heads]
+
+
+# ---------------------------------------------------------------------------- the unrolled chain
+
+CHAIN_WINDOW = 12  # columns drawn at once; longer sequences scroll with the current step
+
+
+def chain_window(T: int, step: int, width: int = CHAIN_WINDOW) -> tuple[int, int]:
+    """(first, last) 1-based steps of a window of `width` columns that contains `step`, kept in 1..T."""
+    if T <= width:
+        return 1, T
+    first = min(max(1, step - width // 2), T - width + 1)
+    return first, first + width - 1
 
 
 def unrolled_chain(
@@ -102,8 +201,12 @@ def unrolled_chain(
     *,
     step: int | None = None,
     window: tuple[int, int] | None = None,
+    X: np.ndarray | None = None,
 ) -> go.Figure:
-    """The RNN unrolled over the tokens: one column per step, x_t below, h_t middle, y_t above.
+    """The RNN unrolled over the tokens: one column per step, x_t below, h_t in the middle, ŷ_t above.
+
+    Blue arrows carry h_{t-1} into h_t; the current step's column is outlined and its h_t is orange.
+    The top predicted next token is written above each ŷ_t; hovering shows the vectors.
 
     Args:
         tokens: T input tokens.
@@ -112,50 +215,152 @@ def unrolled_chain(
         vocab_tokens: V labels of the output classes.
         step: 1-based current step, drawn highlighted.
         window: (first, last) 1-based steps to draw; all when None.
+        X: (T, D) inputs, shown on hover when given.
+    Traces, in order: 2 up-arrow traces, 2 carry-arrow traces, x_t, carried-in h, h_t, ŷ_t.
     """
     T = len(tokens)
     first, last = window or (1, T)
     steps = list(range(first, last + 1))
-    top = [_show(vocab_tokens[int(np.argmax(probs[t - 1]))]) if np.all(np.isfinite(probs[t - 1])) else "NaN" for t in steps]
-    norm = [float(np.linalg.norm(hs[t])) for t in steps]
-    fig = go.Figure()
-    # Arrows: x_t -> h_t, h_t -> y_t, h_{t-1} -> h_t (the hidden state carried forward).
-    for i, t in enumerate(steps):
-        fig.add_annotation(x=t, y=1.15, ax=t, ay=0.3, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowcolor="#888", text="")
-        fig.add_annotation(x=t, y=1.85, ax=t, ay=1.0 + 0.3, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowcolor="#888", text="")
-        prev = t - 1
-        if prev >= first:
-            fig.add_annotation(x=t - 0.22, y=1, ax=prev + 0.22, ay=1, xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowcolor="#4c78a8", arrowwidth=2, text="")
-    colours = [HIGHLIGHT if t == step else "#4c78a8" for t in steps]
-    sizes = [34 if t == step else 26 for t in steps]
-    fig.add_trace(go.Scatter(
-        x=steps, y=[0] * len(steps), mode="markers+text", name="x_t (input)",
-        marker=dict(symbol="diamond", size=sizes, color="#54a24b"),
+    carry = first - 1  # the state flowing in from the left: h_0, or the last step before the window
+    up = [(t, 0, t, 1) for t in steps] + [(t, 1, t, 2) for t in steps]
+    data = arrow_traces(up, color="#999", shorten=0.24, head=9)
+    data += arrow_traces([(t - 1, 1, t, 1) for t in steps], color=H_COLOUR, width=2.5, shorten=0.24, head=11)
+
+    sizes = [36 if t == step else 26 for t in steps]
+    data.append(dict(
+        type="scatter", x=steps, y=[0] * len(steps), mode="markers+text", name="x_t (input)",
+        marker=dict(symbol="diamond", size=sizes, color=X_COLOUR, line=dict(width=1, color="#333")),
         text=[_show(tokens[t - 1]) for t in steps], textposition="bottom center",
-        hovertemplate="x_%{x}: %{text}<extra></extra>",
+        customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
+        hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
     ))
-    fig.add_trace(go.Scatter(
-        x=steps, y=[1] * len(steps), mode="markers", name="h_t (hidden state)",
-        marker=dict(symbol="square", size=sizes, color=colours, line=dict(width=1, color="#333")),
-        customdata=np.array([[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norm, steps)], dtype=object),
+    norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
+    data.append(dict(
+        type="scatter", x=[carry], y=[1], mode="markers+text", name="carried-in state",
+        marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
+        text=["h₀ = 0" if carry == 0 else f"h_{carry}"], textposition="bottom center",
+        customdata=[[f"{norms[0]:.3f}", _vec(hs[carry])]],
+        hovertemplate="h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+    ))
+    data.append(dict(
+        type="scatter", x=steps, y=[1] * len(steps), mode="markers", name="h_t (hidden state)",
+        marker=dict(symbol="square", size=sizes, color=[HIGHLIGHT if t == step else H_COLOUR for t in steps],
+                    line=dict(width=1, color="#333")),
+        customdata=[[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norms[1:], steps)],
         hovertemplate="h_%{x}<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
     ))
-    fig.add_trace(go.Scatter(
-        x=steps, y=[2] * len(steps), mode="markers+text", name="ŷ_t (top prediction)",
-        marker=dict(symbol="circle", size=sizes, color="#eeca3b"),
-        text=top, textposition="top center",
-        customdata=[f"{float(np.max(probs[t - 1])):.3f}" for t in steps],
-        hovertemplate="ŷ_%{x}: most likely next token %{text} (p = %{customdata})<extra></extra>",
+    top, hover = [], []
+    for t in steps:
+        p = probs[t - 1]
+        if not np.all(np.isfinite(p)):
+            top.append("NaN")
+            hover.append("not a number (overflow)")
+            continue
+        order = np.argsort(-p)[:3]
+        top.append("→ " + _show(vocab_tokens[order[0]]))
+        hover.append("<br>".join(f"{_show(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
+    data.append(dict(
+        type="scatter", x=steps, y=[2] * len(steps), mode="markers+text", name="ŷ_t (top prediction)",
+        marker=dict(symbol="circle", size=sizes, color=Y_COLOUR, line=dict(width=1, color="#333")),
+        text=top, textposition="top center", customdata=hover,
+        hovertemplate="ŷ_%{x}: most likely next tokens<br>%{customdata}<extra></extra>",
     ))
-    fig.update_layout(
-        title="The unrolled chain: the same cell at every step",
-        xaxis=dict(title="time step t", range=[first - 0.7, last + 0.7], dtick=1, zeroline=False),
-        yaxis=dict(tickvals=[0, 1, 2], ticktext=["input x_t", "hidden h_t", "output ŷ_t"], range=[-0.7, 2.7], zeroline=False, showgrid=False),
-        height=300, showlegend=False, margin=dict(l=90, r=20, t=50, b=40), font=FONT,
-    )
-    return fig
+    shapes = []
+    if step is not None and first <= step <= last:
+        shapes.append(dict(type="rect", x0=step - 0.45, x1=step + 0.45, y0=-0.75, y1=2.75, layer="below",
+                           line=dict(color=HIGHLIGHT, width=2), fillcolor="rgba(245,133,24,0.10)", name="current step"))
+    more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
+    return _figure(data, dict(
+        title=_title("The unrolled chain: the same cell, the same weights, at every step" + more), shapes=shapes,
+        xaxis=dict(title=_title("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False),
+        yaxis=dict(tickvals=[0, 1, 2], ticktext=["input x_t", "hidden h_t", "output ŷ_t"], range=[-0.9, 2.9],
+                   zeroline=False, showgrid=False),
+        height=330, showlegend=False, margin=dict(l=90, r=20, t=50, b=40), plot_bgcolor="white",
+    ))
 
 
 def _vec(v: np.ndarray, n: int = 6) -> str:
     shown = ", ".join(f"{x:.3f}" for x in v[:n])
     return f"[{shown}{', …' if v.size > n else ''}]"
+
+
+# ---------------------------------------------------------------------------- one step's input and output
+
+MAX_BARS = 40  # a larger vocabulary shows its most likely tokens only
+
+
+def output_bars(
+    p: np.ndarray,
+    vocab_tokens,
+    *,
+    step: int,
+    next_token: str | None = None,
+    ymax: float | None = None,
+    max_bars: int = MAX_BARS,
+) -> go.Figure:
+    """The distribution ŷ_t over the vocabulary as bars; the token that actually comes next is orange.
+
+    Args:
+        p: (V,) probabilities at this step.
+        next_token: the input token at step t+1, if there is one.
+        ymax: a fixed top for the y axis, so bars can be compared from step to step.
+    """
+    V = len(p)
+    idx = np.arange(V) if V <= max_bars else np.argsort(-np.nan_to_num(p, nan=-1.0))[:max_bars]
+    labels = [_show(vocab_tokens[i]) for i in idx]
+    bar = dict(
+        type="bar", x=[f"{k + 1}. {lab}" if V > max_bars else lab for k, lab in enumerate(labels)], y=p[idx],
+        marker=dict(color=[HIGHLIGHT if vocab_tokens[i] == next_token else H_COLOUR for i in idx]),
+        hovertemplate="next token %{x}<br>p = %{y:.4f}<extra></extra>",
+    )
+    shown = "" if V <= max_bars else f" (the {max_bars} most likely of {V})"
+    yaxis = dict(title=_title("probability"), rangemode="tozero")
+    if ymax:
+        yaxis["range"] = [0, ymax]
+    return _figure([bar], dict(
+        title=_title(f"ŷ_{step}: probability of each next token{shown}"), yaxis=yaxis,
+        xaxis=dict(title=_title("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
+        height=300, margin=dict(l=60, r=20, t=50, b=60), showlegend=False,
+    ))
+
+
+def input_vector(
+    x: np.ndarray,
+    vocab_tokens,
+    *,
+    step: int,
+    token: str,
+    E: np.ndarray | None = None,
+    w: int | None = None,
+) -> go.Figure:
+    """x_t as colour: the one-hot row o_w, or the embedding matrix E with the column E·o_w outlined.
+
+    Args:
+        x: (D,) the input vector at this step.
+        E: (dim, V) embedding matrix; when given, column w is x.
+    """
+    if E is not None and w is not None:
+        dim = E.shape[0]
+        fig = hidden_heatmap(E.T, vocab_tokens, step=w + 1, activation="linear", colorbar_title="E entry",
+                             title=f"x_{step} = E·o_w: the one-hot of '{_show(token)}' picks column {w + 1} of E",
+                             row_name="e", row_title="embedding dimension")
+        fig.layout.xaxis.title.text = "vocabulary token (columns of E)"
+        fig.layout.height = max(200, min(420, 90 + 22 * dim))
+        return fig
+    D = x.size
+    onehot = len(vocab_tokens) == D and D > 1
+    labels = list(vocab_tokens) if onehot else [f"x[{j}]" for j in range(D)]
+    lo, hi = value_range("linear", x)
+    trace = dict(
+        type="heatmap", z=x[None, :], x=token_labels(labels), y=[f"x_{step}"], zmin=min(lo, 0.0), zmax=max(hi, 1.0),
+        colorscale=[[0, "#2166ac"], [0.5, "#ffffff"], [1, X_COLOUR]] if lo < 0 else [[0, "#ffffff"], [1, X_COLOUR]],
+        showscale=False, text=[[f"{v:g}" for v in x]], hovertemplate="%{x}: %{z}<extra></extra>",
+    )
+    if D <= 40:
+        trace["texttemplate"] = "%{text}"
+    kind = "one-hot o_w: a single 1 at the token's position" if onehot else "the value itself"
+    return _figure([trace], dict(
+        title=_title(f"x_{step} = '{_show(token)}' as {kind}"), height=170,
+        xaxis=dict(type="category", tickangle=-45 if D > 10 else 0), yaxis=dict(type="category"),
+        margin=dict(l=60, r=20, t=50, b=50),
+    ))

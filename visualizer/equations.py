@@ -1,0 +1,271 @@
+"""LaTeX for the RNN's equations at one time step, filled in with that step's numbers. Pure: no Streamlit.
+
+    h_t = f(W_hh h_{t-1} + W_xh x_t + b_h)          seed 003 writes a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a)
+    ŷ_t = softmax(W_hy h_t + b_y)                   seed 003: ŷ<t> = g(W_ya a<t> + b_y)
+    h_t = f([W_hh | W_xh] [h_{t-1}; x_t] + b_h)     the stacked form: one matrix acting on one long vector
+
+Matrices larger than the display limit are shown as a readable slice (first rows and columns, an
+ellipsis, the last one), always keeping the entry that matters (the 1 of a one-hot x_t).
+User tokens only ever enter LaTeX through `tex_text`, which escapes every character KaTeX reads as markup.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_SHOWN = 8  # rows / columns of a matrix shown before slicing
+
+
+# ---------------------------------------------------------------------------- notation
+
+
+@dataclass(frozen=True)
+class Notation:
+    """Symbol names for one notation: the d2l / Karpathy 'h' or seed 003's 'a'."""
+
+    key: str
+    h: str  # letter of the hidden state
+    W_hh: str
+    W_xh: str
+    W_hy: str
+    b_h: str
+    W_stack: str  # [W_hh | W_xh]
+    f: str  # the activation as an unnamed function
+
+    def at(self, base: str, t: int | str) -> str:
+        """base at time t: h_{3} or a^{<3>}."""
+        if self.key == "h":
+            return f"{base}_{{{t}}}"
+        return f"{base}^{{\\langle {t} \\rangle}}"
+
+    def yhat(self, t: int | str) -> str:
+        return self.at("\\hat{y}", t)
+
+
+NOTATIONS: dict[str, Notation] = {
+    "h": Notation("h", "h", "W_{hh}", "W_{xh}", "W_{hy}", "b_h", "W_h", "f"),
+    "a": Notation("a", "a", "W_{aa}", "W_{ax}", "W_{ya}", "b_a", "W_a", "g"),
+}
+
+ACT_TEX = {"tanh": "\\tanh", "sigmoid": "\\sigma", "relu": "\\mathrm{ReLU}", "linear": "\\mathrm{id}"}
+
+
+# ---------------------------------------------------------------------------- text and numbers
+
+_TEX_ESCAPES = {
+    "\\": "\\textbackslash{}",
+    "{": "\\{",
+    "}": "\\}",
+    "$": "\\$",
+    "&": "\\&",
+    "#": "\\#",
+    "%": "\\%",
+    "_": "\\_",
+    "^": "\\textasciicircum{}",
+    "~": "\\textasciitilde{}",
+    "<": "\\textless{}",
+    ">": "\\textgreater{}",
+    " ": "␣",
+    "\n": "↵",
+    "\t": "⇥",
+    "\r": "",
+}
+
+
+def tex_text(s: str, max_len: int = 16) -> str:
+    """User text as a KaTeX \\text{...}: every special character escaped, long tokens shortened."""
+    s = str(s)
+    if len(s) > max_len:
+        s = s[: max_len - 1] + "…"
+    return "\\text{" + "".join(_TEX_ESCAPES.get(c, c) for c in s) + "}"
+
+
+def num(x: float, digits: int = 2) -> str:
+    """A number for display: fixed point, scientific from 10^4 up (exploding states), NaN/∞ named."""
+    x = float(x)
+    if math.isnan(x):
+        return "\\text{NaN}"
+    if math.isinf(x):
+        return "\\infty" if x > 0 else "-\\infty"
+    if abs(x) >= 1e4:
+        mant, exp = f"{x:.{digits}e}".split("e")
+        return f"{mant}\\!\\times\\!10^{{{int(exp)}}}"
+    out = f"{x:.{digits}f}"
+    return "0" if float(out) == 0 else out  # no '-0.00'
+
+
+def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None]:
+    """Indices to show out of n, at most k entries, None marking an ellipsis.
+
+    The last index is always shown; `keep` (e.g. the hot index of a one-hot) is shown too.
+    """
+    if n <= k:
+        return list(range(n))
+    default = list(range(k - 2)) + [None, n - 1]
+    if keep is None or keep < k - 2 or keep == n - 1:
+        return default
+    head = list(range(k - 4))
+    tail = [None, n - 1] if keep < n - 2 else [n - 1]
+    return head + [None, keep] + tail
+
+
+# ---------------------------------------------------------------------------- matrices
+
+
+def _cell(M: np.ndarray, i: int | None, j: int | None, digits: int) -> str:
+    if i is None and j is None:
+        return "\\ddots"
+    if i is None:
+        return "\\vdots"
+    if j is None:
+        return "\\cdots"
+    return num(M[i, j], digits)
+
+
+def matrix(
+    M: np.ndarray,
+    *,
+    rows: list[int | None] | None = None,
+    cols: list[int | None] | None = None,
+    split: int | None = None,
+    row_split: int | None = None,
+    digits: int = 2,
+) -> str:
+    """A bracketed LaTeX matrix; a 1-D array is a column vector.
+
+    Args:
+        rows, cols: indices to show (None = ellipsis); by default `pick` of each size.
+        split: draw a vertical bar before this position in `cols` (the [W_hh | W_xh] seam).
+        row_split: draw a horizontal rule before this position in `rows` ([h_{t-1}; x_t]).
+    """
+    M = np.asarray(M, dtype=float)
+    if M.ndim == 1:
+        M = M[:, None]
+    rows = pick(M.shape[0]) if rows is None else rows
+    cols = pick(M.shape[1]) if cols is None else cols
+    spec = "".join(("|c" if split is not None and j == split and j > 0 else "c") for j in range(len(cols)))
+    lines = []
+    for r, i in enumerate(rows):
+        line = " & ".join(_cell(M, i, j, digits) for j in cols)
+        lines.append(("\\hline " if row_split is not None and r == row_split and r > 0 else "") + line)
+    return "\\left[\\begin{array}{" + spec + "}" + " \\\\ ".join(lines) + "\\end{array}\\right]"
+
+
+def stacked_columns(H: int, D: int, k: int = MAX_SHOWN // 2 + 1, keep_x: int | None = None) -> tuple[list[int | None], int]:
+    """Columns of [W_hh | W_xh] to show (each block sliced on its own) and the seam's position."""
+    left = pick(H, k)
+    right = [None if j is None else H + j for j in pick(D, k, keep=keep_x)]
+    return left + right, len(left)
+
+
+# ---------------------------------------------------------------------------- the step's equations
+
+
+@dataclass(frozen=True)
+class StepEquations:
+    """LaTeX lines for one step. Each is a complete display equation."""
+
+    symbolic: list[str]  # the equations with symbols only
+    hidden: list[str]  # the recurrence, term by term, with numbers
+    output: list[str]  # the prediction with numbers
+    stacked: list[str]  # the stacked form with numbers
+    input: list[str]  # what x_t is
+
+
+def symbolic(notation: str = "h") -> list[str]:
+    """The three equations with symbols only."""
+    n = NOTATIONS[notation]
+    ht, hp, xt = n.at(n.h, "t"), n.at(n.h, "t-1"), n.at("x", "t")
+    return [
+        f"{ht} = {n.f}\\left({n.W_hh}\\,{hp} + {n.W_xh}\\,{xt} + {n.b_h}\\right)",
+        f"{n.yhat('t')} = \\mathrm{{softmax}}\\left({n.W_hy}\\,{ht} + b_y\\right)",
+        f"{ht} = {n.f}\\left({n.W_stack}\\,[{hp};\\,{xt}] + {n.b_h}\\right), \\quad "
+        f"{n.W_stack} = [\\,{n.W_hh} \\mid {n.W_xh}\\,]",
+    ]
+
+
+def step_equations(
+    params,
+    trace,
+    t: int,
+    *,
+    notation: str = "h",
+    tokens=(),
+    vocab_tokens=(),
+    ids=None,
+    E: np.ndarray | None = None,
+    digits: int = 2,
+) -> StepEquations:
+    """The equations at 1-based step t with the numbers of this unroll.
+
+    Args:
+        params: RNNParams (W_xh (H, D), W_hh (H, H), W_hy (V, H), b_h (H,), b_y (V,)).
+        trace: RNNTrace of a single sequence: X (T, D), pre (T, H), hs (T+1, H), logits/probs (T, V).
+        tokens: the T input tokens; vocab_tokens: the V output labels; ids: (T,) token ids.
+        E: (dim, V) embedding matrix when x_t = E o_w.
+    """
+    n = NOTATIONS[notation]
+    T = trace.X.shape[0]
+    if not 1 <= t <= T:
+        raise ValueError(f"step {t} is outside 1..{T}")
+    f = ACT_TEX.get(trace.activation, trace.activation)
+    x, h_prev, a, h = trace.X[t - 1], trace.hs[t - 1], trace.pre[t - 1], trace.hs[t]  # (D,) (H,) (H,) (H,)
+    z, p = trace.logits[t - 1], trace.probs[t - 1]  # (V,)
+    H, D = params.W_hh.shape[0], params.W_xh.shape[1]
+    onehot = E is None and D == len(vocab_tokens) and ids is not None
+    hot = int(ids[t - 1]) if onehot else None
+    ht, hp, xt = n.at(n.h, t), n.at(n.h, t - 1), n.at("x", t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        hh = params.W_hh @ h_prev  # (H,)
+        xh = params.W_xh @ x  # (H,)
+    m = dict(digits=digits)
+    xcols = pick(D, keep=hot)
+
+    hidden = [
+        f"{n.W_hh}\\,{hp} = {matrix(params.W_hh, **m)}{matrix(h_prev, **m)} = {matrix(hh, **m)}",
+        f"{n.W_xh}\\,{xt} = {matrix(params.W_xh, cols=xcols, **m)}{matrix(x, rows=xcols, **m)} = {matrix(xh, **m)}",
+    ]
+    if onehot:
+        hidden.append(f"\\text{{a one-hot }}{xt}\\text{{ picks column {hot + 1} of }}{n.W_xh}"
+                      f"\\text{{, the column of }}{tex_text(vocab_tokens[hot])}")
+    hidden += [
+        f"{n.at('z', t)} = {n.W_hh}\\,{hp} + {n.W_xh}\\,{xt} + {n.b_h} = "
+        f"{matrix(hh, **m)} + {matrix(xh, **m)} + {matrix(params.b_h, **m)} = {matrix(a, **m)}",
+        f"{ht} = {f}\\left({n.at('z', t)}\\right) = {matrix(h, **m)}",
+    ]
+
+    vrows = pick(len(p))
+    label = ""
+    if len(p) and np.all(np.isfinite(p)):
+        best = int(np.argmax(p))
+        label = f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {num(p[best], 3)})"
+    output = [
+        f"{n.yhat(t)} = \\mathrm{{softmax}}\\left({n.W_hy}\\,{ht} + b_y\\right) = "
+        f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3)}{label}",
+    ]
+
+    cols, seam = stacked_columns(H, D, keep_x=hot)
+    W = np.hstack([params.W_hh, params.W_xh])  # (H, H + D)
+    v = np.concatenate([h_prev, x])  # (H + D,)
+    stacked = [
+        f"{n.W_stack} = [\\,{n.W_hh} \\mid {n.W_xh}\\,] = {matrix(W, cols=cols, split=seam, **m)}",
+        f"{ht} = {f}\\left({matrix(W, cols=cols, split=seam, **m)}{matrix(v, rows=cols, row_split=seam, **m)}"
+        f" + {matrix(params.b_h, **m)}\\right) = {matrix(h, **m)}",
+    ]
+
+    tok = tex_text(tokens[t - 1]) if len(tokens) >= t else ""
+    if E is not None:
+        w = int(ids[t - 1])
+        ecols = pick(E.shape[1], keep=w)
+        o = np.zeros(E.shape[1])
+        o[w] = 1.0
+        inp = [f"{xt} = E\\,o_w = {matrix(E, cols=ecols, **m)}{matrix(o, rows=ecols, digits=0)} = {matrix(x, **m)}"
+               f"\\quad w = {tok}"]
+    elif onehot:
+        inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: }}{tok}"]
+    else:
+        inp = [f"{xt} = {matrix(x, **m)}\\quad\\text{{(the value itself) }}{tok}"]
+    return StepEquations(symbolic(notation), hidden, output, stacked, inp)
