@@ -4,8 +4,8 @@ Run on demand (`make loadtest`, or `.venv/bin/python tools/loadtest.py --session
 it is not part of the default test run.
 
 For every (page, N) the tool
-1. starts a fresh `streamlit run app.py` on a free port (fresh, so the peak memory belongs to this N)
-   and polls `/_stcore/health`;
+1. starts a fresh `streamlit run app.py` on a free port (fresh, so the peak memory belongs to this N;
+   no file watcher, as deployed) and polls `/_stcore/health`;
 2. opens N websocket sessions on `/_stcore/stream` at once (a lecture hall opening one link). Each
    session sends a `BackMsg.rerun_script` carrying its own sequence in the query string
    (`?text=zq007w0+zq007w1+...&step=1`) and the page's name, exactly as the browser does on load;
@@ -305,7 +305,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="seconds a student pauses between interactions, jittered ±50%% (default: 1.0)")
     p.add_argument("--ramp", type=float, default=0.0,
                    help="spread the session starts over this many seconds (default: 0, all at once)")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one script run (default: 60)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one script run (default: 120)")
     p.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter")
     p.add_argument("--app", default="app.py", help="entry script, relative to --root (default: app.py)")
     p.add_argument("--root", type=Path, default=ROOT, help="directory the server runs in (default: the repo)")
@@ -465,7 +465,8 @@ def serve(root: Path, app: str, log_path: Path, timeout: float = 60.0) -> Iterat
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],  # as deployed: edits to the tree must not reload modules mid-test
             cwd=root, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
