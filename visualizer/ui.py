@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from visualizer import encoding, export, rnn, state
+from visualizer import diagrams, encoding, export, gradients, rnn, state
 from visualizer.figures import PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -240,3 +240,94 @@ def share_panel(settings: dict[str, Any]) -> None:
 # once on a fresh server one of them could see a half-imported pandas and fail with "partially
 # initialized module 'pandas' has no attribute 'Series'" (found by tools/loadtest.py).
 import pandas as _pandas  # noqa: E402,F401
+
+
+# ---------------------------------------------------------------------------- explorer
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def explorer_pair_cached(text: str, compare: str, mode: str, representation: str, emb: int, hidden: int, seed: int,
+                         act: str, scale: float):
+    """Two sequences through one untrained RNN whose vocabulary covers both.
+
+    Returns (enc_a, params, trace_a, enc_b, trace_b). Raises ValueError naming the sequence at fault.
+    """
+    try:
+        enc_b = encoding.encode_text(compare, mode, representation, embed_dim=emb, seed=seed)
+    except ValueError as err:
+        raise ValueError(f"Second sequence: {err}") from None
+    enc_a = encoding.encode_text(text, mode, representation, embed_dim=emb, seed=seed)
+    vocab = encoding.Vocab.build(enc_a.tokens + enc_b.tokens)
+    enc_a, enc_b = (encoding.encode_text(t, mode, representation, embed_dim=emb, seed=seed, vocab=vocab)
+                    for t in (text, compare))
+    params = rnn.init_params(enc_a.X.shape[1], hidden, len(vocab), seed=seed, scale=scale)
+    return enc_a, params, rnn.forward(params, enc_a.X, activation=act), enc_b, rnn.forward(params, enc_b.X, activation=act)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def explorer_trained_cached(text: str, compare: str, fingerprint: str, _trained):
+    """The session's trained vanilla RNN over one or two sequences (fingerprint identifies the weights)."""
+    params, vocab, level = _trained
+    out = []
+    for which, t in (("", text), ("Second sequence: ", compare)):
+        if which and not t.strip():
+            out += [None, None]
+            continue
+        try:
+            X, ids, tokens, _ = gradients.user_sequence(t, level, vocab)
+        except ValueError as err:
+            raise ValueError(f"{which}{err}") from None
+        out += [encoding.Encoded(tuple(tokens), vocab, ids, X, level, "onehot"), rnn.forward(params, X)]
+    return out[0], params, out[1], out[2], out[3]
+
+
+def explorer_weights(settings: dict[str, Any]):
+    """The weights control: 'trained' is offered only when the Train page left a usable vanilla RNN.
+
+    Returns (params, vocab, level) of that model when it is chosen, else None.
+    """
+    model = st.session_state.get("trained_model")
+    trained = gradients.trained_vanilla(model) if isinstance(model, dict) else None
+    if trained is None:
+        if settings["weights"] == "trained":
+            set_setting(settings, "weights", "random")
+        why = ("The weights are random (untrained). Train a vanilla RNN on the Train page and it will be offered here."
+               if model is None else "The trained model is not a vanilla RNN (or does not fit), so random weights are used.")
+        st.caption(why)
+        return None
+    control(settings, "weights", st.radio, "Weights", options=["random", "trained"], horizontal=True,
+            help="random weights, or the vanilla RNN trained on the Train page")
+    if settings["weights"] != "trained":
+        return None
+    st.info(f"Trained vanilla RNN (tanh, H = {trained[0].hidden_size}, {len(trained[1])} {trained[2]}): "
+            "its own weights and vocabulary are used; the Network controls above do not apply.", icon="🎓")
+    return trained
+
+
+def explorer_unroll(settings: dict[str, Any], trained=None):
+    """(enc_a, params, trace_a, enc_b | None, trace_b | None) for the explorer, or None after showing why not."""
+    s = settings
+    compare = s["compare"] if s["compare"].strip() else ""
+    try:
+        if trained is not None:
+            fingerprint = f"{id(trained[0])}:{float(np.sum(trained[0].W_hh)):.17g}"
+            return explorer_trained_cached(s["text"], compare, fingerprint, trained)
+        if compare:
+            try:
+                return explorer_pair_cached(s["text"], compare, s["mode"], s["repr"], s["emb"], s["hidden"], s["seed"],
+                                            s["act"], s["scale"])
+            except ValueError as err:
+                if not str(err).startswith("Second sequence"):
+                    raise
+                show_error(err)
+        enc, params, trace = unroll_cached(s["text"], s["mode"], s["repr"], s["emb"], s["hidden"], s["seed"], s["act"], s["scale"])
+        return enc, params, trace, None, None
+    except ValueError as err:
+        show_error(err)
+        return None
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def explorer_fold_figure(stage: int, tokens: tuple[str, ...]):
+    """The fold diagram never depends on the step: built once per stage and shared (read-only)."""
+    return diagrams.fold_figure(stage, tokens)
