@@ -298,8 +298,9 @@ def overflow_messages(results: dict[str, CellGradients], jac: JacobianProfile | 
         if r.overflowed:
             notes.append(f"{label}: values overflowed float64 (inf or NaN); those steps are drawn as gaps "
                          "or as markers at the edge of the plot.")
-        elif peak > FLOAT32_MAX:
-            notes.append(f"{label}: ||dL/dh_t|| reaches {peak:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
+        elif max(peak, r.grad_norm) > FLOAT32_MAX:
+            what, size = ("||dL/dh_t||", peak) if peak >= r.grad_norm else ("the parameter gradient's norm", r.grad_norm)
+            notes.append(f"{label}: {what} reaches {size:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
                          "on a GPU in float32 this gradient would be inf.")
         elif (h_max or {}).get(r.cell, 0.0) > FLOAT32_MAX:
             notes.append(f"{label}: the hidden state reaches {h_max[r.cell]:.3g}, beyond float32's range: "
