@@ -310,6 +310,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--app", default="app.py", help="entry script, relative to --root (default: app.py)")
     p.add_argument("--root", type=Path, default=ROOT, help="directory the server runs in (default: the repo)")
     p.add_argument("--out", type=Path, help="also append the JSON lines to this file")
+    p.add_argument("--server-arg", action="append", default=[], metavar="FLAG",
+                   help="extra `streamlit run` flag, e.g. --server-arg=--runner.postScriptGC=false (repeatable)")
     args = p.parse_args(argv)
     if any(not 1 <= n <= MAX_SESSIONS for n in args.sessions):
         p.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
@@ -459,14 +461,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(root: Path, app: str, log_path: Path, timeout: float = 60.0) -> Iterator[tuple[subprocess.Popen, str]]:
+def serve(root: Path, app: str, log_path: Path, timeout: float = 60.0,
+          extra: Sequence[str] = ()) -> Iterator[tuple[subprocess.Popen, str]]:
     """Run `streamlit run <app>` on a free port until the block ends: yields (process, base url)."""
     port = free_port()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],  # as deployed: edits to the tree must not reload modules mid-test
+             "--server.fileWatcherType", "none", *extra],  # as deployed: edits must not reload modules mid-test
             cwd=root, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -568,7 +571,7 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict
     """Start a server, run n sessions against the page, return the figures."""
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
         log = Path(tmp) / "server.log"
-        with serve(args.root, args.app, log) as (proc, url):
+        with serve(args.root, args.app, log, extra=args.server_arg) as (proc, url):
             time.sleep(0.5)
             idle = rss_kb(proc.pid)
             cpu0 = cpu_seconds(proc.pid)
