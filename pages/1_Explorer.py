@@ -47,10 +47,9 @@ def step_views(enc, params, trace, enc_b, trace_b, playing: bool) -> None:
         ui.set_setting(settings, "step", settings["step"] + 1)
     t = settings["step"]
 
-    bar = st.columns([1, 1, 1, 1, 8], vertical_alignment="bottom")
-    for col, (label, target, help_) in zip(bar, [("⏮", 1, "first step"), ("◀", t - 1, "previous step"),
-                                                 ("▶", t + 1, "next step"), ("⏭", T, "last step")]):
-        col.button(label, help=help_, on_click=go_to, args=(target, T), key=f"explorer_{help_}", width="stretch")
+    bar = st.columns([1.2, 1.2, 1.2, 1.2, 6], vertical_alignment="bottom")
+    for col, (label, target) in zip(bar, [("|◀ First", 1), ("◀ Back", t - 1), ("Next ▶", t + 1), ("Last ▶|", T)]):
+        col.button(label, on_click=go_to, args=(target, T), key=f"explorer_{label}", width="stretch")
     with bar[4]:
         if T > 1:
             ui.control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T,
@@ -66,24 +65,24 @@ def step_views(enc, params, trace, enc_b, trace_b, playing: bool) -> None:
                "carry h_(t-1) into h_t: that is the memory. The orange column is the current step; hover for values.")
 
     st.subheader(f"3 · The equations at step {t}, with their numbers")
-    left, right = st.columns([3, 2])
     eqs = equations.step_equations(params, trace, t, notation=settings["notation"], tokens=tokens, vocab_tokens=vocab,
                                    ids=enc.ids, E=enc.E)
+    for line in eqs.symbolic[:2] + eqs.input + eqs.hidden + eqs.output:
+        st.latex(line)
+    with st.expander("The stacked form: one matrix [W_hh | W_xh] times one vector [h_(t-1); x_t]"):
+        for line in eqs.symbolic[2:] + eqs.stacked:
+            st.latex(line)
+    st.caption("How to read this: the first product carries the memory forward, the second brings in the new input; "
+               "their sum (plus the bias) goes through f. Large matrices show their first and last rows and columns, "
+               "with dots for the rest.")
+    left, right = st.columns(2)
     with left:
-        for line in eqs.symbolic[:2] + eqs.hidden + eqs.output:
-            st.latex(line)
-        with st.expander("The stacked form: one matrix [W_hh | W_xh] times one vector [h_(t-1); x_t]"):
-            for line in eqs.symbolic[2:] + eqs.stacked:
-                st.latex(line)
-        st.caption("How to read this: the first product carries the memory forward, the second brings in the new "
-                   "input; their sum (plus the bias) goes through f. Large matrices show their first and last "
-                   "rows and columns, with dots for the rest.")
-    with right:
-        for line in eqs.input:
-            st.latex(line)
         w = int(enc.ids[t - 1])
         ui.show_fig(figures.input_vector(trace.X[t - 1], vocab, step=t, token=tokens[t - 1], E=enc.E,
                                          w=w if enc.E is not None else None), key="explorer_input")
+        st.caption("How to read this: x_t is what the network actually receives. One-hot: a 1 in the token's slot. "
+                   "Embedding: the one-hot o_w picks one column of the matrix E, a short dense vector.")
+    with right:
         ui.show_fig(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None,
                                         ymax=min(1.0, float(trace.probs.max()) * 1.1)), key="explorer_bars")
         st.caption("How to read this: the bars are ŷ_t, the network's guess for the next token; the orange bar is "
@@ -133,7 +132,7 @@ if result is not None:
                    "(on the figure) animates the whole fold; move 4 is the folded RNN, x → h (with its loop) → ŷ.")
     with right:
         ui.show_fig(ui.explorer_fold_figure(stage, enc.tokens[:4]), key="explorer_fold")
-    play_col, speed_col = st.columns([1, 3], vertical_alignment="center")
+    play_col, speed_col, _ = st.columns([1, 1, 2], vertical_alignment="center")
     playing = play_col.toggle("▶ Play through the steps", key="explorer_play", help="advance one time step at a time")
     speed = speed_col.select_slider("Speed", options=list(SPEEDS), format_func=SPEEDS.get, key="explorer_speed",
                                     value=1.0, label_visibility="collapsed")

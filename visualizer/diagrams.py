@@ -179,7 +179,7 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
         title=dict(text=_title(stage)), height=height, plot_bgcolor="white", margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(range=list(XR), visible=False, fixedrange=True),
         yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
-        updatemenus=[dict(type="buttons", x=0.0, y=0.0, xanchor="left", yanchor="bottom", direction="left",
+        updatemenus=[dict(type="buttons", x=1.0, y=1.0, xanchor="right", yanchor="bottom", direction="left",
                           showactive=False, buttons=[play])],
     ), frames)
 

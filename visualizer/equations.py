@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_SHOWN = 8  # rows / columns of a matrix shown before slicing
+MAX_SHOWN = 7  # rows / columns of a matrix shown before slicing
 
 
 # ---------------------------------------------------------------------------- notation

@@ -17,10 +17,13 @@ The unit tests re-validate every builder's output with `go.Figure(fig.to_dict())
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
-# Diverging scale: blue negative, white zero, red positive.
+# Diverging scale: blue negative, white zero, red positive. Unvalidated figures need the explicit
+# list: plotly.js knows "RdBu" but not Plotly.py's reversed "_r" names.
 DIVERGING = "RdBu_r"
+DIVERGING_SCALE = plotly.colors.get_colorscale(DIVERGING)
 HIGHLIGHT = "#f58518"
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
 X_COLOUR, H_COLOUR, Y_COLOUR = "#54a24b", "#4c78a8", "#eeca3b"
@@ -102,7 +105,7 @@ def hidden_heatmap(
     zmin, zmax = zrange or value_range(activation, H_states)
     trace = dict(
         type="heatmap", z=H_states.T, x=token_labels(tokens), y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
-        zmin=zmin, zmax=zmax, colorscale=DIVERGING if zmin < 0 else "Viridis",
+        zmin=zmin, zmax=zmax, colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
         colorbar=dict(title=_title(colorbar_title)),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
     )
@@ -342,7 +345,7 @@ def input_vector(
     if E is not None and w is not None:
         dim = E.shape[0]
         fig = hidden_heatmap(E.T, vocab_tokens, step=w + 1, activation="linear", colorbar_title="E entry",
-                             title=f"x_{step} = E·o_w: the one-hot of '{_show(token)}' picks column {w + 1} of E",
+                             title=f"x_{step} = E·o_w: '{_show(token)}' picks column {w + 1} of E",
                              row_name="e", row_title="embedding dimension")
         fig.layout.xaxis.title.text = "vocabulary token (columns of E)"
         fig.layout.height = max(200, min(420, 90 + 22 * dim))
@@ -358,9 +361,9 @@ def input_vector(
     )
     if D <= 40:
         trace["texttemplate"] = "%{text}"
-    kind = "one-hot o_w: a single 1 at the token's position" if onehot else "the value itself"
+    kind = "one-hot, a single 1 at its position" if onehot else "the value itself"
     return _figure([trace], dict(
-        title=_title(f"x_{step} = '{_show(token)}' as {kind}"), height=170,
+        title=_title(f"x_{step} = '{_show(token)}': {kind}"), height=170,
         xaxis=dict(type="category", tickangle=-45 if D > 10 else 0), yaxis=dict(type="category"),
         margin=dict(l=60, r=20, t=50, b=50),
     ))
