@@ -63,7 +63,7 @@ def test_parse_args_defaults_and_values():
     assert args.sessions == [10, 50, 100] and args.page == ["Home"] and args.steps >= 1
     args = lt.parse_args(["--sessions", "10", "50", "--page", "Explorer", "--think", "0", "--steps", "3"])
     assert args.sessions == [10, 50] and args.page == ["Explorer"] and args.think == 0 and args.steps == 3
-    args = lt.parse_args(["--server-arg=--runner.postScriptGC=true", "--server-arg", "--logger.level=info"])
+    args = lt.parse_args(["--server-arg=--runner.postScriptGC=true", "--server-arg=--logger.level=info"])
     assert args.server_arg == ["--runner.postScriptGC=true", "--logger.level=info"]
 
 
