@@ -373,3 +373,35 @@ def test_single_npy_is_refused():
     np.save(buf, np.zeros(3))
     with pytest.raises(ValueError, match="single .npy"):
         train.load_npz(buf.getvalue())
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def test_loss_chart_has_curve_and_uniform_guess():
+    from visualizer import train_figures as tf
+
+    spec = tf.loss_chart([1, 2, 3], [3.7, 3.1, float("nan")], 40).to_dict()
+    guess, line = spec["layer"]
+    assert guess["mark"]["type"] == "rule" and guess["data"]["values"][0]["y"] == pytest.approx(math.log(40))
+    assert line["mark"]["type"] == "line" and len(line["data"]["values"]) == 2  # NaN dropped
+    assert line["encoding"]["y"]["title"] == "loss (nats per token)"
+    assert line["encoding"]["x"]["title"] == "training step"
+
+
+def test_next_token_chart_shows_visible_spaces_in_rank_order():
+    from visualizer import train_figures as tf
+
+    spec = tf.next_token_chart([(" ", 0.6), ("A", 0.3), ("\n", 0.1)], highlight="A").to_dict()
+    values = spec["data"]["values"]
+    assert [v["token"] for v in values] == ["␣", "A", "↵"]
+    assert [v["hit"] for v in values] == [False, True, False]
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
+def test_watch_chart_axis_names_the_probability():
+    from visualizer import train_figures as tf
+
+    spec = tf.watch_chart([10, 20], [0.1, 0.5], "' America'").to_dict()
+    assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    assert len(spec["data"]["values"]) == 2

@@ -1,0 +1,131 @@
+"""AppTest of the Train page: start, chunks, stop, resume, reset, bad text and bad model files."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from visualizer import train
+
+PAGE = "pages/4_Train.py"
+
+
+def open_train(params: dict | None = None) -> AppTest:
+    """The Train page reached from the entry script, as a browser reaches it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label.endswith(label))
+
+
+def start(at: AppTest, steps: int = 5000) -> AppTest:
+    at.selectbox(key="train_steps").set_value(steps)
+    return button(at, "Train").click().run()
+
+
+def test_train_runs_chunks_and_stop_keeps_the_model():
+    at = open_train()
+    assert not at.exception
+    assert any("Press **Train**" in i.value for i in at.info)
+    start(at)
+    assert not at.exception
+    trainer = at.session_state["trainer"]
+    first = len(trainer.losses)
+    assert first > 0 and at.session_state["train_running"]
+    assert any(c.value.startswith(f"Step {trainer.step_count:,}") for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 3  # loss curve, P(America), next-token bars
+    assert at.session_state["trained_model"]["cell"] == "rnn"
+
+    at.run()  # the next chunk
+    assert len(trainer.losses) > first and trainer.losses.values[-1] < trainer.losses.values[0]
+
+    button(at, "Stop").click().run()
+    steps = trainer.step_count
+    assert not at.session_state["train_running"]
+    at.run()
+    assert at.session_state["trainer"] is trainer and trainer.step_count == steps  # stopped, model kept
+    assert button(at, "Resume") is not None
+    assert at.get("code") and len(at.get("code")[0].value) > 100  # a sample is shown when stopped
+
+    button(at, "Resume").click().run()
+    assert at.session_state["trainer"] is trainer and trainer.step_count > steps
+
+
+def test_run_stops_at_its_length_and_reset_clears():
+    at = open_train()
+    start(at, 200)
+    for _ in range(20):  # a chunk takes ~0.3 s; 200 steps end within a few chunks
+        if not at.session_state["train_running"]:
+            break
+        at.run()
+    trainer = at.session_state["trainer"]
+    assert trainer.step_count == 200 and not at.session_state["train_running"]
+    button(at, "Reset").click().run()
+    assert "trainer" not in at.session_state and "trained_model" not in at.session_state
+    assert any("Press **Train**" in i.value for i in at.info)
+
+
+def test_url_settings_choose_the_model():
+    at = open_train({"level": "words", "opt": "sgd", "lr": "0.5", "thidden": "32", "window": "8"})
+    start(at)
+    cfg = at.session_state["trainer"].config
+    assert (cfg.level, cfg.opt, cfg.lr, cfg.hidden, cfg.window) == ("words", "sgd", 0.5, 32, 8)
+    assert not at.exception
+
+
+def test_changing_structure_asks_for_reset():
+    at = open_train()
+    start(at)
+    button(at, "Stop").click().run()
+    at.slider(key="w_thidden").set_value(32).run()
+    assert any("Reset starts a new model" in i.value for i in at.info)
+    assert at.session_state["trainer"].config.hidden == 64
+
+
+@pytest.mark.parametrize(
+    "source, data, message",
+    [
+        ("paste", "   ", "empty"),
+        ("paste", "ok" + "\x01\x02" * 50, "binary"),
+        ("upload", b"\x00\x01\x02 binary", "binary"),
+        ("upload", b"caf\xe9 au lait, caf\xe9 noir", "not UTF"),
+        ("upload", b"x" * (train.MAX_CORPUS_BYTES + 1), "limit"),
+    ],
+)
+def test_bad_text_shows_a_message(source, data, message):
+    at = open_train()
+    at.radio(key="train_source").set_value(source).run()
+    if source == "paste":
+        at.text_area(key="train_paste").set_value(data).run()
+    else:
+        at.file_uploader(key="train_upload").set_value(("notes.txt", data, "text/plain")).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert button(at, "Train").disabled
+
+
+def test_model_file_round_trip_and_bad_model_file():
+    at = open_train()
+    start(at, 200)
+    while at.session_state["train_running"]:
+        at.run()
+    data = train.save_npz(at.session_state["trainer"].model())
+    saved = at.session_state["trainer"].params.W_hh.copy()
+
+    fresh = open_train()
+    fresh.file_uploader(key="train_model_upload").set_value(("rnn-weights.npz", data, "application/octet-stream")).run()
+    assert not fresh.exception
+    assert any("Loaded a vanilla RNN" in s.value for s in fresh.success)
+    np.testing.assert_array_equal(fresh.session_state["trainer"].params.W_hh, saved)
+    assert fresh.session_state["trained_model"]["params"].W_hh.dtype == np.float64
+
+    bad = open_train()
+    bad.file_uploader(key="train_model_upload").set_value(("x.npz", b"PK\x03\x04 broken", "application/octet-stream")).run()
+    assert not bad.exception
+    assert any("was not loaded" in e.value for e in bad.error)
+    assert "trainer" not in bad.session_state

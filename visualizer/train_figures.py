@@ -1,0 +1,65 @@
+"""Pure Altair builders for the Train page: the loss curve, P(next) over training, next-token bars.
+
+Each takes plain lists and returns an alt.Chart, so tests can read its spec with .to_dict().
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+
+LOSS_COLOR = "#4c78a8"
+WATCH_COLOR = "#f58518"
+
+
+def show_token(tok: str) -> str:
+    """A token as a readable label: space, newline and tab made visible."""
+    return tok.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
+
+
+def loss_chart(steps: list[int], losses: list[float], vocab_size: int, *, height: int = 260) -> alt.Chart:
+    """Mean cross-entropy per token against the step, with the uniform guess ln V as a dashed rule."""
+    rows = [{"step": s, "loss": v} for s, v in zip(steps, losses) if math.isfinite(v)]
+    base = alt.Chart(alt.Data(values=rows))
+    line = base.mark_line(color=LOSS_COLOR, point=len(rows) < 40).encode(
+        x=alt.X("step:Q", title="training step"),
+        y=alt.Y("loss:Q", title="loss (nats per token)", scale=alt.Scale(zero=True)),
+        tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("loss:Q", title="loss", format=".3f")],
+    )
+    guess = alt.Chart(alt.Data(values=[{"y": math.log(max(vocab_size, 1)), "label": "uniform guess, ln V"}])).mark_rule(
+        strokeDash=[6, 4], color="#888"
+    ).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("y:Q", title="ln V", format=".3f")])
+    return (guess + line).properties(height=height, title="Loss while training")
+
+
+def watch_chart(steps: list[int], probs: list[float], label: str, *, height: int = 200) -> alt.Chart:
+    """P(label | prompt) after each chunk of training, on a fixed 0..1 axis."""
+    rows = [{"step": s, "p": p} for s, p in zip(steps, probs)]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(color=WATCH_COLOR, point=True)
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("p:Q", title=f"P({label})", scale=alt.Scale(domain=[0, 1])),
+            tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("p:Q", title="probability", format=".3f")],
+        )
+        .properties(height=height, title=f"P({label}) as training goes on")
+    )
+
+
+def next_token_chart(top: list[tuple[str, float]], *, highlight: str | None = None, height: int | None = None) -> alt.Chart:
+    """Horizontal bars of the most probable next tokens, most probable on top."""
+    rows = [{"token": show_token(t), "p": p, "rank": i, "hit": t == highlight} for i, (t, p) in enumerate(top)]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("token:N", title="next token", sort=alt.EncodingSortField(field="rank", order="ascending")),
+            x=alt.X("p:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
+            color=alt.condition(alt.datum.hit, alt.value(WATCH_COLOR), alt.value(LOSS_COLOR)),
+            tooltip=[alt.Tooltip("token:N", title="token"), alt.Tooltip("p:Q", title="probability", format=".3f")],
+        )
+        .properties(height=height or 24 * max(len(rows), 1) + 40, title="P(next token | prompt)")
+    )
