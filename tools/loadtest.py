@@ -131,6 +131,7 @@ class Widget:
     label: str
     is_int: bool = False
     hi: float | None = None
+    fragment_id: str = ""  # set when the widget lives in an st.fragment: changing it reruns only that
 
     @property
     def key(self) -> str:
@@ -139,8 +140,8 @@ class Widget:
         return parts[2] if self.id.startswith("$$ID-") and len(parts) == 3 and parts[2] != "None" else ""
 
 
-def widget_from_element(element) -> Widget | None:
-    """The widget an Element proto describes, or None for display elements."""
+def widget_from_element(element, fragment_id: str = "") -> Widget | None:
+    """The widget an Element proto describes (drawn by the fragment given, if any), or None."""
     kind = element.WhichOneof("type")
     if kind is None:
         return None
@@ -151,7 +152,8 @@ def widget_from_element(element) -> Widget | None:
     label = getattr(body, "label", "")
     is_int = getattr(body, "data_type", 1) == 0  # INT is 0 for both slider and number_input
     hi = getattr(body, "max", None) if kind in ("slider", "number_input") else None
-    return Widget(id=wid, kind=kind, label=str(label), is_int=is_int, hi=None if hi is None else float(hi))
+    return Widget(id=wid, kind=kind, label=str(label), is_int=is_int, hi=None if hi is None else float(hi),
+                  fragment_id=fragment_id)
 
 
 def widget_state(widget: Widget, value: object) -> WidgetState:
@@ -175,14 +177,15 @@ def widget_state(widget: Widget, value: object) -> WidgetState:
     return ws
 
 
-def build_rerun(query_string: str, *, page_script_hash: str = "", page_name: str = "",
+def build_rerun(query_string: str, *, page_script_hash: str = "", page_name: str = "", fragment_id: str = "",
                 widgets: Iterable[WidgetState] = ()) -> bytes:
-    """A serialized BackMsg asking for a script run, as the browser sends it."""
+    """A serialized BackMsg asking for a script run (or one fragment's run), as the browser sends it."""
     msg = BackMsg()
     rerun = msg.rerun_script
     rerun.query_string = query_string
     rerun.page_script_hash = page_script_hash
     rerun.page_name = page_name
+    rerun.fragment_id = fragment_id
     rerun.widget_states.widgets.extend(widgets)
     return msg.SerializeToString()
 
@@ -257,6 +260,7 @@ def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_
         "page": page,
         "sessions": sessions,
         "interactions": len(lat),
+        "fragment_runs": sum(r.fragment_runs for r in results),
         "p50_ms": round(percentile(lat, 50), 1),
         "p95_ms": round(p95, 1),
         "max_ms": round(max(lat, default=math.nan), 1),
@@ -344,6 +348,7 @@ class SessionResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
+    fragment_runs: int = 0  # interactions the server answered with a fragment-only run
 
 
 class Session:
@@ -357,13 +362,17 @@ class Session:
         self.timeout = timeout
         self.states: dict[str, WidgetState] = {}
 
-    async def rerun(self, change: WidgetState | None = None, expect: bytes | None = None) -> tuple[float, RunOutput]:
-        """Send a rerun (with the widget change) and read until script_finished: (ms, output)."""
+    async def rerun(self, change: WidgetState | None = None, expect: bytes | None = None,
+                    fragment_id: str = "") -> tuple[float, RunOutput]:
+        """Send a rerun (with the widget change) and read until script_finished: (ms, output).
+
+        A change to a widget inside a fragment reruns only that fragment, as in the browser.
+        """
         if change is not None:
             self.states[change.id] = change
         payload = build_rerun(self.query_string, page_script_hash=self.page_script_hash,
                               page_name="" if self.page_script_hash else self.page_name,
-                              widgets=self.states.values())
+                              fragment_id=fragment_id, widgets=self.states.values())
         # A button's click is a trigger: the browser sends it once, then forgets it.
         self.states = {k: v for k, v in self.states.items() if not v.trigger_value}
         out = RunOutput(expect=expect)
@@ -386,7 +395,7 @@ class Session:
                 out.seen |= markers(data)
                 out.found = out.found or (out.expect is not None and out.expect in data)
                 if msg.delta.WhichOneof("type") == "new_element":
-                    self._inspect(msg.delta.new_element, out)
+                    self._inspect(msg.delta.new_element, msg.delta.fragment_id, out)
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the page asked for a rerun (st.rerun): wait for that one
@@ -394,20 +403,20 @@ class Session:
                 return
 
     @staticmethod
-    def _inspect(element, out: RunOutput) -> None:
+    def _inspect(element, fragment_id: str, out: RunOutput) -> None:
         kind = element.WhichOneof("type")
         if kind == "exception":
             out.errors.append(f"exception: {element.exception.type}: {element.exception.message[:200]}")
         elif kind == "alert" and element.alert.format == 1:  # Alert.ERROR
             out.errors.append(f"error message: {element.alert.body[:200]}")
-        widget = widget_from_element(element)
+        widget = widget_from_element(element, fragment_id)
         if widget is not None and widget.key:
             out.widgets[widget.key] = widget
 
 
 def _check(result: SessionResult, out: RunOutput, what: str) -> None:
     result.errors += [f"{what}: {e}" for e in out.errors]
-    if out.status != ForwardMsg.FINISHED_SUCCESSFULLY:
+    if out.status not in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
         result.errors.append(f"{what}: script finished with status {out.status}")
     if result.index not in out.seen:
         result.errors.append(f"{what}: the session's own sequence is missing from the page")
@@ -437,8 +446,10 @@ async def run_session(url: str, index: int, page_name: str, args: argparse.Names
             plan = plan_interactions(out.widgets, tokens, args.steps)
             for k, (widget, value) in enumerate(plan, start=1):
                 await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-                ms, out = await session.rerun(widget_state(widget, value), expected_word(widget, value))
+                ms, out = await session.rerun(widget_state(widget, value), expected_word(widget, value),
+                                              fragment_id=widget.fragment_id)
                 result.latencies_ms.append(ms)
+                result.fragment_runs += out.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
                 what = f"interaction {k} ({widget.key or widget.label}={value!r})"
                 _check(result, out, what)
                 wrong_url = url_mismatch(widget, value, session.query_string)

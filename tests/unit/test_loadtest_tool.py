@@ -105,6 +105,8 @@ def test_widgets_are_found_in_elements_with_their_keys():
     text = lt.widget_from_element(_element("text_input", id="$$ID-ff-w_text", label="Type"))
     assert text.kind == "text_input" and text.key == "w_text" and text.hi is None
     assert lt.widget_from_element(_element("markdown", body="zq001w0")) is None
+    in_fragment = lt.widget_from_element(_element("slider", id="$$ID-abc123-w_step", label="Step"), "frag-1")
+    assert in_fragment.fragment_id == "frag-1" and step.fragment_id == ""
     assert lt.Widget(id="$$ID-ff-None", kind="button", label="Go").key == ""
     assert lt.Widget(id="plain", kind="button", label="Go").key == ""
 
@@ -125,10 +127,13 @@ def test_build_rerun_round_trips():
     msg = BackMsg()
     msg.ParseFromString(lt.build_rerun("text=a+b&step=1", page_name="Explorer", widgets=[ws]))
     rerun = msg.rerun_script
+    assert rerun.fragment_id == ""
     assert msg.WhichOneof("type") == "rerun_script"
     assert rerun.query_string == "text=a+b&step=1" and rerun.page_name == "Explorer" and rerun.page_script_hash == ""
     assert [w.id for w in rerun.widget_states.widgets] == ["$$ID-1-w_step"]
     assert list(rerun.widget_states.widgets[0].double_array_value.data) == [4.0]
+    msg.ParseFromString(lt.build_rerun("", page_script_hash="h1", fragment_id="frag-1", widgets=[ws]))
+    assert msg.rerun_script.fragment_id == "frag-1" and msg.rerun_script.page_script_hash == "h1"
 
 
 # ---------------------------------------------------------------------------- interaction plans and checks
@@ -181,6 +186,8 @@ def _fwd(**kw) -> ForwardMsg:
     for name, value in kw.items():
         if name == "element":
             msg.delta.new_element.CopyFrom(value)
+        elif name == "fragment":
+            msg.delta.fragment_id = value
         elif name == "nav_hash":
             msg.navigation.page_script_hash = value
         elif name == "query":
@@ -193,7 +200,7 @@ def _fwd(**kw) -> ForwardMsg:
 def test_session_reads_one_run_and_follows_page_and_url():
     msgs = [
         _fwd(nav_hash="h-explorer"),
-        _fwd(element=_element("slider", id="$$ID-1-w_step", label="Step", max=5)),
+        _fwd(element=_element("slider", id="$$ID-1-w_step", label="Step", max=5), fragment="frag-9"),
         _fwd(element=_element("markdown", body="token zq004w1 and zq009w0")),
         _fwd(element=_element("alert", body="boom", format=1)),
         _fwd(query="text=zq004w0&step=2"),
@@ -208,10 +215,22 @@ def test_session_reads_one_run_and_follows_page_and_url():
     assert sent.rerun_script.page_name == "Explorer" and sent.rerun_script.query_string == "text=zq004w0"
     assert session.page_script_hash == "h-explorer" and session.query_string == "text=zq004w0&step=2"
     assert out.status == ForwardMsg.FINISHED_SUCCESSFULLY and not sock.incoming and ms >= 0
-    assert out.seen == {4, 9} and "w_step" in out.widgets and out.errors == ["error message: boom"]
+    assert out.seen == {4, 9} and out.widgets["w_step"].fragment_id == "frag-9"
+    assert out.errors == ["error message: boom"]
     result = lt.SessionResult(4)
     lt._check(result, out, "load")
     assert result.leaks == ["load: saw sessions [9]"] and len(result.errors) == 1
+
+
+def test_check_accepts_fragment_runs_and_flags_missing_or_failed_runs():
+    ok = lt.RunOutput(status=ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, seen={2})
+    result = lt.SessionResult(2)
+    lt._check(result, ok, "step")
+    assert result.errors == [] and result.leaks == []
+    lt._check(result, lt.RunOutput(status=ForwardMsg.FINISHED_WITH_COMPILE_ERROR, seen=set()), "next")
+    assert result.errors == ["next: script finished with status 1", "next: the session's own sequence is missing from the page"]
+    lt._check(result, lt.RunOutput(status=0, seen={2}, expect=b"zq002w9"), "type")
+    assert result.errors[-1] == "type: the page does not show the typed word 'zq002w9'"
 
 
 def test_summarize_and_table():
