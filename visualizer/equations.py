@@ -154,7 +154,7 @@ def matrix(
     return "\\left[\\begin{array}{" + spec + "}" + " \\\\ ".join(lines) + "\\end{array}\\right]"
 
 
-def stacked_columns(H: int, D: int, k: int = MAX_SHOWN // 2 + 1, keep_x: int | None = None) -> tuple[list[int | None], int]:
+def stacked_columns(H: int, D: int, k: int = 5, keep_x: int | None = None) -> tuple[list[int | None], int]:
     """Columns of [W_hh | W_xh] to show (each block sliced on its own) and the seam's position."""
     left = pick(H, k)
     right = [None if j is None else H + j for j in pick(D, k, keep=keep_x)]

@@ -1,0 +1,188 @@
+"""What the explorer's figures contain: node counts, the highlighted step, heatmap shapes, the fold's stages."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from visualizer import diagrams, encoding, figures, rnn
+
+
+def _valid(fig: go.Figure) -> go.Figure:
+    """Builders skip Plotly's validation for speed; every property must still be valid (this raises if not)."""
+    go.Figure(fig.to_dict())
+    return fig
+
+
+@pytest.fixture(scope="module")
+def run():
+    enc = encoding.encode_text("the united states of america", "words", "onehot")
+    params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
+    return enc, rnn.forward(params, enc.X)
+
+
+def _named(fig, prefix):
+    (tr,) = [t for t in fig.data if (t.name or "").startswith(prefix)]
+    return tr
+
+
+# ---------------------------------------------------------------------------- chain
+
+
+def test_chain_has_one_column_per_step_and_highlights_the_current_one(run):
+    enc, trace = run
+    fig = _valid(figures.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=3, X=enc.X))
+    xs, hs, ys = _named(fig, "x_t"), _named(fig, "h_t"), _named(fig, "ŷ_t")
+    assert list(xs.x) == list(hs.x) == list(ys.x) == [1, 2, 3, 4, 5]
+    assert list(xs.text) == list(enc.tokens)
+    colours = list(hs.marker.color)
+    assert colours[2] == figures.HIGHLIGHT and colours.count(figures.HIGHLIGHT) == 1
+    (box,) = fig.layout.shapes
+    assert box.x0 < 3 < box.x1
+    # Arrows carrying h_{t-1} -> h_t: one head per step, the first from h_0.
+    heads = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-up"]
+    assert sum(len(t.x) for t in heads) == 5 * 2 + 5
+    assert _named(fig, "carried-in").text == ("h₀ = 0",)
+
+
+def test_chain_writes_the_top_prediction_and_hover_values(run):
+    enc, trace = run
+    fig = figures.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=1)
+    ys = _named(fig, "ŷ_t")
+    for t, label in enumerate(ys.text):
+        assert label == "→ " + enc.vocab.tokens[int(np.argmax(trace.probs[t]))]
+    hs = _named(fig, "h_t")
+    assert hs.customdata[0][0] == f"{np.linalg.norm(trace.hs[1]):.3f}"
+
+
+def test_chain_window_follows_the_step_and_stays_in_range():
+    assert figures.chain_window(5, 3) == (1, 5)
+    assert figures.chain_window(100, 1) == (1, 12)
+    assert figures.chain_window(100, 50) == (44, 55)
+    assert figures.chain_window(100, 100) == (89, 100)
+    for step in range(1, 101):
+        first, last = figures.chain_window(100, step)
+        assert first <= step <= last and last - first == 11 and 1 <= first and last <= 100
+
+
+def test_chain_window_draws_only_its_columns_and_the_state_carried_in():
+    tokens = [str(i) for i in range(40)]
+    hs, probs = np.zeros((41, 3)), np.full((40, 4), 0.25)
+    fig = figures.unrolled_chain(tokens, hs, probs, list("abcd"), step=30, window=figures.chain_window(40, 30))
+    assert list(_named(fig, "h_t").x) == list(range(24, 36))
+    assert _named(fig, "carried-in").text == ("h_23",)
+    assert "steps 24–35 of 40" in fig.layout.title.text
+
+
+def test_chain_survives_overflow():
+    hs = np.full((3, 2), np.inf)
+    probs = np.full((2, 2), np.nan)
+    fig = _valid(figures.unrolled_chain(["a", "b"], hs, probs, ["a", "b"], step=2))
+    assert list(_named(fig, "ŷ_t").text) == ["NaN", "NaN"]
+
+
+# ---------------------------------------------------------------------------- heatmaps
+
+
+def test_heatmap_is_units_by_steps_with_the_step_outlined(run):
+    enc, trace = run
+    fig = _valid(figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=2))
+    (hm,) = fig.data
+    assert np.asarray(hm.z).shape == (6, 5)  # (H, T)
+    assert list(hm.x) == ["1. the", "2. united", "3. states", "4. of", "5. america"]
+    assert (hm.zmin, hm.zmax) == (-1.0, 1.0)  # fixed scale for tanh
+    (box,) = fig.layout.shapes
+    assert (box.x0, box.x1) == (0.5, 1.5)  # around category index 1, i.e. step 2
+    assert fig.layout.yaxis.title.text == "hidden unit"
+
+
+def test_heatmap_colourscale_is_explicit_red_blue():
+    fig = figures.hidden_heatmap(np.zeros((3, 2)), ["a", "b", "c"])
+    scale = fig.data[0].colorscale
+    assert scale[0][1] == "rgb(5,48,97)" and scale[-1][1] == "rgb(103,0,31)"  # dark blue low, dark red high
+    assert len(fig.layout.shapes) == 0
+
+
+def test_difference_heatmap_subtracts_over_the_common_steps():
+    Ha, Hb = np.full((4, 3), 0.5), np.full((6, 3), 0.25)
+    Hb[1] = 0.5
+    fig = _valid(figures.difference_heatmap(Ha, list("abcd"), Hb, list("abxyzw"), step=3))
+    z = np.asarray(fig.data[0].z)
+    assert z.shape == (3, 4)
+    np.testing.assert_allclose(z[:, 0], 0.25)
+    np.testing.assert_allclose(z[:, 1], 0.0)
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (-2.0, 2.0)
+    assert list(fig.data[0].x)[2] == "3. c∣x"
+    assert len(fig.layout.shapes) == 1
+    assert len(figures.difference_heatmap(Ha, list("abcd"), Hb, list("abxyzw"), step=6).layout.shapes) == 0
+
+
+def test_shared_range_covers_both_for_unbounded_activations():
+    assert figures.shared_range("relu", np.array([1.0]), np.array([-3.0])) == (-3.0, 3.0)
+    assert figures.shared_range("tanh", np.array([9.0])) == (-1.0, 1.0)
+
+
+# ---------------------------------------------------------------------------- one step
+
+
+def test_output_bars_mark_the_true_next_token(run):
+    enc, trace = run
+    fig = _valid(figures.output_bars(trace.probs[0], enc.vocab.tokens, step=1, next_token="united", ymax=0.5))
+    (bar,) = fig.data
+    assert list(bar.x) == list(enc.vocab.tokens)
+    np.testing.assert_allclose(bar.y, trace.probs[0])
+    assert [c == figures.HIGHLIGHT for c in bar.marker.color] == [False, True, False, False, False]
+    assert tuple(fig.layout.yaxis.range) == (0, 0.5)
+
+
+def test_output_bars_show_the_most_likely_of_a_large_vocabulary():
+    p = np.arange(100, dtype=float)
+    p /= p.sum()
+    fig = figures.output_bars(p, [f"w{i}" for i in range(100)], step=1, max_bars=10)
+    assert len(fig.data[0].x) == 10 and fig.data[0].x[0] == "1. w99"
+    assert "10 most likely of 100" in fig.layout.title.text
+
+
+def test_input_vector_one_hot_and_embedding(run):
+    enc, _ = run
+    fig = _valid(figures.input_vector(enc.X[2], enc.vocab.tokens, step=3, token="states"))
+    assert np.asarray(fig.data[0].z).tolist() == [[0, 0, 1, 0, 0]]
+    emb = encoding.encode_text("the united states of america", "words", "embedding", embed_dim=4)
+    fig = _valid(figures.input_vector(emb.X[2], emb.vocab.tokens, step=3, token="states", E=emb.E, w=2))
+    assert np.asarray(fig.data[0].z).shape == (4, 5)  # E, (dim, V)
+    np.testing.assert_allclose(np.asarray(fig.data[0].z)[:, 2], emb.X[2])  # the outlined column is x_t
+    assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (1.5, 2.5)
+
+
+# ---------------------------------------------------------------------------- fold diagrams
+
+
+def test_fold_stages_have_the_right_symbols():
+    kinds = lambda s: sorted(k for _, _, k, _ in s.nodes)  # noqa: E731
+    assert kinds(diagrams.scene(0)) == ["neuron"] * 15
+    assert kinds(diagrams.scene(1)) == ["h", "x", "y"] and diagrams.scene(1).wires and not diagrams.scene(1).arrows
+    assert len(diagrams.scene(2).arrows) == 2 and not diagrams.scene(2).wires
+    vertical = diagrams.scene(3)
+    assert [n[1] for n in vertical.nodes] == [0.0, 2.0, 4.0] and not vertical.loop  # x below h below y
+    assert diagrams.scene(4).loop and "W_hh" in [lab for _, _, lab in diagrams.scene(4).labels]
+    unrolled = diagrams.scene(5, ("the", "united"))
+    assert kinds(unrolled).count("h") == 4 and len(unrolled.carries) == 5
+    assert "x_1 the" in [lab for _, _, lab in unrolled.labels]
+
+
+def test_fold_figure_has_frames_for_every_stage_and_a_play_button():
+    fig = _valid(diagrams.fold_figure(4, ("the",)))
+    assert [f.name for f in fig.frames] == ["0", "1", "2", "3", "4", "5"]
+    assert all(len(f.data) == len(fig.data) for f in fig.frames)
+    assert fig.layout.title.text == "Move 4 of 5: add the temporal loop"
+    assert fig.layout.updatemenus[0].buttons[0].method == "animate"
+    loop = [t for t in fig.data if t.mode == "lines+markers"]
+    assert any(len(t.x) for t in loop)
+
+
+def test_fold_figure_ghosts_the_previous_stage():
+    fig = diagrams.fold_figure(1)
+    ghost_nodes = [t for t in fig.data if t.mode == "markers" and t.hoverinfo == "skip" and t.marker.size is not None
+                   and not isinstance(t.marker.size, (int, float)) and len(t.x) == 15]
+    assert ghost_nodes  # the 15 neurons of the feed-forward net, in grey
+    with pytest.raises(ValueError):
+        diagrams.fold_figure(0)
