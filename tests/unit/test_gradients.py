@@ -228,6 +228,16 @@ def test_relu_radius_two_explodes_and_warns_about_float32():
     assert any("float32" in w for w in exp.warnings)
 
 
+def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
+    """relu, radius 2, H = 16: h_T ~ 1e54 and the softmax puts exactly 1.0 on the target, so dL/dh = 0."""
+    X, ids, toks = gradients.generated_sequence(300, 0)
+    exp = gradients.run(X, toks, int(ids[0]), hidden=16, seed=0, radius=2.0, rkind="spectral", activation="relu",
+                        cell_names=("rnn",))
+    assert np.all(exp.cells["rnn"].dh_norm == 0) and not exp.cells["rnn"].overflowed
+    assert any("saturated" in w for w in exp.warnings) and any("forward pass itself" in w for w in exp.warnings)
+    assert exp.jacobian.log10_norm[0] > 20  # the product of Jacobians has exploded all the same
+
+
 def test_run_rejects_bad_cells_and_activation():
     X, ids, toks = gradients.generated_sequence(10, 0)
     with pytest.raises(ValueError, match="unknown cell"):
