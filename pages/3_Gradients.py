@@ -32,16 +32,10 @@ first token. Back-propagation through time carries that error back, step by step
 
 @st.cache_data(**ui.CACHE, show_spinner="Back-propagating through time…")
 def measure(source, text, mode, glen, hidden, seed, radius, rkind, act, clip_norm, cell_names, weights_key, _trained=None):
-    vocab = None if _trained is None else _trained[1]
-    if source == "generated":
-        V = gradients.GENERATED_VOCAB if vocab is None else len(vocab)
-        X, ids, tokens = gradients.generated_sequence(glen, seed, V)
-        tokens = tokens if vocab is None else tuple(vocab.decode(ids))
-    else:
-        X, ids, tokens, V = gradients.user_sequence(text, mode if vocab is None else _trained[2], vocab)
+    params, vocab, level = _trained or (None, None, mode)
+    X, ids, tokens, V = gradients.sequence_for(source, text=text, mode=level, length=glen, seed=seed, vocab=vocab)
     return gradients.run(X, tokens, int(ids[0]), hidden=hidden, seed=seed, radius=radius, rkind=rkind, activation=act,
-                         cell_names=cell_names, clip_norm=clip_norm, output_size=V,
-                         rnn_params=None if _trained is None else _trained[0])
+                         cell_names=cell_names, clip_norm=clip_norm, output_size=V, rnn_params=params)
 
 
 settings = ui.page_setup("gradients", "Gradients")

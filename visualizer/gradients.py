@@ -354,3 +354,18 @@ def trained_vanilla(model) -> tuple[rnn.RNNParams, encoding.Vocab, str] | None:
         return params, vocab, level
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
+
+
+def sequence_for(source: str, *, text: str = "", mode: str = "words", length: int = 200, seed: int = 0,
+                 vocab: encoding.Vocab | None = None):
+    """The page's sequence: generated (random tokens) or the user's text; over a trained vocab if given.
+
+    Returns (X (T, V), ids (T,), tokens, V). The loss target is ids[0], the first token.
+    """
+    if source == "generated":
+        V = GENERATED_VOCAB if vocab is None else len(vocab)
+        X, ids, tokens = generated_sequence(length, seed, V)
+        return X, ids, tokens if vocab is None else tuple(vocab.decode(ids)), V
+    if source == "user":
+        return user_sequence(text, mode, vocab)
+    raise ValueError(f"unknown source {source!r}; choose generated or user")

@@ -377,3 +377,15 @@ def test_eigenvalue_plane_has_unit_circle_and_every_eigenvalue():
     assert len(pts.x) == 9
     np.testing.assert_allclose(np.asarray(pts.x) + 1j * np.asarray(pts.y), exp.eigenvalues)
     assert fig.layout.xaxis.title.text == "real part" and fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_sequence_for_each_source():
+    X, ids, toks, Vv = gradients.sequence_for("generated", length=30, seed=2)
+    assert X.shape == (30, gradients.GENERATED_VOCAB) and Vv == gradients.GENERATED_VOCAB and toks[0].startswith("s")
+    vocab = encoding.Vocab.build(list("xyz"))
+    X, ids, toks, Vv = gradients.sequence_for("generated", length=12, seed=2, vocab=vocab)
+    assert X.shape == (12, 3) and set(toks) <= set("xyz")
+    X, ids, toks, Vv = gradients.sequence_for("user", text="to be or not to be", mode="words")
+    assert toks[:2] == ("to", "be") and Vv == 4 and X.shape == (6, 4)
+    with pytest.raises(ValueError, match="unknown source"):
+        gradients.sequence_for("radio")
