@@ -54,24 +54,24 @@ def gradient_norms(exp: Experiment, cells_shown=None, *, show_jacobian: bool = T
     t = np.arange(1, T + 1)
     tokens = [f"token {tok!s}" for tok in exp.tokens]
     fig = go.Figure()
+    measured: list[np.ndarray] = []  # log10 of every measured line, to frame the y axis
+
+    def add(log10v, name, colour, dash, group):
+        measured.append(np.clip(log10v, -LOG10_CAP, LOG10_CAP))
+        for tr in _line(t, log10v, name, colour, dash, tokens, group):
+            fig.add_trace(tr)
+
     for name, r in exp.cells.items():
         if cells_shown is not None and name not in cells_shown:
             continue
         label = cells.CELLS[name].label
         colour = CELL_COLOURS.get(name, "#333333")
-        for tr in _line(t, _log10(r.dh_norm), f"‖∂L/∂h_t‖ {label}", colour, "solid", tokens, name):
-            fig.add_trace(tr)
+        add(_log10(r.dh_norm), f"‖∂L/∂h_t‖ {label}", colour, "solid", name)
         if r.clip_scale < 1.0:
-            scaled = _log10(r.dh_norm) + np.log10(r.clip_scale)
-            for tr in _line(t, scaled, f"{label} after clipping (×{r.clip_scale:.2g})", colour, "dashdot", tokens, name + "clip"):
-                fig.add_trace(tr)
+            add(_log10(r.dh_norm) + np.log10(r.clip_scale), f"{label} after clipping (×{r.clip_scale:.2g})",
+                colour, "dashdot", name + "clip")
     if exp.jacobian is not None and show_jacobian:
-        for tr in _line(t, exp.jacobian.log10_norm, "‖∂h_T/∂h_t‖₂ vanilla RNN", CELL_COLOURS["rnn"], "dash", tokens, "jac"):
-            fig.add_trace(tr)
-    measured = [np.clip(_log10(r.dh_norm), -LOG10_CAP, LOG10_CAP) for n, r in exp.cells.items()
-                if cells_shown is None or n in cells_shown]
-    if exp.jacobian is not None and show_jacobian:
-        measured.append(np.clip(exp.jacobian.log10_norm, -LOG10_CAP, LOG10_CAP))
+        add(exp.jacobian.log10_norm, "‖∂h_T/∂h_t‖₂ vanilla RNN", CELL_COLOURS["rnn"], "dash", "jac")
     if exp.jacobian is not None and show_bound:
         j = exp.jacobian
         name = f"bound (γ·σ_max)^(T−t) = ({j.gamma:g}·{j.sigma_max:.3g})^(T−t)"

@@ -340,6 +340,8 @@ def test_clipping_adds_a_scaled_line_with_the_same_shape():
     assert clipped and clipped[0].name.startswith("vanilla RNN after clipping")
     r = exp.cells["rnn"]
     np.testing.assert_allclose(np.asarray(clipped[0].y, float), r.dh_norm * r.clip_scale, rtol=1e-9)
+    lo, hi = fig.layout.yaxis.range  # the clipped line is inside the frame
+    assert lo <= np.log10(np.min(r.dh_norm * r.clip_scale)) and hi >= np.log10(np.max(r.dh_norm))
 
 
 def test_out_of_range_points_become_capped_markers_not_crashes():
