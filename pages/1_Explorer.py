@@ -30,8 +30,11 @@ def hold() -> None:
     st.session_state["_explorer_hold"] = True  # a click is not a tick of the player
 
 
-def go_to(step: int, T: int) -> None:
-    ui.set_setting(settings, "step", max(1, min(T, step)))
+MOVES = {"|◀ First": lambda t, T: 1, "◀ Back": lambda t, T: t - 1, "Next ▶": lambda t, T: t + 1, "Last ▶|": lambda t, T: T}
+
+
+def go_to(label: str, T: int) -> None:
+    ui.set_setting(settings, "step", max(1, min(T, MOVES[label](settings["step"], T))))
     hold()
 
 
@@ -45,17 +48,16 @@ def step_views(enc, params, trace, enc_b, trace_b, playing: bool) -> None:
             st.session_state["explorer_play"] = False
             st.rerun(scope="app")
         ui.set_setting(settings, "step", settings["step"] + 1)
-    t = settings["step"]
 
     bar = st.columns([1.2, 1.2, 1.2, 1.2, 6], vertical_alignment="bottom")
-    for col, (label, target) in zip(bar, [("|◀ First", 1), ("◀ Back", t - 1), ("Next ▶", t + 1), ("Last ▶|", T)]):
-        col.button(label, on_click=go_to, args=(target, T), key=f"explorer_{label}", width="stretch")
+    for col, label in zip(bar, MOVES):
+        col.button(label, on_click=go_to, args=(label, T), key=f"explorer_{label}", width="stretch")
     with bar[4]:
         if T > 1:
-            ui.control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T,
-                       on_change=hold)
-    st.markdown(f"**Step {t} of {T}:** the network reads x_{t} = `{ui.md_escape(tokens[t - 1])}`"
-                + (f" and should predict `{ui.md_escape(tokens[t])}` next." if t < T else ", the last token."))
+            ui.control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T, on_change=hold)
+    t = settings["step"]
+    st.markdown(f"**Step {t} of {T}:** the network reads x\\_{t} = “{ui.md_escape(tokens[t - 1])}”"
+                + (f" and should predict “{ui.md_escape(tokens[t])}” next." if t < T else ", the last token."))
 
     st.subheader("2 · The unrolled chain")
     ui.show_fig(figures.unrolled_chain(tokens, trace.hs, trace.probs, vocab, step=t, window=figures.chain_window(T, t),
