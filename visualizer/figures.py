@@ -237,7 +237,8 @@ def unrolled_chain(
         customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
         hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
     ))
-    norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
+    with np.errstate(over="ignore", invalid="ignore"):  # exploding states: the norm may be inf
+        norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
     data.append(dict(
         type="scatter", x=[carry], y=[1], mode="markers+text", name="carried-in state",
         marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),

@@ -1,0 +1,108 @@
+"""Benchmark (a script, not a test): the server-side rerun of one step on the explorer.
+
+Clicks "Next ▶" on the real page through AppTest and times each rerun, against a baseline page
+script that draws the same figures and equations from data precomputed once (no widgets, no
+settings, no URL, nothing cached per step). Prints one JSON line with the medians and their ratio.
+Target: ratio <= 2.
+
+    python tests/bench_explorer.py [--n 40] [--hidden 32] [--tokens 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import streamlit.delta_generator as _dg  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+# The sidebar site map links to the entry script, which AppTest does not know when it runs a page
+# file on its own; both scripts skip it alike.
+_dg.DeltaGenerator.page_link = lambda self, *a, **k: None
+
+BASELINE = '''
+import streamlit as st
+from visualizer import diagrams, equations, encoding, figures, rnn
+from visualizer.figures import PLOTLY_CONFIG
+
+TEXT, H = {text!r}, {hidden}
+
+
+@st.cache_resource
+def data():
+    enc = encoding.encode_text(TEXT, "words", "onehot")
+    params = rnn.init_params(enc.X.shape[1], H, len(enc.vocab), seed=0)
+    trace = rnn.forward(params, enc.X)
+    return enc, params, trace, diagrams.fold_figure(5, enc.tokens[:4])
+
+
+enc, params, trace, fold = data()
+T, tokens, vocab = trace.T, enc.tokens, enc.vocab.tokens
+if st.button("Next ▶"):
+    st.session_state["t"] = st.session_state.get("t", 1) % T + 1
+t = st.session_state.get("t", 1)
+show = lambda fig: st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
+show(fold)
+show(figures.unrolled_chain(tokens, trace.hs, trace.probs, vocab, step=t, window=figures.chain_window(T, t), X=trace.X))
+eqs = equations.step_equations(params, trace, t, tokens=tokens, vocab_tokens=vocab, ids=enc.ids)
+for line in eqs.symbolic + eqs.input + eqs.hidden + eqs.output + eqs.stacked:
+    st.latex(line)
+show(figures.input_vector(trace.X[t - 1], vocab, step=t, token=tokens[t - 1]))
+show(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None))
+show(figures.hidden_heatmap(trace.hs[1:], tokens, step=t))
+'''
+
+
+def _time_next(at: AppTest, n: int, warmup: int = 3) -> list[float]:
+    times = []
+    for i in range(n + warmup):
+        (button,) = [b for b in at.button if b.label == "Next ▶"]
+        t0 = time.perf_counter()
+        button.click().run()
+        dt = time.perf_counter() - t0
+        assert not at.exception, [e.message for e in at.exception]
+        if i >= warmup:
+            times.append(dt * 1000)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=40, help="timed clicks per script")
+    ap.add_argument("--hidden", type=int, default=32)
+    ap.add_argument("--tokens", type=int, default=60)
+    args = ap.parse_args()
+    text = " ".join(f"w{i % 17}" for i in range(args.tokens))
+
+    page = AppTest.from_file(str(ROOT / "pages" / "1_Explorer.py"), default_timeout=60)
+    page.query_params.update({"text": text, "hidden": str(args.hidden)})
+    page.run()
+    page_ms = _time_next(page, args.n)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "baseline.py"
+        script.write_text(BASELINE.format(text=text, hidden=args.hidden))
+        base = AppTest.from_file(str(script), default_timeout=60)
+        base.run()
+        base_ms = _time_next(base, args.n)
+
+    page_med, base_med = statistics.median(page_ms), statistics.median(base_ms)
+    print(json.dumps({
+        "bench": "explorer_step", "tokens": args.tokens, "hidden": args.hidden, "clicks": args.n,
+        "page_ms_median": round(page_med, 2), "baseline_ms_median": round(base_med, 2),
+        "page_ms_p90": round(statistics.quantiles(page_ms, n=10)[-1], 2),
+        "baseline_ms_p90": round(statistics.quantiles(base_ms, n=10)[-1], 2),
+        "ratio": round(page_med / base_med, 3), "target_ratio": 2.0,
+    }))
+
+
+if __name__ == "__main__":
+    main()
