@@ -250,7 +250,8 @@ def log_errors(log: str, limit: int = 5) -> list[str]:
 
 
 def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_kb: Sequence[int],
-              *, idle_kb: int = 0, wall_s: float = 0.0, cpu_s: float = 0.0, think_s: float = 0.0) -> dict:
+              *, idle_kb: int = 0, wall_s: float = 0.0, cpu_s: float = 0.0, client_cpu_s: float = 0.0,
+              think_s: float = 0.0, load_avg: float = 0.0) -> dict:
     """One JSON-able row of figures for a (page, N) run."""
     lat = [x for r in results for x in r.latencies_ms]
     loads = [r.load_ms for r in results if r.load_ms is not None]
@@ -269,6 +270,8 @@ def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_
         "idle_rss_mb": round(idle_kb / 1024, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "server_cpu_s": round(cpu_s, 2),
+        "client_cpu_s": round(client_cpu_s, 2),  # this tool shares the machine with the server
+        "load_avg_1min": round(load_avg, 2),  # the machine's load when the run started (others' work too)
         "wall_s": round(wall_s, 1),
         "think_s": think_s,
         "errors": sum(len(r.errors) for r in results),
@@ -585,7 +588,7 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict
         with serve(args.root, args.app, log, extra=args.server_arg) as (proc, url):
             time.sleep(0.5)
             idle = rss_kb(proc.pid)
-            cpu0 = cpu_seconds(proc.pid)
+            cpu0, client0, load_avg = cpu_seconds(proc.pid), time.process_time(), os.getloadavg()[0]
             sampler = RssSampler(proc.pid)
             sampler.start()
             t0 = time.perf_counter()
@@ -594,7 +597,8 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict
             finally:
                 samples = sampler.stop()
             row = summarize(page, n, results, samples, idle_kb=idle, wall_s=time.perf_counter() - t0,
-                            cpu_s=cpu_seconds(proc.pid) - cpu0, think_s=args.think)
+                            cpu_s=cpu_seconds(proc.pid) - cpu0, client_cpu_s=time.process_time() - client0,
+                            think_s=args.think, load_avg=load_avg)
         if row["errors"] or row["isolation_violations"]:
             row["server_errors"] = log_errors(log.read_text(errors="replace"))
     return row
