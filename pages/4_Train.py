@@ -10,7 +10,7 @@ from visualizer import train_figures as tf
 SS = st.session_state
 BATCH = 16  # parallel streams per step
 RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
-CHUNK_SECONDS = 0.3  # time spent training in one chunk
+CHUNK_SECONDS = 0.25  # time spent training in one chunk
 RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
 SOURCES = {"default": "built-in story", "paste": "paste text", "upload": "upload .txt"}
 OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
@@ -122,12 +122,12 @@ if text is not None:
 cfg, trainer = config(settings), SS.get("trainer")
 running = bool(SS.get("train_running")) and trainer is not None
 left, mid, right, steps_col = st.columns([1, 1, 1, 2])
-steps_col.selectbox("Steps per run", RUN_LENGTHS, index=1, key="train_steps", label_visibility="collapsed",
+steps_col.selectbox("Steps per run", RUN_LENGTHS, index=3, key="train_steps", label_visibility="collapsed",
                     format_func=lambda n: f"train for {n:,} steps")
-left.button("▶ Resume" if trainer is not None else "▶ Train", on_click=on_start, args=(text, cfg), type="primary",
+left.button("Resume" if trainer is not None else "Train", icon=":material/play_arrow:", on_click=on_start, args=(text, cfg), type="primary",
             disabled=running or (corpus is None and trainer is None), width="stretch")
-mid.button("⏸ Stop", on_click=on_stop, disabled=not running, width="stretch")
-right.button("↺ Reset", on_click=on_reset, disabled=trainer is None, width="stretch")
+mid.button("Stop", icon=":material/pause:", on_click=on_stop, disabled=not running, width="stretch")
+right.button("Reset", icon=":material/restart_alt:", on_click=on_reset, disabled=trainer is None, width="stretch")
 if msg := SS.pop("train_msg", None):
     (st.success if msg[0] == "success" else st.error)(ui.md_escape(msg[1]))
 if trainer is not None:
@@ -153,7 +153,7 @@ def training_panel() -> None:
     if SS.get("train_running"):
         t0 = time.perf_counter()
         while trainer.step_count < SS["train_target"] and not trainer.diverged and time.perf_counter() - t0 < CHUNK_SECONDS:
-            trainer.train(min(5, SS["train_target"] - trainer.step_count))
+            trainer.train(min(20, SS["train_target"] - trainer.step_count))
         SS["trained_model"] = trainer.model().session_dict()
         done = trainer.step_count - SS["train_run_start"]
         st.progress(min(1.0, done / max(1, SS["train_target"] - SS["train_run_start"])),
@@ -177,7 +177,9 @@ def show_training(trainer: train.Trainer) -> None:
                  "ln V (dashed); every point below it is something learned.")
     if len(trainer.watch):
         label = train.WATCH_NEXT[model.level]
-        right.altair_chart(tf.watch_chart(trainer.watch.steps, trainer.watch.values, f"'{label}' | {train.WATCH_PROMPT}"), width="stretch")
+        right.altair_chart(tf.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), width="stretch")
+        right.caption(f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
+                      f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}.")
     try:
         probs = train.next_token_probs(model, settings["prompt"])
         right.altair_chart(tf.next_token_chart(train.top_k(model, probs, 10)), width="stretch")

@@ -23,7 +23,7 @@ def loss_chart(steps: list[int], losses: list[float], vocab_size: int, *, height
     """Mean cross-entropy per token against the step, with the uniform guess ln V as a dashed rule."""
     rows = [{"step": s, "loss": v} for s, v in zip(steps, losses) if math.isfinite(v)]
     base = alt.Chart(alt.Data(values=rows))
-    line = base.mark_line(color=LOSS_COLOR, point=len(rows) < 40).encode(
+    line = base.mark_line(color=LOSS_COLOR, point=alt.OverlayMarkDef(color=LOSS_COLOR) if len(rows) < 40 else False).encode(
         x=alt.X("step:Q", title="training step"),
         y=alt.Y("loss:Q", title="loss (nats per token)", scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("loss:Q", title="loss", format=".3f")],
@@ -35,17 +35,17 @@ def loss_chart(steps: list[int], losses: list[float], vocab_size: int, *, height
 
 
 def watch_chart(steps: list[int], probs: list[float], label: str, *, height: int = 200) -> alt.Chart:
-    """P(label | prompt) after each chunk of training, on a fixed 0..1 axis."""
+    """P(label) after a fixed prompt (named in the page's caption), per chunk, on a fixed 0..1 axis."""
     rows = [{"step": s, "p": p} for s, p in zip(steps, probs)]
     return (
         alt.Chart(alt.Data(values=rows))
-        .mark_line(color=WATCH_COLOR, point=True)
+        .mark_line(color=WATCH_COLOR, point=alt.OverlayMarkDef(color=WATCH_COLOR) if len(rows) < 60 else False)
         .encode(
             x=alt.X("step:Q", title="training step"),
             y=alt.Y("p:Q", title=f"P({label})", scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("p:Q", title="probability", format=".3f")],
         )
-        .properties(height=height, title=f"P({label}) as training goes on")
+        .properties(height=height, title=f"P(next is {label}) as training goes on")
     )
 
 

@@ -403,5 +403,6 @@ def test_watch_chart_axis_names_the_probability():
     from visualizer import train_figures as tf
 
     spec = tf.watch_chart([10, 20], [0.1, 0.5], "' America'").to_dict()
+    assert spec["title"] == "P(next is ' America') as training goes on"
     assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert len(spec["data"]["values"]) == 2
