@@ -33,6 +33,11 @@ def hold() -> None:
 MOVES = {"|◀ First": lambda t, T: 1, "◀ Back": lambda t, T: t - 1, "Next ▶": lambda t, T: t + 1, "Last ▶|": lambda t, T: T}
 
 
+def scrubbed() -> None:
+    ui.set_setting(settings, "step", st.session_state["w_step"])
+    hold()
+
+
 def go_to(label: str, T: int) -> None:
     ui.set_setting(settings, "step", max(1, min(T, MOVES[label](settings["step"], T))))
     hold()
@@ -54,7 +59,9 @@ def step_views(enc, params, trace, enc_b, trace_b, playing: bool) -> None:
         col.button(label, on_click=go_to, args=(label, T), key=f"explorer_{label}", width="stretch")
     with bar[4]:
         if T > 1:
-            ui.control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T, on_change=hold)
+            # A new T gives the slider a new identity, which would reset it to 1: hand it the step explicitly.
+            st.session_state["w_step"] = settings["step"]
+            ui.control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T, on_change=scrubbed)
     t = settings["step"]
     st.markdown(f"**Step {t} of {T}:** the network reads x\\_{t} = “{ui.md_escape(tokens[t - 1])}”"
                 + (f" and should predict “{ui.md_escape(tokens[t])}” next." if t < T else ", the last token."))

@@ -1,0 +1,82 @@
+"""Step-through explorer in real Chromium: deep link, typing, stepping, playing."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app
+
+# Plotly keeps each chart's data and layout on its div: read what is drawn, not what was sent.
+# (Streamlit's theme wraps titles in <b>, hence the tag stripping.)
+_CHART = """(prefix) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]+>/g, '');
+    if (!title.startsWith(prefix)) continue;
+    return {
+      traces: gd.data.map(d => ({name: d.name || '', x: Array.from(d.x || []),
+                                 color: d.marker && Array.isArray(d.marker.color) ? d.marker.color : null})),
+      shapes: (gd.layout.shapes || []).map(s => [s.x0, s.x1]),
+    };
+  }
+  return null;
+}"""
+
+
+def _chart(page, prefix: str):
+    return page.evaluate(_CHART, prefix)
+
+
+def _highlighted(page) -> int | None:
+    """The step whose h_t the unrolled chain draws in orange."""
+    chart = _chart(page, "The unrolled chain")
+    if chart is None:
+        return None
+    (h,) = [t for t in chart["traces"] if t["name"].startswith("h_t")]
+    marked = [x for x, c in zip(h["x"], h["color"]) if c == "#f58518"]
+    return marked[0] if len(marked) == 1 else None
+
+
+def _heatmap(page):
+    chart = _chart(page, "Hidden state h_t over time")
+    return None if chart is None else (chart["traces"][0]["x"], chart["shapes"])
+
+
+def _until(check, timeout: float = 30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
+    """/Explorer?step=2 opens at step 2; typing redraws the chain and heatmap; Next and Play move the highlight."""
+    page.goto(f"{app_url}/Explorer?step=2")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Step-through explorer")).to_be_visible(timeout=30_000)
+    _until(lambda: _highlighted(page) == 2)
+    labels, shapes = _until(lambda: _heatmap(page))
+    assert "5. america" in labels and shapes == [[0.5, 1.5]]
+    expect(page.locator(".katex").first).to_be_visible()
+
+    box = page.get_by_label("Type a sequence", exact=True)
+    box.fill("cats chase mice and dogs chase cats")
+    box.press("Control+Enter")
+    _until(lambda: (_heatmap(page) or [[]])[0][-1:] == ["7. cats"])
+    assert _highlighted(page) == 2
+    expect(page).to_have_url(re.compile(r"text=cats"))
+
+    page.get_by_role("button", name="Next ▶").click()
+    _until(lambda: _highlighted(page) == 3)
+    _until(lambda: _heatmap(page)[1] == [[1.5, 2.5]])
+    expect(page.get_by_text("Step 3 of 7")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"step=3"))
+    screenshot("explorer")
+
+    page.get_by_text("▶ Play through the steps").click()
+    _until(lambda: (_highlighted(page) or 0) >= 5, timeout=20)
+    page.get_by_text("▶ Play through the steps").click()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
