@@ -17,7 +17,7 @@ OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
 STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
 
 
-@st.cache_data(**ui.CACHE, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
 def corpus_cached(text: str, level: str) -> train.Corpus:
     return train.build_corpus(text, level)
 
@@ -182,8 +182,10 @@ def show_training(trainer: train.Trainer) -> None:
                       f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}.")
     try:
         probs = train.next_token_probs(model, settings["prompt"])
-        right.altair_chart(tf.next_token_chart(train.top_k(model, probs, 10)), width="stretch")
-        right.caption("How to read this: the model's probabilities for the token after your prompt (␣ is a space).")
+        expected = train.tokenize(train.WATCH_NEXT[model.level], model.level)[0]
+        right.altair_chart(tf.next_token_chart(train.top_k(model, probs, 10), highlight=expected), width="stretch")
+        right.caption("How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
+                      "orange: the start of 'America').")
     except ValueError as err:
         with right:
             ui.show_error(err)

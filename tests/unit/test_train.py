@@ -9,6 +9,7 @@ import pytest
 
 from tests.unit.gradcheck import numeric_grad, rel_error
 from visualizer import cells, rnn, train
+from visualizer import train_figures as tf
 from visualizer.encoding import Vocab
 
 
@@ -379,8 +380,6 @@ def test_single_npy_is_refused():
 
 
 def test_loss_chart_has_curve_and_uniform_guess():
-    from visualizer import train_figures as tf
-
     spec = tf.loss_chart([1, 2, 3], [3.7, 3.1, float("nan")], 40).to_dict()
     guess, line = spec["layer"]
     assert guess["mark"]["type"] == "rule" and guess["data"]["values"][0]["y"] == pytest.approx(math.log(40))
@@ -390,8 +389,6 @@ def test_loss_chart_has_curve_and_uniform_guess():
 
 
 def test_next_token_chart_shows_visible_spaces_in_rank_order():
-    from visualizer import train_figures as tf
-
     spec = tf.next_token_chart([(" ", 0.6), ("A", 0.3), ("\n", 0.1)], highlight="A").to_dict()
     values = spec["data"]["values"]
     assert [v["token"] for v in values] == ["␣", "A", "↵"]
@@ -400,8 +397,6 @@ def test_next_token_chart_shows_visible_spaces_in_rank_order():
 
 
 def test_watch_chart_axis_names_the_probability():
-    from visualizer import train_figures as tf
-
     spec = tf.watch_chart([10, 20], [0.1, 0.5], "' America'").to_dict()
     assert spec["title"] == "P(next is ' America') as training goes on"
     assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
