@@ -8,81 +8,11 @@ from visualizer import cells, state, train, ui
 from visualizer import train_figures as tf
 
 SS = st.session_state
-BATCH = 16  # parallel streams per step
 RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
 CHUNK_SECONDS = 0.25  # time spent training in one chunk
 RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
-SOURCES = {"default": "built-in story", "paste": "paste text", "upload": "upload .txt"}
 OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
 STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
-
-
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
-def corpus_cached(text: str, level: str) -> train.Corpus:
-    return train.build_corpus(text, level)
-
-
-def corpus_text() -> str | None:
-    """The chosen training text, validated; None after showing why it cannot be used."""
-    source = st.radio("Training text", list(SOURCES), format_func=SOURCES.get, key="train_source", horizontal=True)
-    try:
-        if source == "default":
-            return train.default_corpus()
-        if source == "paste":
-            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=train.MAX_CORPUS_BYTES)
-            return train.read_corpus(raw)
-        up = st.file_uploader(f"A UTF-8 .txt file, up to {train.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload")
-        if up is None:
-            st.info("Upload a .txt file to train on it.")
-            return None
-        return train.read_corpus(up.getvalue())
-    except ValueError as err:
-        ui.show_error(err)
-        return None
-
-
-def load_uploaded_model(settings: dict) -> None:
-    """on_change of the .npz uploader: validate, then continue from the model on the current text."""
-    up = SS.get("train_model_upload")
-    if up is None:
-        return
-    try:
-        model = train.load_npz(up.getvalue())
-        text = SS.get("train_text") or train.default_corpus()
-        trainer = train.trainer_from_model(model, text, config(settings))
-    except ValueError as err:
-        SS["train_msg"] = ("error", f"The model file was not loaded: {err}")
-        return
-    for name, value in (("cell", model.cell), ("level", model.level), ("thidden", model.hidden_size)):
-        ui.set_setting(settings, name, value)
-    SS.update(trainer=trainer, train_running=False, trained_model=model.session_dict())
-    SS["train_msg"] = ("success", f"Loaded a {cells.CELLS[model.cell].label} with H={model.hidden_size} and "
-                                  f"{len(model.vocab)} tokens; {trainer.corpus.unknown} unknown tokens of the text were skipped.")
-
-
-def on_start(text: str | None, cfg: train.TrainConfig) -> None:
-    """Train / Resume: build a model if there is none, then run for the chosen number of steps."""
-    try:
-        trainer = SS.get("trainer") or train.Trainer(corpus_cached(text, cfg.level), cfg)
-    except ValueError as err:
-        SS["train_msg"] = ("error", str(err))
-        return
-    SS.update(trainer=trainer, train_running=True, train_run_start=trainer.step_count,
-              train_target=trainer.step_count + SS["train_steps"])
-
-
-def on_stop() -> None:
-    SS["train_running"] = False
-
-
-def on_reset() -> None:
-    for key in ("trainer", "trained_model", "train_running"):
-        SS.pop(key, None)
-
-
-def config(s: dict) -> train.TrainConfig:
-    return train.TrainConfig(cell=s["cell"], level=s["level"], hidden=s["thidden"], window=s["window"], batch=BATCH,
-                             opt=s["opt"], lr=s["lr"], clip=s["clip"], clipnorm=s["clipnorm"], seed=s["seed"])
 
 
 settings = ui.page_setup("train", "Train live")
@@ -96,7 +26,7 @@ if settings["cell"] not in cell_names:
     ui.set_setting(settings, "cell", "rnn")
 with st.sidebar:
     st.subheader("Text")
-    SS["train_text"] = text = corpus_text()
+    SS["train_text"] = text = ui.train_corpus_text()
     st.subheader("Model and training")
     ui.control(settings, "level", st.radio, "Predict the next", options=list(train.LEVELS), horizontal=True,
                format_func={"chars": "character", "words": "word"}.get)
@@ -113,21 +43,21 @@ with st.sidebar:
 corpus = None
 if text is not None:
     try:
-        corpus = corpus_cached(text, settings["level"])
+        corpus = ui.train_corpus_cached(text, settings["level"])
         st.caption(f"Training text: {len(corpus):,} {settings['level']}, {len(corpus.vocab)} distinct"
                    + (f" ({corpus.unknown:,} rare words shown as <unk>)" if corpus.unknown else "") + ".")
     except ValueError as err:
         ui.show_error(err)
 
-cfg, trainer = config(settings), SS.get("trainer")
+cfg, trainer = ui.train_config(settings), SS.get("trainer")
 running = bool(SS.get("train_running")) and trainer is not None
 left, mid, right, steps_col = st.columns([1, 1, 1, 2])
 steps_col.selectbox("Steps per run", RUN_LENGTHS, index=3, key="train_steps", label_visibility="collapsed",
                     format_func=lambda n: f"train for {n:,} steps")
-left.button("Resume" if trainer is not None else "Train", icon=":material/play_arrow:", on_click=on_start, args=(text, cfg), type="primary",
+left.button("Resume" if trainer is not None else "Train", icon=":material/play_arrow:", on_click=ui.train_start, args=(text, cfg), type="primary",
             disabled=running or (corpus is None and trainer is None), width="stretch")
-mid.button("Stop", icon=":material/pause:", on_click=on_stop, disabled=not running, width="stretch")
-right.button("Reset", icon=":material/restart_alt:", on_click=on_reset, disabled=trainer is None, width="stretch")
+mid.button("Stop", icon=":material/pause:", on_click=ui.train_stop, disabled=not running, width="stretch")
+right.button("Reset", icon=":material/restart_alt:", on_click=ui.train_reset, disabled=trainer is None, width="stretch")
 if msg := SS.pop("train_msg", None):
     (st.success if msg[0] == "success" else st.error)(ui.md_escape(msg[1]))
 if trainer is not None:
@@ -210,7 +140,7 @@ with st.expander("Save or load the weights"):
         st.download_button("Download the weights (.npz)", train.save_npz(trainer.model()), file_name="rnn-weights.npz",
                            mime="application/octet-stream", on_click="ignore")
     st.file_uploader("Load weights saved by this page (.npz)", type=["npz"], key="train_model_upload",
-                     on_change=load_uploaded_model, args=(settings,))
+                     on_change=ui.train_load_model, args=(settings,))
     st.caption("Other pages (explorer, gradients) can use the trained vanilla RNN: choose “trained” weights there.")
 
 ui.sync_url(settings)

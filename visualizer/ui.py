@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from visualizer import diagrams, encoding, export, gradients, rnn, state
+from visualizer import cells, diagrams, encoding, export, gradients, rnn, state, train
 from visualizer.figures import PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -331,3 +331,78 @@ def explorer_unroll(settings: dict[str, Any], trained=None):
 def explorer_fold_figure(stage: int, tokens: tuple[str, ...]):
     """The fold diagram never depends on the step: built once per stage and shared (read-only)."""
     return diagrams.fold_figure(stage, tokens)
+
+
+# ---------------------------------------------------------------------------- train
+
+TRAIN_BATCH = 16  # parallel streams per training step
+_TRAIN_SOURCES = {"default": "built-in story", "paste": "paste text", "upload": "upload .txt"}
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
+def train_corpus_cached(text: str, level: str) -> train.Corpus:
+    return train.build_corpus(text, level)
+
+
+def train_corpus_text() -> str | None:
+    """The chosen training text, validated; None after showing why it cannot be used."""
+    source = st.radio("Training text", list(_TRAIN_SOURCES), format_func=_TRAIN_SOURCES.get, key="train_source", horizontal=True)
+    try:
+        if source == "default":
+            return train.default_corpus()
+        if source == "paste":
+            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=train.MAX_CORPUS_BYTES)
+            return train.read_corpus(raw)
+        up = st.file_uploader(f"A UTF-8 .txt file, up to {train.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload")
+        if up is None:
+            st.info("Upload a .txt file to train on it.")
+            return None
+        return train.read_corpus(up.getvalue())
+    except ValueError as err:
+        show_error(err)
+        return None
+
+
+def train_config(s: dict[str, Any]) -> train.TrainConfig:
+    return train.TrainConfig(cell=s["cell"], level=s["level"], hidden=s["thidden"], window=s["window"], batch=TRAIN_BATCH,
+                             opt=s["opt"], lr=s["lr"], clip=s["clip"], clipnorm=s["clipnorm"], seed=s["seed"])
+
+
+def train_start(text: str | None, cfg: train.TrainConfig) -> None:
+    """Train / Resume (a callback): build a model if there is none, then run for the chosen steps."""
+    ss = st.session_state
+    try:
+        trainer = ss.get("trainer") or train.Trainer(train_corpus_cached(text, cfg.level), cfg)
+    except ValueError as err:
+        ss["train_msg"] = ("error", str(err))
+        return
+    ss.update(trainer=trainer, train_running=True, train_run_start=trainer.step_count,
+              train_target=trainer.step_count + ss["train_steps"])
+
+
+def train_stop() -> None:
+    st.session_state["train_running"] = False
+
+
+def train_reset() -> None:
+    for key in ("trainer", "trained_model", "train_running"):
+        st.session_state.pop(key, None)
+
+
+def train_load_model(settings: dict[str, Any]) -> None:
+    """on_change of the .npz uploader: validate, then continue from the model on the current text."""
+    ss = st.session_state
+    up = ss.get("train_model_upload")
+    if up is None:
+        return
+    try:
+        model = train.load_npz(up.getvalue())
+        trainer = train.trainer_from_model(model, ss.get("train_text") or train.default_corpus(), train_config(settings))
+    except ValueError as err:
+        ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
+        return
+    for name, value in (("cell", model.cell), ("level", model.level), ("thidden", model.hidden_size)):
+        set_setting(settings, name, value)
+    ss.update(trainer=trainer, train_running=False, trained_model=model.session_dict())
+    ss["train_msg"] = ("success", f"Loaded a {cells.CELLS[model.cell].label} with H={model.hidden_size} and {len(model.vocab)} "
+                                  f"tokens; {trainer.corpus.unknown} tokens of the text are outside its vocabulary.")
