@@ -45,7 +45,7 @@ if text is not None:
     try:
         corpus = ui.train_corpus_cached(text, settings["level"])
         st.caption(f"Training text: {len(corpus):,} {settings['level']}, {len(corpus.vocab)} distinct"
-                   + (f" ({corpus.unknown:,} rare words shown as <unk>)" if corpus.unknown else "") + ".")
+                   + (f" ({corpus.unknown:,} rare words shown as `<unk>`)" if corpus.unknown else "") + ".")
     except ValueError as err:
         ui.show_error(err)
 
@@ -135,6 +135,8 @@ if trainer is not None and not SS.get("train_running"):
                    "picks the likeliest token, high temperature takes risks.")
     except ValueError as err:
         ui.show_error(err)
+elif trainer is not None:
+    st.caption("Samples from the model appear here when training is stopped.")
 with st.expander("Save or load the weights"):
     if trainer is not None:
         st.download_button("Download the weights (.npz)", train.save_npz(trainer.model()), file_name="rnn-weights.npz",
