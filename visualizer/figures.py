@@ -112,9 +112,11 @@ def hidden_heatmap(
     if zmin < 0:
         trace["zmid"] = 0.0
     shapes = [step_box(step, -0.5, H - 0.5)] if step is not None and 1 <= step <= T else []
+    xaxis = dict(title=_title("time step and token"), type="category")
+    if T > 12:  # fewer labels Plotly turns only when they would overlap (narrow columns)
+        xaxis["tickangle"] = -45
     return _figure([trace], dict(
-        title=_title(title), shapes=shapes,
-        xaxis=dict(title=_title("time step and token"), type="category", tickangle=-45 if T > 12 else 0),
+        title=_title(title), shapes=shapes, xaxis=xaxis,
         yaxis=dict(title=_title(row_title), autorange="reversed", type="category"),
         height=max(240, min(640, 90 + 22 * H)), margin=dict(l=60, r=20, t=50, b=60),
     ))
@@ -365,6 +367,6 @@ def input_vector(
     kind = "one-hot, a single 1 at its position" if onehot else "the value itself"
     return _figure([trace], dict(
         title=_title(f"x_{step} = '{_show(token)}': {kind}"), height=170,
-        xaxis=dict(type="category", tickangle=-45 if D > 10 else 0), yaxis=dict(type="category"),
+        xaxis=dict(type="category", tickangle=-45) if D > 10 else dict(type="category"), yaxis=dict(type="category"),
         margin=dict(l=60, r=20, t=50, b=50),
     ))
