@@ -401,3 +401,20 @@ def test_watch_chart_axis_names_the_probability():
     assert spec["title"] == "P(next is ' America') as training goes on"
     assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert len(spec["data"]["values"]) == 2
+
+
+# ---------------------------------------------------------------------------- bench
+
+
+def test_bench_prints_one_json_line(capsys):
+    import json
+
+    from visualizer import bench
+
+    assert bench.main(["--hidden", "8", "--seq-len", "5", "--batch", "2", "--steps", "2", "--rounds", "1"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert result["vocab"] == 65 and result["batch"] == 2
+    assert result["chars_per_s"] > 0 and result["naive_chars_per_s"] > 0
+    assert result["ratio"] == pytest.approx(result["chars_per_s"] / result["naive_chars_per_s"], rel=0.01)
