@@ -2,13 +2,14 @@
 generic cell path and finite differences, chunked determinism, sampling, and .npz round trips."""
 
 import io
+import json
 import math
 
 import numpy as np
 import pytest
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer import cells, rnn, train
+from visualizer import bench, cells, rnn, train
 from visualizer import train_figures as tf
 from visualizer.encoding import Vocab
 
@@ -407,10 +408,6 @@ def test_watch_chart_axis_names_the_probability():
 
 
 def test_bench_prints_one_json_line(capsys):
-    import json
-
-    from visualizer import bench
-
     assert bench.main(["--hidden", "8", "--seq-len", "5", "--batch", "2", "--steps", "2", "--rounds", "1"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
