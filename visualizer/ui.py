@@ -35,6 +35,18 @@ _ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 def nav_pages():
     """NAV entries whose script exists."""
     return [entry for entry in NAV if (_ROOT / entry[0]).exists()]
+
+
+def _site_map() -> None:
+    """Links to every page in the sidebar. When a page runs as its own entry script (AppTest
+    does this) the other pages are not registered and the links are simply left out."""
+    from streamlit.errors import StreamlitAPIException
+
+    for path, label, icon, _ in nav_pages():
+        try:
+            st.sidebar.page_link(path, label=label, icon=icon)
+        except StreamlitAPIException:
+            return
 CACHE = dict(max_entries=64, ttl=3600)  # bounded: a lecture hall must not exhaust memory
 
 
@@ -71,8 +83,7 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
             if isinstance(key, str) and key.startswith("w_") and key[2:] in values:
                 del st.session_state[key]
         st.session_state["_notices"] = notices
-    for path, label, icon, _ in nav_pages():
-        st.sidebar.page_link(path, label=label, icon=icon)
+    _site_map()
     if st.session_state.get("_notices"):
         st.warning(
             "This link had settings that could not be used, so defaults were used instead:\n\n"

@@ -3,18 +3,10 @@
 import json
 
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 
 from visualizer import encoding, rnn
 
 PAGE = "pages/1_Explorer.py"
-
-
-@pytest.fixture(autouse=True)
-def _no_site_map(monkeypatch):
-    """AppTest runs the page as its own entry script, so the sidebar's links to app.py cannot resolve
-    (StreamlitPageNotFoundError). On the server app.py is the entry and they do: the browser test covers them."""
-    monkeypatch.setattr(DeltaGenerator, "page_link", lambda self, *a, **k: None)
 
 
 def _charts(at) -> list[dict]:

@@ -96,6 +96,21 @@ def test_hostile_text_is_shown_literally(page):
             _assert_clean(at, PAYLOADS)
 
 
+def _raw_options(w) -> list:
+    """Raw values of a keyed selectbox/radio: from the settings table for w_<setting> widgets,
+    else the labels themselves when there is no format_func mapping them."""
+    spec = state.SETTINGS.get((w.key or "")[2:]) if (w.key or "").startswith("w_") else None
+    raw = list(spec.choices) if spec is not None and spec.choices else list(w.options)
+    out = []
+    for v in raw:
+        try:
+            if str(w.format_func(v)) in w.options:
+                out.append(v)
+        except Exception:  # a format_func that only knows its own values
+            continue
+    return out
+
+
 def _random_change(at: AppTest, rng: random.Random) -> None:
     """Set one random widget to a random or boundary value."""
     kinds = [k for k in ("slider", "number_input", "selectbox", "radio", "toggle", "checkbox", "text_area", "text_input", "button")
@@ -117,15 +132,11 @@ def _random_change(at: AppTest, rng: random.Random) -> None:
         lo = w.min if w.min is not None else -1000
         hi = w.max if w.max is not None else 1000
         w.set_value(rng.choice([lo, hi]))
-    elif kind == "selectbox":
-        if w.options:
-            w.select_index(rng.randrange(len(w.options)))
-    elif kind == "radio":
-        # AppTest lists a radio's labels, not its values; our radios are keyed w_<setting>,
-        # so pick a raw value from the settings table instead.
-        spec = state.SETTINGS.get((w.key or "")[2:])
-        if spec is not None and spec.choices:
-            w.set_value(rng.choice(spec.choices))
+    elif kind in ("selectbox", "radio"):
+        # AppTest lists the labels, not the values; find the raw values whose label is offered.
+        candidates = _raw_options(w)
+        if candidates:
+            w.set_value(rng.choice(candidates))
     elif kind in ("toggle", "checkbox"):
         w.set_value(not w.value)
     elif kind in ("text_area", "text_input"):
