@@ -6,7 +6,7 @@ so stepping and playing rerun only that fragment, from the cached unroll.
 
 import streamlit as st
 
-from visualizer import diagrams, equations, figures, state, ui
+from visualizer import diagrams, equations, export, figures, state, ui
 
 SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
 
@@ -130,6 +130,11 @@ if result is not None:
     if enc_b is not None and trained is None:
         st.caption("Comparing two sequences: the network's vocabulary covers both, so its random weights differ "
                    "from the single-sequence view.")
+    with st.sidebar:
+        st.subheader("Download")
+        ui.trace_downloads(settings, lambda: export.next_token_trace(enc.tokens, enc.ids, params, trace, enc.vocab.tokens),
+                           key="explorer_trace")
+        st.caption("Every step's x_t, h_t, ŷ_t and dL/dh_t (next-token loss). Figures: camera icon on each chart.")
     st.subheader("1 · The temporal loop: from a feed-forward net to an RNN")
     left, right = st.columns([1, 2])
     with left:

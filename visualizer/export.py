@@ -73,6 +73,21 @@ def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[st
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
+def next_token_trace(tokens, ids, params, trace, vocab_tokens) -> dict[str, Any]:
+    """Keyword arguments for trace_csv/trace_json, with dL/dh_t for next-token prediction
+    (the loss of predicting token t+1 from h_t, summed over the steps that have a next token)."""
+    from visualizer import rnn
+
+    T = len(tokens)
+    dh = None
+    if T > 1 and not trace.overflowed:
+        targets = np.append(np.asarray(ids[1:]), 0)
+        mask = np.r_[np.ones(T - 1), 0.0]
+        _, dlogits = rnn.cross_entropy(trace.probs, targets, mask)
+        dh = rnn.backward(params, trace, dlogits).dh
+    return dict(tokens=tokens, X=trace.X, hs=trace.hs, probs=trace.probs, vocab_tokens=vocab_tokens, dh=dh)
+
+
 def share_url(base: str | None, settings: Mapping[str, Any]) -> str:
     """The address that reopens this exact view: the page URL plus the non-default settings."""
     query = urlencode(state.to_query(settings))

@@ -215,13 +215,18 @@ def overflow_note(trace: rnn.RNNTrace) -> None:
         )
 
 
-def trace_downloads(settings: dict[str, Any], tokens, X, hs, probs, vocab_tokens, dh=None, *, key: str = "trace") -> None:
-    """CSV and JSON downloads of the current trace (inputs, hidden states, outputs, gradients)."""
+def trace_downloads(settings: dict[str, Any], make: Callable[[], dict], *, key: str = "trace") -> None:
+    """CSV and JSON downloads of the current trace (inputs, hidden states, outputs, gradients).
+
+    `make()` returns export.trace_table's keyword arguments; it runs only when a button is
+    clicked (in Streamlit's download thread), so ordinary reruns pay nothing for it.
+    """
+    query = state.to_query(settings)
     c1, c2 = st.columns(2)
-    c1.download_button("⬇ Trace as CSV", export.trace_csv(tokens, X, hs, probs, vocab_tokens, dh=dh),
-                       file_name="rnn-trace.csv", mime="text/csv", key=f"{key}_csv")
-    c2.download_button("⬇ Trace as JSON", export.trace_json(tokens, X, hs, probs, vocab_tokens, dh=dh, settings=state.to_query(settings)),
-                       file_name="rnn-trace.json", mime="application/json", key=f"{key}_json")
+    c1.download_button("⬇ Trace as CSV", lambda: export.trace_csv(**make()), file_name="rnn-trace.csv",
+                       mime="text/csv", key=f"{key}_csv", width="stretch")
+    c2.download_button("⬇ Trace as JSON", lambda: export.trace_json(**make(), settings=query),
+                       file_name="rnn-trace.json", mime="application/json", key=f"{key}_json", width="stretch")
 
 
 # ---------------------------------------------------------------------------- share and present

@@ -250,3 +250,10 @@ def test_exploding_states_are_drawn_in_scientific_notation(run_page):
     assert not at.exception
     assert _chain_step(at) == 270
     assert "\\times\\!10^{" in _latex(at)
+
+
+def test_trace_downloads_offered(run_page):
+    """The sidebar offers the trace as CSV and JSON (generated only when clicked)."""
+    at = run_page(PAGE)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels

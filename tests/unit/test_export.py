@@ -45,3 +45,16 @@ def test_share_url_reopens_the_same_settings():
     parsed, notices = state.parse({k: v[-1] for k, v in parse_qs(parts.query).items()})
     assert notices == [] and {**state.defaults(), **parsed} == vals
     assert export.share_url("http://host/", state.defaults()) == "http://host/"
+
+
+def test_next_token_trace_gradients_match_backward():
+    enc, tr = _trace("the cat the dog")
+    p = rnn.init_params(enc.X.shape[1], 3, len(enc.vocab), seed=1)
+    kw = export.next_token_trace(enc.tokens, enc.ids, p, tr, enc.vocab.tokens)
+    loss, dl = rnn.cross_entropy(tr.probs[:-1], enc.ids[1:])
+    g = rnn.backward(p, rnn.forward(p, enc.X[:-1]), dl)
+    # Dropping the last step's (masked) output leaves every earlier dh unchanged.
+    np.testing.assert_allclose(kw["dh"][:-1], g.dh, rtol=1e-12, atol=1e-15)
+    assert np.all(kw["dh"][-1] == 0)
+    header, rows = export.trace_table(**kw)
+    assert "dL/dh[0]" in header and len(rows) == 4
