@@ -23,8 +23,8 @@ first token. Back-propagation through time carries that error back, step by step
   when ρ = 1; and a product of matrices is rarely as large as the product of their norms. The bound says when
   gradients *must* vanish, not that they will explode.
 - **Gated cells** (LSTM, GRU) carry their state forward through an addition scaled by a gate (c_t = f ⊙ c_(t−1) + …,
-  h_t = u ⊙ h_(t−1) + …), not through W_hh and f′ at every step, so their lines stay up longer. Here they start with
-  the keep gate biased open (+2), a common initialisation.
+  h_t = u ⊙ h_(t−1) + …), not through W_hh and f′ at every step, so their lines stay up longer. Their recurrent
+  matrices get the same scale as W_hh, and they start with the keep gate biased open (+2), a common initialisation.
 - **Clipping** rescales the whole parameter gradient when its norm exceeds the threshold: it tames exploding updates
   (the dash-dot line shifts down, same slope), but it only ever shrinks, so it does nothing for vanishing.
 """
