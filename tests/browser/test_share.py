@@ -12,12 +12,11 @@ PAGE_PATHS = [""] + sorted(re.sub(r"^\d+_", "", p.stem) for p in (ROOT / "pages"
 
 
 def test_home_link_reopens_the_view(page, app_url):
-    """Settings in the link (text, hidden size) show up in the example figure."""
-    page.goto(f"{app_url}/?text=cats+chase+mice&hidden=9")
+    """The sequence in the link is the one the example figure reads."""
+    page.goto(f"{app_url}/?text=cats+chase+mice")
     wait_for_app(page)
     heat = page.locator(".js-plotly-plot").nth(1)
     expect(heat).to_contain_text("mice", timeout=30_000)
-    expect(heat).to_contain_text("h[8]")
     expect(page.get_by_text("could not be used")).to_have_count(0)
 
 
@@ -53,3 +52,50 @@ def test_presenter_mode_and_hidden_sidebar(page, app_url):
     expect(page.locator("header[data-testid='stHeader']")).to_be_hidden()
     expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     assert float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")) >= 40
+
+
+def test_explorer_link_opens_at_the_step_it_names(page, app_url):
+    """text and step in the link: the explorer opens on that step of that sequence."""
+    page.goto(f"{app_url}/Explorer?text=red+green+blue+gold&step=3&notation=a")
+    wait_for_app(page)
+    expect(page.get_by_text("Step 3 of 4", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("“blue”", exact=False).first).to_be_visible()
+    expect(page.get_by_role("radio", name="a, W_aa (seed 003)")).to_be_checked()
+
+
+def test_sequence_types_link_opens_the_type_it_names(page, app_url):
+    page.goto(f"{app_url}/Sequence_types?seqtype=many_to_one&text=good+film+overall")
+    wait_for_app(page)
+    expect(page.get_by_role("radio", name="Many-to-one")).to_be_checked(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("Many-to-one")
+
+
+def test_train_link_restores_training_settings(page, app_url):
+    page.goto(f"{app_url}/Train?opt=sgd&window=10&level=words")
+    wait_for_app(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("slider", name="Truncated-BPTT window T")).to_have_value("10", timeout=30_000)
+    expect(sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Optimiser").locator("input")).to_have_value("SGD")
+    expect(sidebar.get_by_role("radio", name="word", exact=True)).to_be_checked()
+
+
+def test_explorer_trace_downloads_as_csv(page, app_url):
+    """The trace download is a real CSV with one row per step and the gradient columns."""
+    page.goto(f"{app_url}/Explorer?text=one+two+three")
+    wait_for_app(page)
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Trace as CSV").click()
+    text = open(info.value.path(), encoding="utf-8").read().splitlines()
+    assert text[0].startswith("t,token,") and "dL/dh[0]" in text[0]
+    assert [line.split(",")[1] for line in text[1:]] == ["one", "two", "three"]
+
+
+def test_gradients_link_restores_regime(page, app_url):
+    """radius, activation and clipping in the link are the page's settings."""
+    page.goto(f"{app_url}/Gradients?radius=0.5&act=sigmoid&clip=1&glen=50")
+    wait_for_app(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("slider", name="Scale of W_hh")).to_have_value("0.5", timeout=30_000)
+    expect(sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Activation f").locator("input")).to_have_value("sigmoid")
+    expect(sidebar.get_by_role("switch", name="Clip the gradient by norm")).to_be_checked()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
