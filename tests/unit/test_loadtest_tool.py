@@ -19,6 +19,15 @@ from visualizer import state
 # ---------------------------------------------------------------------------- percentiles
 
 
+def _run_async(coro):
+    """asyncio.run in a fresh thread: the Playwright fixtures of the browser tests may already run
+    an event loop in the main thread when these tests come after them in one pytest process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.mark.parametrize("q", [0, 5, 50, 90, 95, 99, 100])
 def test_percentile_matches_numpy_linear(q):
     values = list(np.random.default_rng(3).exponential(100.0, size=37))
@@ -209,7 +218,7 @@ def test_session_reads_one_run_and_follows_page_and_url():
     ]
     sock = _FakeSocket(msgs)
     session = lt.Session(sock, "Explorer", "text=zq004w0", timeout=5)
-    ms, out = asyncio.run(session.rerun())
+    ms, out = _run_async(session.rerun())
     sent = BackMsg()
     sent.ParseFromString(sock.sent[0])
     assert sent.rerun_script.page_name == "Explorer" and sent.rerun_script.query_string == "text=zq004w0"
