@@ -40,7 +40,7 @@ Every forward runs in the dtype of the parameters (float32 weights -> float32 tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -90,14 +90,8 @@ def _rnn_backward(params, trace, dlogits):
 # ---------------------------------------------------------------------------- shared by the gated cells
 
 
-class _Params:
-    """as_dict / astype / sizes for the gated cells' frozen parameter dataclasses."""
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def astype(self, dtype):
-        return type(self)(**{k: v.astype(dtype) for k, v in self.as_dict().items()})
+class _Params(rnn.ParamArrays):
+    """Sizes for the gated cells' frozen parameter dataclasses (stacked gate blocks)."""
 
     @property
     def input_size(self) -> int:
@@ -106,10 +100,6 @@ class _Params:
     @property
     def hidden_size(self) -> int:
         return self.W_h.shape[1]
-
-    @property
-    def output_size(self) -> int:
-        return self.W_hy.shape[0]
 
 
 class _Grads:

@@ -29,8 +29,23 @@ ACTIVATION_GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
 # ---------------------------------------------------------------------------- parameters
 
 
+class ParamArrays:
+    """What every cell's frozen parameter dataclass shares: its arrays by name, a dtype cast,
+    and the output size (all cells end in logits = W_hy h_t + b_y)."""
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def astype(self, dtype):
+        return type(self)(**{k: v.astype(dtype) for k, v in self.as_dict().items()})
+
+    @property
+    def output_size(self) -> int:
+        return self.W_hy.shape[0]
+
+
 @dataclass(frozen=True)
-class RNNParams:
+class RNNParams(ParamArrays):
     """Weights of a vanilla RNN. Fixed after creation; the trainer builds new ones."""
 
     W_xh: np.ndarray  # (H, D) input -> hidden
@@ -46,16 +61,6 @@ class RNNParams:
     @property
     def hidden_size(self) -> int:
         return self.W_hh.shape[0]
-
-    @property
-    def output_size(self) -> int:
-        return self.W_hy.shape[0]
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def astype(self, dtype) -> "RNNParams":
-        return RNNParams(**{k: v.astype(dtype) for k, v in self.as_dict().items()})
 
 
 def check_shapes(params: RNNParams) -> None:
