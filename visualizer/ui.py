@@ -203,7 +203,13 @@ def show_fig(fig, key: str | None = None) -> None:
     """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution."""
     fmt = st.session_state.get(SETTINGS_KEY, {}).get("fmt", "png")
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
+    # Streamlit's theme styles the chart in the browser; Plotly's default template would otherwise
+    # be deep-copied and sent with every figure (~7 KB and ~0.75 ms each, on every rerun).
+    fig.update_layout(template=_NO_TEMPLATE)
     st.plotly_chart(fig, width="stretch", config=config, key=key)
+
+
+_NO_TEMPLATE = {"layout": {}}
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:
