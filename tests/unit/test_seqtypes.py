@@ -236,3 +236,12 @@ def test_visible_steps():
     assert visible_steps(5, 24) == [0, 1, 2, 3, 4]
     v = visible_steps(100, 10, keep=[50])
     assert v[0] == 0 and v[-1] == 99 and {49, 50, 51} <= set(v) and len(v) < 20
+
+
+@pytest.mark.parametrize("kind", ["one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder"])
+def test_diagram_is_a_valid_plotly_figure(kind):
+    """Built from plain dicts without validation for speed: Plotly's validator must still accept it."""
+    import plotly.graph_objects as go
+
+    fig = type_diagram(seqtypes.layout(kind, 40, 6), max_cols=24)
+    go.Figure(fig.to_dict())  # raises on any invalid property
