@@ -15,17 +15,19 @@ at every step and on every sequence, today and tomorrow.
 
 A feed-forward network can't do this. It takes a fixed number of inputs all at once and gives each
 input position its own weights, so it has no way to read "the united states of …" word by word and
-no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step:
-
-  h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h)      ŷ_t = softmax(W_hy · h_t + b_y)
+no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step,
+and feeds its own hidden state back in: the *temporal loop*.
 """
 )
+st.latex(r"h_t = f\left(W_{hh}\,h_{t-1} + W_{xh}\,x_t + b_h\right) \qquad \hat y_t = \mathrm{softmax}\left(W_{hy}\,h_t + b_y\right)")
 
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Try it")
     ui.control(settings, "text", st.text_input, "A sequence (split into words)", max_chars=400)
     st.caption("The weights are random (untrained), so the predictions are guesses; the *flow* is what to watch.")
+    st.markdown("Think of *He grew up in the United States of …*: you expect **America** because you remember the "
+                "words before it. Each h_t below is the network's memory after one more word.")
 result = ui.unroll({**settings, "mode": "words", "repr": "onehot", "hidden": 6, "act": "tanh", "scale": 1.0, "emb": 6})
 if result is not None:
     enc, params, trace = result
