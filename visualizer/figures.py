@@ -36,9 +36,14 @@ PLOTLY_CONFIG = {
 }
 
 
+# Streamlit themes every chart in the browser, so Plotly's own default template (~7 KB) would only be
+# built, deep-copied and sent with each figure on every rerun: an empty one costs nothing.
+NO_TEMPLATE = {"layout": {}}
+
+
 def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
     """A go.Figure from plain dicts without per-property validation (titles must be {'text': ...})."""
-    return go.Figure(data=data, layout={"font": FONT, **layout}, frames=frames, _validate=False)
+    return go.Figure(data=data, layout={"font": FONT, "template": NO_TEMPLATE, **layout}, frames=frames, _validate=False)
 
 
 def _title(text: str) -> dict:

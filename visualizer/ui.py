@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer import cells, diagrams, encoding, export, gradients, rnn, state, train
-from visualizer.figures import PLOTLY_CONFIG
+from visualizer.figures import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
 
@@ -203,13 +203,11 @@ def show_fig(fig, key: str | None = None) -> None:
     """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution."""
     fmt = st.session_state.get(SETTINGS_KEY, {}).get("fmt", "png")
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
-    # Streamlit's theme styles the chart in the browser; Plotly's default template would otherwise
-    # be deep-copied and sent with every figure (~7 KB and ~0.75 ms each, on every rerun).
-    fig.update_layout(template=_NO_TEMPLATE)
+    if fig.layout.template.to_plotly_json() != NO_TEMPLATE:
+        # Streamlit themes the chart in the browser; Plotly's default template would otherwise be
+        # deep-copied and sent with every figure (~7 KB and ~0.75 ms each, on every rerun).
+        fig.update_layout(template=NO_TEMPLATE)
     st.plotly_chart(fig, width="stretch", config=config, key=key)
-
-
-_NO_TEMPLATE = {"layout": {}}
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:
