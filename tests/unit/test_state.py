@@ -33,3 +33,12 @@ def test_parse_never_raises_and_values_are_in_range(params):
             assert s.lo <= value <= s.hi
         if s.kind == "choice":
             assert value in s.choices
+
+
+def test_only_ui_imports_streamlit():
+    """The core stays pure: maths and figure builders never import Streamlit."""
+    from tests.conftest import ROOT
+
+    importers = sorted(p.name for p in (ROOT / "visualizer").glob("*.py")
+                       if "import streamlit" in p.read_text() or "from streamlit" in p.read_text())
+    assert importers == ["ui.py"]
