@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from visualizer import cells, encoding, gradients, rnn, ui
+from visualizer import cells, encoding, export, gradients, rnn, ui
 from visualizer import gradient_figures as gf
 
 LABEL = {name: spec.label for name, spec in cells.CELLS.items()}
@@ -105,6 +105,10 @@ if exp is not None:
         if s["clip"]:
             col.caption(f"‖∇θ‖ before clipping {r.grad_norm:.3g} → after {r.clipped_norm:.3g}"
                         + ("" if r.clip_scale < 1 else " (under the threshold: untouched)"))
+    with st.sidebar:
+        st.subheader("Download")
+        ui.table_downloads(settings, "Gradients", lambda: export.gradient_table(exp), name="rnn-gradients", key="grad_dl")
+        st.caption("Per step: ‖∂L/∂h_t‖ for each cell, log₁₀ ‖∂h_T/∂h_t‖ and log₁₀ of the bound.")
     for note in exp.warnings:
         st.warning(note, icon="💥")
     if not shown:

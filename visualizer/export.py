@@ -46,13 +46,8 @@ def trace_table(tokens, X: np.ndarray, hs: np.ndarray, probs: np.ndarray, vocab_
 
 
 def trace_csv(*args, **kwargs) -> str:
-    """The trace table as CSV text (quoted properly, so any token is safe)."""
-    header, rows = trace_table(*args, **kwargs)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    """The trace table as CSV text."""
+    return table_csv(*trace_table(*args, **kwargs))
 
 
 def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[str, Any] | None = None) -> str:
@@ -86,6 +81,37 @@ def next_token_trace(tokens, ids, params, trace, vocab_tokens) -> dict[str, Any]
         _, dlogits = rnn.cross_entropy(trace.probs, targets, mask)
         dh = rnn.backward(params, trace, dlogits).dh
     return dict(tokens=tokens, X=trace.X, hs=trace.hs, probs=trace.probs, vocab_tokens=vocab_tokens, dh=dh)
+
+
+def gradient_table(exp) -> tuple[list[str], list[list[Any]]]:
+    """One row per step of a gradients.Experiment: ‖dL/dh_t‖ per cell, and for the vanilla cell
+    log10 ‖dh_T/dh_t‖ and log10 of the Pascanu bound (logs, because both leave float64's range)."""
+    names = list(exp.cells)
+    header = ["t", "token"] + [f"|dL/dh_t| {n}" for n in names]
+    if exp.jacobian is not None:
+        header += ["log10 |dh_T/dh_t|", "log10 bound"]
+    rows = []
+    for t in range(exp.T):
+        row: list[Any] = [t + 1, exp.tokens[t]] + [float(exp.cells[n].dh_norm[t]) for n in names]
+        if exp.jacobian is not None:
+            row += [float(exp.jacobian.log10_norm[t]), float(exp.jacobian.log10_bound[t])]
+        rows.append(row)
+    return header, rows
+
+
+def table_csv(header: list[str], rows: list[list[Any]]) -> str:
+    """A header and rows as CSV text, quoted properly so any token is safe."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def table_json(header: list[str], rows: list[list[Any]], settings: Mapping[str, Any] | None = None) -> str:
+    """The same table as JSON records; inf/NaN written as strings so they stay visible."""
+    records = [{h: (_num(v) if isinstance(v, float) else v) for h, v in zip(header, row)} for row in rows]
+    return json.dumps({"settings": dict(settings or {}), "steps": records}, ensure_ascii=False, indent=1)
 
 
 def share_url(base: str | None, settings: Mapping[str, Any]) -> str:

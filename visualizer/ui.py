@@ -226,11 +226,22 @@ def trace_downloads(settings: dict[str, Any], make: Callable[[], dict], *, key: 
     clicked (in Streamlit's download thread), so ordinary reruns pay nothing for it.
     """
     query = state.to_query(settings)
+    _download_pair("Trace", lambda: export.trace_csv(**make()), lambda: export.trace_json(**make(), settings=query),
+                   "rnn-trace", key)
+
+
+def table_downloads(settings: dict[str, Any], label: str, make: Callable[[], tuple], *, name: str, key: str) -> None:
+    """CSV and JSON downloads of the (header, rows) table that `make()` returns when clicked."""
+    query = state.to_query(settings)
+    _download_pair(label, lambda: export.table_csv(*make()), lambda: export.table_json(*make(), settings=query), name, key)
+
+
+def _download_pair(label: str, csv_text: Callable[[], str], json_text: Callable[[], str], name: str, key: str) -> None:
     c1, c2 = st.columns(2)
-    c1.download_button("⬇ Trace as CSV", lambda: export.trace_csv(**make()), file_name="rnn-trace.csv",
-                       mime="text/csv", key=f"{key}_csv", width="stretch")
-    c2.download_button("⬇ Trace as JSON", lambda: export.trace_json(**make(), settings=query),
-                       file_name="rnn-trace.json", mime="application/json", key=f"{key}_json", width="stretch")
+    c1.download_button(f"⬇ {label} as CSV", csv_text, file_name=f"{name}.csv", mime="text/csv",
+                       key=f"{key}_csv", width="stretch")
+    c2.download_button(f"⬇ {label} as JSON", json_text, file_name=f"{name}.json", mime="application/json",
+                       key=f"{key}_json", width="stretch")
 
 
 # ---------------------------------------------------------------------------- share and present

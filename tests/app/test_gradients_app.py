@@ -150,3 +150,9 @@ def test_trained_weights_are_used(run_page):
     assert any("Trained vanilla RNN" in i.value for i in at.info)
     W_hh = _trained()["params"].W_hh
     assert float(_metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(np.max(np.abs(np.linalg.eigvals(W_hh))), rel=1e-2)
+
+
+def test_gradient_downloads_offered(run_page):
+    at = run_page("pages/3_Gradients.py", {"glen": "20"})
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "⬇ Gradients as CSV" in labels and "⬇ Gradients as JSON" in labels

@@ -58,3 +58,19 @@ def test_next_token_trace_gradients_match_backward():
     assert np.all(kw["dh"][-1] == 0)
     header, rows = export.trace_table(**kw)
     assert "dL/dh[0]" in header and len(rows) == 4
+
+
+def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
+    from visualizer import gradients
+
+    X, ids, tokens, V = gradients.sequence_for("generated", length=30, seed=2)
+    exp = gradients.run(X, tokens, int(ids[0]), hidden=5, seed=2, radius=1.5, rkind="spectral", activation="tanh",
+                        cell_names=("rnn", "lstm"), output_size=V)
+    header, rows = export.gradient_table(exp)
+    assert header[:4] == ["t", "token", "|dL/dh_t| rnn", "|dL/dh_t| lstm"] and header[-1] == "log10 bound"
+    assert len(rows) == 30
+    np.testing.assert_allclose([r[2] for r in rows], exp.cells["rnn"].dh_norm)
+    assert rows[-1][-1] == 0.0  # the bound is (γσ)^0 = 1 at t = T
+    doc = json.loads(export.table_json(header, rows, settings={"radius": "1.5"}))
+    assert len(doc["steps"]) == 30 and doc["settings"] == {"radius": "1.5"}
+    assert list(csv.reader(io.StringIO(export.table_csv(header, rows))))[0] == header
