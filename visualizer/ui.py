@@ -10,12 +10,13 @@ bar always reproduces the view.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Callable
 
 import numpy as np
 import streamlit as st
 
-from visualizer import cells, diagrams, encoding, export, gradients, rnn, state, train
+from visualizer import cells, diagrams, encoding, export, gradients, rnn, state, train, train_figures
 from visualizer.figures import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -367,6 +368,11 @@ def explorer_fold_figure(stage: int, tokens: tuple[str, ...]):
 # ---------------------------------------------------------------------------- train
 
 TRAIN_BATCH = 16  # parallel streams per training step
+TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
+TRAIN_CHUNK_SECONDS = 0.25  # time spent training in one chunk
+TRAIN_RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
+_TRAIN_STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
+_OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
 _TRAIN_SOURCES = {"default": "built-in story", "paste": "paste text", "upload": "upload .txt"}
 
 
@@ -437,3 +443,154 @@ def train_load_model(settings: dict[str, Any]) -> None:
     ss.update(trainer=trainer, train_running=False, trained_model=model.session_dict())
     ss["train_msg"] = ("success", f"Loaded a {cells.CELLS[model.cell].label} with H={model.hidden_size} and {len(model.vocab)} "
                                   f"tokens; {trainer.corpus.unknown} tokens of the text are outside its vocabulary.")
+
+
+def train_sidebar(settings: dict[str, Any]) -> str | None:
+    """The training text and the model/optimiser controls; returns the validated text or None."""
+    cell_names = [c for c in state.SETTINGS["cell"].choices if c in cells.CELLS]
+    if settings["cell"] not in cell_names:
+        set_setting(settings, "cell", "rnn")
+    with st.sidebar:
+        st.subheader("Text")
+        st.session_state["train_text"] = text = train_corpus_text()
+        st.subheader("Model and training")
+        control(settings, "level", st.radio, "Predict the next", options=list(train.LEVELS), horizontal=True,
+                format_func={"chars": "character", "words": "word"}.get)
+        control(settings, "cell", st.selectbox, "Cell", options=cell_names, format_func=lambda c: cells.CELLS[c].label)
+        control(settings, "thidden", st.slider, "Hidden size H", min_value=8, max_value=256, step=8)
+        control(settings, "window", st.slider, "Truncated-BPTT window T", min_value=4, max_value=100)
+        control(settings, "opt", st.selectbox, "Optimiser", options=list(train.OPTIMIZERS), format_func=_OPT_LABELS.get)
+        control(settings, "lr", st.number_input, "Learning rate", min_value=1e-5, max_value=1.0, step=0.001,
+                format="%.5f", help="typical: Adam 0.01, Adagrad 0.1, SGD 1.0")
+        if control(settings, "clip", st.checkbox, "Clip the gradient norm"):
+            control(settings, "clipnorm", st.number_input, "Largest gradient norm", min_value=0.01, max_value=1000.0)
+        control(settings, "seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
+    return text
+
+
+def train_corpus(settings: dict[str, Any], text: str | None) -> train.Corpus | None:
+    """The tokenised corpus with a one-line summary, or None after showing why not."""
+    if text is None:
+        return None
+    try:
+        corpus = train_corpus_cached(text, settings["level"])
+    except ValueError as err:
+        show_error(err)
+        return None
+    st.caption(f"Training text: {len(corpus):,} {settings['level']}, {len(corpus.vocab)} distinct"
+               + (f" ({corpus.unknown:,} rare words shown as `<unk>`)" if corpus.unknown else "") + ".")
+    return corpus
+
+
+def train_buttons(settings: dict[str, Any], text: str | None, corpus: train.Corpus | None) -> bool:
+    """Train/Resume, Stop, Reset and the run length; live settings reach a running model. Returns running."""
+    ss = st.session_state
+    cfg, trainer = train_config(settings), ss.get("trainer")
+    running = bool(ss.get("train_running")) and trainer is not None
+    left, mid, right, steps_col = st.columns([1, 1, 1, 2])
+    steps_col.selectbox("Steps per run", TRAIN_RUN_LENGTHS, index=3, key="train_steps", label_visibility="collapsed",
+                        format_func=lambda n: f"train for {n:,} steps")
+    left.button("Resume" if trainer is not None else "Train", icon=":material/play_arrow:", on_click=train_start,
+                args=(text, cfg), type="primary", disabled=running or (corpus is None and trainer is None), width="stretch")
+    mid.button("Stop", icon=":material/pause:", on_click=train_stop, disabled=not running, width="stretch")
+    right.button("Reset", icon=":material/restart_alt:", on_click=train_reset, disabled=trainer is None, width="stretch")
+    if msg := ss.pop("train_msg", None):
+        (st.success if msg[0] == "success" else st.error)(md_escape(msg[1]))
+    if trainer is not None:
+        for name in ("lr", "clip", "clipnorm", "window"):  # these apply to the running model at once
+            setattr(trainer.config, name, getattr(cfg, name))
+        changed = [n for n in _TRAIN_STRUCTURE if getattr(trainer.config, n) != getattr(cfg, n)]
+        if changed or (text is not None and text != trainer.corpus.text):
+            st.info("The model was built with other settings (" + ", ".join(changed or ["text"]) + "). Resume keeps "
+                    "training it; Reset starts a new model with the current settings.", icon="ℹ️")
+    return running
+
+
+def train_panel(settings: dict[str, Any], running: bool) -> None:
+    """A fragment that trains one chunk per run while training, then draws progress and the charts."""
+    st.fragment(_train_panel, run_every=TRAIN_RUN_EVERY if running else None)(settings)
+
+
+def _train_panel(settings: dict[str, Any]) -> None:
+    ss = st.session_state
+    trainer = ss.get("trainer")
+    if trainer is None:
+        st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
+        return
+    if ss.get("train_running"):
+        t0 = time.perf_counter()
+        while (trainer.step_count < ss["train_target"] and not trainer.diverged
+               and time.perf_counter() - t0 < TRAIN_CHUNK_SECONDS):
+            trainer.train(min(20, ss["train_target"] - trainer.step_count))
+        ss["trained_model"] = trainer.model().session_dict()
+        done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]
+        st.progress(min(1.0, done / max(1, total)),
+                    text=f"Training: step {trainer.step_count:,} ({done:,} of {total:,} this run)")
+        if trainer.step_count >= ss["train_target"] or trainer.diverged:
+            ss["train_running"] = False
+            st.rerun()
+    if trainer.diverged:
+        st.error("Training stopped: the loss became infinite or NaN. Lower the learning rate or clip the gradient, "
+                 "then Reset.")
+    _train_charts(settings, trainer)
+
+
+def _train_charts(settings: dict[str, Any], trainer: train.Trainer) -> None:
+    last = trainer.grad_norms.values[-1] if len(trainer.grad_norms) else float("nan")
+    st.caption(f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
+               f"nats per token · gradient norm before clipping {last:.3g}")
+    model = trainer.model()
+    left, right = st.columns([3, 2])
+    left.altair_chart(train_figures.loss_chart(trainer.losses.steps, trainer.losses.values, len(model.vocab)),
+                      width="stretch")
+    left.caption("How to read this: the loss is the average surprise, −log P(true next token). Random guessing costs "
+                 "ln V (dashed); every point below it is something learned.")
+    if len(trainer.watch):
+        label = train.WATCH_NEXT[model.level]
+        right.altair_chart(train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)),
+                           width="stretch")
+        right.caption(f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
+                      f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}.")
+    try:
+        probs = train.next_token_probs(model, settings["prompt"])
+        expected = train.tokenize(train.WATCH_NEXT[model.level], model.level)[0]
+        right.altair_chart(train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected),
+                           width="stretch")
+        right.caption("How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
+                      "orange: the start of 'America').")
+    except ValueError as err:
+        with right:
+            show_error(err)
+
+
+def train_samples(settings: dict[str, Any]) -> None:
+    """Text sampled from the stopped model after the prompt, at the chosen temperature."""
+    trainer = st.session_state.get("trainer")
+    if trainer is None:
+        return
+    if st.session_state.get("train_running"):
+        st.caption("Samples from the model appear here when training is stopped.")
+        return
+    model = trainer.model()
+    st.subheader("Samples")
+    try:
+        sample = train.sample(model, settings["prompt"], 300 if model.level == "chars" else 60,
+                              temperature=settings["temp"], seed=settings["seed"])
+    except ValueError as err:
+        show_error(err)
+        return
+    st.code(settings["prompt"] + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
+    st.caption("The prompt, then tokens drawn one at a time from softmax(z / temperature): low temperature "
+               "picks the likeliest token, high temperature takes risks.")
+
+
+def train_files(settings: dict[str, Any]) -> None:
+    """Download the weights (.npz, built only when clicked) and load them back, validated."""
+    trainer = st.session_state.get("trainer")
+    with st.expander("Save or load the weights"):
+        if trainer is not None:
+            st.download_button("Download the weights (.npz)", lambda: train.save_npz(trainer.model()),
+                               file_name="rnn-weights.npz", mime="application/octet-stream", on_click="ignore")
+        st.file_uploader("Load weights saved by this page (.npz)", type=["npz"], key="train_model_upload",
+                         on_change=train_load_model, args=(settings,))
+        st.caption("Other pages (explorer, gradients) can use the trained vanilla RNN: choose “trained” weights there.")
