@@ -16,6 +16,8 @@ from visualizer import cells
 from visualizer.figures import FONT, token_labels
 from visualizer.gradients import Experiment
 
+CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}
+
 CELL_COLOURS = {"rnn": "#4c78a8", "lstm": "#f58518", "gru": "#54a24b"}
 BOUND_COLOUR = "#888888"
 LOG10_CAP = 300.0
@@ -160,3 +162,29 @@ def eigenvalue_plane(eigs: np.ndarray, *, title: str = "Eigenvalues of W_hh") ->
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
                       font=FONT, height=460, margin=dict(l=60, r=20, t=50, b=40))
     return fig
+
+
+# Shown beside the norm plot: what each line is, and when the bound is loose.
+HOW_TO_READ = """
+**How to read this.** The loss sits at the **last** step only: the output at t = T must name the sequence's
+first token. Back-propagation through time carries that error back, step by step, to every earlier h_t.
+
+- **Solid lines**, ‖∂L/∂h_t‖ (one per cell): how much the last output's error can still change the memory at step t.
+  Read them from right (t = T) to left. A line falling to the left is a **vanishing** gradient: the early steps
+  get almost no learning signal, so the network cannot learn to use them. A line rising to the left is **exploding**.
+- **Dashed blue**, ‖∂h_T/∂h_t‖₂: the size of the product of the step Jacobians J_k = diag(f′(a_k)) W_hh from t to T.
+  The vanilla gradient is this product applied to ∂L/∂h_T, so the two lines fall or rise together.
+- **Grey dots**, the bound (γ·σ_max(W_hh))^(T−t) (Pascanu, Mikolov & Bengio 2013): each Jacobian has norm at most
+  max|f′| · σ_max, so the product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for sigmoid. When
+  γ·σ_max < 1 the bound itself decays, and vanishing is **guaranteed**.
+- **When the bound is loose:** tanh and sigmoid saturate, so f′(a) is far below γ at most steps (tanh near ±1 has
+  f′ ≈ 0); a random W_hh is **non-normal**, so σ_max is larger than the spectral radius ρ and the bound grows even
+  when ρ = 1; and a product of matrices is rarely as large as the product of their norms. The bound says when
+  gradients *must* vanish, not that they will explode.
+- **Gated cells** (LSTM, GRU) carry their state forward through an addition scaled by a gate (c_t = f ⊙ c_(t−1) + …,
+  h_t = u ⊙ h_(t−1) + …), not through W_hh and f′ at every step, so their lines stay up longer. Their recurrent
+  matrices get the same scale as W_hh, and they start with the keep gate biased open (+2), a common initialisation.
+- **Clipping** rescales the whole parameter gradient when its norm exceeds the threshold: it tames exploding updates
+  (the dash-dot line shifts down, same slope), but it only ever shrinks, so it does nothing for vanishing.
+"""
+

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from visualizer import cells, diagrams, encoding, export, gradients, rnn, state, train, train_figures
+from visualizer import cells, diagrams, encoding, export, gradient_figures, gradients, rnn, state, train, train_figures
 from visualizer.figures import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -200,6 +200,11 @@ def unroll(settings: dict[str, Any]):
         return None
 
 
+def weights_fingerprint(params) -> str:
+    """A cache key for weights that change in place of the same object (a model still training)."""
+    return f"{id(params)}:" + ":".join(f"{float(np.sum(a)):.17g}" for a in params.as_dict().values())
+
+
 def show_fig(fig, key: str | None = None) -> None:
     """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution."""
     fmt = st.session_state.get(SETTINGS_KEY, {}).get("fmt", "png")
@@ -342,7 +347,7 @@ def explorer_unroll(settings: dict[str, Any], trained=None):
     compare = s["compare"] if s["compare"].strip() else ""
     try:
         if trained is not None:
-            fingerprint = f"{id(trained[0])}:{float(np.sum(trained[0].W_hh)):.17g}"
+            fingerprint = weights_fingerprint(trained[0])
             return explorer_trained_cached(s["text"], compare, fingerprint, trained)
         if compare:
             try:
@@ -594,3 +599,86 @@ def train_files(settings: dict[str, Any]) -> None:
         st.file_uploader("Load weights saved by this page (.npz)", type=["npz"], key="train_model_upload",
                          on_change=train_load_model, args=(settings,))
         st.caption("Other pages (explorer, gradients) can use the trained vanilla RNN: choose “trained” weights there.")
+
+
+# ---------------------------------------------------------------------------- gradients
+
+def gradient_controls(settings: dict[str, Any]):
+    """Sidebar controls of the gradients page. Returns (trained model or None, cells to draw, activation)."""
+    model = st.session_state.get("trained_model")
+    trained = gradients.trained_vanilla(model) if isinstance(model, dict) else None
+    with st.sidebar:
+        st.subheader("Sequence")
+        if trained is not None:
+            control(settings, "weights", st.radio, "Weights", options=["random", "trained"], horizontal=True,
+                    help="the vanilla RNN from the Train page, or random weights")
+        use_trained = trained is not None and settings["weights"] == "trained"
+        source = control(settings, "gsource", st.radio, "Sequence", options=["generated", "user"], horizontal=True,
+                         format_func={"generated": "generated", "user": "my text"}.get)
+        if source == "generated":
+            control(settings, "glen", st.slider, "Length T", min_value=5, max_value=400, step=5)
+        else:
+            control(settings, "text", st.text_area, "Type a sequence", height=90, max_chars=encoding.MAX_TEXT_CHARS)
+            if not use_trained:
+                control(settings, "mode", st.radio, "Split into", options=list(encoding.MODES), horizontal=True)
+        st.subheader("Network")
+        if not use_trained:
+            control(settings, "radius", st.slider, "Scale of W_hh", min_value=0.1, max_value=2.0, step=0.05)
+            control(settings, "rkind", st.radio, "The scale sets", options=list(gradients.RKINDS), horizontal=True,
+                    format_func={"spectral": "spectral radius ρ", "singular": "largest singular value σ_max"}.get)
+            control(settings, "act", st.selectbox, "Activation f", options=list(rnn.ACTIVATIONS))
+            control(settings, "hidden", st.slider, "Hidden size H", min_value=2, max_value=64)
+        control(settings, "seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
+        if control(settings, "clip", st.toggle, "Clip the gradient by norm"):
+            control(settings, "clipnorm", st.number_input, "Max norm", min_value=0.01, max_value=1000.0)
+        if use_trained:
+            st.info("Trained vanilla RNN (tanh): its own W_hh, hidden size and vocabulary are used.", icon="🎓")
+        elif not hidden(settings, "cells"):
+            st.session_state.setdefault("w_cells", list(gradients.parse_cells(settings["cells"])))
+            picked = st.multiselect("Cells to draw", options=list(cells.CELLS), format_func=gradient_figures.CELL_LABELS.get, key="w_cells")
+            settings["cells"] = ",".join(c for c in cells.CELLS if c in picked)
+    if use_trained:
+        return trained, ("rnn",), "tanh"
+    return None, gradients.parse_cells(settings["cells"]), settings["act"]
+
+
+@st.cache_data(**CACHE, show_spinner="Back-propagating through time…")
+def _measure_cached(source, text, mode, glen, hidden_size, seed, radius, rkind, act, clip_norm, cell_names,
+                    weights_key, _trained=None):
+    params, vocab, level = _trained or (None, None, mode)
+    X, ids, tokens, V = gradients.sequence_for(source, text=text, mode=level, length=glen, seed=seed, vocab=vocab)
+    return gradients.run(X, tokens, int(ids[0]), hidden=hidden_size, seed=seed, radius=radius, rkind=rkind,
+                         activation=act, cell_names=cell_names, clip_norm=clip_norm, output_size=V, rnn_params=params)
+
+
+def gradient_experiment(settings: dict[str, Any], trained, shown, act):
+    """The cached measurement for the current settings, or None after showing why not."""
+    s = settings
+    key = "random" if trained is None else weights_fingerprint(trained[0])
+    try:
+        return _measure_cached(s["gsource"], s["text"], s["mode"], s["glen"], s["hidden"], s["seed"], s["radius"],
+                               s["rkind"], act, s["clipnorm"] if s["clip"] else None,
+                               tuple(dict.fromkeys(("rnn", *shown))), key, _trained=trained)
+    except ValueError as err:
+        show_error(err)
+        return None
+
+
+def gradient_metrics(exp, shown, clip: bool) -> None:
+    """W_hh's spectrum, the bound's rate, and each cell's measured factor per step back."""
+    j = exp.jacobian
+    cols = st.columns(4)
+    cols[0].metric("spectral radius ρ(W_hh)", f"{exp.spectral_radius:.3g}")
+    cols[1].metric("σ_max(W_hh)", f"{j.sigma_max:.3g}")
+    cols[2].metric("γ = max |f′|", f"{j.gamma:g}")
+    cols[3].metric("γ·σ_max (bound's rate)", f"{j.gamma * j.sigma_max:.3g}",
+                   help="below 1, the bound forces the gradient to vanish geometrically")
+    cols = st.columns(max(1, len(shown)))
+    for col, name in zip(cols, shown):
+        r = exp.cells[name]
+        rate = r.rate()
+        col.metric(f"{gradient_figures.CELL_LABELS[name]}: {gradients.regime(rate)}, per step back", f"×{rate:.3g}" if rate == rate else "—",
+                   help="average factor by which ‖∂L/∂h_t‖ changes per step going back in time")
+        if clip:
+            col.caption(f"‖∇θ‖ before clipping {r.grad_norm:.3g} → after {r.clipped_norm:.3g}"
+                        + ("" if r.clip_scale < 1 else " (under the threshold: untouched)"))

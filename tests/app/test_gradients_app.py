@@ -156,3 +156,13 @@ def test_gradient_downloads_offered(run_page):
     at = run_page("pages/3_Gradients.py", {"glen": "20"})
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ Gradients as CSV" in labels and "⬇ Gradients as JSON" in labels
+
+
+def test_weights_fingerprint_follows_the_weights():
+    """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
+    from visualizer import rnn, ui
+
+    a = rnn.init_params(3, 4, 3, seed=0)
+    b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})
+    assert ui.weights_fingerprint(a) == ui.weights_fingerprint(a)
+    assert ui.weights_fingerprint(a) != ui.weights_fingerprint(b)
