@@ -16,7 +16,9 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from visualizer import cells, diagrams, encoding, export, gradient_figures, gradients, rnn, state, train, train_figures
+from visualizer import (
+    cells, diagrams, encoding, equations, export, figures, gradient_figures, gradients, rnn, state, train, train_figures,
+)
 from visualizer.figures import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -120,6 +122,11 @@ def sync_url(settings: dict[str, Any]) -> None:
     """
     if not hidden(settings, "share"):
         share_panel(settings)
+    write_url(settings)
+
+
+def write_url(settings: dict[str, Any]) -> None:
+    """The non-default settings into the address bar, only when they changed."""
     query = state.to_query(settings)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
@@ -368,6 +375,142 @@ def explorer_unroll(settings: dict[str, Any], trained=None):
 def explorer_fold_figure(stage: int, tokens: tuple[str, ...]):
     """The fold diagram never depends on the step: built once per stage and shared (read-only)."""
     return diagrams.fold_figure(stage, tokens)
+
+
+_EXPLORER_SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
+_EXPLORER_MOVES = {"|◀ First": lambda t, T: 1, "◀ Back": lambda t, T: t - 1, "Next ▶": lambda t, T: t + 1,
+                   "Last ▶|": lambda t, T: T}
+
+
+def explorer_sidebar(settings: dict[str, Any]):
+    """Notation, a second sequence, and the weights choice; returns the trained model or None."""
+    with st.sidebar:
+        st.subheader("Explorer")
+        control(settings, "notation", st.radio, "Notation", options=["h", "a"], horizontal=True,
+                format_func={"h": "h, W_hh", "a": "a, W_aa (seed 003)"}.get)
+        control(settings, "compare", st.text_input, "Compare with a second sequence", max_chars=2000,
+                placeholder="e.g. the united kingdom of great britain")
+        return explorer_weights(settings)
+
+
+def explorer_fold(settings: dict[str, Any], tokens) -> None:
+    """Section 1: seed 004's five moves from a feed-forward net to the RNN (the figure is cached)."""
+    st.subheader("1 · The temporal loop: from a feed-forward net to an RNN")
+    left, right = st.columns([1, 2])
+    with left:
+        stage = control(settings, "fold", st.slider, "Move (of seed 004's five)", min_value=1,
+                        max_value=diagrams.N_STAGES)
+        name, text = diagrams.MOVES[stage - 1]
+        st.markdown(f"**Move {stage}: {name}.** {text}")
+        st.caption("How to read this: the faint grey picture is where the move started. ▶ Play the five moves "
+                   "(on the figure) animates the whole fold; move 4 is the folded RNN, x → h (with its loop) → ŷ.")
+    with right:
+        show_fig(explorer_fold_figure(stage, tokens[:4]), key="explorer_fold")
+
+
+def explorer_steps(settings: dict[str, Any], result, trained) -> None:
+    """Play/speed controls, then every step-dependent view in one fragment: a step click or a tick
+    of the player reruns only the fragment, from the cached unroll."""
+    play_col, speed_col, _ = st.columns([1, 1, 2], vertical_alignment="center")
+    playing = play_col.toggle("▶ Play through the steps", key="explorer_play", help="advance one time step at a time")
+    speed = speed_col.select_slider("Speed", options=list(_EXPLORER_SPEEDS), format_func=_EXPLORER_SPEEDS.get,
+                                    key="explorer_speed", value=1.0, label_visibility="collapsed")
+    st.session_state["_explorer_full"] = True
+    st.fragment(_explorer_step_views, run_every=speed if playing else None)(settings, result, trained, playing)
+
+
+def _explorer_hold() -> None:
+    st.session_state["_explorer_hold"] = True  # a click is not a tick of the player
+
+
+def _explorer_scrubbed(settings: dict[str, Any]) -> None:
+    set_setting(settings, "step", st.session_state["w_step"])
+    _explorer_hold()
+
+
+def _explorer_go_to(settings: dict[str, Any], label: str, T: int) -> None:
+    set_setting(settings, "step", max(1, min(T, _EXPLORER_MOVES[label](settings["step"], T))))
+    _explorer_hold()
+
+
+def _explorer_step_views(settings: dict[str, Any], result, trained, playing: bool) -> None:
+    enc, params, trace, enc_b, trace_b = result
+    T, tokens, vocab = trace.T, enc.tokens, enc.vocab.tokens
+    full_run, held = st.session_state.pop("_explorer_full", False), st.session_state.pop("_explorer_hold", False)
+    if settings["step"] > T:
+        set_setting(settings, "step", T)
+    if playing and not full_run and not held:  # a timer tick: advance, and stop at the end
+        if settings["step"] >= T:
+            st.session_state["explorer_play"] = False
+            st.rerun(scope="app")
+        set_setting(settings, "step", settings["step"] + 1)
+
+    bar = st.columns([1.2, 1.2, 1.2, 1.2, 6], vertical_alignment="bottom")
+    for col, label in zip(bar, _EXPLORER_MOVES):
+        col.button(label, on_click=_explorer_go_to, args=(settings, label, T), key=f"explorer_{label}", width="stretch")
+    with bar[4]:
+        if T > 1:
+            # A new T gives the slider a new identity, which would reset it to 1: hand it the step explicitly.
+            st.session_state["w_step"] = settings["step"]
+            control(settings, "step", st.slider, "Time step t", min_value=1, max_value=T, on_change=_explorer_scrubbed, args=(settings,))
+    t = settings["step"]
+    st.markdown(f"**Step {t} of {T}:** the network reads x\\_{t} = “{md_escape(tokens[t - 1])}”"
+                + (f" and should predict “{md_escape(tokens[t])}” next." if t < T else ", the last token."))
+
+    st.subheader("2 · The unrolled chain")
+    show_fig(figures.unrolled_chain(tokens, trace.hs, trace.probs, vocab, step=t, window=figures.chain_window(T, t),
+                                    X=trace.X), key="explorer_chain")
+    st.caption("How to read this: one column per step, read left to right. Green diamonds are the inputs, blue "
+               "boxes the hidden state, yellow circles the predictions (top next token written above). Blue arrows "
+               "carry h_(t-1) into h_t: that is the memory. The orange column is the current step; hover for values.")
+
+    st.subheader(f"3 · The equations at step {t}, with their numbers")
+    eqs = equations.step_equations(params, trace, t, notation=settings["notation"], tokens=tokens, vocab_tokens=vocab,
+                                   ids=enc.ids, E=enc.E)
+    for line in eqs.symbolic[:2] + eqs.input + eqs.hidden + eqs.output:
+        st.latex(line)
+    with st.expander("The stacked form: one matrix [W_hh | W_xh] times one vector [h_(t-1); x_t]"):
+        for line in eqs.symbolic[2:] + eqs.stacked:
+            st.latex(line)
+    st.caption("How to read this: the first product carries the memory forward, the second brings in the new input; "
+               "their sum (plus the bias) goes through f. Large matrices show their first and last rows and columns, "
+               "with dots for the rest.")
+    left, right = st.columns(2)
+    with left:
+        w = int(enc.ids[t - 1])
+        show_fig(figures.input_vector(trace.X[t - 1], vocab, step=t, token=tokens[t - 1], E=enc.E,
+                                      w=w if enc.E is not None else None), key="explorer_input")
+        st.caption("How to read this: x_t is what the network actually receives. One-hot: a 1 in the token's slot. "
+                   "Embedding: the one-hot o_w picks one column of the matrix E, a short dense vector.")
+    with right:
+        show_fig(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None,
+                                     ymax=min(1.0, float(trace.probs.max()) * 1.1)), key="explorer_bars")
+        st.caption("How to read this: the bars are ŷ_t, the network's guess for the next token; the orange bar is "
+                   "the token that really comes next. "
+                   + ("These are trained weights: a good model puts its tallest bar on the orange one." if trained else
+                      "The weights are random (untrained), so the guesses are arbitrary: watch how they change "
+                      "with the memory, not whether they are right."))
+
+    st.subheader("4 · The hidden state over time")
+    zrange = figures.shared_range(trace.activation, trace.hs[1:], *(() if trace_b is None else (trace_b.hs[1:],)))
+    if trace_b is None:
+        show_fig(figures.hidden_heatmap(trace.hs[1:], tokens, step=t, activation=trace.activation, zrange=zrange),
+                 key="explorer_heatmap")
+    else:
+        a_col, b_col = st.columns(2)
+        with a_col:
+            show_fig(figures.hidden_heatmap(trace.hs[1:], tokens, step=t, activation=trace.activation,
+                                            zrange=zrange, title="A: your sequence"), key="explorer_heatmap")
+        with b_col:
+            show_fig(figures.hidden_heatmap(trace_b.hs[1:], enc_b.tokens, step=t, activation=trace.activation,
+                                            zrange=zrange, title="B: the second sequence"), key="explorer_heatmap_b")
+        show_fig(figures.difference_heatmap(trace.hs[1:], tokens, trace_b.hs[1:], enc_b.tokens, step=t,
+                                            activation=trace.activation), key="explorer_diff")
+    st.caption("How to read this: each column is h_t, the whole memory after reading that token; each row is one "
+               "hidden unit (red positive, blue negative, white zero). The outlined column is the current step."
+               + (" With two sequences, the same network reads both; the difference is white while they agree "
+                  "and lights up from the first token where they differ." if trace_b is not None else ""))
+    write_url(settings)  # the fragment reruns alone when stepping: keep the address bar in step
 
 
 # ---------------------------------------------------------------------------- train
