@@ -42,3 +42,19 @@ def test_only_ui_imports_streamlit():
     importers = sorted(p.name for p in (ROOT / "visualizer").glob("*.py")
                        if "import streamlit" in p.read_text() or "from streamlit" in p.read_text())
     assert importers == ["ui.py"]
+
+
+def test_unsafe_html_only_carries_constant_css():
+    """unsafe_allow_html is used only for our own CSS constants, never for anything built from input."""
+    import re
+
+    from tests.conftest import ROOT
+
+    calls = []
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "visualizer").glob("*.py")]:
+        for line in path.read_text().splitlines():
+            if "unsafe_allow_html=True" in line:
+                calls.append(line.strip())
+    assert calls, "expected the presenter-mode CSS"
+    for line in calls:
+        assert re.fullmatch(r"st\.markdown\(_[A-Z_]+_CSS, unsafe_allow_html=True\)", line), line
