@@ -40,7 +40,7 @@ Every forward runs in the dtype of the parameters (float32 weights -> float32 tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -395,17 +395,3 @@ CELLS: dict[str, CellSpec] = {
     "lstm": CellSpec("lstm", "LSTM", lstm_init, lstm_forward, lstm_backward, LSTMParams),
     "gru": CellSpec("gru", "GRU", gru_init, gru_forward, gru_backward, GRUParams),
 }
-
-
-def clip_grad_norm(grads, max_norm: float):
-    """rnn.clip_grad_norm for any cell's grads: rescale the parameter gradients to norm <= max_norm.
-
-    Returns (clipped grads, norm before clipping); dh, dh0 (and dc0) are left as computed.
-    """
-    if max_norm <= 0:
-        raise ValueError("max_norm must be positive")
-    norm = rnn.global_norm(grads.params_dict().values())
-    if not np.isfinite(norm) or norm <= max_norm:
-        return grads, norm
-    s = max_norm / norm
-    return replace(grads, **{k: v * s for k, v in grads.params_dict().items()}), norm

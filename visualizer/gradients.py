@@ -224,7 +224,7 @@ def cell_gradients(cell: str, params, X: np.ndarray, target: int, *, activation:
     scale = 1.0
     norm = rnn.global_norm(grads.params_dict().values())
     if clip_norm is not None:
-        clipped, norm = cells.clip_grad_norm(grads, clip_norm)
+        clipped, norm = rnn.clip_grad_norm(grads, clip_norm)
         after = rnn.global_norm(clipped.params_dict().values())
         scale = after / norm if norm > 0 and np.isfinite(norm) else 1.0
     with np.errstate(over="ignore", invalid="ignore"):

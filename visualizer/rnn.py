@@ -16,7 +16,7 @@ Vectors are rows, so W x is written x @ W.T.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -308,20 +308,32 @@ def global_norm(arrays) -> float:
     return float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64))) for a in arrays)))
 
 
-def clip_grad_norm(grads: RNNGrads, max_norm: float) -> tuple[RNNGrads, float]:
-    """Rescale the parameter gradients so their global norm is at most max_norm.
+def clip_arrays(arrays: dict[str, np.ndarray], max_norm: float, norm: float | None = None):
+    """Rescale all arrays together so their global norm is at most max_norm, keeping each dtype.
 
-    A separate, visible step: `backward` never clips. Returns (clipped grads, norm before clipping).
-    The direction is kept; dh and dh0 are diagnostics and are left as computed.
+    Returns (arrays, norm before clipping). Pass `norm` when it is already known. A non-finite
+    norm is returned untouched, so an overflow stays visible instead of turning into NaN.
     """
     if max_norm <= 0:
         raise ValueError("max_norm must be positive")
-    norm = global_norm(grads.params_dict().values())
+    norm = global_norm(arrays.values()) if norm is None else norm
+    if not np.isfinite(norm) or norm <= max_norm:
+        return arrays, norm
+    s = max_norm / norm
+    return {k: a * np.asarray(s, a.dtype) for k, a in arrays.items()}, norm
+
+
+def clip_grad_norm(grads, max_norm: float):
+    """Rescale the parameter gradients so their global norm is at most max_norm.
+
+    A separate, visible step: `backward` never clips. Works for any cell's gradient dataclass
+    (anything with params_dict()). Returns (clipped grads, norm before clipping). The direction is
+    kept; dh, dh0 (and dc0) are diagnostics and are left as computed.
+    """
+    scaled, norm = clip_arrays(grads.params_dict(), max_norm)
     if not np.isfinite(norm) or norm <= max_norm:
         return grads, norm
-    s = max_norm / norm
-    scaled = {k: v * s for k, v in grads.params_dict().items()}
-    return RNNGrads(**scaled, dh0=grads.dh0, dh=grads.dh), norm
+    return replace(grads, **scaled), norm
 
 
 # ---------------------------------------------------------------------------- display helpers

@@ -237,21 +237,6 @@ def make_optimizer(name: str, lr: float):
     return classes[name](lr)
 
 
-def clip_by_global_norm(grads: dict[str, np.ndarray], max_norm: float, norm: float | None = None) -> tuple[dict[str, np.ndarray], float]:
-    """Rescale all gradients together so their global norm is at most max_norm.
-
-    Returns (clipped grads, norm before clipping). Any cell's gradients, not only the vanilla
-    RNN's. Pass `norm` when it is already known, to save a pass over the gradients.
-    """
-    if max_norm <= 0:
-        raise ValueError("max_norm must be positive")
-    norm = rnn.global_norm(grads.values()) if norm is None else norm
-    if not np.isfinite(norm) or norm <= max_norm:
-        return grads, norm
-    s = max_norm / norm
-    return {k: g * np.asarray(s, g.dtype) for k, g in grads.items()}, norm
-
-
 # ---------------------------------------------------------------------------- BLAS threads
 
 _controller = None
@@ -518,7 +503,7 @@ class Trainer:
             return StepResult(loss=float("nan"), grad_norm=norm, clipped=False)
         clipped = False
         if cfg.clip:  # a separate, visible step: the gradient above is exact
-            grads, _ = clip_by_global_norm(grads, cfg.clipnorm, norm)
+            grads, _ = rnn.clip_arrays(grads, cfg.clipnorm, norm)
             clipped = norm > cfg.clipnorm
         self.optimizer.lr = cfg.lr
         new = self.optimizer.update(self.params.as_dict(), grads)
