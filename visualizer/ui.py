@@ -14,6 +14,10 @@ import time
 from typing import Any, Callable
 
 import numpy as np
+# Imported up front, under this module's import lock: Plotly looks pandas up with sys.modules.get()
+# and no lock, so two sessions starting at once on a fresh server could otherwise see a half-imported
+# pandas ("partially initialized module 'pandas' has no attribute 'Series'"; found by tools/loadtest.py).
+import pandas  # noqa: F401
 import streamlit as st
 
 from visualizer import (
@@ -275,15 +279,6 @@ def share_panel(settings: dict[str, Any]) -> None:
         )
         if chosen:
             st.code(export.share_url(st.context.url, {**settings, "hide": ",".join(chosen)}), language=None, wrap_lines=True)
-
-
-# ---------------------------------------------------------------------------- load test
-
-# Import pandas once, while this module is imported (other sessions wait on this module's import
-# lock). Plotly looks pandas up with sys.modules.get() and no lock, so when two sessions start at
-# once on a fresh server one of them could see a half-imported pandas and fail with "partially
-# initialized module 'pandas' has no attribute 'Series'" (found by tools/loadtest.py).
-import pandas as _pandas  # noqa: E402,F401
 
 
 # ---------------------------------------------------------------------------- explorer
