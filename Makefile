@@ -38,8 +38,8 @@ test-fast: $(VENV)/.test
 	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test
-	$(BIN)/python -m visualizer.bench
-	$(BIN)/python tests/bench_explorer.py
+	$(BIN)/python -m benchmarks.bench_train
+	$(BIN)/python benchmarks/bench_explorer.py
 
 # On demand, not in `make test`: N concurrent websocket sessions per page, p50/p95 latency, peak RSS.
 LOADTEST_ARGS ?= --sessions 10 50 100 --page Home Explorer

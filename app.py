@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from visualizer import figures, ui
+from visualizer.plots import figures
+from visualizer import ui
 
 settings = ui.page_setup("home", "Home")
 st.title("🔁 RNN Visualizer")

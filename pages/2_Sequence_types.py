@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from visualizer import figures, seqtypes, ui
-from visualizer.seqtype_figures import fmt_norms, type_diagram
+from visualizer.maths import seqtypes
+from visualizer.plots import figures
+from visualizer import ui
+from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
 
 GENERATES = ("one_to_many", "encoder_decoder")
 READS = {

@@ -7,7 +7,7 @@ visualizer/gradients.py and the figures in visualizer/gradient_figures.py.
 import streamlit as st
 
 from visualizer import export, ui
-from visualizer import gradient_figures as gf
+from visualizer.plots import gradient_figures as gf
 
 settings = ui.page_setup("gradients", "Gradients")
 st.title("Vanishing and exploding gradients")

@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the app's settings table importable
     sys.path.insert(0, str(ROOT))
 
-from visualizer import state  # noqa: E402  (the one settings table <-> URL)
+from visualizer import state  # noqa: E402  (the one settings table <-> URL
 
 TARGET = {"sessions": 50, "p95_ms": 1000.0, "rss_mb": 1024.0}  # issue 8, on this 2-core machine
 MARKER = re.compile(rb"zq(\d{3})w")  # every session's tokens carry its own 3-digit marker

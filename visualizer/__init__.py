@@ -1,1 +1,13 @@
-"""RNN Visualizer library: pure NumPy maths and pure figure builders; ui.py is the only Streamlit module."""
+"""RNN Visualizer library, in three layers:
+
+- ``visualizer.maths``: pure NumPy — cells and their exact backward passes, encoding, gradients, training;
+- ``visualizer.plots``: pure figure builders (Plotly and Altair) over the maths' results;
+- ``visualizer.ui``: the Streamlit views, one module per page. Only this package imports Streamlit.
+
+``visualizer.state`` is the one table of shareable settings and its URL round trip.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = ROOT / "assets"

@@ -71,7 +71,7 @@ def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[st
 def next_token_trace(tokens, ids, params, trace, vocab_tokens) -> dict[str, Any]:
     """Keyword arguments for trace_csv/trace_json, with dL/dh_t for next-token prediction
     (the loss of predicting token t+1 from h_t, summed over the steps that have a next token)."""
-    from visualizer import rnn
+    from visualizer.maths import rnn
 
     T = len(tokens)
     dh = None

@@ -20,10 +20,10 @@ import numpy as np
 import pandas  # noqa: F401
 import streamlit as st
 
-from visualizer import (
-    cells, diagrams, encoding, equations, export, figures, gradient_figures, gradients, rnn, state, train, train_figures,
-)
-from visualizer.figures import NO_TEMPLATE, PLOTLY_CONFIG
+from visualizer.maths import cells, encoding, gradients, rnn, train
+from visualizer.plots import diagrams, equations, figures, gradient_figures, train_figures
+from visualizer import export, state
+from visualizer.plots.figures import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
 

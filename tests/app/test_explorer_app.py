@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from visualizer import encoding, rnn
+from visualizer.maths import encoding, rnn
 
 PAGE = "pages/1_Explorer.py"
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from visualizer import cells, encoding
+from visualizer.maths import cells, encoding
 
 PAGE = "pages/3_Gradients.py"
 
@@ -160,7 +160,8 @@ def test_gradient_downloads_offered(run_page):
 
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
-    from visualizer import rnn, ui
+    from visualizer.maths import rnn
+    from visualizer import ui
 
     a = rnn.init_params(3, 4, 3, seed=0)
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from visualizer import seqtypes
+from visualizer.maths import seqtypes
 
 PAGE = "pages/2_Sequence_types.py"
 

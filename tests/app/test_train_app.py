@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from visualizer import train
+from visualizer.maths import train
 
 PAGE = "pages/4_Train.py"
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer import cells, rnn
+from visualizer.maths import cells, rnn
 
 D, H, V, T = 3, 4, 3, 5
 GATED = ("lstm", "gru")

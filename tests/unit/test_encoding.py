@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from visualizer import encoding as enc
+from visualizer.maths import encoding as enc
 
 
 def test_chars_words_numbers():

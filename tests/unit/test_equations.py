@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from visualizer import encoding, equations as eq, rnn
+from visualizer.maths import encoding, rnn
+from visualizer.plots import equations as eq
 
 
 @pytest.fixture(scope="module")

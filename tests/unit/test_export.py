@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from visualizer import encoding, export, rnn, state
+from visualizer.maths import encoding, rnn
+from visualizer import export, state
 
 
 def _trace(text="a <b> 🙂 a"):
@@ -61,7 +62,7 @@ def test_next_token_trace_gradients_match_backward():
 
 
 def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
-    from visualizer import gradients
+    from visualizer.maths import gradients
 
     X, ids, tokens, V = gradients.sequence_for("generated", length=30, seed=2)
     exp = gradients.run(X, tokens, int(ids[0]), hidden=5, seed=2, radius=1.5, rkind="spectral", activation="tanh",

@@ -4,7 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from visualizer import diagrams, encoding, figures, rnn
+from visualizer.maths import encoding, rnn
+from visualizer.plots import diagrams, figures
 
 
 def _valid(fig: go.Figure) -> go.Figure:

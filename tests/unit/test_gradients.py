@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from visualizer import cells, encoding, gradients, rnn
-from visualizer import gradient_figures as gf
+from visualizer.maths import cells, encoding, gradients, rnn
+from visualizer.plots import gradient_figures as gf
 
 D, H, V = 3, 5, 4
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer import rnn
+from visualizer.maths import rnn
 
 D, H, V, T = 4, 5, 3, 6
 

@@ -4,8 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from visualizer import encoding, rnn, seqtypes
-from visualizer.seqtype_figures import (TRACE_FEEDBACK, TRACE_HIDDEN, TRACE_INPUT, TRACE_OUTPUT, TRACE_START,
+from visualizer.maths import encoding, rnn, seqtypes
+from visualizer.plots.seqtype_figures import (TRACE_FEEDBACK, TRACE_HIDDEN, TRACE_INPUT, TRACE_OUTPUT, TRACE_START,
                                         type_diagram, visible_steps)
 
 TEXT = "a girl who likes football went home"

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer import bench, cells, rnn, train
-from visualizer import train_figures as tf
-from visualizer.encoding import Vocab
+from visualizer.maths import cells, rnn, train
+from benchmarks import bench_train as bench
+from visualizer.plots import train_figures as tf
+from visualizer.maths.encoding import Vocab
 
 
 @pytest.fixture(scope="module")

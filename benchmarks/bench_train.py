@@ -1,6 +1,6 @@
 """Training throughput: the project's batched trainer against a naive per-step NumPy loop.
 
-    python -m visualizer.bench --hidden 100 --seq-len 25 --batch 32 --steps 50
+    python -m benchmarks.bench_train --hidden 100 --seq-len 25 --batch 32 --steps 50
 
 prints one JSON line. Both run forward, backward, clipping and an update on the same random
 token stream (vocabulary 65, as in a Shakespeare character model) in the same process:
@@ -26,8 +26,8 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 
-from visualizer import train  # noqa: E402
-from visualizer.encoding import Vocab  # noqa: E402
+from visualizer.maths import train  # noqa: E402
+from visualizer.maths.encoding import Vocab  # noqa: E402
 
 VOCAB = 65
 

@@ -45,7 +45,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from visualizer import rnn
+from visualizer.maths import rnn
 
 
 @dataclass(frozen=True)

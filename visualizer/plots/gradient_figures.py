@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer import cells
-from visualizer.figures import FONT, token_labels
-from visualizer.gradients import Experiment
+from visualizer.maths import cells
+from visualizer.plots.figures import FONT, token_labels
+from visualizer.maths.gradients import Experiment
 
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}
 

@@ -16,8 +16,8 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.figures import HIGHLIGHT, _figure, _show, _title
-from visualizer.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
+from visualizer.plots.figures import HIGHLIGHT, _figure, _show, _title
+from visualizer.maths.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
 
 ENCODER_COLOUR = "#4c78a8"
 DECODER_COLOUR = "#b279a2"

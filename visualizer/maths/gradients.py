@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from visualizer import cells, encoding, rnn
+from visualizer.maths import cells, encoding, rnn
 
 RKINDS = ("spectral", "singular")  # what `radius` sets: max |eigenvalue| or max singular value
 KEEP_BIAS = 2.0  # gated cells start with forget (LSTM) / update (GRU) gates biased open

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.figures import H_COLOUR, X_COLOUR, Y_COLOUR, _figure, _show, arrow_traces
+from visualizer.plots.figures import H_COLOUR, X_COLOUR, Y_COLOUR, _figure, _show, arrow_traces
 
 MOVES: tuple[tuple[str, str], ...] = (
     ("squash the layers",

@@ -8,7 +8,7 @@ JSON); AppTest's round trip, which also parses every element, is reported beside
 Prints one JSON line with the medians and their ratio.
 Target: ratio <= 2.
 
-    python tests/bench_explorer.py [--n 40] [--hidden 32] [--tokens 60]
+    python benchmarks/bench_explorer.py [--n 40] [--hidden 32] [--tokens 60]
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ _runner.exec_func_with_error_handling = _timed_exec
 
 BASELINE = '''
 import streamlit as st
-from visualizer import diagrams, equations, encoding, figures, rnn
-from visualizer.figures import PLOTLY_CONFIG
+from visualizer.maths import encoding, rnn
+from visualizer.plots import diagrams, equations, figures
+from visualizer.plots.figures import PLOTLY_CONFIG
 
 TEXT, H = {text!r}, {hidden}
 

@@ -39,17 +39,18 @@ from typing import Any
 
 import numpy as np
 
-from visualizer import cells, encoding, rnn
+from visualizer import ASSETS
+from visualizer.maths import cells, encoding, rnn
 
 try:
     from threadpoolctl import ThreadpoolController
 except ImportError:  # optional: without it BLAS keeps its default thread count
     ThreadpoolController = None
-from visualizer.encoding import UNK, Vocab
+from visualizer.maths.encoding import UNK, Vocab
 
 LEVELS = ("chars", "words")
 OPTIMIZERS = ("sgd", "adagrad", "adam")
-DEFAULT_CORPUS_PATH = Path(__file__).resolve().parents[1] / "assets" / "corpus.txt"
+DEFAULT_CORPUS_PATH = ASSETS / "corpus.txt"
 
 MAX_CORPUS_BYTES = 200_000  # pasted or uploaded text larger than this is refused
 MAX_CHAR_VOCAB = 300  # more distinct characters than this is not prose
