@@ -48,7 +48,7 @@ def _timed_exec(*args, **kwargs):
 
 _runner.exec_func_with_error_handling = _timed_exec
 
-BASELINE = '''
+BASELINE = """
 import streamlit as st
 from visualizer.maths import encoding, rnn
 from visualizer.plots import diagrams, equations, figures
@@ -79,7 +79,7 @@ for line in eqs.symbolic + eqs.input + eqs.hidden + eqs.output + eqs.stacked:
 show(figures.input_vector(trace.X[t - 1], vocab, step=t, token=tokens[t - 1]))
 show(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None))
 show(figures.hidden_heatmap(trace.hs[1:], tokens, step=t))
-'''
+"""
 
 
 def _click_next(at: AppTest) -> tuple[float, float]:
@@ -118,15 +118,26 @@ def main() -> None:
                 base_rt.append(b_rt)
 
     page_med, base_med = statistics.median(page_ms), statistics.median(base_ms)
-    print(json.dumps({
-        "bench": "explorer_step", "tokens": args.tokens, "hidden": args.hidden, "clicks": args.n,
-        "page_ms_median": round(page_med, 2), "baseline_ms_median": round(base_med, 2),
-        "page_ms_p90": round(statistics.quantiles(page_ms, n=10)[-1], 2),
-        "baseline_ms_p90": round(statistics.quantiles(base_ms, n=10)[-1], 2),
-        "ratio": round(page_med / base_med, 3), "target_ratio": 2.0,
-        "apptest_roundtrip_ms_median": {"page": round(statistics.median(page_rt), 2),
-                                        "baseline": round(statistics.median(base_rt), 2)},
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "explorer_step",
+                "tokens": args.tokens,
+                "hidden": args.hidden,
+                "clicks": args.n,
+                "page_ms_median": round(page_med, 2),
+                "baseline_ms_median": round(base_med, 2),
+                "page_ms_p90": round(statistics.quantiles(page_ms, n=10)[-1], 2),
+                "baseline_ms_p90": round(statistics.quantiles(base_ms, n=10)[-1], 2),
+                "ratio": round(page_med / base_med, 3),
+                "target_ratio": 2.0,
+                "apptest_roundtrip_ms_median": {
+                    "page": round(statistics.median(page_rt), 2),
+                    "baseline": round(statistics.median(base_rt), 2),
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

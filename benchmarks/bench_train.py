@@ -112,19 +112,30 @@ class _NaiveRun:
     def step(self) -> None:
         if self.p + self.T + 1 >= len(self.ids):
             self.p, self.h = 0, np.zeros((self.H, 1))
-        _, self.h = self.model.step(self.ids[self.p : self.p + self.T], self.ids[self.p + 1 : self.p + self.T + 1], self.h)
+        _, self.h = self.model.step(
+            self.ids[self.p : self.p + self.T], self.ids[self.p + 1 : self.p + self.T + 1], self.h
+        )
         self.p += self.T
 
 
-def run(hidden: int = 100, seq_len: int = 25, batch: int = 32, steps: int = 50, opt: str = "adagrad", cell: str = "rnn",
-        rounds: int = 3) -> dict:
+def run(
+    hidden: int = 100,
+    seq_len: int = 25,
+    batch: int = 32,
+    steps: int = 50,
+    opt: str = "adagrad",
+    cell: str = "rnn",
+    rounds: int = 3,
+) -> dict:
     """Measure both loops with the same H, T and vocabulary, in alternating rounds; best round counts.
 
     Alternating and keeping the best round of each makes the ratio robust to other processes
     sharing the CPU (the usual practice of timeit).
     """
     corpus = synthetic_corpus(max(20_000, 4 * seq_len * batch + seq_len + 1))
-    config = train.TrainConfig(cell=cell, hidden=hidden, window=seq_len, batch=batch, opt=opt, lr=0.1, clip=True, clipnorm=5.0)
+    config = train.TrainConfig(
+        cell=cell, hidden=hidden, window=seq_len, batch=batch, opt=opt, lr=0.1, clip=True, clipnorm=5.0
+    )
     naive, trainer = _NaiveRun(corpus, hidden, seq_len), train.Trainer(corpus, config)
     naive.step()  # warm-up: buffers allocated, caches filled
     trainer.step()
@@ -134,9 +145,19 @@ def run(hidden: int = 100, seq_len: int = 25, batch: int = 32, steps: int = 50, 
         ours_s = min(ours_s, _seconds(trainer.step, steps))
     naive_rate, ours_rate = steps * seq_len / naive_s, steps * seq_len * batch / ours_s
     return {
-        "vocab": VOCAB, "hidden": hidden, "seq_len": seq_len, "batch": batch, "steps": steps, "rounds": rounds,
-        "cell": cell, "opt": opt, "dtype": config.dtype, "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
-        "chars_per_s": round(ours_rate), "naive_chars_per_s": round(naive_rate), "ratio": round(ours_rate / naive_rate, 2),
+        "vocab": VOCAB,
+        "hidden": hidden,
+        "seq_len": seq_len,
+        "batch": batch,
+        "steps": steps,
+        "rounds": rounds,
+        "cell": cell,
+        "opt": opt,
+        "dtype": config.dtype,
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "chars_per_s": round(ours_rate),
+        "naive_chars_per_s": round(naive_rate),
+        "ratio": round(ours_rate / naive_rate, 2),
     }
 
 

@@ -11,8 +11,10 @@ from visualizer.plots import gradient_figures as gf
 
 settings = ui.page_setup("gradients", "Gradients")
 st.title("Vanishing and exploding gradients")
-st.markdown("Why can an RNN not remember far back? Train it on a loss at the **last** step and measure how much "
-            "gradient reaches each earlier step, for the vanilla cell and for LSTM and GRU cells on the same sequence.")
+st.markdown(
+    "Why can an RNN not remember far back? Train it on a loss at the **last** step and measure how much "
+    "gradient reaches each earlier step, for the vanilla cell and for LSTM and GRU cells on the same sequence."
+)
 
 trained, shown, act = ui.gradient_controls(settings)
 exp = ui.gradient_experiment(settings, trained, shown, act)
@@ -20,7 +22,9 @@ if exp is not None:
     ui.gradient_metrics(exp, shown, settings["clip"])
     with st.sidebar:
         st.subheader("Download")
-        ui.table_downloads(settings, "Gradients", lambda: export.gradient_table(exp), name="rnn-gradients", key="grad_dl")
+        ui.table_downloads(
+            settings, "Gradients", lambda: export.gradient_table(exp), name="rnn-gradients", key="grad_dl"
+        )
         st.caption("Per step: ‖∂L/∂h_t‖ for each cell, log₁₀ ‖∂h_T/∂h_t‖ and log₁₀ of the bound.")
     for note in exp.warnings:
         st.warning(note, icon="💥")
@@ -34,14 +38,21 @@ if exp is not None:
         drawn = shown or ("rnn",)
         for tab, name in zip(st.tabs([gf.CELL_LABELS[c] for c in drawn]), drawn):
             with tab:
-                ui.show_fig(gf.gradient_heatmap(exp.cells[name].dh, exp.tokens,
-                                                title=f"{gf.CELL_LABELS[name]}: per-unit gradient ∂L/∂h_t"),
-                            key=f"grad_heat_{name}")
-        st.caption("Each column is ∂L/∂h_t for one step (colour: log₁₀ of its size, signed value on hover). "
-                   "Yellow on the right fading to dark on the left is vanishing.")
+                ui.show_fig(
+                    gf.gradient_heatmap(
+                        exp.cells[name].dh, exp.tokens, title=f"{gf.CELL_LABELS[name]}: per-unit gradient ∂L/∂h_t"
+                    ),
+                    key=f"grad_heat_{name}",
+                )
+        st.caption(
+            "Each column is ∂L/∂h_t for one step (colour: log₁₀ of its size, signed value on hover). "
+            "Yellow on the right fading to dark on the left is vanishing."
+        )
     with right:
         ui.show_fig(gf.eigenvalue_plane(exp.eigenvalues), key="grad_eigs")
-        st.caption("Eigenvalues λ of W_hh; red ones lie outside the unit circle. Along an eigenvector, a linear RNN "
-                   "multiplies the gradient by λ per step: |λ| < 1 shrinks it, |λ| > 1 grows it.")
+        st.caption(
+            "Eigenvalues λ of W_hh; red ones lie outside the unit circle. Along an eigenvector, a linear RNN "
+            "multiplies the gradient by λ per step: |λ| < 1 shrinks it, |λ| > 1 grows it."
+        )
 
 ui.sync_url(settings)

@@ -10,9 +10,11 @@ from visualizer import ui
 
 settings = ui.page_setup("train", "Train live")
 st.title("Train an RNN live")
-st.markdown("After *He grew up in the United States of*, a network with memory should expect **America**. Train a "
-            "small recurrent network on a text and watch it learn to predict the next character or word: the loss "
-            "falls, the samples start to look like the text, and P(America) rises.")
+st.markdown(
+    "After *He grew up in the United States of*, a network with memory should expect **America**. Train a "
+    "small recurrent network on a text and watch it learn to predict the next character or word: the loss "
+    "falls, the samples start to look like the text, and P(America) rises."
+)
 
 text = ui.train_sidebar(settings)
 corpus = ui.train_corpus(settings, text)

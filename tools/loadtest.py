@@ -41,10 +41,10 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -152,8 +152,14 @@ def widget_from_element(element, fragment_id: str = "") -> Widget | None:
     label = getattr(body, "label", "")
     is_int = getattr(body, "data_type", 1) == 0  # INT is 0 for both slider and number_input
     hi = getattr(body, "max", None) if kind in ("slider", "number_input") else None
-    return Widget(id=wid, kind=kind, label=str(label), is_int=is_int, hi=None if hi is None else float(hi),
-                  fragment_id=fragment_id)
+    return Widget(
+        id=wid,
+        kind=kind,
+        label=str(label),
+        is_int=is_int,
+        hi=None if hi is None else float(hi),
+        fragment_id=fragment_id,
+    )
 
 
 def widget_state(widget: Widget, value: object) -> WidgetState:
@@ -177,8 +183,14 @@ def widget_state(widget: Widget, value: object) -> WidgetState:
     return ws
 
 
-def build_rerun(query_string: str, *, page_script_hash: str = "", page_name: str = "", fragment_id: str = "",
-                widgets: Iterable[WidgetState] = ()) -> bytes:
+def build_rerun(
+    query_string: str,
+    *,
+    page_script_hash: str = "",
+    page_name: str = "",
+    fragment_id: str = "",
+    widgets: Iterable[WidgetState] = (),
+) -> bytes:
     """A serialized BackMsg asking for a script run (or one fragment's run), as the browser sends it."""
     msg = BackMsg()
     rerun = msg.rerun_script
@@ -249,9 +261,19 @@ def log_errors(log: str, limit: int = 5) -> list[str]:
     return seen[:limit]
 
 
-def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_kb: Sequence[int],
-              *, idle_kb: int = 0, wall_s: float = 0.0, cpu_s: float = 0.0, client_cpu_s: float = 0.0,
-              think_s: float = 0.0, load_avg: float = 0.0) -> dict:
+def summarize(
+    page: str,
+    sessions: int,
+    results: Sequence[SessionResult],
+    rss_kb: Sequence[int],
+    *,
+    idle_kb: int = 0,
+    wall_s: float = 0.0,
+    cpu_s: float = 0.0,
+    client_cpu_s: float = 0.0,
+    think_s: float = 0.0,
+    load_avg: float = 0.0,
+) -> dict:
     """One JSON-able row of figures for a (page, N) run."""
     lat = [x for r in results for x in r.latencies_ms]
     loads = [r.load_ms for r in results if r.load_ms is not None]
@@ -278,8 +300,9 @@ def summarize(page: str, sessions: int, results: Sequence["SessionResult"], rss_
         "isolation_violations": sum(len(r.leaks) for r in results),
         "first_error": next((e for r in results for e in r.errors), ""),
     }
-    row["meets_target"] = bool(p95 < TARGET["p95_ms"] and peak_mb < TARGET["rss_mb"] and not row["errors"]
-                               and not row["isolation_violations"])
+    row["meets_target"] = bool(
+        p95 < TARGET["p95_ms"] and peak_mb < TARGET["rss_mb"] and not row["errors"] and not row["isolation_violations"]
+    )
     return row
 
 
@@ -288,37 +311,77 @@ def format_table(rows: Sequence[dict]) -> str:
     head = ("page", "N", "runs", "p50 ms", "p95 ms", "max ms", "load p95", "peak RSS MB", "errors", "leaks", "target")
     lines = [head]
     for r in rows:
-        lines.append((r["page"], str(r["sessions"]), str(r["interactions"]), f"{r['p50_ms']:.0f}", f"{r['p95_ms']:.0f}",
-                      f"{r['max_ms']:.0f}", f"{r['load_p95_ms']:.0f}", f"{r['peak_rss_mb']:.0f}", str(r["errors"]),
-                      str(r["isolation_violations"]), "yes" if r["meets_target"] else "no"))
+        lines.append(
+            (
+                r["page"],
+                str(r["sessions"]),
+                str(r["interactions"]),
+                f"{r['p50_ms']:.0f}",
+                f"{r['p95_ms']:.0f}",
+                f"{r['max_ms']:.0f}",
+                f"{r['load_p95_ms']:.0f}",
+                f"{r['peak_rss_mb']:.0f}",
+                str(r["errors"]),
+                str(r["isolation_violations"]),
+                "yes" if r["meets_target"] else "no",
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    out = ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths)))
-           for line in lines]
+    out = [
+        "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+        for line in lines
+    ]
     out.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(out)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                epilog=f"Target (issue 8): {TARGET['sessions']} sessions with p95 < "
-                                       f"{TARGET['p95_ms']:.0f} ms and RSS < {TARGET['rss_mb']:.0f} MB.")
-    p.add_argument("--sessions", type=int, nargs="+", default=[10, 50, 100], metavar="N",
-                   help="numbers of concurrent sessions, one server run each (default: 10 50 100)")
-    p.add_argument("--page", nargs="+", default=[HOME], metavar="PAGE",
-                   help="Home, a page of pages/ by name (Explorer, Gradients, …) or all (default: Home)")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=f"Target (issue 8): {TARGET['sessions']} sessions with p95 < "
+        f"{TARGET['p95_ms']:.0f} ms and RSS < {TARGET['rss_mb']:.0f} MB.",
+    )
+    p.add_argument(
+        "--sessions",
+        type=int,
+        nargs="+",
+        default=[10, 50, 100],
+        metavar="N",
+        help="numbers of concurrent sessions, one server run each (default: 10 50 100)",
+    )
+    p.add_argument(
+        "--page",
+        nargs="+",
+        default=[HOME],
+        metavar="PAGE",
+        help="Home, a page of pages/ by name (Explorer, Gradients, …) or all (default: Home)",
+    )
     p.add_argument("--steps", type=int, default=8, help="interactions per session after the first load (default: 8)")
     p.add_argument("--tokens", type=int, default=8, help="words in each session's sequence (default: 8)")
-    p.add_argument("--think", type=float, default=1.0,
-                   help="seconds a student pauses between interactions, jittered ±50%% (default: 1.0)")
-    p.add_argument("--ramp", type=float, default=0.0,
-                   help="spread the session starts over this many seconds (default: 0, all at once)")
+    p.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a student pauses between interactions, jittered ±50%% (default: 1.0)",
+    )
+    p.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="spread the session starts over this many seconds (default: 0, all at once)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one script run (default: 120)")
     p.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter")
     p.add_argument("--app", default="app.py", help="entry script, relative to --root (default: app.py)")
     p.add_argument("--root", type=Path, default=ROOT, help="directory the server runs in (default: the repo)")
     p.add_argument("--out", type=Path, help="also append the JSON lines to this file")
-    p.add_argument("--server-arg", action="append", default=[], metavar="FLAG",
-                   help="extra `streamlit run` flag, e.g. --server-arg=--runner.postScriptGC=false (repeatable)")
+    p.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="extra `streamlit run` flag, e.g. --server-arg=--runner.postScriptGC=false (repeatable)",
+    )
     args = p.parse_args(argv)
     if any(not 1 <= n <= MAX_SESSIONS for n in args.sessions):
         p.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
@@ -365,17 +428,22 @@ class Session:
         self.timeout = timeout
         self.states: dict[str, WidgetState] = {}
 
-    async def rerun(self, change: WidgetState | None = None, expect: bytes | None = None,
-                    fragment_id: str = "") -> tuple[float, RunOutput]:
+    async def rerun(
+        self, change: WidgetState | None = None, expect: bytes | None = None, fragment_id: str = ""
+    ) -> tuple[float, RunOutput]:
         """Send a rerun (with the widget change) and read until script_finished: (ms, output).
 
         A change to a widget inside a fragment reruns only that fragment, as in the browser.
         """
         if change is not None:
             self.states[change.id] = change
-        payload = build_rerun(self.query_string, page_script_hash=self.page_script_hash,
-                              page_name="" if self.page_script_hash else self.page_name,
-                              fragment_id=fragment_id, widgets=self.states.values())
+        payload = build_rerun(
+            self.query_string,
+            page_script_hash=self.page_script_hash,
+            page_name="" if self.page_script_hash else self.page_name,
+            fragment_id=fragment_id,
+            widgets=self.states.values(),
+        )
         # A button's click is a trigger: the browser sends it once, then forgets it.
         self.states = {k: v for k, v in self.states.items() if not v.trigger_value}
         out = RunOutput(expect=expect)
@@ -430,8 +498,9 @@ def _check(result: SessionResult, out: RunOutput, what: str) -> None:
         result.leaks.append(f"{what}: saw sessions {others}")
 
 
-async def run_session(url: str, index: int, page_name: str, args: argparse.Namespace,
-                      start_delay: float = 0.0) -> SessionResult:
+async def run_session(
+    url: str, index: int, page_name: str, args: argparse.Namespace, start_delay: float = 0.0
+) -> SessionResult:
     """Open the page with this session's sequence, then step through it; never raises."""
     import websockets
 
@@ -440,8 +509,13 @@ async def run_session(url: str, index: int, page_name: str, args: argparse.Names
     tokens = session_tokens(index, args.tokens)
     await asyncio.sleep(start_delay)
     try:
-        async with websockets.connect(f"{url.replace('http', 'ws', 1)}/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=args.timeout, ping_interval=None) as ws:
+        async with websockets.connect(
+            f"{url.replace('http', 'ws', 1)}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=args.timeout,
+            ping_interval=None,
+        ) as ws:
             session = Session(ws, page_name, initial_query(tokens), args.timeout)
             ms, out = await session.rerun()
             result.load_ms = ms
@@ -449,8 +523,9 @@ async def run_session(url: str, index: int, page_name: str, args: argparse.Names
             plan = plan_interactions(out.widgets, tokens, args.steps)
             for k, (widget, value) in enumerate(plan, start=1):
                 await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
-                ms, out = await session.rerun(widget_state(widget, value), expected_word(widget, value),
-                                              fragment_id=widget.fragment_id)
+                ms, out = await session.rerun(
+                    widget_state(widget, value), expected_word(widget, value), fragment_id=widget.fragment_id
+                )
                 result.latencies_ms.append(ms)
                 result.fragment_runs += out.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
                 what = f"interaction {k} ({widget.key or widget.label}={value!r})"
@@ -458,7 +533,7 @@ async def run_session(url: str, index: int, page_name: str, args: argparse.Names
                 wrong_url = url_mismatch(widget, value, session.query_string)
                 if wrong_url:
                     result.errors.append(f"{what}: the change did not reach the page: {wrong_url}")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result.errors.append(f"a script run took longer than {args.timeout:g} s")
     except Exception as err:  # a load test reports every failure instead of stopping
         result.errors.append(f"{type(err).__name__}: {err}")
@@ -475,16 +550,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(root: Path, app: str, log_path: Path, timeout: float = 60.0,
-          extra: Sequence[str] = ()) -> Iterator[tuple[subprocess.Popen, str]]:
+def serve(
+    root: Path, app: str, log_path: Path, timeout: float = 60.0, extra: Sequence[str] = ()
+) -> Iterator[tuple[subprocess.Popen, str]]:
     """Run `streamlit run <app>` on a free port until the block ends: yields (process, base url)."""
     port = free_port()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", *extra],  # as deployed: edits must not reload modules mid-test
-            cwd=root, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                app,
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                *extra,
+            ],  # as deployed: edits must not reload modules mid-test
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -577,8 +670,9 @@ class RssSampler(threading.Thread):
 
 
 async def _run_sessions(url: str, page_name: str, n: int, args: argparse.Namespace) -> list[SessionResult]:
-    return await asyncio.gather(*(run_session(url, i, page_name, args, start_delay=args.ramp * i / n)
-                                  for i in range(n)))
+    return await asyncio.gather(
+        *(run_session(url, i, page_name, args, start_delay=args.ramp * i / n) for i in range(n))
+    )
 
 
 def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict:
@@ -596,9 +690,18 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict
                 results = asyncio.run(_run_sessions(url, page_name, n, args))
             finally:
                 samples = sampler.stop()
-            row = summarize(page, n, results, samples, idle_kb=idle, wall_s=time.perf_counter() - t0,
-                            cpu_s=cpu_seconds(proc.pid) - cpu0, client_cpu_s=time.process_time() - client0,
-                            think_s=args.think, load_avg=load_avg)
+            row = summarize(
+                page,
+                n,
+                results,
+                samples,
+                idle_kb=idle,
+                wall_s=time.perf_counter() - t0,
+                cpu_s=cpu_seconds(proc.pid) - cpu0,
+                client_cpu_s=time.process_time() - client0,
+                think_s=args.think,
+                load_avg=load_avg,
+            )
         if row["errors"] or row["isolation_violations"]:
             row["server_errors"] = log_errors(log.read_text(errors="replace"))
     return row
@@ -623,9 +726,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 with open(args.out, "a", encoding="utf-8") as f:
                     f.write(line + "\n")
     print("\n" + format_table(rows), file=sys.stderr)
-    print(f"target: {TARGET['sessions']} sessions with p95 < {TARGET['p95_ms']:.0f} ms and peak RSS < "
-          f"{TARGET['rss_mb']:.0f} MB; think time {args.think:g} s ±50 %, {args.steps} interactions per session",
-          file=sys.stderr)
+    print(
+        f"target: {TARGET['sessions']} sessions with p95 < {TARGET['p95_ms']:.0f} ms and peak RSS < "
+        f"{TARGET['rss_mb']:.0f} MB; think time {args.think:g} s ±50 %, {args.steps} interactions per session",
+        file=sys.stderr,
+    )
     return 1 if any(r["errors"] or r["isolation_violations"] for r in rows) else 0
 
 

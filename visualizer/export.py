@@ -9,7 +9,8 @@ import csv
 import io
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
@@ -23,8 +24,9 @@ def _num(x: float) -> float | str | None:
     return x if math.isfinite(x) else ("NaN" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
 
 
-def trace_table(tokens, X: np.ndarray, hs: np.ndarray, probs: np.ndarray, vocab_tokens,
-                dh: np.ndarray | None = None) -> tuple[list[str], list[list[Any]]]:
+def trace_table(
+    tokens, X: np.ndarray, hs: np.ndarray, probs: np.ndarray, vocab_tokens, dh: np.ndarray | None = None
+) -> tuple[list[str], list[list[Any]]]:
     """One row per time step: t, token, x_t, h_t, p_t (and dL/dh_t when given).
 
     Args:
@@ -52,6 +54,7 @@ def trace_csv(*args, **kwargs) -> str:
 
 def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[str, Any] | None = None) -> str:
     """The trace as JSON: settings, vocabulary, and per-step arrays (h_0 included)."""
+
     def arr(a):
         return [[_num(v) for v in row] for row in np.asarray(a).reshape(len(a), -1)]
 

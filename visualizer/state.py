@@ -10,8 +10,9 @@ Pure Python: no Streamlit here.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_TEXT = "the united states of america"
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
@@ -108,7 +109,12 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("compare", "str", "", help="a second sequence to compare"),
     Setting("fold", "int", 5, lo=1, hi=5, help="stage of the fold from feed-forward to RNN"),
     # ---- sequence types
-    Setting("seqtype", "choice", "many_to_many", choices=("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")),
+    Setting(
+        "seqtype",
+        "choice",
+        "many_to_many",
+        choices=("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder"),
+    ),
     Setting("outlen", "int", 5, lo=1, hi=30, help="decoder / generated output length"),
     # ---- gradients
     Setting("radius", "float", 1.0, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),

@@ -120,11 +120,14 @@ def test_long_sequence_uses_a_window(run_page):
     assert _chain_step(at) == 20
 
 
-@pytest.mark.parametrize("mode,text,tokens", [
-    ("chars", "abca", ["a", "b", "c", "a"]),
-    ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"]),
-    ("words", "hi there", ["hi", "there"]),
-])
+@pytest.mark.parametrize(
+    "mode,text,tokens",
+    [
+        ("chars", "abca", ["a", "b", "c", "a"]),
+        ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"]),
+        ("words", "hi there", ["hi", "there"]),
+    ],
+)
 def test_modes(run_page, mode, text, tokens):
     at = run_page(PAGE, {"mode": mode, "text": text})
     assert not at.exception and not at.error
@@ -166,11 +169,14 @@ def test_fold_slider_steps_through_the_five_moves(run_page):
     assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("params,message", [
-    ({"text": "   "}, "empty"),
-    ({"mode": "numbers", "text": "1, two, 3"}, "not a number"),
-    ({"mode": "words", "text": "a " * 400}, "limit"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"text": "   "}, "empty"),
+        ({"mode": "numbers", "text": "1, two, 3"}, "not a number"),
+        ({"mode": "words", "text": "a " * 400}, "limit"),
+    ],
+)
 def test_bad_input_shows_a_message(run_page, params, message):
     at = run_page(PAGE, params)
     assert not at.exception
@@ -246,7 +252,9 @@ def test_play_toggle_runs_without_error(run_page):
 
 
 def test_exploding_states_are_drawn_in_scientific_notation(run_page):
-    at = run_page(PAGE, {"act": "linear", "scale": "5", "text": " ".join(["a b c"] * 90), "hidden": "64", "step": "270"})
+    at = run_page(
+        PAGE, {"act": "linear", "scale": "5", "text": " ".join(["a b c"] * 90), "hidden": "64", "step": "270"}
+    )
     assert not at.exception
     assert _chain_step(at) == 270
     assert "\\times\\!10^{" in _latex(at)

@@ -7,11 +7,11 @@ A fast slice runs by default; `pytest --slow` runs the long one (500+ query stri
 
 from __future__ import annotations
 
-import json
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -53,7 +53,7 @@ def _query_strings():
     values = st.one_of(
         st.text(max_size=40),
         st.sampled_from(["-1", "0", "1", "1e309", "nan", "inf", "999999999999", "0.5", "true", "tanh", "x" * 3000]),
-        st.integers(-10**12, 10**12).map(str),
+        st.integers(-(10**12), 10**12).map(str),
     )
     return st.dictionaries(names, values, max_size=6)
 
@@ -113,8 +113,21 @@ def _raw_options(w) -> list:
 
 def _random_change(at: AppTest, rng: random.Random) -> None:
     """Set one random widget to a random or boundary value."""
-    kinds = [k for k in ("slider", "number_input", "selectbox", "radio", "toggle", "checkbox", "text_area", "text_input", "button")
-             if len(at.get(k))]
+    kinds = [
+        k
+        for k in (
+            "slider",
+            "number_input",
+            "selectbox",
+            "radio",
+            "toggle",
+            "checkbox",
+            "text_area",
+            "text_input",
+            "button",
+        )
+        if len(at.get(k))
+    ]
     if not kinds:
         return
     kind = rng.choice(kinds)

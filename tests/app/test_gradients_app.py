@@ -149,7 +149,9 @@ def test_trained_weights_are_used(run_page):
     assert len(heat["y"]) == 7  # the trained model's hidden size
     assert any("Trained vanilla RNN" in i.value for i in at.info)
     W_hh = _trained()["params"].W_hh
-    assert float(_metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(np.max(np.abs(np.linalg.eigvals(W_hh))), rel=1e-2)
+    assert float(_metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(
+        np.max(np.abs(np.linalg.eigvals(W_hh))), rel=1e-2
+    )
 
 
 def test_gradient_downloads_offered(run_page):
@@ -160,8 +162,8 @@ def test_gradient_downloads_offered(run_page):
 
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
-    from visualizer.maths import rnn
     from visualizer import ui
+    from visualizer.maths import rnn
 
     a = rnn.init_params(3, 4, 3, seed=0)
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})

@@ -23,13 +23,16 @@ def _type_radio(at):
     return radio
 
 
-@pytest.mark.parametrize("kind,n_in,n_out", [
-    ("one_to_one", 1, 1),
-    ("one_to_many", 1, 5),
-    ("many_to_one", 5, 1),
-    ("many_to_many", 5, 5),
-    ("encoder_decoder", 5, 5),
-])
+@pytest.mark.parametrize(
+    "kind,n_in,n_out",
+    [
+        ("one_to_one", 1, 1),
+        ("one_to_many", 1, 5),
+        ("many_to_one", 5, 1),
+        ("many_to_many", 5, 5),
+        ("encoder_decoder", 5, 5),
+    ],
+)
 def test_every_type_runs_on_the_default_sequence(run_page, kind, n_in, n_out):
     at = run_page(PAGE)
     _type_radio(at).set_value(kind).run()

@@ -125,7 +125,9 @@ def test_model_file_round_trip_and_bad_model_file():
     assert fresh.session_state["trained_model"]["params"].W_hh.dtype == np.float64
 
     bad = open_train()
-    bad.file_uploader(key="train_model_upload").set_value(("x.npz", b"PK\x03\x04 broken", "application/octet-stream")).run()
+    bad.file_uploader(key="train_model_upload").set_value(
+        ("x.npz", b"PK\x03\x04 broken", "application/octet-stream")
+    ).run()
     assert not bad.exception
     assert any("was not loaded" in e.value for e in bad.error)
     assert "trainer" not in bad.session_state

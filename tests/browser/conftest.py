@@ -16,8 +16,14 @@ import pytest
 from tests.conftest import ROOT
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -55,9 +61,24 @@ def app_url():
     """Start `streamlit run app.py` on a free port and wait for /_stcore/health."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -78,17 +99,17 @@ def app_url():
 @pytest.fixture
 def screenshot(request, page):
     """screenshot('explorer') writes assets/screenshots/explorer.png when --screenshots is given."""
+
     def take(name: str):
         if request.config.getoption("--screenshots"):
             out = ROOT / "assets" / "screenshots"
             out.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out / f"{name}.png"))
+
     return take
 
 
 def wait_for_app(page, timeout: float = 30_000):
     """Wait until Streamlit finished running the script (no running indicator, app rendered)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)

@@ -1,6 +1,7 @@
 """Shared links in real Chromium: a URL opens the exact view; a bad URL shows the notice."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -75,7 +76,9 @@ def test_train_link_restores_training_settings(page, app_url):
     wait_for_app(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("slider", name="Truncated-BPTT window T")).to_have_value("10", timeout=30_000)
-    expect(sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Optimiser").locator("input")).to_have_value("SGD")
+    expect(sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Optimiser").locator("input")).to_have_value(
+        "SGD"
+    )
     expect(sidebar.get_by_role("radio", name="word", exact=True)).to_be_checked()
 
 
@@ -85,7 +88,7 @@ def test_explorer_trace_downloads_as_csv(page, app_url):
     wait_for_app(page)
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="Trace as CSV").click()
-    text = open(info.value.path(), encoding="utf-8").read().splitlines()
+    text = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     assert text[0].startswith("t,token,") and "dL/dh[0]" in text[0]
     assert [line.split(",")[1] for line in text[1:]] == ["one", "two", "three"]
 
@@ -96,6 +99,8 @@ def test_gradients_link_restores_regime(page, app_url):
     wait_for_app(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("slider", name="Scale of W_hh")).to_have_value("0.5", timeout=30_000)
-    expect(sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Activation f").locator("input")).to_have_value("sigmoid")
+    expect(
+        sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Activation f").locator("input")
+    ).to_have_value("sigmoid")
     expect(sidebar.get_by_role("switch", name="Clip the gradient by norm")).to_be_checked()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()

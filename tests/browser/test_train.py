@@ -27,7 +27,8 @@ def test_train_starts_grows_and_stops(page, app_url, screenshot):
     page.wait_for_function(  # later chunks arrive without any click: the fragment reruns itself
         "n => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
         ".some(e => { const m = e.innerText.match(/Step ([\\d,]+) ·/); return m && +m[1].replace(/,/g, '') > n; })",
-        arg=first, timeout=30_000,
+        arg=first,
+        timeout=30_000,
     )
     assert current_step(page) > first
     expect(charts).to_have_count(3, timeout=30_000)  # loss, P(America), next-token bars

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
 from visualizer.maths import cells, rnn
@@ -16,8 +17,9 @@ def _setup(name, seed=0, batch=None):
     rng = np.random.default_rng(seed + 50)
     spec = cells.CELLS[name]
     p = spec.init(D, H, V, seed=seed)
-    p = spec.params_type(**{k: v + rng.normal(0, 0.3, v.shape) if k.startswith("b") else v
-                            for k, v in p.as_dict().items()})
+    p = spec.params_type(
+        **{k: v + rng.normal(0, 0.3, v.shape) if k.startswith("b") else v for k, v in p.as_dict().items()}
+    )
     shape = (T, D) if batch is None else (T, batch, D)
     X = rng.standard_normal(shape)
     targets = rng.integers(0, V, shape[:-1])
@@ -54,20 +56,23 @@ def test_lstm_and_gru_equations_by_hand(name):
     """One step computed from the equations written out, gate by gate."""
     spec, p, X, _, state0 = _setup(name, seed=2)
     tr = spec.forward(p, X[:1], state0)
-    sig = lambda a: 1 / (1 + np.exp(-a))
+
+    def sig(a):
+        return 1 / (1 + np.exp(-a))
+
     x = X[0]
     if name == "lstm":
         h, c = state0
         z = p.W_x @ x + p.W_h @ h + p.b
-        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
+        i, f, g, o = sig(z[:H]), sig(z[H : 2 * H]), np.tanh(z[2 * H : 3 * H]), sig(z[3 * H :])
         c1 = f * c + i * g
         h1 = o * np.tanh(c1)
         np.testing.assert_allclose(tr.cs[1], c1, rtol=1e-12)
     else:
         h = state0
         r = sig(p.W_x[:H] @ x + p.W_h[:H] @ h + p.b[:H])
-        u = sig(p.W_x[H:2 * H] @ x + p.W_h[H:2 * H] @ h + p.b[H:2 * H])
-        n = np.tanh(p.W_x[2 * H:] @ x + p.W_h[2 * H:] @ (r * h) + p.b[2 * H:])
+        u = sig(p.W_x[H : 2 * H] @ x + p.W_h[H : 2 * H] @ h + p.b[H : 2 * H])
+        n = np.tanh(p.W_x[2 * H :] @ x + p.W_h[2 * H :] @ (r * h) + p.b[2 * H :])
         h1 = (1 - u) * n + u * h
     np.testing.assert_allclose(tr.hs[1], h1, rtol=1e-12)
     np.testing.assert_allclose(tr.logits[0], p.W_hy @ h1 + p.b_y, rtol=1e-12)
@@ -121,10 +126,10 @@ def test_same_seed_same_weights_and_bad_input_is_clear(name):
 
 def test_lstm_forget_bias_and_recurrent_radius():
     p = cells.lstm_init(D, H, V, seed=0, spectral_radius_hh=0.7)
-    np.testing.assert_array_equal(p.b[H:2 * H], 1.0)
+    np.testing.assert_array_equal(p.b[H : 2 * H], 1.0)
     np.testing.assert_array_equal(p.b[:H], 0.0)
     for k in range(4):
-        assert rnn.spectral_radius(p.W_h[k * H:(k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
+        assert rnn.spectral_radius(p.W_h[k * H : (k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
 
 
 # ---------------------------------------------------------------------------- gradient checks
@@ -136,6 +141,7 @@ def _loss_fn(spec, arrays_, names, X, targets, mask, name):
         state0 = (arrays_["h0"], arrays_["c0"]) if name == "lstm" else arrays_["h0"]
         tr = spec.forward(q, X, state0)
         return rnn.cross_entropy(tr.probs, targets, mask)[0]
+
     return loss
 
 

@@ -2,14 +2,26 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from visualizer.maths import encoding as enc
 
 
 def test_chars_words_numbers():
     assert enc.tokenize("ab c", "chars") == ["a", "b", " ", "c"]
-    assert enc.tokenize("He grew up, in the U.S.", "words") == ["He", "grew", "up", ",", "in", "the", "U", ".", "S", "."]
+    assert enc.tokenize("He grew up, in the U.S.", "words") == [
+        "He",
+        "grew",
+        "up",
+        ",",
+        "in",
+        "the",
+        "U",
+        ".",
+        "S",
+        ".",
+    ]
     assert enc.tokenize("1, 2.5 -3\n4e1", "numbers") == ["1", "2.5", "-3", "4e1"]
 
 
@@ -48,10 +60,10 @@ def test_unknown_tokens_error_or_unk():
 
 def test_one_hot_and_embedding_pick_a_column():
     ids = np.array([2, 0, 2])
-    O = enc.one_hot(ids, 4)
-    assert O.shape == (3, 4) and np.all(O.sum(1) == 1) and O[0, 2] == 1
+    onehot = enc.one_hot(ids, 4)
+    assert onehot.shape == (3, 4) and np.all(onehot.sum(1) == 1) and onehot[0, 2] == 1
     E = enc.embedding_matrix(4, 3, seed=1)
-    np.testing.assert_allclose(enc.embed(ids, E), O @ E.T)  # e_w = E o_w
+    np.testing.assert_allclose(enc.embed(ids, E), onehot @ E.T)  # e_w = E o_w
 
 
 def test_encode_text_shapes_and_numbers_mode():
@@ -68,6 +80,7 @@ def test_encode_text_shapes_and_numbers_mode():
 @given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip()))
 def test_chars_round_trip(text):
     import unicodedata
+
     norm = unicodedata.normalize("NFC", text).strip("\n")
     toks = enc.tokenize(text, "chars", max_tokens=10_000)
     assert enc.detokenize(toks, "chars") == norm

@@ -22,7 +22,7 @@ def _numbers(tex: str) -> list[float]:
 
 def test_tex_text_escapes_every_special_character():
     out = eq.tex_text("<script>alert('x')</script> $\\{}&#%_^~", max_len=100)
-    body = out[len("\\text{"):-1]
+    body = out[len("\\text{") : -1]
     for name in ("textless", "textgreater", "textbackslash", "textasciicircum", "textasciitilde"):
         body = body.replace(f"\\{name}{{}}", "")
     body = re.sub(r"\\[{}$&#%_]", "", body)  # the escaped single characters

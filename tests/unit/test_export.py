@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 
-from visualizer.maths import encoding, rnn
 from visualizer import export, state
+from visualizer.maths import encoding, rnn
 
 
 def _trace(text="a <b> 🙂 a"):
@@ -32,7 +32,9 @@ def test_json_keeps_overflow_visible_and_unicode():
     enc, tr = _trace()
     hs = tr.hs.copy()
     hs[2, 1] = np.inf
-    doc = json.loads(export.trace_json(enc.tokens, enc.X, hs, tr.probs, enc.vocab.tokens, dh=tr.hs[1:], settings={"seed": "1"}))
+    doc = json.loads(
+        export.trace_json(enc.tokens, enc.X, hs, tr.probs, enc.vocab.tokens, dh=tr.hs[1:], settings={"seed": "1"})
+    )
     assert doc["h"][2][1] == "inf"
     assert "🙂" in doc["tokens"] and len(doc["h"]) == len(enc.tokens) + 1
     assert doc["settings"] == {"seed": "1"} and len(doc["dL_dh"]) == len(enc.tokens)
@@ -65,8 +67,18 @@ def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
     from visualizer.maths import gradients
 
     X, ids, tokens, V = gradients.sequence_for("generated", length=30, seed=2)
-    exp = gradients.run(X, tokens, int(ids[0]), hidden=5, seed=2, radius=1.5, rkind="spectral", activation="tanh",
-                        cell_names=("rnn", "lstm"), output_size=V)
+    exp = gradients.run(
+        X,
+        tokens,
+        int(ids[0]),
+        hidden=5,
+        seed=2,
+        radius=1.5,
+        rkind="spectral",
+        activation="tanh",
+        cell_names=("rnn", "lstm"),
+        output_size=V,
+    )
     header, rows = export.gradient_table(exp)
     assert header[:4] == ["t", "token", "|dL/dh_t| rnn", "|dL/dh_t| lstm"] and header[-1] == "log10 bound"
     assert len(rows) == 30

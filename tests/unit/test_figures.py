@@ -62,7 +62,7 @@ def test_chain_window_follows_the_step_and_stays_in_range():
     assert figures.chain_window(100, 100) == (89, 100)
     for step in range(1, 101):
         first, last = figures.chain_window(100, step)
-        assert first <= step <= last and last - first == 11 and 1 <= first and last <= 100
+        assert first <= step <= last and last - first == 11 and first >= 1 and last <= 100
 
 
 def test_chain_window_draws_only_its_columns_and_the_state_carried_in():
@@ -182,8 +182,15 @@ def test_fold_figure_has_frames_for_every_stage_and_a_play_button():
 
 def test_fold_figure_ghosts_the_previous_stage():
     fig = diagrams.fold_figure(1)
-    ghost_nodes = [t for t in fig.data if t.mode == "markers" and t.hoverinfo == "skip" and t.marker.size is not None
-                   and not isinstance(t.marker.size, (int, float)) and len(t.x) == 15]
+    ghost_nodes = [
+        t
+        for t in fig.data
+        if t.mode == "markers"
+        and t.hoverinfo == "skip"
+        and t.marker.size is not None
+        and not isinstance(t.marker.size, (int, float))
+        and len(t.x) == 15
+    ]
     assert ghost_nodes  # the 15 neurons of the feed-forward net, in grey
     with pytest.raises(ValueError):
         diagrams.fold_figure(0)

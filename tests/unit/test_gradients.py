@@ -3,7 +3,8 @@ clipping, the per-cell measurements and the figures built from them."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from visualizer.maths import cells, encoding, gradients, rnn
 from visualizer.plots import gradient_figures as gf
@@ -53,8 +54,8 @@ def test_gated_cells_get_the_same_recurrent_scale_and_open_keep_gate():
     for name, n in (("lstm", 4), ("gru", 3)):
         p = gradients.make_params(name, D, H, V, seed=1, radius=0.7, rkind="singular")
         for k in range(n):
-            assert gradients.sigma_max(p.W_h[k * H:(k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
-        np.testing.assert_array_equal(p.b[H:2 * H], gradients.KEEP_BIAS)
+            assert gradients.sigma_max(p.W_h[k * H : (k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
+        np.testing.assert_array_equal(p.b[H : 2 * H], gradients.KEEP_BIAS)
 
 
 def test_eigenvalues_match_numpy_and_radius():
@@ -104,9 +105,16 @@ def test_step_jacobian_is_the_derivative_of_one_step():
 
 
 @settings(max_examples=120, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), radius=st.floats(0.1, 2.0), rkind=st.sampled_from(gradients.RKINDS),
-       activation=st.sampled_from(rnn.ACTIVATIONS), T=st.integers(1, 40), hidden=st.integers(2, 8),
-       xscale=st.floats(0.0, 5.0), bias=st.floats(0.0, 2.0))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    radius=st.floats(0.1, 2.0),
+    rkind=st.sampled_from(gradients.RKINDS),
+    activation=st.sampled_from(rnn.ACTIVATIONS),
+    T=st.integers(1, 40),
+    hidden=st.integers(2, 8),
+    xscale=st.floats(0.0, 5.0),
+    bias=st.floats(0.0, 2.0),
+)
 def test_measured_norm_never_exceeds_the_bound(seed, radius, rkind, activation, T, hidden, xscale, bias):
     """||dh_T/dh_t||_2 <= (gamma sigma_max)^(T - t), for every t, within 1e-9 relative."""
     p = _rnn(seed=seed % 1000, radius=radius, rkind=rkind, hidden=hidden, bias=bias)
@@ -151,8 +159,14 @@ def test_dead_relu_and_nan_traces_do_not_crash():
     tr = rnn.forward(p, _X(6), activation="relu")
     prof = gradients.jacobian_norms(p, tr)
     assert np.all(prof.log10_norm[:-1] == -np.inf) and prof.norm[0] == 0.0
-    bad = rnn.RNNTrace(X=tr.X, pre=np.full_like(tr.pre, np.nan), hs=np.full_like(tr.hs, np.nan),
-                       logits=tr.logits, probs=tr.probs, activation="tanh")
+    bad = rnn.RNNTrace(
+        X=tr.X,
+        pre=np.full_like(tr.pre, np.nan),
+        hs=np.full_like(tr.hs, np.nan),
+        logits=tr.logits,
+        probs=tr.probs,
+        activation="tanh",
+    )
     prof = gradients.jacobian_norms(p, bad)
     assert np.all(np.isnan(prof.log10_norm[:-1]))
 
@@ -215,15 +229,17 @@ def test_gated_cells_keep_the_gradient_alive_longer():
 def test_small_radius_vanishes_for_every_activation(radius, expected):
     X, ids, toks = gradients.generated_sequence(60, 1)
     for act in rnn.ACTIVATIONS:
-        exp = gradients.run(X, toks, int(ids[0]), hidden=8, seed=1, radius=radius, rkind="spectral",
-                            activation=act, cell_names=("rnn",))
+        exp = gradients.run(
+            X, toks, int(ids[0]), hidden=8, seed=1, radius=radius, rkind="spectral", activation=act, cell_names=("rnn",)
+        )
         assert gradients.regime(exp.cells["rnn"].rate()) == expected, act
 
 
 def test_relu_radius_two_explodes_and_warns_about_float32():
     X, ids, toks = gradients.generated_sequence(400, 0)
-    exp = gradients.run(X, toks, int(ids[0]), hidden=64, seed=0, radius=2.0, rkind="spectral", activation="relu",
-                        cell_names=("rnn",))
+    exp = gradients.run(
+        X, toks, int(ids[0]), hidden=64, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
+    )
     assert gradients.regime(exp.cells["rnn"].rate()) == "exploding"
     assert any("float32" in w for w in exp.warnings)
 
@@ -231,8 +247,9 @@ def test_relu_radius_two_explodes_and_warns_about_float32():
 def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
     """relu, radius 2, H = 16: h_T ~ 1e54 and the softmax puts exactly 1.0 on the target, so dL/dh = 0."""
     X, ids, toks = gradients.generated_sequence(300, 0)
-    exp = gradients.run(X, toks, int(ids[0]), hidden=16, seed=0, radius=2.0, rkind="spectral", activation="relu",
-                        cell_names=("rnn",))
+    exp = gradients.run(
+        X, toks, int(ids[0]), hidden=16, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
+    )
     assert np.all(exp.cells["rnn"].dh_norm == 0) and not exp.cells["rnn"].overflowed
     assert any("saturated" in w for w in exp.warnings) and any("forward pass itself" in w for w in exp.warnings)
     assert exp.jacobian.log10_norm[0] > 20  # the product of Jacobians has exploded all the same
@@ -250,8 +267,9 @@ def test_run_rejects_bad_cells_and_activation():
 
 def test_single_step_sequence_is_handled():
     X, ids, toks, Vv = gradients.user_sequence("hello", "words")
-    exp = gradients.run(X, toks, int(ids[0]), hidden=4, seed=0, radius=1.0, rkind="spectral", activation="tanh",
-                        output_size=Vv)
+    exp = gradients.run(
+        X, toks, int(ids[0]), hidden=4, seed=0, radius=1.0, rkind="spectral", activation="tanh", output_size=Vv
+    )
     assert exp.T == 1 and exp.jacobian.norm.tolist() == [1.0]
     assert gradients.regime(exp.cells["rnn"].rate()) == "not measurable"
 
@@ -307,15 +325,20 @@ def test_trained_vanilla_accepts_a_good_model_and_refuses_anything_else():
 
 def _exp(T=40, act="tanh", radius=1.5, clip=None, hidden=6):
     X, ids, toks = gradients.generated_sequence(T, 0)
-    return gradients.run(X, toks, int(ids[0]), hidden=hidden, seed=0, radius=radius, rkind="spectral",
-                         activation=act, clip_norm=clip)
+    return gradients.run(
+        X, toks, int(ids[0]), hidden=hidden, seed=0, radius=radius, rkind="spectral", activation=act, clip_norm=clip
+    )
 
 
 def test_norms_figure_has_a_line_per_cell_the_jacobian_and_the_bound():
     exp = _exp()
     fig = gf.gradient_norms(exp)
     names = [tr.name for tr in fig.data]
-    assert [n for n in names if n.startswith("‖∂L/∂h_t‖")] == ["‖∂L/∂h_t‖ vanilla RNN", "‖∂L/∂h_t‖ LSTM", "‖∂L/∂h_t‖ GRU"]
+    assert [n for n in names if n.startswith("‖∂L/∂h_t‖")] == [
+        "‖∂L/∂h_t‖ vanilla RNN",
+        "‖∂L/∂h_t‖ LSTM",
+        "‖∂L/∂h_t‖ GRU",
+    ]
     assert "‖∂h_T/∂h_t‖₂ vanilla RNN" in names
     assert any(n.startswith("bound (γ·σ_max)^(T−t) = (1·") for n in names)
     assert fig.layout.yaxis.type == "log"
@@ -349,12 +372,22 @@ def test_out_of_range_points_become_capped_markers_not_crashes():
     X, ids, toks = gradients.generated_sequence(400, 0, D)
     base = gradients.make_params("rnn", D, H, D, seed=0, radius=1.0)
     p = rnn.RNNParams(**{**base.as_dict(), "W_hh": 50.0 * Q})
-    exp = gradients.run(X, toks, int(ids[0]), hidden=H, seed=0, radius=1, rkind="spectral", activation="linear",
-                        cell_names=("rnn",), rnn_params=p)
+    exp = gradients.run(
+        X,
+        toks,
+        int(ids[0]),
+        hidden=H,
+        seed=0,
+        radius=1,
+        rkind="spectral",
+        activation="linear",
+        cell_names=("rnn",),
+        rnn_params=p,
+    )
     fig = gf.gradient_norms(exp)
     capped = [tr for tr in fig.data if tr.mode == "markers"]
     assert capped and all(tr.marker.symbol in ("triangle-up", "triangle-down") for tr in capped)
-    assert all(np.all(np.asarray(tr.y, float) <= 10.0 ** gf.LOG10_CAP) for tr in capped)
+    assert all(np.all(np.asarray(tr.y, float) <= 10.0**gf.LOG10_CAP) for tr in capped)
 
 
 def test_heatmap_is_units_by_steps_in_log10():

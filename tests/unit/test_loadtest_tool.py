@@ -76,8 +76,17 @@ def test_parse_args_defaults_and_values():
     assert args.server_arg == ["--runner.postScriptGC=true", "--logger.level=info"]
 
 
-@pytest.mark.parametrize("argv", [["--sessions", "0"], ["--sessions", "1000"], ["--steps", "0"],
-                                  ["--think", "-1"], ["--tokens", "1"], ["--sessions", "ten"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--sessions", "0"],
+        ["--sessions", "1000"],
+        ["--steps", "0"],
+        ["--think", "-1"],
+        ["--tokens", "1"],
+        ["--sessions", "ten"],
+    ],
+)
 def test_parse_args_rejects_bad_values(argv, capsys):
     with pytest.raises(SystemExit):
         lt.parse_args(argv)
@@ -150,8 +159,9 @@ def test_build_rerun_round_trips():
 
 def test_plan_walks_the_step_widget_and_wraps_at_its_maximum():
     step = lt.Widget("$$ID-1-w_step", "slider", "Step", is_int=True, hi=4)
-    plan = lt.plan_interactions({"w_step": step, "w_text": lt.Widget("$$ID-2-w_text", "text_area", "T")},
-                                lt.session_tokens(1, 8), steps=6)
+    plan = lt.plan_interactions(
+        {"w_step": step, "w_text": lt.Widget("$$ID-2-w_text", "text_area", "T")}, lt.session_tokens(1, 8), steps=6
+    )
     assert [v for _, v in plan] == [2, 3, 4, 1, 2, 3] and {w.key for w, _ in plan} == {"w_step"}
 
 
@@ -160,8 +170,11 @@ def test_plan_clicks_next_or_types_words():
     assert lt.plan_interactions({"explorer_next": nxt}, lt.session_tokens(0, 3), 2) == [(nxt, True), (nxt, True)]
     text = lt.Widget("$$ID-2-w_text", "text_input", "Type")
     plan = lt.plan_interactions({"w_text": text}, lt.session_tokens(5, 2), 3)
-    assert [v for _, v in plan] == ["zq005w0 zq005w1 zq005w2", "zq005w0 zq005w1 zq005w2 zq005w3",
-                                    "zq005w0 zq005w1 zq005w2 zq005w3 zq005w4"]
+    assert [v for _, v in plan] == [
+        "zq005w0 zq005w1 zq005w2",
+        "zq005w0 zq005w1 zq005w2 zq005w3",
+        "zq005w0 zq005w1 zq005w2 zq005w3 zq005w4",
+    ]
     assert lt.expected_word(text, plan[-1][1]) == b"zq005w4"
     assert lt.expected_word(nxt, True) is None
     with pytest.raises(ValueError, match="no step widget"):
@@ -237,7 +250,10 @@ def test_check_accepts_fragment_runs_and_flags_missing_or_failed_runs():
     lt._check(result, ok, "step")
     assert result.errors == [] and result.leaks == []
     lt._check(result, lt.RunOutput(status=ForwardMsg.FINISHED_WITH_COMPILE_ERROR, seen=set()), "next")
-    assert result.errors == ["next: script finished with status 1", "next: the session's own sequence is missing from the page"]
+    assert result.errors == [
+        "next: script finished with status 1",
+        "next: the session's own sequence is missing from the page",
+    ]
     lt._check(result, lt.RunOutput(status=0, seen={2}, expect=b"zq002w9"), "type")
     assert result.errors[-1] == "type: the page does not show the typed word 'zq002w9'"
 
@@ -255,12 +271,17 @@ def test_summarize_and_table():
 
 
 def test_log_errors_picks_distinct_exception_lines():
-    log = ("Traceback (most recent call last):\n  File \"x.py\", line 1\n"
-           "AttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
-           "  Stopping...\nAttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
-           "streamlit.errors.StreamlitAPIException: bad key\nValueError\n")
-    assert lt.log_errors(log) == ["AttributeError: partially initialized module 'pandas' has no attribute 'Series'",
-                                  "streamlit.errors.StreamlitAPIException: bad key", "ValueError"]
+    log = (
+        'Traceback (most recent call last):\n  File "x.py", line 1\n'
+        "AttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
+        "  Stopping...\nAttributeError: partially initialized module 'pandas' has no attribute 'Series'\n"
+        "streamlit.errors.StreamlitAPIException: bad key\nValueError\n"
+    )
+    assert lt.log_errors(log) == [
+        "AttributeError: partially initialized module 'pandas' has no attribute 'Series'",
+        "streamlit.errors.StreamlitAPIException: bad key",
+        "ValueError",
+    ]
     assert lt.log_errors("all good\n") == []
 
 
@@ -274,4 +295,3 @@ def test_three_real_sessions_against_home():
     assert row["errors"] == 0, row.get("first_error")
     assert row["isolation_violations"] == 0 and row["interactions"] == 6
     assert row["p95_ms"] > 0 and row["peak_rss_mb"] > 30
-

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from tests.unit.gradcheck import numeric_grad, rel_error
@@ -147,7 +148,7 @@ def test_dh_is_total_derivative_wrt_each_hidden_state(activation):
             rest = rnn.forward(p, X[t:], h0=h_t, activation=activation)
             head = rnn.cross_entropy(tr.probs[: t - 1], targets[: t - 1])[0] if t > 1 else 0.0
             logits_t = h_t @ p.W_hy.T + p.b_y
-            here = rnn.cross_entropy(rnn.softmax(logits_t)[None], targets[t - 1:t])[0]
+            here = rnn.cross_entropy(rnn.softmax(logits_t)[None], targets[t - 1 : t])[0]
             tail = rnn.cross_entropy(rest.probs, targets[t:])[0] if t < T else 0.0
             return head + here + tail
 
@@ -177,8 +178,13 @@ weights = st.floats(-3, 3, allow_nan=False)
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), scale=st.floats(0.05, 5.0), T_=st.integers(1, 30),
-       activation=st.sampled_from(rnn.ACTIVATIONS), x=st.floats(-10, 10))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.floats(0.05, 5.0),
+    T_=st.integers(1, 30),
+    activation=st.sampled_from(rnn.ACTIVATIONS),
+    x=st.floats(-10, 10),
+)
 def test_probs_sum_to_one_and_loss_nonnegative(seed, scale, T_, activation, x):
     p = rnn.init_params(3, 6, 4, seed=seed, scale=scale)
     tr = rnn.forward(p, np.full((T_, 3), x), activation=activation)
@@ -191,7 +197,11 @@ def test_probs_sum_to_one_and_loss_nonnegative(seed, scale, T_, activation, x):
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), scale=st.floats(0.05, 5.0), X=arrays(np.float64, (12, 3), elements=st.floats(-50, 50)))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.floats(0.05, 5.0),
+    X=arrays(np.float64, (12, 3), elements=st.floats(-50, 50)),
+)
 def test_tanh_hidden_states_inside_unit_interval(seed, scale, X):
     """|h| < 1 wherever float64 can tell: tanh(a) rounds to exactly 1 only once |a| > ~19."""
     p = rnn.init_params(3, 6, 2, seed=seed, scale=scale)
@@ -210,5 +220,7 @@ def test_clipping_keeps_direction_and_caps_norm(g, max_norm):
     assert new <= max_norm * (1 + 1e-9) or norm <= max_norm
     if norm > 0:
         for k in grads.PARAM_NAMES:  # same direction: a positive multiple of the original
-            np.testing.assert_allclose(getattr(clipped, k), getattr(grads, k) * min(1.0, max_norm / norm), rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(
+                getattr(clipped, k), getattr(grads, k) * min(1.0, max_norm / norm), rtol=1e-12, atol=1e-300
+            )
     np.testing.assert_array_equal(clipped.dh, grads.dh)

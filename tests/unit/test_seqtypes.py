@@ -5,8 +5,15 @@ import plotly.graph_objects as go
 import pytest
 
 from visualizer.maths import encoding, rnn, seqtypes
-from visualizer.plots.seqtype_figures import (TRACE_FEEDBACK, TRACE_HIDDEN, TRACE_INPUT, TRACE_OUTPUT, TRACE_START,
-                                        type_diagram, visible_steps)
+from visualizer.plots.seqtype_figures import (
+    TRACE_FEEDBACK,
+    TRACE_HIDDEN,
+    TRACE_INPUT,
+    TRACE_OUTPUT,
+    TRACE_START,
+    type_diagram,
+    visible_steps,
+)
 
 TEXT = "a girl who likes football went home"
 
@@ -25,13 +32,16 @@ def _trace(fig: go.Figure, name: str):
 # ---------------------------------------------------------------------------- layout
 
 
-@pytest.mark.parametrize("kind,T,outlen,n_in,n_out,n_steps", [
-    ("one_to_one", 5, 3, 1, 1, 1),
-    ("one_to_many", 5, 3, 1, 3, 3),
-    ("many_to_one", 5, 3, 5, 1, 5),
-    ("many_to_many", 5, 3, 5, 5, 5),
-    ("encoder_decoder", 4, 3, 4, 3, 7),
-])
+@pytest.mark.parametrize(
+    "kind,T,outlen,n_in,n_out,n_steps",
+    [
+        ("one_to_one", 5, 3, 1, 1, 1),
+        ("one_to_many", 5, 3, 1, 3, 3),
+        ("many_to_one", 5, 3, 5, 1, 5),
+        ("many_to_many", 5, 3, 5, 5, 5),
+        ("encoder_decoder", 4, 3, 4, 3, 7),
+    ],
+)
 def test_layout_counts(kind, T, outlen, n_in, n_out, n_steps):
     lay = seqtypes.layout(kind, T, outlen)
     assert (lay.n_inputs, lay.n_outputs, lay.n_steps) == (n_in, n_out, n_steps)
@@ -130,8 +140,10 @@ def test_encoder_decoder_context_changes_the_decoder():
     """Swap 'girl' for 'boy' early on: the context differs, so the decoder's first state differs."""
     a_enc, a_params = _setup(text="a girl who likes football went home")
     vocab = encoding.Vocab.build(a_enc.tokens + ("boy",))
-    encs = [encoding.encode_text(t, "words", "onehot", vocab=vocab)
-            for t in ("a girl who likes football went home", "a boy who likes football went home")]
+    encs = [
+        encoding.encode_text(t, "words", "onehot", vocab=vocab)
+        for t in ("a girl who likes football went home", "a boy who likes football went home")
+    ]
     params = rnn.init_params(len(vocab), 5, len(vocab), seed=1)
     r = [seqtypes.run("encoder_decoder", e, params, outlen=3) for e in encs]
     assert not np.allclose(r[0].context, r[1].context)
@@ -163,12 +175,28 @@ def test_parameter_counts_grow_with_length_only_for_feedforward():
 def test_content_covers_every_type_and_seed_applications():
     assert set(seqtypes.EXAMPLES) == set(seqtypes.SEQTYPES)
     text = " ".join(e.title + e.emits + e.note for exs in seqtypes.EXAMPLES.values() for e in exs)
-    for word in ("Image classification", "captioning", "Sentiment", "Named-entity", "translation", "Music",
-                 "Subtitles", "il est allé", "elle est allée"):
+    for word in (
+        "Image classification",
+        "captioning",
+        "Sentiment",
+        "Named-entity",
+        "translation",
+        "Music",
+        "Subtitles",
+        "il est allé",
+        "elle est allée",
+    ):
         assert word in text
     names = {a.name for a in seqtypes.GALLERY}
-    assert names == {"Speech recognition", "Music generation", "Sentiment classification", "DNA sequence analysis",
-                     "Machine translation", "Video activity recognition", "Named-entity recognition"}
+    assert names == {
+        "Speech recognition",
+        "Music generation",
+        "Sentiment classification",
+        "DNA sequence analysis",
+        "Machine translation",
+        "Video activity recognition",
+        "Named-entity recognition",
+    }
     assert all(a.kind in seqtypes.SEQTYPES for a in seqtypes.GALLERY)
     heads = " ".join(h for h, _ in seqtypes.WHY_NOT_FEEDFORWARD)
     assert "fixed input size" in heads.lower() and "shared" in heads
@@ -177,13 +205,16 @@ def test_content_covers_every_type_and_seed_applications():
 # ---------------------------------------------------------------------------- diagram
 
 
-@pytest.mark.parametrize("kind,T,outlen,n_in,n_out,n_fb", [
-    ("one_to_one", 5, 3, 1, 1, 0),
-    ("one_to_many", 5, 4, 1, 4, 3),
-    ("many_to_one", 5, 3, 5, 1, 0),
-    ("many_to_many", 6, 3, 6, 6, 0),
-    ("encoder_decoder", 4, 3, 4, 3, 2),
-])
+@pytest.mark.parametrize(
+    "kind,T,outlen,n_in,n_out,n_fb",
+    [
+        ("one_to_one", 5, 3, 1, 1, 0),
+        ("one_to_many", 5, 4, 1, 4, 3),
+        ("many_to_one", 5, 3, 5, 1, 0),
+        ("many_to_many", 6, 3, 6, 6, 0),
+        ("encoder_decoder", 4, 3, 4, 3, 2),
+    ],
+)
 def test_diagram_node_counts_match_type_and_length(kind, T, outlen, n_in, n_out, n_fb):
     fig = type_diagram(seqtypes.layout(kind, T, outlen))
     assert len(_trace(fig, TRACE_INPUT).x) == n_in

@@ -1,6 +1,7 @@
 """The shareable-settings table and its URL round trip."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from visualizer import state
 
@@ -39,8 +40,11 @@ def test_only_ui_imports_streamlit():
     """The core stays pure: maths and figure builders never import Streamlit."""
     from tests.conftest import ROOT
 
-    importers = sorted(p.name for p in (ROOT / "visualizer").glob("*.py")
-                       if "import streamlit" in p.read_text() or "from streamlit" in p.read_text())
+    importers = sorted(
+        p.name
+        for p in (ROOT / "visualizer").glob("*.py")
+        if "import streamlit" in p.read_text() or "from streamlit" in p.read_text()
+    )
     assert importers == ["ui.py"]
 
 

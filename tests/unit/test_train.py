@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from benchmarks import bench_train as bench
 from tests.unit.gradcheck import numeric_grad, rel_error
 from visualizer.maths import cells, rnn, train
-from benchmarks import bench_train as bench
-from visualizer.plots import train_figures as tf
 from visualizer.maths.encoding import Vocab
+from visualizer.plots import train_figures as tf
 
 
 @pytest.fixture(scope="module")

@@ -40,8 +40,9 @@ Every forward runs in the dtype of the parameters (float32 weights -> float32 tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -111,8 +112,19 @@ class _Grads:
         return {k: getattr(self, k) for k in self.PARAM_NAMES}
 
 
-def _gated_init(cls, gates: int, input_size, hidden_size, output_size, *, seed=0, scale=1.0,
-                spectral_radius_hh=None, dtype=np.float64, keep_bias=0.0):
+def _gated_init(
+    cls,
+    gates: int,
+    input_size,
+    hidden_size,
+    output_size,
+    *,
+    seed=0,
+    scale=1.0,
+    spectral_radius_hh=None,
+    dtype=np.float64,
+    keep_bias=0.0,
+):
     """Random weights N(0, scale^2 / fan_in), like rnn.init_params; biases zero except `keep_bias`.
 
     `keep_bias` goes to the second gate block, the one that keeps the old state: the LSTM's forget
@@ -129,14 +141,19 @@ def _gated_init(cls, gates: int, input_size, hidden_size, output_size, *, seed=0
     W_hy = rng.standard_normal((output_size, H)) * scale / np.sqrt(H)
     if spectral_radius_hh is not None:
         for k in range(gates):
-            block = W_h[k * H:(k + 1) * H]
+            block = W_h[k * H : (k + 1) * H]
             rho = rnn.spectral_radius(block)
             if rho > 0:
-                W_h[k * H:(k + 1) * H] = block * (spectral_radius_hh / rho)
+                W_h[k * H : (k + 1) * H] = block * (spectral_radius_hh / rho)
     b = np.zeros(gates * H)
-    b[H:2 * H] = keep_bias  # rows of f (LSTM) or u (GRU)
-    return cls(W_x=W_x.astype(dtype), W_h=W_h.astype(dtype), b=b.astype(dtype),
-               W_hy=W_hy.astype(dtype), b_y=np.zeros(output_size, dtype))
+    b[H : 2 * H] = keep_bias  # rows of f (LSTM) or u (GRU)
+    return cls(
+        W_x=W_x.astype(dtype),
+        W_h=W_h.astype(dtype),
+        b=b.astype(dtype),
+        W_hy=W_hy.astype(dtype),
+        b_y=np.zeros(output_size, dtype),
+    )
 
 
 def _check_input(params, X) -> np.ndarray:
@@ -224,11 +241,31 @@ class LSTMGrads(_Grads):
     dc: np.ndarray  # (T, [B,] H) dL/dc_t
 
 
-def lstm_init(input_size, hidden_size, output_size, *, seed=0, scale=1.0, spectral_radius_hh=None,
-              dtype=np.float64, forget_bias=1.0, **_) -> LSTMParams:
+def lstm_init(
+    input_size,
+    hidden_size,
+    output_size,
+    *,
+    seed=0,
+    scale=1.0,
+    spectral_radius_hh=None,
+    dtype=np.float64,
+    forget_bias=1.0,
+    **_,
+) -> LSTMParams:
     """Random LSTM weights; the forget-gate bias starts at 1 so the cell remembers by default."""
-    return _gated_init(LSTMParams, 4, input_size, hidden_size, output_size, seed=seed, scale=scale,
-                       spectral_radius_hh=spectral_radius_hh, dtype=dtype, keep_bias=forget_bias)
+    return _gated_init(
+        LSTMParams,
+        4,
+        input_size,
+        hidden_size,
+        output_size,
+        seed=seed,
+        scale=scale,
+        spectral_radius_hh=spectral_radius_hh,
+        dtype=dtype,
+        keep_bias=forget_bias,
+    )
 
 
 def _split_lstm_state(state0):
@@ -253,10 +290,10 @@ def lstm_forward(params: LSTMParams, X, state0=None, *, fused_input=False, activ
         XW = rnn._project(X, params.W_x, fused_input) + params.b  # (T, [B,] 4H)
         for t in range(T):
             z = XW[t] + hs[t] @ params.W_h.T  # ([B,] 4H)
-            gates[t, ..., :2 * H] = _sigmoid(z[..., :2 * H])  # i, f
-            gates[t, ..., 2 * H:3 * H] = np.tanh(z[..., 2 * H:3 * H])  # g
-            gates[t, ..., 3 * H:] = _sigmoid(z[..., 3 * H:])  # o
-            i, f, g, o = (gates[t, ..., k * H:(k + 1) * H] for k in range(4))
+            gates[t, ..., : 2 * H] = _sigmoid(z[..., : 2 * H])  # i, f
+            gates[t, ..., 2 * H : 3 * H] = np.tanh(z[..., 2 * H : 3 * H])  # g
+            gates[t, ..., 3 * H :] = _sigmoid(z[..., 3 * H :])  # o
+            i, f, g, o = (gates[t, ..., k * H : (k + 1) * H] for k in range(4))
             cs[t + 1] = f * cs[t] + i * g
             tanh_c[t] = np.tanh(cs[t + 1])
             hs[t + 1] = o * tanh_c[t]
@@ -275,21 +312,20 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dlogits: np.ndarray) -> 
         carry_h = np.zeros_like(trace.hs[0])  # dL/dh_t arriving from step t+1
         carry_c = np.zeros_like(trace.cs[0])  # dL/dc_t arriving from step t+1
         for t in range(T - 1, -1, -1):
-            i, f, g, o = (trace.gates[t, ..., k * H:(k + 1) * H] for k in range(4))
+            i, f, g, o = (trace.gates[t, ..., k * H : (k + 1) * H] for k in range(4))
             dh[t] = dh_out[t] + carry_h
             tc = trace.tanh_c[t]
             dc[t] = carry_c + dh[t] * o * (1.0 - tc * tc)  # backprop through h = o * tanh(c)
             dz[t, ..., :H] = dc[t] * g * i * (1.0 - i)  # through c = f c' + i g, then sigma'
-            dz[t, ..., H:2 * H] = dc[t] * trace.cs[t] * f * (1.0 - f)
-            dz[t, ..., 2 * H:3 * H] = dc[t] * i * (1.0 - g * g)
-            dz[t, ..., 3 * H:] = dh[t] * tc * o * (1.0 - o)
+            dz[t, ..., H : 2 * H] = dc[t] * trace.cs[t] * f * (1.0 - f)
+            dz[t, ..., 2 * H : 3 * H] = dc[t] * i * (1.0 - g * g)
+            dz[t, ..., 3 * H :] = dh[t] * tc * o * (1.0 - o)
             carry_c = dc[t] * f  # the additive path: only the forget gate scales it
             carry_h = dz[t] @ params.W_h
         dW_x = rnn._sum_outer(dz, trace.X)
         dW_h = rnn._sum_outer(dz, trace.hs[:-1])
         db = dz.reshape(-1, dz.shape[-1]).sum(0)
-    return LSTMGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y,
-                     dh0=carry_h, dc0=carry_c, dh=dh, dc=dc)
+    return LSTMGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry_h, dc0=carry_c, dh=dh, dc=dc)
 
 
 # ---------------------------------------------------------------------------- GRU
@@ -332,11 +368,31 @@ class GRUGrads(_Grads):
     dh: np.ndarray  # (T, [B,] H)
 
 
-def gru_init(input_size, hidden_size, output_size, *, seed=0, scale=1.0, spectral_radius_hh=None,
-             dtype=np.float64, update_bias=0.0, **_) -> GRUParams:
+def gru_init(
+    input_size,
+    hidden_size,
+    output_size,
+    *,
+    seed=0,
+    scale=1.0,
+    spectral_radius_hh=None,
+    dtype=np.float64,
+    update_bias=0.0,
+    **_,
+) -> GRUParams:
     """Random GRU weights; biases zero unless `update_bias` opens the update gate (keeps the state)."""
-    return _gated_init(GRUParams, 3, input_size, hidden_size, output_size, seed=seed, scale=scale,
-                       spectral_radius_hh=spectral_radius_hh, dtype=dtype, keep_bias=update_bias)
+    return _gated_init(
+        GRUParams,
+        3,
+        input_size,
+        hidden_size,
+        output_size,
+        seed=seed,
+        scale=scale,
+        spectral_radius_hh=spectral_radius_hh,
+        dtype=dtype,
+        keep_bias=update_bias,
+    )
 
 
 def gru_forward(params: GRUParams, X, state0=None, *, fused_input=False, activation=None) -> GRUTrace:
@@ -347,14 +403,14 @@ def gru_forward(params: GRUParams, X, state0=None, *, fused_input=False, activat
     hs = np.empty((T + 1, *batch, H), X.dtype)
     hs[0] = _initial(state0, batch, H, X.dtype)
     gates = np.empty((T, *batch, 3 * H), X.dtype)
-    W_hrz, W_hn = params.W_h[:2 * H], params.W_h[2 * H:]
+    W_hrz, W_hn = params.W_h[: 2 * H], params.W_h[2 * H :]
     with np.errstate(over="ignore", invalid="ignore"):
         XW = rnn._project(X, params.W_x, fused_input) + params.b  # (T, [B,] 3H)
         for t in range(T):
             h = hs[t]
-            ru = _sigmoid(XW[t, ..., :2 * H] + h @ W_hrz.T)  # ([B,] 2H) reset and update
+            ru = _sigmoid(XW[t, ..., : 2 * H] + h @ W_hrz.T)  # ([B,] 2H) reset and update
             r, u = ru[..., :H], ru[..., H:]
-            n = np.tanh(XW[t, ..., 2 * H:] + (r * h) @ W_hn.T)
+            n = np.tanh(XW[t, ..., 2 * H :] + (r * h) @ W_hn.T)
             gates[t] = np.concatenate([ru, n], axis=-1)
             hs[t + 1] = (1.0 - u) * n + u * h
         logits, probs = _outputs(params, hs, fused_input)
@@ -364,25 +420,25 @@ def gru_forward(params: GRUParams, X, state0=None, *, fused_input=False, activat
 def gru_backward(params: GRUParams, trace: GRUTrace, dlogits: np.ndarray) -> GRUGrads:
     """Back-propagation through time for the GRU: exact, never clipped."""
     H, T = params.hidden_size, trace.T
-    W_hrz, W_hn = params.W_h[:2 * H], params.W_h[2 * H:]
+    W_hrz, W_hn = params.W_h[: 2 * H], params.W_h[2 * H :]
     with np.errstate(over="ignore", invalid="ignore"):
         dW_hy, db_y, dh_out = _output_backward(params, trace, dlogits)
         dh = np.empty_like(dh_out)
         da = np.empty_like(trace.gates)  # (T, [B,] 3H) gradient at the pre-activations
         carry = np.zeros_like(trace.hs[0])
         h_prev = trace.hs[:-1]
-        r, u, n = trace.gates[..., :H], trace.gates[..., H:2 * H], trace.gates[..., 2 * H:]
+        r, u, n = trace.gates[..., :H], trace.gates[..., H : 2 * H], trace.gates[..., 2 * H :]
         rh = r * h_prev  # (T, [B,] H) what W_hn acted on
         for t in range(T - 1, -1, -1):
             dh[t] = dh_out[t] + carry
-            da[t, ..., 2 * H:] = dh[t] * (1.0 - u[t]) * (1.0 - n[t] * n[t])  # through (1-u) n, tanh
-            drh = da[t, ..., 2 * H:] @ W_hn  # into r * h_{t-1}
+            da[t, ..., 2 * H :] = dh[t] * (1.0 - u[t]) * (1.0 - n[t] * n[t])  # through (1-u) n, tanh
+            drh = da[t, ..., 2 * H :] @ W_hn  # into r * h_{t-1}
             da[t, ..., :H] = drh * h_prev[t] * r[t] * (1.0 - r[t])
-            da[t, ..., H:2 * H] = dh[t] * (h_prev[t] - n[t]) * u[t] * (1.0 - u[t])
+            da[t, ..., H : 2 * H] = dh[t] * (h_prev[t] - n[t]) * u[t] * (1.0 - u[t])
             # h_{t-1} reaches h_t directly (u h), through the reset product, and through r and u.
-            carry = dh[t] * u[t] + drh * r[t] + da[t, ..., :2 * H] @ W_hrz
+            carry = dh[t] * u[t] + drh * r[t] + da[t, ..., : 2 * H] @ W_hrz
         dW_x = rnn._sum_outer(da, trace.X)
-        dW_h = np.concatenate([rnn._sum_outer(da[..., :2 * H], h_prev), rnn._sum_outer(da[..., 2 * H:], rh)])
+        dW_h = np.concatenate([rnn._sum_outer(da[..., : 2 * H], h_prev), rnn._sum_outer(da[..., 2 * H :], rh)])
         db = da.reshape(-1, da.shape[-1]).sum(0)
     return GRUGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry, dh=dh)
 

@@ -36,7 +36,9 @@ def _check_text(text: str, max_chars: int) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def tokenize(text: str, mode: str = "chars", *, max_tokens: int = MAX_TOKENS, max_chars: int = MAX_TEXT_CHARS) -> list[str]:
+def tokenize(
+    text: str, mode: str = "chars", *, max_tokens: int = MAX_TOKENS, max_chars: int = MAX_TEXT_CHARS
+) -> list[str]:
     """Split text into tokens. Raises ValueError with a message fit to show a student.
 
     chars: every character (spaces included); words: runs of letters/digits and single punctuation
@@ -65,7 +67,9 @@ def parse_number(tok: str, position: int) -> float:
     try:
         value = float(tok)
     except ValueError:
-        raise ValueError(f"Token {position} ({tok!r}) is not a number. In number mode separate values by commas or spaces.") from None
+        raise ValueError(
+            f"Token {position} ({tok!r}) is not a number. In number mode separate values by commas or spaces."
+        ) from None
     if not math.isfinite(value):
         raise ValueError(f"Token {position} ({tok!r}) is not a finite number.")
     return value
@@ -88,7 +92,7 @@ class Vocab:
     tokens: tuple[str, ...]
 
     @classmethod
-    def build(cls, tokens, *, add_unk: bool = False) -> "Vocab":
+    def build(cls, tokens, *, add_unk: bool = False) -> Vocab:
         seen = dict.fromkeys(tokens)
         if add_unk and UNK not in seen:
             seen[UNK] = None

@@ -67,11 +67,12 @@ def rescale(W: np.ndarray, target: float, kind: str = "spectral") -> np.ndarray:
 def _rescale_blocks(W_h: np.ndarray, target: float, kind: str) -> np.ndarray:
     """Each (H, H) gate block of a stacked recurrent matrix rescaled alike."""
     H = W_h.shape[1]
-    return np.concatenate([rescale(W_h[k:k + H], target, kind) for k in range(0, W_h.shape[0], H)])
+    return np.concatenate([rescale(W_h[k : k + H], target, kind) for k in range(0, W_h.shape[0], H)])
 
 
-def make_params(cell: str, input_size: int, hidden: int, output_size: int, *, seed: int,
-                radius: float, rkind: str = "spectral"):
+def make_params(
+    cell: str, input_size: int, hidden: int, output_size: int, *, seed: int, radius: float, rkind: str = "spectral"
+):
     """Seeded weights for one cell with its recurrent matrix (every gate block) rescaled to `radius`."""
     spec = cells.CELLS[cell]
     if cell == "rnn":
@@ -201,7 +202,7 @@ def growth_rate(norms: np.ndarray) -> float:
         return float("nan")
     x = np.arange(len(y))[ok]
     slope = np.polyfit(x, y[ok], 1)[0]
-    return float(10.0 ** slope)
+    return float(10.0**slope)
 
 
 def regime(rate: float, tol: float = 0.02) -> str:
@@ -211,8 +212,9 @@ def regime(rate: float, tol: float = 0.02) -> str:
     return "vanishing" if rate < 1 - tol else "exploding" if rate > 1 + tol else "holding"
 
 
-def cell_gradients(cell: str, params, X: np.ndarray, target: int, *, activation: str = "tanh",
-                   clip_norm: float | None = None) -> tuple[CellGradients, object]:
+def cell_gradients(
+    cell: str, params, X: np.ndarray, target: int, *, activation: str = "tanh", clip_norm: float | None = None
+) -> tuple[CellGradients, object]:
     """Forward, last-step loss and exact backward for one cell; optional clipping by norm.
 
     Returns (CellGradients, the forward trace).
@@ -256,9 +258,21 @@ class Experiment:
         return len(self.tokens)
 
 
-def run(X: np.ndarray, tokens, target: int, *, hidden: int, seed: int, radius: float, rkind: str,
-        activation: str, cell_names=("rnn", "lstm", "gru"), clip_norm: float | None = None,
-        output_size: int | None = None, rnn_params: rnn.RNNParams | None = None) -> Experiment:
+def run(
+    X: np.ndarray,
+    tokens,
+    target: int,
+    *,
+    hidden: int,
+    seed: int,
+    radius: float,
+    rkind: str,
+    activation: str,
+    cell_names=("rnn", "lstm", "gru"),
+    clip_norm: float | None = None,
+    output_size: int | None = None,
+    rnn_params: rnn.RNNParams | None = None,
+) -> Experiment:
     """Measure every requested cell on X (T, D) with the loss at the last step.
 
     rnn_params, when given (trained weights), replaces the vanilla cell's random weights as they are.
@@ -276,41 +290,66 @@ def run(X: np.ndarray, tokens, target: int, *, hidden: int, seed: int, radius: f
     jac = None
     h_max: dict[str, float] = {}
     for name in cell_names:
-        p = rnn_params if name == "rnn" else make_params(name, D, rnn_params.hidden_size, V, seed=seed,
-                                                         radius=radius, rkind=rkind)
+        p = (
+            rnn_params
+            if name == "rnn"
+            else make_params(name, D, rnn_params.hidden_size, V, seed=seed, radius=radius, rkind=rkind)
+        )
         results[name], trace = cell_gradients(name, p, X, target, activation=activation, clip_norm=clip_norm)
         with np.errstate(invalid="ignore"):
             h_max[name] = float(np.nanmax(np.abs(trace.hs), initial=0.0))
         if name == "rnn":
             jac = jacobian_norms(rnn_params, trace.inner)
-    return Experiment(tuple(tokens), activation, radius, rkind, rnn_params, results, jac,
-                      eigenvalues(rnn_params.W_hh), rnn.spectral_radius(rnn_params.W_hh),
-                      overflow_messages(results, jac, h_max))
+    return Experiment(
+        tuple(tokens),
+        activation,
+        radius,
+        rkind,
+        rnn_params,
+        results,
+        jac,
+        eigenvalues(rnn_params.W_hh),
+        rnn.spectral_radius(rnn_params.W_hh),
+        overflow_messages(results, jac, h_max),
+    )
 
 
-def overflow_messages(results: dict[str, CellGradients], jac: JacobianProfile | None,
-                      h_max: dict[str, float] | None = None) -> list[str]:
+def overflow_messages(
+    results: dict[str, CellGradients], jac: JacobianProfile | None, h_max: dict[str, float] | None = None
+) -> list[str]:
     """Plain-language notes for values that left float64, would not fit in float32, or vanished to 0."""
     notes = []
     for r in results.values():
         label = cells.CELLS[r.cell].label
         peak = float(np.nanmax(r.dh_norm, initial=0.0))
         if r.overflowed:
-            notes.append(f"{label}: values overflowed float64 (inf or NaN); those steps are drawn as gaps "
-                         "or as markers at the edge of the plot.")
+            notes.append(
+                f"{label}: values overflowed float64 (inf or NaN); those steps are drawn as gaps "
+                "or as markers at the edge of the plot."
+            )
         elif max(peak, r.grad_norm) > FLOAT32_MAX:
-            what, size = ("||dL/dh_t||", peak) if peak >= r.grad_norm else ("the parameter gradient's norm", r.grad_norm)
-            notes.append(f"{label}: {what} reaches {size:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
-                         "on a GPU in float32 this gradient would be inf.")
+            what, size = (
+                ("||dL/dh_t||", peak) if peak >= r.grad_norm else ("the parameter gradient's norm", r.grad_norm)
+            )
+            notes.append(
+                f"{label}: {what} reaches {size:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
+                "on a GPU in float32 this gradient would be inf."
+            )
         elif (h_max or {}).get(r.cell, 0.0) > FLOAT32_MAX:
-            notes.append(f"{label}: the hidden state reaches {h_max[r.cell]:.3g}, beyond float32's range: "
-                         "in float32 the forward pass itself would overflow.")
+            notes.append(
+                f"{label}: the hidden state reaches {h_max[r.cell]:.3g}, beyond float32's range: "
+                "in float32 the forward pass itself would overflow."
+            )
         if not r.overflowed and peak == 0.0:
-            notes.append(f"{label}: the output saturated (softmax put probability 1.0 on the target), so the "
-                         "loss and every gradient are exactly 0: nothing is left to back-propagate.")
+            notes.append(
+                f"{label}: the output saturated (softmax put probability 1.0 on the target), so the "
+                "loss and every gradient are exactly 0: nothing is left to back-propagate."
+            )
     if jac is not None and jac.out_of_range:
-        notes.append("The Jacobian product or its bound exceeds float64 (1.8e308): those points are drawn at the "
-                     "top edge as capped markers; their exact size is in the hover (log10).")
+        notes.append(
+            "The Jacobian product or its bound exceeds float64 (1.8e308): those points are drawn at the "
+            "top edge as capped markers; their exact size is in the hover (log10)."
+        )
     return notes
 
 
@@ -356,8 +395,15 @@ def trained_vanilla(model) -> tuple[rnn.RNNParams, encoding.Vocab, str] | None:
         return None
 
 
-def sequence_for(source: str, *, text: str = "", mode: str = "words", length: int = 200, seed: int = 0,
-                 vocab: encoding.Vocab | None = None):
+def sequence_for(
+    source: str,
+    *,
+    text: str = "",
+    mode: str = "words",
+    length: int = 200,
+    seed: int = 0,
+    vocab: encoding.Vocab | None = None,
+):
     """The page's sequence: generated (random tokens) or the user's text; over a trained vocab if given.
 
     Returns (X (T, V), ids (T,), tokens, V). The loss target is ids[0], the first token.

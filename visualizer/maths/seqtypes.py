@@ -143,8 +143,9 @@ def token_vector(enc: Encoded, token_id: int) -> np.ndarray:
 
 def decoder_params(params: rnn.RNNParams, seed: int, scale: float = 1.0) -> rnn.RNNParams:
     """A second, separately seeded weight set of the same sizes for the decoder."""
-    return rnn.init_params(params.input_size, params.hidden_size, params.output_size,
-                           seed=seed + DECODER_SEED_OFFSET, scale=scale)
+    return rnn.init_params(
+        params.input_size, params.hidden_size, params.output_size, seed=seed + DECODER_SEED_OFFSET, scale=scale
+    )
 
 
 def _pick(p: np.ndarray, rng: np.random.Generator, greedy: bool) -> int:
@@ -156,8 +157,17 @@ def _pick(p: np.ndarray, rng: np.random.Generator, greedy: bool) -> int:
     return int(rng.choice(p.size, p=p / p.sum()))
 
 
-def _generate(params, enc: Encoded, h: np.ndarray, x: np.ndarray, first_label: str, n: int,
-              activation: str, rng: np.random.Generator, greedy: bool):
+def _generate(
+    params,
+    enc: Encoded,
+    h: np.ndarray,
+    x: np.ndarray,
+    first_label: str,
+    n: int,
+    activation: str,
+    rng: np.random.Generator,
+    greedy: bool,
+):
     """Run `step` n times, feeding each emitted token back in. Returns the per-step arrays."""
     X, labels, hs, probs, ids = [], [], [], [], []
     label = first_label
@@ -210,8 +220,9 @@ def run(
         X, labels, hs, probs, ids = _generate(params, enc, h0, enc.X[0], enc.tokens[0], outlen, activation, rng, greedy)
     out_ids = np.where(np.array(lay.emits), np.array(ids, dtype=np.int64), -1)
     out_labels = tuple(enc.vocab.tokens[i] if i >= 0 else None for i in out_ids)
-    return SeqRun(lay, np.array(X), tuple(labels), np.vstack([h0[None], np.array(hs)]), np.array(probs),
-                  out_ids, out_labels)
+    return SeqRun(
+        lay, np.array(X), tuple(labels), np.vstack([h0[None], np.array(hs)]), np.array(probs), out_ids, out_labels
+    )
 
 
 def emitted_table(run_: SeqRun) -> list[dict]:
@@ -221,15 +232,17 @@ def emitted_table(run_: SeqRun) -> list[dict]:
     for t in range(lay.n_steps):
         i = int(run_.out_ids[t])
         read = {INPUT: "your token", FEEDBACK: "fed back", START: "zeros"}[lay.source[t]]
-        rows.append({
-            "step": t + 1,
-            "cell": "decoder" if lay.decoder[t] else ("encoder" if lay.kind == "encoder_decoder" else "cell"),
-            "reads": run_.in_labels[t],
-            "from": read,
-            "emits": run_.out_labels[t] if i >= 0 else "—",
-            "p(emitted)": round(float(run_.probs[t, i]), 4) if i >= 0 else None,
-            "‖h_t‖": round(float(np.linalg.norm(run_.hs[t + 1])), 4),
-        })
+        rows.append(
+            {
+                "step": t + 1,
+                "cell": "decoder" if lay.decoder[t] else ("encoder" if lay.kind == "encoder_decoder" else "cell"),
+                "reads": run_.in_labels[t],
+                "from": read,
+                "emits": run_.out_labels[t] if i >= 0 else "—",
+                "p(emitted)": round(float(run_.probs[t, i]), 4) if i >= 0 else None,
+                "‖h_t‖": round(float(np.linalg.norm(run_.hs[t + 1])), 4),
+            }
+        )
     return rows
 
 
@@ -255,45 +268,76 @@ class Example:
 
 EXAMPLES: dict[str, tuple[Example, ...]] = {
     "one_to_one": (
-        Example("Image classification", "one image", "one label, e.g. “cat”",
-                "One input, one output, nothing carried between steps: this is an ordinary feed-forward "
-                "network, the baseline the other four shapes are measured against."),
+        Example(
+            "Image classification",
+            "one image",
+            "one label, e.g. “cat”",
+            "One input, one output, nothing carried between steps: this is an ordinary feed-forward "
+            "network, the baseline the other four shapes are measured against.",
+        ),
     ),
     "one_to_many": (
-        Example("Image captioning", "one image (its features, from a convolutional network)",
-                "a sentence, word by word: “black and white dog jumps over bar”",
-                "The picture is read once. Every later step reads the word the network just wrote, so each "
-                "word is chosen knowing the words before it."),
-        Example("Music generation", "a first note (or a style, or nothing)", "a melody, one note per step",
-                "Each note is fed back in as the next input, exactly like the dashed arrows in the diagram."),
+        Example(
+            "Image captioning",
+            "one image (its features, from a convolutional network)",
+            "a sentence, word by word: “black and white dog jumps over bar”",
+            "The picture is read once. Every later step reads the word the network just wrote, so each "
+            "word is chosen knowing the words before it.",
+        ),
+        Example(
+            "Music generation",
+            "a first note (or a style, or nothing)",
+            "a melody, one note per step",
+            "Each note is fed back in as the next input, exactly like the dashed arrows in the diagram.",
+        ),
     ),
     "many_to_one": (
-        Example("Sentiment analysis", "a customer's comment or a movie review, word by word",
-                "one score: how positive (or negative) it is, or a star rating",
-                "Only the last step's output is used: by then the hidden state has read the whole text. "
-                "The outputs at earlier steps are computed but thrown away."),
-        Example("Video activity recognition", "the frames of a clip", "one label: “running”",
-                "Many frames in, a single decision out."),
+        Example(
+            "Sentiment analysis",
+            "a customer's comment or a movie review, word by word",
+            "one score: how positive (or negative) it is, or a star rating",
+            "Only the last step's output is used: by then the hidden state has read the whole text. "
+            "The outputs at earlier steps are computed but thrown away.",
+        ),
+        Example(
+            "Video activity recognition",
+            "the frames of a clip",
+            "one label: “running”",
+            "Many frames in, a single decision out.",
+        ),
     ),
     "many_to_many": (
-        Example("Named-entity tagging", "a sentence, word by word",
-                "one tag per word: “Ada/PERSON visited/– Paris/PLACE”",
-                "Input and output sequences have the same length and line up step by step. The tag of "
-                "“Paris” can use what came before it, through the hidden state."),
-        Example("Subtitles for a film", "video frames (and sound)", "caption text along the film",
-                "A frame alone is ambiguous; what happened a moment ago tells you what is happening now. "
-                "(When captions do not line up one-to-one with frames this becomes encoder–decoder.)"),
+        Example(
+            "Named-entity tagging",
+            "a sentence, word by word",
+            "one tag per word: “Ada/PERSON visited/– Paris/PLACE”",
+            "Input and output sequences have the same length and line up step by step. The tag of "
+            "“Paris” can use what came before it, through the hidden state.",
+        ),
+        Example(
+            "Subtitles for a film",
+            "video frames (and sound)",
+            "caption text along the film",
+            "A frame alone is ambiguous; what happened a moment ago tells you what is happening now. "
+            "(When captions do not line up one-to-one with frames this becomes encoder–decoder.)",
+        ),
     ),
     "encoder_decoder": (
-        Example("Machine translation", "a sentence in one language", "a sentence in another, of a different length",
-                "The encoder reads the whole sentence first; its final hidden state, the context, starts the "
-                "decoder, which writes the translation word by word, feeding each word back in."),
-        Example("Why the verb depends on “a boy” or “a girl”",
-                "“A boy who likes football went home.” / “A girl who likes football went home.”",
-                "French: “il est allé” / “elle est allée”; Czech: “který rád” / “která ráda”",
-                "In French and Czech the verb phrase agrees with the subject's gender, which appeared several "
-                "words earlier. Translating word by word cannot get this right: the decoder must still "
-                "remember “boy” or “girl” when it reaches “went”. The hidden state is that memory."),
+        Example(
+            "Machine translation",
+            "a sentence in one language",
+            "a sentence in another, of a different length",
+            "The encoder reads the whole sentence first; its final hidden state, the context, starts the "
+            "decoder, which writes the translation word by word, feeding each word back in.",
+        ),
+        Example(
+            "Why the verb depends on “a boy” or “a girl”",
+            "“A boy who likes football went home.” / “A girl who likes football went home.”",
+            "French: “il est allé” / “elle est allée”; Czech: “který rád” / “která ráda”",
+            "In French and Czech the verb phrase agrees with the subject's gender, which appeared several "
+            "words earlier. Translating word by word cannot get this right: the decoder must still "
+            "remember “boy” or “girl” when it reaches “went”. The hidden state is that memory.",
+        ),
     ),
 }
 
@@ -308,33 +352,70 @@ class Application:
 
 
 GALLERY: tuple[Application, ...] = (
-    Application("Speech recognition", "audio frames", "a transcript", "encoder_decoder",
-                "far more audio frames than words, so the lengths differ"),
-    Application("Music generation", "a seed note, or nothing", "a sequence of notes", "one_to_many",
-                "each generated note is the next input"),
-    Application("Sentiment classification", "a movie comment", "a rating", "many_to_one",
-                "the whole comment in, one number out"),
-    Application("DNA sequence analysis", "a DNA sequence, base by base", "a label for every base",
-                "many_to_many", "one label per nucleotide, aligned with the input"),
-    Application("Machine translation", "a sentence", "its translation", "encoder_decoder",
-                "the two sentences have different lengths and word orders"),
-    Application("Video activity recognition", "the frames of a video", "“running” or not", "many_to_one",
-                "many frames, one decision"),
-    Application("Named-entity recognition", "a sentence", "a tag for each word (name or not)", "many_to_many",
-                "one tag per word, aligned"),
+    Application(
+        "Speech recognition",
+        "audio frames",
+        "a transcript",
+        "encoder_decoder",
+        "far more audio frames than words, so the lengths differ",
+    ),
+    Application(
+        "Music generation",
+        "a seed note, or nothing",
+        "a sequence of notes",
+        "one_to_many",
+        "each generated note is the next input",
+    ),
+    Application(
+        "Sentiment classification", "a movie comment", "a rating", "many_to_one", "the whole comment in, one number out"
+    ),
+    Application(
+        "DNA sequence analysis",
+        "a DNA sequence, base by base",
+        "a label for every base",
+        "many_to_many",
+        "one label per nucleotide, aligned with the input",
+    ),
+    Application(
+        "Machine translation",
+        "a sentence",
+        "its translation",
+        "encoder_decoder",
+        "the two sentences have different lengths and word orders",
+    ),
+    Application(
+        "Video activity recognition",
+        "the frames of a video",
+        "“running” or not",
+        "many_to_one",
+        "many frames, one decision",
+    ),
+    Application(
+        "Named-entity recognition",
+        "a sentence",
+        "a tag for each word (name or not)",
+        "many_to_many",
+        "one tag per word, aligned",
+    ),
 )
 
 WHY_NOT_FEEDFORWARD: tuple[tuple[str, str], ...] = (
-    ("A fixed input size",
-     "A feed-forward net is built for one input length. A sentence of 7 words and one of 12 words need "
-     "different networks, and outputs may differ in length from inputs too. The RNN reads one token per "
-     "step, for as many steps as there are tokens."),
-    ("No weights shared across positions",
-     "Each input position of a feed-forward net has its own weights, so what it learns about “Paris” as "
-     "word 3 does not carry over to “Paris” as word 8. The RNN applies the same W_xh, W_hh and W_hy at "
-     "every step: a feature learned at one position works at every position."),
-    ("No memory of earlier steps",
-     "Information flows one way, from input to output, and never comes back: the output for one step "
-     "cannot depend on the step before. Reading a book, you understand a word through the words before "
-     "it; the RNN's hidden state carries them forward."),
+    (
+        "A fixed input size",
+        "A feed-forward net is built for one input length. A sentence of 7 words and one of 12 words need "
+        "different networks, and outputs may differ in length from inputs too. The RNN reads one token per "
+        "step, for as many steps as there are tokens.",
+    ),
+    (
+        "No weights shared across positions",
+        "Each input position of a feed-forward net has its own weights, so what it learns about “Paris” as "
+        "word 3 does not carry over to “Paris” as word 8. The RNN applies the same W_xh, W_hh and W_hy at "
+        "every step: a feature learned at one position works at every position.",
+    ),
+    (
+        "No memory of earlier steps",
+        "Information flows one way, from input to output, and never comes back: the output for one step "
+        "cannot depend on the step before. Reading a book, you understand a word through the words before "
+        "it; the RNN's hidden state carries them forward.",
+    ),
 )

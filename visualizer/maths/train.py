@@ -34,7 +34,6 @@ import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,18 +81,24 @@ def read_corpus(data: str | bytes, *, max_bytes: int = MAX_CORPUS_BYTES) -> str:
     if isinstance(data, (bytes, bytearray)):
         size = len(data)
         if size > max_bytes:
-            raise ValueError(f"The file is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text.")
+            raise ValueError(
+                f"The file is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text."
+            )
         if b"\x00" in data:
             raise ValueError("The file looks binary (it contains NUL bytes). Upload a plain-text .txt file.")
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as err:
-            raise ValueError(f"The file is not UTF-8 text (undecodable byte at position {err.start}). Save it as UTF-8 plain text.") from None
+            raise ValueError(
+                f"The file is not UTF-8 text (undecodable byte at position {err.start}). Save it as UTF-8 plain text."
+            ) from None
     elif isinstance(data, str):
         text = data
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > max_bytes:
-            raise ValueError(f"The text is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text.")
+            raise ValueError(
+                f"The text is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text."
+            )
     else:
         raise ValueError("The corpus must be text or the bytes of a .txt file.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -154,7 +159,9 @@ def build_corpus(text: str, level: str, *, vocab: Vocab | None = None) -> Corpus
         if level == "chars":
             vocab = Vocab.build(tokens)
             if len(vocab) > MAX_CHAR_VOCAB:
-                raise ValueError(f"The text has {len(vocab)} distinct characters; the limit is {MAX_CHAR_VOCAB}. Use plain prose.")
+                raise ValueError(
+                    f"The text has {len(vocab)} distinct characters; the limit is {MAX_CHAR_VOCAB}. Use plain prose."
+                )
         else:
             counts = Counter(tokens)
             if len(counts) > MAX_WORD_VOCAB:
@@ -311,7 +318,11 @@ class TrainedModel:
 
 
 def _hidden_size(params) -> int:
-    return int(params.hidden_size) if hasattr(params, "hidden_size") else int(next(iter(params.as_dict().values())).shape[0])
+    return (
+        int(params.hidden_size)
+        if hasattr(params, "hidden_size")
+        else int(next(iter(params.as_dict().values())).shape[0])
+    )
 
 
 def _expected_shapes(cell: str, V: int, H: int) -> dict[str, tuple[int, ...]]:
@@ -675,7 +686,9 @@ def load_npz(data: bytes, *, max_bytes: int = MAX_MODEL_BYTES) -> TrainedModel:
             try:
                 arrays[key] = npz[key]
             except ValueError:
-                raise ValueError(f"The model file's entry '{key}' holds Python objects; only plain arrays are accepted.") from None
+                raise ValueError(
+                    f"The model file's entry '{key}' holds Python objects; only plain arrays are accepted."
+                ) from None
             except (OSError, zipfile.BadZipFile, EOFError) as err:
                 raise ValueError(f"The model file's entry '{key}' is damaged: {err}") from None
     return _model_from_arrays(arrays)
@@ -711,7 +724,9 @@ def _model_from_arrays(arrays: dict[str, np.ndarray]) -> TrainedModel:
     given = {k[2:]: v for k, v in arrays.items() if k.startswith("p_")}
     if set(given) != set(expected):
         missing, extra = sorted(set(expected) - set(given)), sorted(set(given) - set(expected))
-        raise ValueError(f"The weights do not match a {cell} cell (missing: {', '.join(missing) or 'none'}; unexpected: {', '.join(extra) or 'none'}).")
+        raise ValueError(
+            f"The weights do not match a {cell} cell (missing: {', '.join(missing) or 'none'}; unexpected: {', '.join(extra) or 'none'})."
+        )
     for name, shape in expected.items():
         a = given[name]
         if a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):

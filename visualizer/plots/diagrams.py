@@ -23,21 +23,31 @@ import plotly.graph_objects as go
 from visualizer.plots.figures import H_COLOUR, X_COLOUR, Y_COLOUR, _figure, _show, arrow_traces
 
 MOVES: tuple[tuple[str, str], ...] = (
-    ("squash the layers",
-     "Each layer of the feed-forward net collapses into one symbol: a green diamond for the input, a blue box "
-     "for the hidden layer(s), a yellow circle for the output. Many neurons still sit behind each symbol."),
-    ("merge the arrows",
-     "All the connections between two layers are one weight matrix, so draw them as one arrow: "
-     "W_xh from input to hidden, W_hy from hidden to output."),
-    ("turn it vertical",
-     "Rotate the picture a quarter turn counter-clockwise: input at the bottom, output on top. "
-     "This is how RNNs are usually drawn."),
-    ("add the temporal loop",
-     "The new ingredient: the hidden layer's output is fed back into itself at the next step through W_hh. "
-     "That loop carries the memory, h_t = f(W_hh h_(t-1) + W_xh x_t + b_h)."),
-    ("unroll",
-     "Draw one copy of the cell per time step. The loop becomes arrows h_(t-1) → h_t, and every copy shares "
-     "the same three weight matrices."),
+    (
+        "squash the layers",
+        "Each layer of the feed-forward net collapses into one symbol: a green diamond for the input, a blue box "
+        "for the hidden layer(s), a yellow circle for the output. Many neurons still sit behind each symbol.",
+    ),
+    (
+        "merge the arrows",
+        "All the connections between two layers are one weight matrix, so draw them as one arrow: "
+        "W_xh from input to hidden, W_hy from hidden to output.",
+    ),
+    (
+        "turn it vertical",
+        "Rotate the picture a quarter turn counter-clockwise: input at the bottom, output on top. "
+        "This is how RNNs are usually drawn.",
+    ),
+    (
+        "add the temporal loop",
+        "The new ingredient: the hidden layer's output is fed back into itself at the next step through W_hh. "
+        "That loop carries the memory, h_t = f(W_hh h_(t-1) + W_xh x_t + b_h).",
+    ),
+    (
+        "unroll",
+        "Draw one copy of the cell per time step. The loop becomes arrows h_(t-1) → h_t, and every copy shares "
+        "the same three weight matrices.",
+    ),
 )
 N_STAGES = len(MOVES)
 
@@ -83,22 +93,31 @@ def _feed_forward() -> Scene:
 
 
 def _squashed(merged: bool) -> Scene:
-    s = Scene(nodes=[(0.0, 2.0, "x", "input x_t: a green diamond"), (3.0, 2.0, "h", "hidden layer(s) h_t: a blue box"),
-                     (6.0, 2.0, "y", "output ŷ_t: a yellow circle")])
+    s = Scene(
+        nodes=[
+            (0.0, 2.0, "x", "input x_t: a green diamond"),
+            (3.0, 2.0, "h", "hidden layer(s) h_t: a blue box"),
+            (6.0, 2.0, "y", "output ŷ_t: a yellow circle"),
+        ]
+    )
     if merged:
         s.arrows = [(0.0, 2.0, 3.0, 2.0), (3.0, 2.0, 6.0, 2.0)]
         s.labels = [(1.5, 2.35, "W_xh"), (4.5, 2.35, "W_hy")]
     else:  # the layers are flat, the wiring is still many lines
         offs = (-0.25, 0.0, 0.25)
-        s.wires = [(0.3, 2 + a, 2.6, 2 + b) for a in offs for b in offs] + [(3.4, 2 + a, 5.7, 2 + b) for a in offs for b in offs]
+        s.wires = [(0.3, 2 + a, 2.6, 2 + b) for a in offs for b in offs] + [
+            (3.4, 2 + a, 5.7, 2 + b) for a in offs for b in offs
+        ]
     s.labels += [(0.0, 1.25, "x"), (3.0, 1.2, "h"), (6.0, 1.25, "ŷ")]
     return s
 
 
 def _vertical(loop: bool) -> Scene:
-    s = Scene(nodes=[(3.0, 0.0, "x", "input x_t"), (3.0, 2.0, "h", "hidden state h_t"), (3.0, 4.0, "y", "output ŷ_t")],
-              arrows=[(3.0, 0.0, 3.0, 2.0), (3.0, 2.0, 3.0, 4.0)],
-              labels=[(2.2, 0.0, "x_t"), (2.2, 2.0, "h_t"), (2.2, 4.0, "ŷ_t"), (3.45, 1.0, "W_xh"), (3.45, 3.0, "W_hy")])
+    s = Scene(
+        nodes=[(3.0, 0.0, "x", "input x_t"), (3.0, 2.0, "h", "hidden state h_t"), (3.0, 4.0, "y", "output ŷ_t")],
+        arrows=[(3.0, 0.0, 3.0, 2.0), (3.0, 2.0, 3.0, 4.0)],
+        labels=[(2.2, 0.0, "x_t"), (2.2, 2.0, "h_t"), (2.2, 4.0, "ŷ_t"), (3.45, 1.0, "W_xh"), (3.45, 3.0, "W_hy")],
+    )
     if loop:
         # A circle to the right of the box, leaving its top and coming back into its bottom.
         theta = np.linspace(np.radians(140), np.radians(-140), 40)
@@ -125,32 +144,72 @@ def scene(stage: int, tokens=()) -> Scene:
     """The picture after move `stage` (0 = the feed-forward net before any move)."""
     if not 0 <= stage <= N_STAGES:
         raise ValueError(f"stage must be between 0 and {N_STAGES}")
-    return [_feed_forward, lambda: _squashed(False), lambda: _squashed(True), lambda: _vertical(False),
-            lambda: _vertical(True), lambda: _unrolled(tokens)][stage]()
+    return [
+        _feed_forward,
+        lambda: _squashed(False),
+        lambda: _squashed(True),
+        lambda: _vertical(False),
+        lambda: _vertical(True),
+        lambda: _unrolled(tokens),
+    ][stage]()
 
 
 def _scene_traces(s: Scene, *, ghost: bool = False) -> list[dict]:
     """Always the same eight traces in the same order, so frames can replace them one for one."""
     grey = GHOST if ghost else None
-    wires = dict(type="scatter", x=[v for x0, _, x1, _ in s.wires for v in (x0, x1, None)],
-                 y=[v for _, y0, _, y1 in s.wires for v in (y0, y1, None)], mode="lines",
-                 line=dict(color=grey or "#b8c2cc", width=1), hoverinfo="skip", showlegend=False)
+    wires = dict(
+        type="scatter",
+        x=[v for x0, _, x1, _ in s.wires for v in (x0, x1, None)],
+        y=[v for _, y0, _, y1 in s.wires for v in (y0, y1, None)],
+        mode="lines",
+        line=dict(color=grey or "#b8c2cc", width=1),
+        hoverinfo="skip",
+        showlegend=False,
+    )
     arrows = arrow_traces(s.arrows, color=grey or "#666", width=2.5, head=14, shorten=0.42)
     carries = arrow_traces(s.carries, color=grey or H_COLOUR, width=3, head=14, shorten=0.42)
     lx, ly = [p[0] for p in s.loop], [p[1] for p in s.loop]
-    loop = dict(type="scatter", x=lx, y=ly, mode="lines+markers", hoverinfo="skip", showlegend=False,
-                line=dict(color=grey or H_COLOUR, width=3),
-                marker=dict(symbol="triangle-up", size=[0] * (len(lx) - 1) + [14] if lx else [],
-                            angleref="previous", color=grey or H_COLOUR))
+    loop = dict(
+        type="scatter",
+        x=lx,
+        y=ly,
+        mode="lines+markers",
+        hoverinfo="skip",
+        showlegend=False,
+        line=dict(color=grey or H_COLOUR, width=3),
+        marker=dict(
+            symbol="triangle-up",
+            size=[0] * (len(lx) - 1) + [14] if lx else [],
+            angleref="previous",
+            color=grey or H_COLOUR,
+        ),
+    )
     style = [_STYLE[k] for _, _, k, _ in s.nodes]
     nodes = dict(
-        type="scatter", x=[n[0] for n in s.nodes], y=[n[1] for n in s.nodes], mode="markers", showlegend=False,
-        marker=dict(symbol=[st[0] for st in style], size=[st[1] for st in style],
-                    color=[grey or st[2] for st in style], line=dict(width=1, color=grey or "#333")),
-        hovertext=[n[3] for n in s.nodes], hoverinfo="skip" if ghost else "text",
+        type="scatter",
+        x=[n[0] for n in s.nodes],
+        y=[n[1] for n in s.nodes],
+        mode="markers",
+        showlegend=False,
+        marker=dict(
+            symbol=[st[0] for st in style],
+            size=[st[1] for st in style],
+            color=[grey or st[2] for st in style],
+            line=dict(width=1, color=grey or "#333"),
+        ),
+        hovertext=[n[3] for n in s.nodes],
+        hoverinfo="skip" if ghost else "text",
     )
-    labels = dict(type="scatter", x=[p[0] for p in s.labels], y=[p[1] for p in s.labels], text=[p[2] for p in s.labels],
-                  mode="text", textfont=dict(color=grey or "#222", size=13), hoverinfo="skip", showlegend=False)
+    labels = dict(
+        type="scatter",
+        x=[p[0] for p in s.labels],
+        y=[p[1] for p in s.labels],
+        text=[p[2] for p in s.labels],
+        mode="text",
+        textfont=dict(color=grey or "#222", size=13),
+        hoverinfo="skip",
+        showlegend=False,
+    )
     return [wires, *arrows, *carries, loop, nodes, labels]
 
 
@@ -170,25 +229,56 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
     # The ghost shows where the move started; after the turn the old picture only gets in the way.
     ghost = _scene_traces(scene(stage - 1, tokens) if stage <= 3 else Scene(), ghost=True)
     empty = _scene_traces(Scene(), ghost=True)
-    frames = [dict(name=str(k), data=empty + _scene_traces(scene(k, tokens)), layout=dict(title=dict(text=_title(k))))
-              for k in range(N_STAGES + 1)]
-    play = dict(label="▶ Play the five moves", method="animate",
-                args=[None, dict(frame=dict(duration=1600, redraw=True), transition=dict(duration=0),
-                                 fromcurrent=False, mode="immediate")])
-    return _figure(ghost + _scene_traces(scene(stage, tokens)), dict(
-        title=dict(text=_title(stage)), height=height, plot_bgcolor="white", margin=dict(l=10, r=10, t=50, b=10),
-        xaxis=dict(range=list(XR), visible=False, fixedrange=True),
-        yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
-        updatemenus=[dict(type="buttons", x=1.0, y=1.0, xanchor="right", yanchor="bottom", direction="left",
-                          showactive=False, buttons=[play])],
-    ), frames)
+    frames = [
+        dict(name=str(k), data=empty + _scene_traces(scene(k, tokens)), layout=dict(title=dict(text=_title(k))))
+        for k in range(N_STAGES + 1)
+    ]
+    play = dict(
+        label="▶ Play the five moves",
+        method="animate",
+        args=[
+            None,
+            dict(
+                frame=dict(duration=1600, redraw=True), transition=dict(duration=0), fromcurrent=False, mode="immediate"
+            ),
+        ],
+    )
+    return _figure(
+        ghost + _scene_traces(scene(stage, tokens)),
+        dict(
+            title=dict(text=_title(stage)),
+            height=height,
+            plot_bgcolor="white",
+            margin=dict(l=10, r=10, t=50, b=10),
+            xaxis=dict(range=list(XR), visible=False, fixedrange=True),
+            yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
+            updatemenus=[
+                dict(
+                    type="buttons",
+                    x=1.0,
+                    y=1.0,
+                    xanchor="right",
+                    yanchor="bottom",
+                    direction="left",
+                    showactive=False,
+                    buttons=[play],
+                )
+            ],
+        ),
+        frames,
+    )
 
 
 def loop_figure(height: int = 360) -> go.Figure:
     """The folded RNN on its own: x -> h (with its self-loop) -> y."""
-    return _figure(_scene_traces(scene(4)), dict(
-        title=dict(text="The folded RNN: one cell and its loop"), height=height, plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=50, b=10),
-        xaxis=dict(range=[0.8, 6.2], visible=False, fixedrange=True),
-        yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
-    ))
+    return _figure(
+        _scene_traces(scene(4)),
+        dict(
+            title=dict(text="The folded RNN: one cell and its loop"),
+            height=height,
+            plot_bgcolor="white",
+            margin=dict(l=10, r=10, t=50, b=10),
+            xaxis=dict(range=[0.8, 6.2], visible=False, fixedrange=True),
+            yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
+        ),
+    )

@@ -215,7 +215,7 @@ def step_equations(
     x, h_prev, a, h = trace.X[t - 1], trace.hs[t - 1], trace.pre[t - 1], trace.hs[t]  # (D,) (H,) (H,) (H,)
     z, p = trace.logits[t - 1], trace.probs[t - 1]  # (V,)
     H, D = params.W_hh.shape[0], params.W_xh.shape[1]
-    onehot = E is None and D == len(vocab_tokens) and ids is not None
+    onehot = E is None and len(vocab_tokens) == D and ids is not None
     hot = int(ids[t - 1]) if onehot else None
     ht, hp, xt = n.at(n.h, t), n.at(n.h, t - 1), n.at("x", t)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -229,8 +229,10 @@ def step_equations(
         f"{n.W_xh}\\,{xt} = {matrix(params.W_xh, cols=xcols, **m)}{matrix(x, rows=xcols, **m)} = {matrix(xh, **m)}",
     ]
     if onehot:
-        hidden.append(f"\\text{{a one-hot }}{xt}\\text{{ picks column {hot + 1} of }}{n.W_xh}"
-                      f"\\text{{, the column of }}{tex_text(vocab_tokens[hot])}")
+        hidden.append(
+            f"\\text{{a one-hot }}{xt}\\text{{ picks column {hot + 1} of }}{n.W_xh}"
+            f"\\text{{, the column of }}{tex_text(vocab_tokens[hot])}"
+        )
     hidden += [
         f"{n.at('z', t)} = {n.W_hh}\\,{hp} + {n.W_xh}\\,{xt} + {n.b_h} = "
         f"{matrix(hh, **m)} + {matrix(xh, **m)} + {matrix(params.b_h, **m)} = {matrix(a, **m)}",
@@ -262,8 +264,10 @@ def step_equations(
         ecols = pick(E.shape[1], keep=w)
         o = np.zeros(E.shape[1])
         o[w] = 1.0
-        inp = [f"{xt} = E\\,o_w = {matrix(E, cols=ecols, **m)}{matrix(o, rows=ecols, digits=0)} = {matrix(x, **m)}"
-               f"\\quad w = {tok}"]
+        inp = [
+            f"{xt} = E\\,o_w = {matrix(E, cols=ecols, **m)}{matrix(o, rows=ecols, digits=0)} = {matrix(x, **m)}"
+            f"\\quad w = {tok}"
+        ]
     elif onehot:
         inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: }}{tok}"]
     else:

@@ -43,7 +43,9 @@ NO_TEMPLATE = {"layout": {}}
 
 def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
     """A go.Figure from plain dicts without per-property validation (titles must be {'text': ...})."""
-    return go.Figure(data=data, layout={"font": FONT, "template": NO_TEMPLATE, **layout}, frames=frames, _validate=False)
+    return go.Figure(
+        data=data, layout={"font": FONT, "template": NO_TEMPLATE, **layout}, frames=frames, _validate=False
+    )
 
 
 def _title(text: str) -> dict:
@@ -82,8 +84,15 @@ def shared_range(activation: str, *arrays: np.ndarray) -> tuple[float, float]:
 
 def step_box(step: int, y0: float, y1: float, *, width: int = 3) -> dict:
     """An outline around column `step` (1-based) of a categorical x axis."""
-    return dict(type="rect", x0=step - 1.5, x1=step - 0.5, y0=y0, y1=y1, line=dict(color=HIGHLIGHT, width=width),
-                name="current step")
+    return dict(
+        type="rect",
+        x0=step - 1.5,
+        x1=step - 0.5,
+        y0=y0,
+        y1=y1,
+        line=dict(color=HIGHLIGHT, width=width),
+        name="current step",
+    )
 
 
 def hidden_heatmap(
@@ -109,8 +118,13 @@ def hidden_heatmap(
     T, H = H_states.shape
     zmin, zmax = zrange or value_range(activation, H_states)
     trace = dict(
-        type="heatmap", z=H_states.T, x=token_labels(tokens), y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
-        zmin=zmin, zmax=zmax, colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
+        type="heatmap",
+        z=H_states.T,
+        x=token_labels(tokens),
+        y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
+        zmin=zmin,
+        zmax=zmax,
+        colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
         colorbar=dict(title=_title(colorbar_title)),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
     )
@@ -120,11 +134,17 @@ def hidden_heatmap(
     xaxis = dict(title=_title("time step and token"), type="category")
     if T > 12:  # fewer labels Plotly turns only when they would overlap (narrow columns)
         xaxis["tickangle"] = -45
-    return _figure([trace], dict(
-        title=_title(title), shapes=shapes, xaxis=xaxis,
-        yaxis=dict(title=_title(row_title), autorange="reversed", type="category"),
-        height=max(240, min(640, 90 + 22 * H)), margin=dict(l=60, r=20, t=50, b=60),
-    ))
+    return _figure(
+        [trace],
+        dict(
+            title=_title(title),
+            shapes=shapes,
+            xaxis=xaxis,
+            yaxis=dict(title=_title(row_title), autorange="reversed", type="category"),
+            height=max(240, min(640, 90 + 22 * H)),
+            margin=dict(l=60, r=20, t=50, b=60),
+        ),
+    )
 
 
 def difference_heatmap(
@@ -147,8 +167,12 @@ def difference_heatmap(
     span = hi - lo  # the largest possible difference for a bounded activation
     labels = [f"{_show(a, 6)}∣{_show(b, 6)}" for a, b in zip(tokens_a[:L], tokens_b[:L])]
     return hidden_heatmap(
-        diff, labels, step=step if step is not None and step <= L else None, activation=activation,
-        zrange=(-span, span), colorbar_title="A − B",
+        diff,
+        labels,
+        step=step if step is not None and step <= L else None,
+        activation=activation,
+        zrange=(-span, span),
+        colorbar_title="A − B",
         title=f"Difference h_t(A) − h_t(B) over the first {L} step(s) (white: the same memory)",
     )
 
@@ -183,10 +207,24 @@ def arrow_traces(
         hx.append(ex)
         hy.append(ey)
         angles.append(float(np.degrees(np.arctan2(dx, dy))))  # clockwise from 'up', as Plotly rotates
-    line = dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=color, width=width),
-                hoverinfo="skip", showlegend=False)
-    heads = dict(type="scatter", x=hx, y=hy, mode="markers", hoverinfo="skip", showlegend=False,
-                 marker=dict(symbol="triangle-up", size=head, angle=angles, color=color, line=dict(width=0)))
+    line = dict(
+        type="scatter",
+        x=xs,
+        y=ys,
+        mode="lines",
+        line=dict(color=color, width=width),
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    heads = dict(
+        type="scatter",
+        x=hx,
+        y=hy,
+        mode="markers",
+        hoverinfo="skip",
+        showlegend=False,
+        marker=dict(symbol="triangle-up", size=head, angle=angles, color=color, line=dict(width=0)),
+    )
     return [line, heads]
 
 
@@ -197,7 +235,7 @@ CHAIN_WINDOW = 12  # columns drawn at once; longer sequences scroll with the cur
 
 def chain_window(T: int, step: int, width: int = CHAIN_WINDOW) -> tuple[int, int]:
     """(first, last) 1-based steps of a window of `width` columns that contains `step`, kept in 1..T."""
-    if T <= width:
+    if width >= T:
         return 1, T
     first = min(max(1, step - width // 2), T - width + 1)
     return first, first + width - 1
@@ -237,29 +275,53 @@ def unrolled_chain(
     data += arrow_traces([(t - 1, 1, t, 1) for t in steps], color=H_COLOUR, width=2.5, shorten=0.24, head=11)
 
     sizes = [36 if t == step else 26 for t in steps]
-    data.append(dict(
-        type="scatter", x=steps, y=[0] * len(steps), mode="markers+text", name="x_t (input)",
-        marker=dict(symbol="diamond", size=sizes, color=X_COLOUR, line=dict(width=1, color="#333")),
-        text=[_show(tokens[t - 1]) for t in steps], textposition="bottom center",
-        customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
-        hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
-    ))
+    data.append(
+        dict(
+            type="scatter",
+            x=steps,
+            y=[0] * len(steps),
+            mode="markers+text",
+            name="x_t (input)",
+            marker=dict(symbol="diamond", size=sizes, color=X_COLOUR, line=dict(width=1, color="#333")),
+            text=[_show(tokens[t - 1]) for t in steps],
+            textposition="bottom center",
+            customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
+            hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
+        )
+    )
     with np.errstate(over="ignore", invalid="ignore"):  # exploding states: the norm may be inf
         norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
-    data.append(dict(
-        type="scatter", x=[carry], y=[1], mode="markers+text", name="carried-in state",
-        marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
-        text=["h₀ = 0" if carry == 0 else f"h_{carry}"], textposition="bottom center",
-        customdata=[[f"{norms[0]:.3f}", _vec(hs[carry])]],
-        hovertemplate="h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-    ))
-    data.append(dict(
-        type="scatter", x=steps, y=[1] * len(steps), mode="markers", name="h_t (hidden state)",
-        marker=dict(symbol="square", size=sizes, color=[HIGHLIGHT if t == step else H_COLOUR for t in steps],
-                    line=dict(width=1, color="#333")),
-        customdata=[[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norms[1:], steps)],
-        hovertemplate="h_%{x}<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-    ))
+    data.append(
+        dict(
+            type="scatter",
+            x=[carry],
+            y=[1],
+            mode="markers+text",
+            name="carried-in state",
+            marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
+            text=["h₀ = 0" if carry == 0 else f"h_{carry}"],
+            textposition="bottom center",
+            customdata=[[f"{norms[0]:.3f}", _vec(hs[carry])]],
+            hovertemplate="h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
+    )
+    data.append(
+        dict(
+            type="scatter",
+            x=steps,
+            y=[1] * len(steps),
+            mode="markers",
+            name="h_t (hidden state)",
+            marker=dict(
+                symbol="square",
+                size=sizes,
+                color=[HIGHLIGHT if t == step else H_COLOUR for t in steps],
+                line=dict(width=1, color="#333"),
+            ),
+            customdata=[[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norms[1:], steps)],
+            hovertemplate="h_%{x}<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
+    )
     top, hover = [], []
     for t in steps:
         p = probs[t - 1]
@@ -270,24 +332,57 @@ def unrolled_chain(
         order = np.argsort(-p)[:3]
         top.append("→ " + _show(vocab_tokens[order[0]]))
         hover.append("<br>".join(f"{_show(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
-    data.append(dict(
-        type="scatter", x=steps, y=[2] * len(steps), mode="markers+text", name="ŷ_t (top prediction)",
-        marker=dict(symbol="circle", size=sizes, color=Y_COLOUR, line=dict(width=1, color="#333")),
-        text=top, textposition="top center", customdata=hover,
-        hovertemplate="ŷ_%{x}: most likely next tokens<br>%{customdata}<extra></extra>",
-    ))
+    data.append(
+        dict(
+            type="scatter",
+            x=steps,
+            y=[2] * len(steps),
+            mode="markers+text",
+            name="ŷ_t (top prediction)",
+            marker=dict(symbol="circle", size=sizes, color=Y_COLOUR, line=dict(width=1, color="#333")),
+            text=top,
+            textposition="top center",
+            customdata=hover,
+            hovertemplate="ŷ_%{x}: most likely next tokens<br>%{customdata}<extra></extra>",
+        )
+    )
     shapes = []
     if step is not None and first <= step <= last:
-        shapes.append(dict(type="rect", x0=step - 0.45, x1=step + 0.45, y0=-0.75, y1=2.75, layer="below",
-                           line=dict(color=HIGHLIGHT, width=2), fillcolor="rgba(245,133,24,0.10)", name="current step"))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=step - 0.45,
+                x1=step + 0.45,
+                y0=-0.75,
+                y1=2.75,
+                layer="below",
+                line=dict(color=HIGHLIGHT, width=2),
+                fillcolor="rgba(245,133,24,0.10)",
+                name="current step",
+            )
+        )
     more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
-    return _figure(data, dict(
-        title=_title("The unrolled chain: the same cell, the same weights, at every step" + more), shapes=shapes,
-        xaxis=dict(title=_title("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False),
-        yaxis=dict(tickvals=[0, 1, 2], ticktext=["input x_t", "hidden h_t", "output ŷ_t"], range=[-0.9, 2.9],
-                   zeroline=False, showgrid=False),
-        height=330, showlegend=False, margin=dict(l=90, r=20, t=50, b=40), plot_bgcolor="white",
-    ))
+    return _figure(
+        data,
+        dict(
+            title=_title("The unrolled chain: the same cell, the same weights, at every step" + more),
+            shapes=shapes,
+            xaxis=dict(
+                title=_title("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False
+            ),
+            yaxis=dict(
+                tickvals=[0, 1, 2],
+                ticktext=["input x_t", "hidden h_t", "output ŷ_t"],
+                range=[-0.9, 2.9],
+                zeroline=False,
+                showgrid=False,
+            ),
+            height=330,
+            showlegend=False,
+            margin=dict(l=90, r=20, t=50, b=40),
+            plot_bgcolor="white",
+        ),
+    )
 
 
 def _vec(v: np.ndarray, n: int = 6) -> str:
@@ -317,22 +412,30 @@ def output_bars(
         ymax: a fixed top for the y axis, so bars can be compared from step to step.
     """
     V = len(p)
-    idx = np.arange(V) if V <= max_bars else np.argsort(-np.nan_to_num(p, nan=-1.0))[:max_bars]
+    idx = np.arange(V) if max_bars >= V else np.argsort(-np.nan_to_num(p, nan=-1.0))[:max_bars]
     labels = [_show(vocab_tokens[i]) for i in idx]
     bar = dict(
-        type="bar", x=[f"{k + 1}. {lab}" if V > max_bars else lab for k, lab in enumerate(labels)], y=p[idx],
+        type="bar",
+        x=[f"{k + 1}. {lab}" if max_bars < V else lab for k, lab in enumerate(labels)],
+        y=p[idx],
         marker=dict(color=[HIGHLIGHT if vocab_tokens[i] == next_token else H_COLOUR for i in idx]),
         hovertemplate="next token %{x}<br>p = %{y:.4f}<extra></extra>",
     )
-    shown = "" if V <= max_bars else f" (the {max_bars} most likely of {V})"
+    shown = "" if max_bars >= V else f" (the {max_bars} most likely of {V})"
     yaxis = dict(title=_title("probability"), rangemode="tozero")
     if ymax:
         yaxis["range"] = [0, ymax]
-    return _figure([bar], dict(
-        title=_title(f"ŷ_{step}: probability of each next token{shown}"), yaxis=yaxis,
-        xaxis=dict(title=_title("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
-        height=300, margin=dict(l=60, r=20, t=50, b=60), showlegend=False,
-    ))
+    return _figure(
+        [bar],
+        dict(
+            title=_title(f"ŷ_{step}: probability of each next token{shown}"),
+            yaxis=yaxis,
+            xaxis=dict(title=_title("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
+            height=300,
+            margin=dict(l=60, r=20, t=50, b=60),
+            showlegend=False,
+        ),
+    )
 
 
 def input_vector(
@@ -352,9 +455,16 @@ def input_vector(
     """
     if E is not None and w is not None:
         dim = E.shape[0]
-        fig = hidden_heatmap(E.T, vocab_tokens, step=w + 1, activation="linear", colorbar_title="E entry",
-                             title=f"x_{step} = E·o_w: '{_show(token)}' picks column {w + 1} of E",
-                             row_name="e", row_title="embedding dimension")
+        fig = hidden_heatmap(
+            E.T,
+            vocab_tokens,
+            step=w + 1,
+            activation="linear",
+            colorbar_title="E entry",
+            title=f"x_{step} = E·o_w: '{_show(token)}' picks column {w + 1} of E",
+            row_name="e",
+            row_title="embedding dimension",
+        )
         fig.layout.xaxis.title.text = "vocabulary token (columns of E)"
         fig.layout.height = max(200, min(420, 90 + 22 * dim))
         return fig
@@ -363,15 +473,27 @@ def input_vector(
     labels = list(vocab_tokens) if onehot else [f"x[{j}]" for j in range(D)]
     lo, hi = value_range("linear", x)
     trace = dict(
-        type="heatmap", z=x[None, :], x=token_labels(labels), y=[f"x_{step}"], zmin=min(lo, 0.0), zmax=max(hi, 1.0),
+        type="heatmap",
+        z=x[None, :],
+        x=token_labels(labels),
+        y=[f"x_{step}"],
+        zmin=min(lo, 0.0),
+        zmax=max(hi, 1.0),
         colorscale=[[0, "#2166ac"], [0.5, "#ffffff"], [1, X_COLOUR]] if lo < 0 else [[0, "#ffffff"], [1, X_COLOUR]],
-        showscale=False, text=[[f"{v:g}" for v in x]], hovertemplate="%{x}: %{z}<extra></extra>",
+        showscale=False,
+        text=[[f"{v:g}" for v in x]],
+        hovertemplate="%{x}: %{z}<extra></extra>",
     )
     if D <= 40:
         trace["texttemplate"] = "%{text}"
     kind = "one-hot, a single 1 at its position" if onehot else "the value itself"
-    return _figure([trace], dict(
-        title=_title(f"x_{step} = '{_show(token)}': {kind}"), height=170,
-        xaxis=dict(type="category", tickangle=-45) if D > 10 else dict(type="category"), yaxis=dict(type="category"),
-        margin=dict(l=60, r=20, t=50, b=50),
-    ))
+    return _figure(
+        [trace],
+        dict(
+            title=_title(f"x_{step} = '{_show(token)}': {kind}"),
+            height=170,
+            xaxis=dict(type="category", tickangle=-45) if D > 10 else dict(type="category"),
+            yaxis=dict(type="category"),
+            margin=dict(l=60, r=20, t=50, b=50),
+        ),
+    )

@@ -13,8 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.maths import cells
-from visualizer.plots.figures import FONT, token_labels
 from visualizer.maths.gradients import Experiment
+from visualizer.plots.figures import FONT, token_labels
 
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}
 
@@ -33,24 +33,48 @@ def _line(t: np.ndarray, log10v: np.ndarray, name: str, colour: str, dash: str, 
     """A line with gaps for zeros/NaN, plus capped markers for points beyond 1e±300."""
     inside = np.isfinite(log10v) & (np.abs(log10v) <= LOG10_CAP)
     y = np.where(inside, np.power(10.0, np.clip(log10v, -LOG10_CAP, LOG10_CAP)), np.nan)
-    hover = [f"{tok}<br>log10 = {v:.2f}" if np.isfinite(v) else f"{tok}<br>{'0' if v == -np.inf else 'inf/NaN'}"
-             for tok, v in zip(tokens, log10v)]
-    traces = [go.Scatter(x=t, y=y, mode="lines", name=name, legendgroup=group, line=dict(color=colour, dash=dash, width=2),
-                         text=hover, hovertemplate="t = %{x}<br>%{y:.3g}<br>%{text}<extra>" + name + "</extra>")]
+    hover = [
+        f"{tok}<br>log10 = {v:.2f}" if np.isfinite(v) else f"{tok}<br>{'0' if v == -np.inf else 'inf/NaN'}"
+        for tok, v in zip(tokens, log10v)
+    ]
+    traces = [
+        go.Scatter(
+            x=t,
+            y=y,
+            mode="lines",
+            name=name,
+            legendgroup=group,
+            line=dict(color=colour, dash=dash, width=2),
+            text=hover,
+            hovertemplate="t = %{x}<br>%{y:.3g}<br>%{text}<extra>" + name + "</extra>",
+        )
+    ]
     over = np.isinf(log10v) & (log10v > 0) | (np.isfinite(log10v) & (log10v > LOG10_CAP)) | np.isnan(log10v)
     under = np.isfinite(log10v) & (log10v < -LOG10_CAP)
-    for mask, edge, symbol, what in ((over, LOG10_CAP, "triangle-up", "above range"),
-                                     (under, -LOG10_CAP, "triangle-down", "below range")):
+    for mask, edge, symbol, what in (
+        (over, LOG10_CAP, "triangle-up", "above range"),
+        (under, -LOG10_CAP, "triangle-down", "below range"),
+    ):
         if mask.any():
-            traces.append(go.Scatter(
-                x=t[mask], y=np.full(int(mask.sum()), 10.0 ** edge), mode="markers", name=f"{name}: {what}",
-                legendgroup=group, showlegend=False, marker=dict(color=colour, symbol=symbol, size=8),
-                text=[hover[i] for i in np.flatnonzero(mask)],
-                hovertemplate="t = %{x}<br>" + what + " (capped)<br>%{text}<extra>" + name + "</extra>"))
+            traces.append(
+                go.Scatter(
+                    x=t[mask],
+                    y=np.full(int(mask.sum()), 10.0**edge),
+                    mode="markers",
+                    name=f"{name}: {what}",
+                    legendgroup=group,
+                    showlegend=False,
+                    marker=dict(color=colour, symbol=symbol, size=8),
+                    text=[hover[i] for i in np.flatnonzero(mask)],
+                    hovertemplate="t = %{x}<br>" + what + " (capped)<br>%{text}<extra>" + name + "</extra>",
+                )
+            )
     return traces
 
 
-def gradient_norms(exp: Experiment, cells_shown=None, *, show_jacobian: bool = True, show_bound: bool = True) -> go.Figure:
+def gradient_norms(
+    exp: Experiment, cells_shown=None, *, show_jacobian: bool = True, show_bound: bool = True
+) -> go.Figure:
     """||dL/dh_t|| for each cell shown (default all), the vanilla ||dh_T/dh_t||_2 and its bound, log y axis."""
     T = exp.T
     t = np.arange(1, T + 1)
@@ -70,8 +94,13 @@ def gradient_norms(exp: Experiment, cells_shown=None, *, show_jacobian: bool = T
         colour = CELL_COLOURS.get(name, "#333333")
         add(_log10(r.dh_norm), f"‖∂L/∂h_t‖ {label}", colour, "solid", name)
         if r.clip_scale < 1.0:
-            add(_log10(r.dh_norm) + np.log10(r.clip_scale), f"{label} after clipping (×{r.clip_scale:.2g})",
-                colour, "dashdot", name + "clip")
+            add(
+                _log10(r.dh_norm) + np.log10(r.clip_scale),
+                f"{label} after clipping (×{r.clip_scale:.2g})",
+                colour,
+                "dashdot",
+                name + "clip",
+            )
     if exp.jacobian is not None and show_jacobian:
         add(exp.jacobian.log10_norm, "‖∂h_T/∂h_t‖₂ vanilla RNN", CELL_COLOURS["rnn"], "dash", "jac")
     if exp.jacobian is not None and show_bound:
@@ -85,13 +114,18 @@ def gradient_norms(exp: Experiment, cells_shown=None, *, show_jacobian: bool = T
         yaxis_title="norm (log scale)",
         yaxis=dict(type="log", exponentformat="power"),
         legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
-        font=FONT, height=520, margin=dict(l=70, r=20, t=60, b=40), hovermode="closest",
+        font=FONT,
+        height=520,
+        margin=dict(l=70, r=20, t=60, b=40),
+        hovermode="closest",
     )
     _fit_range(fig, measured, exp.jacobian.log10_bound if exp.jacobian is not None and show_bound else None)
     return fig
 
 
-def _fit_range(fig: go.Figure, measured: list[np.ndarray], log10_bound: np.ndarray | None, headroom: float = BOUND_HEADROOM) -> None:
+def _fit_range(
+    fig: go.Figure, measured: list[np.ndarray], log10_bound: np.ndarray | None, headroom: float = BOUND_HEADROOM
+) -> None:
     """Frame the measured lines; a bound far above them runs off the top, with a note saying where it ends."""
     values = np.concatenate([m[np.isfinite(m)] for m in measured]) if measured else np.array([])
     if values.size == 0:
@@ -104,9 +138,16 @@ def _fit_range(fig: go.Figure, measured: list[np.ndarray], log10_bound: np.ndarr
             lo = min(lo, max(float(b.min()), lo - headroom))
             top = max(hi, min(float(b.max()), hi + headroom))
             if b.max() > top + 1e-9:
-                fig.add_annotation(x=0.01, y=0.99, xref="paper", yref="paper", showarrow=False, xanchor="left",
-                                   text=f"bound leaves the plot: it reaches 10^{b.max():.0f} at t = 1 (loose)",
-                                   font=dict(color=BOUND_COLOUR))
+                fig.add_annotation(
+                    x=0.01,
+                    y=0.99,
+                    xref="paper",
+                    yref="paper",
+                    showarrow=False,
+                    xanchor="left",
+                    text=f"bound leaves the plot: it reaches 10^{b.max():.0f} at t = 1 (loose)",
+                    font=dict(color=BOUND_COLOUR),
+                )
     pad = max(0.5, 0.05 * (top - lo))
     fig.update_yaxes(range=[lo - pad, top + pad])
 
@@ -125,19 +166,31 @@ def gradient_heatmap(dh: np.ndarray, tokens, *, title: str = "Per-unit gradient 
     finite = z[np.isfinite(z)]
     zmax = float(finite.max()) if finite.size else 0.0
     zmin = max(float(finite.min()) if finite.size else -1.0, zmax - 40.0)  # 40 decades keep the colours legible
-    fig = go.Figure(go.Heatmap(
-        z=z, x=token_labels(tokens), y=[f"h[{j}]" for j in range(H)],
-        zmin=zmin, zmax=zmax if zmax > zmin else zmin + 1.0, colorscale="Viridis",
-        colorbar=dict(title="log₁₀ |∂L/∂h_t[j]|"),
-        customdata=dh.T,  # (H, T) signed values for the hover
-        hovertemplate="step %{x}<br>unit %{y}<br>∂L/∂h = %{customdata:.3g}<br>log10 |·| = %{z:.2f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=token_labels(tokens),
+            y=[f"h[{j}]" for j in range(H)],
+            zmin=zmin,
+            zmax=zmax if zmax > zmin else zmin + 1.0,
+            colorscale="Viridis",
+            colorbar=dict(title="log₁₀ |∂L/∂h_t[j]|"),
+            customdata=dh.T,  # (H, T) signed values for the hover
+            hovertemplate="step %{x}<br>unit %{y}<br>∂L/∂h = %{customdata:.3g}<br>log10 |·| = %{z:.2f}<extra></extra>",
+        )
+    )
     labels = token_labels(tokens)
     every = max(1, -(-T // 25))  # at most ~25 tick labels, the rest on hover
     fig.update_xaxes(tickmode="array", tickvals=labels[::every], ticktext=labels[::every], tickangle=-45)
-    fig.update_layout(title=title, xaxis_title="time step t and its token", yaxis_title="hidden unit j",
-                      yaxis=dict(autorange="reversed"), font=FONT, height=max(260, 40 + 14 * H),
-                      margin=dict(l=70, r=20, t=50, b=40))
+    fig.update_layout(
+        title=title,
+        xaxis_title="time step t and its token",
+        yaxis_title="hidden unit j",
+        yaxis=dict(autorange="reversed"),
+        font=FONT,
+        height=max(260, 40 + 14 * H),
+        margin=dict(l=70, r=20, t=50, b=40),
+    )
     return fig
 
 
@@ -146,21 +199,47 @@ def eigenvalue_plane(eigs: np.ndarray, *, title: str = "Eigenvalues of W_hh") ->
     eigs = np.asarray(eigs, dtype=complex)
     theta = np.linspace(0, 2 * np.pi, 181)
     rho = float(np.max(np.abs(eigs))) if eigs.size else 0.0
-    fig = go.Figure([
-        go.Scatter(x=np.cos(theta), y=np.sin(theta), mode="lines", name="unit circle |λ| = 1",
-                   line=dict(color="#333333", width=1.5), hoverinfo="skip"),
-        go.Scatter(x=rho * np.cos(theta), y=rho * np.sin(theta), mode="lines", name=f"spectral radius {rho:.3g}",
-                   line=dict(color=CELL_COLOURS["rnn"], width=1, dash="dot"), hoverinfo="skip"),
-        go.Scatter(x=eigs.real, y=eigs.imag, mode="markers", name="eigenvalues λ",
-                   marker=dict(color=np.where(np.abs(eigs) > 1, "#d62728", CELL_COLOURS["rnn"]), size=8),
-                   customdata=np.abs(eigs), hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata:.3f}<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=np.cos(theta),
+                y=np.sin(theta),
+                mode="lines",
+                name="unit circle |λ| = 1",
+                line=dict(color="#333333", width=1.5),
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=rho * np.cos(theta),
+                y=rho * np.sin(theta),
+                mode="lines",
+                name=f"spectral radius {rho:.3g}",
+                line=dict(color=CELL_COLOURS["rnn"], width=1, dash="dot"),
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=eigs.real,
+                y=eigs.imag,
+                mode="markers",
+                name="eigenvalues λ",
+                marker=dict(color=np.where(np.abs(eigs) > 1, "#d62728", CELL_COLOURS["rnn"]), size=8),
+                customdata=np.abs(eigs),
+                hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata:.3f}<extra></extra>",
+            ),
+        ]
+    )
     lim = max(1.1, rho * 1.1)
-    fig.update_layout(title=title, xaxis_title="real part", yaxis_title="imaginary part",
-                      xaxis=dict(range=[-lim, lim], zeroline=True),
-                      yaxis=dict(range=[-lim, lim], scaleanchor="x", scaleratio=1, zeroline=True),
-                      legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
-                      font=FONT, height=460, margin=dict(l=60, r=20, t=50, b=40))
+    fig.update_layout(
+        title=title,
+        xaxis_title="real part",
+        yaxis_title="imaginary part",
+        xaxis=dict(range=[-lim, lim], zeroline=True),
+        yaxis=dict(range=[-lim, lim], scaleanchor="x", scaleratio=1, zeroline=True),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
+        font=FONT,
+        height=460,
+        margin=dict(l=60, r=20, t=50, b=40),
+    )
     return fig
 
 
@@ -187,4 +266,3 @@ first token. Back-propagation through time carries that error back, step by step
 - **Clipping** rescales the whole parameter gradient when its norm exceeds the threshold: it tames exploding updates
   (the dash-dot line shifts down, same slope), but it only ever shrinks, so it does nothing for vanishing.
 """
-

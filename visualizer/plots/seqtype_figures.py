@@ -11,13 +11,13 @@ into a "⋯ n steps ⋯" gap, so the picture stays readable for any length.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import HIGHLIGHT, _figure, _show, _title
 from visualizer.maths.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
+from visualizer.plots.figures import HIGHLIGHT, _figure, _show, _title
 
 ENCODER_COLOUR = "#4c78a8"
 DECODER_COLOUR = "#b279a2"
@@ -58,10 +58,33 @@ def _columns(steps: list[int]) -> tuple[dict[int, float], list[tuple[float, int]
     return pos, gaps
 
 
-def _arrow(notes: list[dict], x0: float, y0: float, x1: float, y1: float, colour: str = "#888",
-           width: float = 1.5, text: str = "") -> None:
-    notes.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                      arrowhead=2, arrowcolor=colour, arrowwidth=width, text=text))
+def _arrow(
+    notes: list[dict],
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    colour: str = "#888",
+    width: float = 1.5,
+    text: str = "",
+) -> None:
+    notes.append(
+        dict(
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowcolor=colour,
+            arrowwidth=width,
+            text=text,
+        )
+    )
 
 
 def type_diagram(
@@ -92,7 +115,9 @@ def type_diagram(
     notes: list[dict] = []  # plain dicts, validated by the tests, not on every rerun
 
     def label_in(s: int) -> str:
-        return _show(in_labels[s]) if in_labels is not None else (START_LABEL if lay.source[s] == START else f"x{s + 1}")
+        return (
+            _show(in_labels[s]) if in_labels is not None else (START_LABEL if lay.source[s] == START else f"x{s + 1}")
+        )
 
     def label_out(s: int) -> str:
         o = out_labels[s] if out_labels is not None else None
@@ -109,8 +134,9 @@ def type_diagram(
             seam = lay.context_step is not None and s - 1 == lay.context_step
             _arrow(notes, prev + 0.2, 1, x - 0.2, 1, HIGHLIGHT if seam else ENCODER_COLOUR, 3 if seam else 2)
             if seam:
-                notes.append(dict(x=(prev + x) / 2, y=1.3, text="context c", showarrow=False,
-                                  font=dict(color=HIGHLIGHT)))
+                notes.append(
+                    dict(x=(prev + x) / 2, y=1.3, text="context c", showarrow=False, font=dict(color=HIGHLIGHT))
+                )
     for x, hidden in gaps:
         notes.append(dict(x=x, y=1, text=f"⋯ {hidden} steps ⋯", showarrow=False, font=dict(color="#666")))
     fb = [s for s in steps if lay.source[s] == FEEDBACK and s - 1 in pos]
@@ -120,51 +146,109 @@ def type_diagram(
         for s in fb:
             xs += [pos[s - 1] + 0.12, pos[s] - 0.12, None]
             ys += [1.85, 0.12, None]
-        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", name="fed back", hoverinfo="skip",
-                           showlegend=False, line=dict(color=FEEDBACK_COLOUR, dash="dash", width=1.5)))
+        traces.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="fed back",
+                hoverinfo="skip",
+                showlegend=False,
+                line=dict(color=FEEDBACK_COLOUR, dash="dash", width=1.5),
+            )
+        )
 
     # ---- nodes
     def nodes(selected: list[int], y: float, name: str, symbol: str, colour, text, hover: str, position: str):
-        traces.append(dict(
-            type="scatter", x=[pos[s] for s in selected], y=[y] * len(selected), mode="markers+text", name=name,
-            marker=dict(symbol=symbol, size=26, color=colour, line=dict(width=1, color="#333")),
-            text=text, textposition=position, customdata=[s + 1 for s in selected],
-            hovertemplate=hover + "<extra></extra>",
-        ))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[pos[s] for s in selected],
+                y=[y] * len(selected),
+                mode="markers+text",
+                name=name,
+                marker=dict(symbol=symbol, size=26, color=colour, line=dict(width=1, color="#333")),
+                text=text,
+                textposition=position,
+                customdata=[s + 1 for s in selected],
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
 
-    for source, name, colour in ((INPUT, TRACE_INPUT, INPUT_COLOUR), (FEEDBACK, TRACE_FEEDBACK, FEEDBACK_COLOUR),
-                                 (START, TRACE_START, "#bab0ac")):
+    for source, name, colour in (
+        (INPUT, TRACE_INPUT, INPUT_COLOUR),
+        (FEEDBACK, TRACE_FEEDBACK, FEEDBACK_COLOUR),
+        (START, TRACE_START, "#bab0ac"),
+    ):
         sel = [s for s in steps if lay.source[s] == source]
-        nodes(sel, 0, name, "diamond", colour, [label_in(s) for s in sel],
-              "step %{customdata}: reads %{text}", "bottom center")
+        nodes(
+            sel,
+            0,
+            name,
+            "diamond",
+            colour,
+            [label_in(s) for s in sel],
+            "step %{customdata}: reads %{text}",
+            "bottom center",
+        )
     cells = [DECODER_COLOUR if lay.decoder[s] else ENCODER_COLOUR for s in steps]
     cells = [HIGHLIGHT if s == lay.context_step else c for s, c in zip(steps, cells)]
     norms = [f"‖h‖ = {h_norms[s]:.3f}" if h_norms is not None else "" for s in steps]
     nodes(steps, 1, TRACE_HIDDEN, "square", cells, [""] * len(steps), "", "middle center")
     traces[-1].update(hovertext=norms, hovertemplate="h at step %{customdata}<br>%{hovertext}<extra></extra>")
     sel = [s for s in steps if lay.emits[s]]
-    nodes(sel, 2, TRACE_OUTPUT, "circle", OUTPUT_COLOUR, [label_out(s) for s in sel],
-          "step %{customdata}: emits %{text}", "top center")
+    nodes(
+        sel,
+        2,
+        TRACE_OUTPUT,
+        "circle",
+        OUTPUT_COLOUR,
+        [label_out(s) for s in sel],
+        "step %{customdata}: emits %{text}",
+        "top center",
+    )
 
     if lay.context_step is not None:
         mid_enc = (pos[steps[0]] + pos[lay.context_step]) / 2
         mid_dec = (pos[lay.context_step + 1] + pos[steps[-1]]) / 2
-        for x, text, colour in ((mid_enc, "encoder (weights W)", ENCODER_COLOUR), (mid_dec, "decoder (weights W′)", DECODER_COLOUR)):
+        for x, text, colour in (
+            (mid_enc, "encoder (weights W)", ENCODER_COLOUR),
+            (mid_dec, "decoder (weights W′)", DECODER_COLOUR),
+        ):
             notes.append(dict(x=x, y=2.65, text=f"<b>{text}</b>", showarrow=False, font=dict(color=colour)))
 
     n_in, n_out = lay.n_inputs, lay.n_outputs
-    title = (f"{LABELS[lay.kind]}: {n_in} input{'s' * (n_in != 1)} → {n_out} output{'s' * (n_out != 1)}, "
-             f"{N} step{'s' * (N != 1)} of the cell")
+    title = (
+        f"{LABELS[lay.kind]}: {n_in} input{'s' * (n_in != 1)} → {n_out} output{'s' * (n_out != 1)}, "
+        f"{N} step{'s' * (N != 1)} of the cell"
+    )
     last = max(pos.values())
-    return _figure(traces, dict(
-        annotations=notes,
-        title=_title(title),
-        xaxis=dict(title="time step (one column per use of the cell)", range=[0.3, last + 0.7], zeroline=False,
-                   showgrid=False, tickvals=[pos[s] for s in steps], ticktext=[str(s + 1) for s in steps]),
-        yaxis=dict(tickvals=[0, 1, 2], ticktext=["input x_t", "hidden h_t", "output ŷ_t"], range=[-0.75, 2.85],
-                   zeroline=False, showgrid=False),
-        height=340, showlegend=False, margin=dict(l=90, r=20, t=50, b=50),
-    ))
+    return _figure(
+        traces,
+        dict(
+            annotations=notes,
+            title=_title(title),
+            xaxis=dict(
+                title="time step (one column per use of the cell)",
+                range=[0.3, last + 0.7],
+                zeroline=False,
+                showgrid=False,
+                tickvals=[pos[s] for s in steps],
+                ticktext=[str(s + 1) for s in steps],
+            ),
+            yaxis=dict(
+                tickvals=[0, 1, 2],
+                ticktext=["input x_t", "hidden h_t", "output ŷ_t"],
+                range=[-0.75, 2.85],
+                zeroline=False,
+                showgrid=False,
+            ),
+            height=340,
+            showlegend=False,
+            margin=dict(l=90, r=20, t=50, b=50),
+        ),
+    )
 
 
 def fmt_norms(hs: np.ndarray) -> list[float]:

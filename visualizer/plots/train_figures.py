@@ -23,14 +23,18 @@ def loss_chart(steps: list[int], losses: list[float], vocab_size: int, *, height
     """Mean cross-entropy per token against the step, with the uniform guess ln V as a dashed rule."""
     rows = [{"step": s, "loss": v} for s, v in zip(steps, losses) if math.isfinite(v)]
     base = alt.Chart(alt.Data(values=rows))
-    line = base.mark_line(color=LOSS_COLOR, point=alt.OverlayMarkDef(color=LOSS_COLOR) if len(rows) < 40 else False).encode(
+    line = base.mark_line(
+        color=LOSS_COLOR, point=alt.OverlayMarkDef(color=LOSS_COLOR) if len(rows) < 40 else False
+    ).encode(
         x=alt.X("step:Q", title="training step"),
         y=alt.Y("loss:Q", title="loss (nats per token)", scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("loss:Q", title="loss", format=".3f")],
     )
-    guess = alt.Chart(alt.Data(values=[{"y": math.log(max(vocab_size, 1)), "label": "uniform guess, ln V"}])).mark_rule(
-        strokeDash=[6, 4], color="#888"
-    ).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("y:Q", title="ln V", format=".3f")])
+    guess = (
+        alt.Chart(alt.Data(values=[{"y": math.log(max(vocab_size, 1)), "label": "uniform guess, ln V"}]))
+        .mark_rule(strokeDash=[6, 4], color="#888")
+        .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("y:Q", title="ln V", format=".3f")])
+    )
     return (guess + line).properties(height=height, title="Loss while training")
 
 
@@ -49,7 +53,9 @@ def watch_chart(steps: list[int], probs: list[float], label: str, *, height: int
     )
 
 
-def next_token_chart(top: list[tuple[str, float]], *, highlight: str | None = None, height: int | None = None) -> alt.Chart:
+def next_token_chart(
+    top: list[tuple[str, float]], *, highlight: str | None = None, height: int | None = None
+) -> alt.Chart:
     """Horizontal bars of the most probable next tokens, most probable on top."""
     rows = [{"token": show_token(t), "p": p, "rank": i, "hit": t == highlight} for i, (t, p) in enumerate(top)]
     return (
