@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PORT    ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast bench loadtest screenshots clean
+.PHONY: run test test-fast lint bench loadtest screenshots clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,8 +31,14 @@ chromium:
 run: $(VENV)/.runtime
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.test chromium
+test: $(VENV)/.test chromium lint
 	$(BIN)/python -m pytest -q --junitxml=.ci/junit.xml $(PYTEST_ARGS)
+
+# Lint, format check and types: part of `make test`, so CI fails on them too.
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-fast: $(VENV)/.test
 	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)

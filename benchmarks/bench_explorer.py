@@ -52,7 +52,7 @@ BASELINE = """
 import streamlit as st
 from visualizer.maths import encoding, rnn
 from visualizer.plots import diagrams, equations, figures
-from visualizer.plots.figures import PLOTLY_CONFIG
+from visualizer.plots.style import PLOTLY_CONFIG
 
 TEXT, H = {text!r}, {hidden}
 

@@ -2,135 +2,22 @@
 
 import streamlit as st
 
-from visualizer import ui
-from visualizer.maths import seqtypes
-from visualizer.plots import figures
-from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
+from visualizer.ui import controls, core, seqtypes
 
-GENERATES = ("one_to_many", "encoder_decoder")
-READS = {
-    "one_to_one": "It reads only the first token of your sequence and emits one output; nothing is carried over.",
-    "one_to_many": "It reads the first token of your sequence, then feeds each token it emits back in as the next input.",
-    "many_to_one": "It reads every token; only the last step's output counts (the others are computed and dropped).",
-    "many_to_many": "It reads a token and emits an output at every step: one output per input, aligned.",
-    "encoder_decoder": "The encoder reads every token and emits nothing; its final state starts the decoder, "
-    "which has its own weights and writes tokens, feeding each back in.",
-}
-
-
-@st.cache_data(**ui.CACHE, show_spinner=False)
-def run_cached(
-    kind: str, text: str, mode: str, rep: str, emb: int, hidden: int, seed: int, act: str, scale: float, outlen: int
-) -> seqtypes.SeqRun:
-    enc, params, _ = ui.unroll_cached(text, mode, rep, emb, hidden, seed, act, scale)
-    return seqtypes.run(kind, enc, params, activation=act, outlen=outlen, seed=seed, scale=scale)
-
-
-settings = ui.page_setup("seqtypes", "Sequence types")
+settings = core.page_setup("seqtypes", "Sequence types")
 st.title("Sequence types: one cell, five shapes")
 st.markdown(
     "The same recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), can be wired to read one "
     "input or many and to emit one output or many. Pick a shape and watch the cell run that way on your "
     "sequence (edit it in the sidebar)."
 )
-ui.sequence_controls(settings)
+controls.sequence_and_network(settings)
+kind = seqtypes.shape_picker(settings)
 
-kind = ui.control(
-    settings,
-    "seqtype",
-    st.radio,
-    "Sequence type",
-    options=list(seqtypes.SEQTYPES),
-    format_func=seqtypes.LABELS.get,
-    horizontal=True,
-)
-if kind in GENERATES:
-    ui.control(settings, "outlen", st.slider, "Output length (tokens generated)", min_value=1, max_value=30)
-st.info(READS[kind], icon="🔁")
-
-result = ui.unroll(settings)
+result = seqtypes.run(settings, kind)
 if result is not None:
-    s = settings
-    res = run_cached(
-        kind, s["text"], s["mode"], s["repr"], s["emb"], s["hidden"], s["seed"], s["act"], s["scale"], s["outlen"]
-    )
-    lay = res.layout
-    if res.overflowed:
-        st.warning("Overflow: some hidden values became infinite or NaN. Lower the weight scale.", icon="💥")
-    ui.show_fig(
-        type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)),
-        key="seq_diagram",
-    )
-    st.caption(
-        "How to read this: each column is one use of the same cell. Green diamonds are your tokens, brown "
-        "ones are the network's own previous output fed back (dashed line), a grey one is the decoder's "
-        "<start> vector. Blue arrows carry the hidden state forward; in encoder–decoder the orange square is "
-        "the encoder's final state, the context c that becomes the decoder's first hidden state (purple "
-        "squares: the decoder's separate weights). Yellow circles are the outputs the network emits."
-    )
+    seqtypes.run_views(result[1], settings["activation"])
+seqtypes.applications(kind)
+seqtypes.feedforward_comparison(None if result is None else result[0], settings["hidden"])
 
-    left, right = st.columns(2)
-    with left:
-        heat = figures.hidden_heatmap(
-            res.hs[1:],
-            res.in_labels,
-            activation=s["act"],
-            step=None if lay.context_step is None else lay.context_step + 1,
-            title="Hidden state at every step (columns labelled by the token read)",
-        )
-        ui.show_fig(heat.update_xaxes(tickangle=-45), key="seq_heatmap")
-        st.caption(
-            "How to read this: one column per step, one row per hidden unit; red positive, blue negative."
-            + (" The outlined column is the context c handed to the decoder." if lay.context_step is not None else "")
-        )
-    with right:
-        st.markdown(f"**Emitted: {lay.n_outputs} output(s) from {lay.n_inputs} input token(s)**")
-        st.dataframe(
-            seqtypes.emitted_table(res), hide_index=True, width="stretch", height=min(420, 40 + 35 * lay.n_steps)
-        )
-        st.caption(
-            "The weights are random (untrained): the tokens are guesses drawn from the cell's output "
-            "and a fixed seed, so the same settings always emit the same tokens. Change the seed to redraw."
-        )
-
-st.subheader(f"Where {seqtypes.LABELS[kind].lower()} is used")
-for ex in seqtypes.EXAMPLES[kind]:
-    with st.container(border=True):
-        st.markdown(f"**{ex.title}** — reads {ex.reads}; emits {ex.emits}.\n\n{ex.note}")
-
-st.subheader("Applications and their shapes")
-st.dataframe(
-    [
-        {
-            "application": a.name,
-            "reads": a.reads,
-            "emits": a.emits,
-            "shape": seqtypes.LABELS[a.kind],
-            "why": a.why,
-            "selected": "◀" if a.kind == kind else "",
-        }
-        for a in seqtypes.GALLERY
-    ],
-    hide_index=True,
-    width="stretch",
-)
-st.caption("Seed applications mapped to the five shapes; ◀ marks those of the shape selected above.")
-
-st.subheader("Why a feed-forward network can't do this")
-cols = st.columns(len(seqtypes.WHY_NOT_FEEDFORWARD))
-for col, (head, body) in zip(cols, seqtypes.WHY_NOT_FEEDFORWARD):
-    col.markdown(f"**{head}**\n\n{body}")
-if result is not None:
-    enc = result[0]
-    T, D, V = len(enc.tokens), enc.X.shape[1], len(enc.vocab)
-    counts = seqtypes.parameter_counts(T, D, settings["hidden"], V)
-    a, b = st.columns(2)
-    a.metric("RNN weights (any length)", f"{counts['rnn']:,}")
-    b.metric(f"Feed-forward weights (exactly {T} tokens)", f"{counts['feedforward']:,}")
-    st.caption(
-        f"A one-hidden-layer feed-forward net that reads all {T} tokens at once and predicts one output "
-        f"per token needs weights for every position, and cannot take {T + 1} tokens at all. The RNN "
-        "reuses one set of weights at every step."
-    )
-
-ui.sync_url(settings)
+core.sync_url(settings)

@@ -4,7 +4,7 @@ Every user-visible choice that defines a view lives here with its type, default 
 (TensorFlow Playground's state.ts is the model). `parse` turns query parameters (strings) into
 typed values, falling back to the default, with a notice, for anything malformed or out of range;
 `to_query` writes back only what differs from the defaults, so links stay short.
-Pure Python: no Streamlit here.
+Choices and bounds come from the library's own tables, so each is written once. Pure: no Streamlit here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from visualizer.maths import cells, encoding, gradients, rnn, seqtypes, train
+
 DEFAULT_TEXT = "the united states of america"
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 
@@ -22,7 +24,7 @@ MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncat
 class Setting:
     """One shareable setting: its URL name, kind, default and bounds."""
 
-    name: str
+    name: str  # the name code uses (settings["name"], widget key "w_name")
     kind: str  # "str" | "int" | "float" | "bool" | "choice"
     default: Any
     lo: float | None = None
@@ -30,6 +32,12 @@ class Setting:
     choices: tuple[str, ...] = ()
     max_len: int = MAX_PARAM_CHARS
     help: str = ""
+    url: str = ""  # a shorter name in links, when it differs from `name`
+
+    @property
+    def param(self) -> str:
+        """The query-parameter name in a shared link."""
+        return self.url or self.name
 
     def parse(self, raw: str) -> Any:
         """Typed value from a query-string value; ValueError with a reason if unusable."""
@@ -48,6 +56,7 @@ class Setting:
             if low in ("0", "false", "no", "off"):
                 return False
             raise ValueError("must be 1 or 0")
+        value: float
         if self.kind == "int":
             try:
                 value = int(raw.strip())
@@ -90,54 +99,55 @@ def _table(*settings: Setting) -> dict[str, Setting]:
     return {s.name: s for s in settings}
 
 
-ACT = ("tanh", "sigmoid", "relu", "linear")
+_CELLS = tuple(cells.CELLS)
+_TASKS = seqtypes.SEQTYPES
 
 SETTINGS: dict[str, Setting] = _table(
     # ---- the sequence and the model (every page)
     Setting("text", "str", DEFAULT_TEXT, help="the sequence the RNN reads"),
-    Setting("mode", "choice", "words", choices=("chars", "words", "numbers"), help="how the text is split"),
-    Setting("repr", "choice", "onehot", choices=("onehot", "embedding"), help="how x_t is built"),
-    Setting("emb", "int", 6, lo=2, hi=32, help="embedding size"),
+    Setting("mode", "choice", "words", choices=encoding.MODES, help="how the text is split"),
+    Setting(
+        "representation", "choice", "onehot", choices=encoding.REPRESENTATIONS, help="how x_t is built", url="repr"
+    ),
+    Setting("embed_size", "int", 6, lo=2, hi=32, help="embedding size", url="emb"),
     Setting("hidden", "int", 6, lo=2, hi=64, help="hidden size H"),
     Setting("seed", "int", 0, lo=0, hi=2**31 - 1, help="random seed"),
-    Setting("act", "choice", "tanh", choices=ACT, help="activation f"),
+    Setting("activation", "choice", "tanh", choices=rnn.ACTIVATIONS, help="activation f", url="act"),
     Setting("scale", "float", 1.0, lo=0.05, hi=5.0, help="weight scale"),
     Setting("weights", "choice", "random", choices=("random", "trained"), help="random or trained weights"),
     # ---- explorer
     Setting("step", "int", 1, lo=1, hi=10_000, help="current time step (1-based)"),
-    Setting("notation", "choice", "h", choices=("h", "a"), help="h/W_hh or seed 003's a/W_aa"),
+    Setting("notation", "choice", "h", choices=("h", "a"), help="h/W_hh or the a/W_aa notation of many courses"),
     Setting("compare", "str", "", help="a second sequence to compare"),
     Setting("fold", "int", 5, lo=1, hi=5, help="stage of the fold from feed-forward to RNN"),
     # ---- sequence types
-    Setting(
-        "seqtype",
-        "choice",
-        "many_to_many",
-        choices=("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder"),
-    ),
-    Setting("outlen", "int", 5, lo=1, hi=30, help="decoder / generated output length"),
+    Setting("seqtype", "choice", "many_to_many", choices=_TASKS),
+    Setting("output_length", "int", 5, lo=1, hi=30, help="decoder / generated output length", url="outlen"),
     # ---- gradients
     Setting("radius", "float", 1.0, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),
-    Setting("rkind", "choice", "spectral", choices=("spectral", "singular")),
-    Setting("gsource", "choice", "generated", choices=("generated", "user")),
-    Setting("glen", "int", 200, lo=5, hi=400, help="generated sequence length"),
+    Setting("radius_kind", "choice", "spectral", choices=gradients.RKINDS, url="rkind"),
+    Setting("seq_source", "choice", "generated", choices=gradients.SOURCES, url="gsource"),
+    Setting("seq_length", "int", 200, lo=5, hi=400, help="generated sequence length", url="glen"),
     Setting("clip", "bool", False, help="clip the gradient by norm"),
-    Setting("clipnorm", "float", 5.0, lo=0.01, hi=1000.0),
-    Setting("cells", "str", "rnn,lstm,gru", max_len=40, help="cells drawn on the gradient plot"),
+    Setting("clip_norm", "float", 5.0, lo=0.01, hi=1000.0, help="largest gradient norm after clipping", url="clipnorm"),
+    Setting("cells", "str", ",".join(_CELLS), max_len=40, help="cells drawn on the gradient plot"),
     # ---- training
-    Setting("level", "choice", "chars", choices=("chars", "words")),
+    Setting("level", "choice", "chars", choices=train.LEVELS),
     Setting("window", "int", 25, lo=4, hi=100, help="truncated-BPTT window"),
-    Setting("opt", "choice", "adam", choices=("sgd", "adagrad", "adam")),
-    Setting("lr", "float", 0.01, lo=1e-5, hi=1.0),
-    Setting("thidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model"),
-    Setting("cell", "choice", "rnn", choices=("rnn", "lstm", "gru")),
-    Setting("temp", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature"),
-    Setting("prompt", "str", "He grew up in the United States of", max_len=200),
+    Setting("optimizer", "choice", "adam", choices=train.OPTIMIZERS, url="opt"),
+    Setting("lr", "float", 0.01, lo=1e-5, hi=1.0, help="learning rate"),
+    Setting("train_hidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model", url="thidden"),
+    Setting("cell", "choice", "rnn", choices=_CELLS),
+    Setting("temperature", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature", url="temp"),
+    Setting("prompt", "str", train.WATCH_PROMPT, max_len=200),
     # ---- classroom
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
-    Setting("fmt", "choice", "png", choices=("png", "svg"), help="format of the figure download button"),
+    Setting(
+        "figure_format", "choice", "png", choices=("png", "svg"), help="format of the figure download button", url="fmt"
+    ),
 )
+BY_PARAM: dict[str, Setting] = {s.param: s for s in SETTINGS.values()}
 
 
 def defaults() -> dict[str, Any]:
@@ -155,12 +165,12 @@ def parse(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     for name, raw in params.items():
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
-        setting = SETTINGS.get(name)
+        setting = BY_PARAM.get(name)
         if setting is None:
             notices.append(f"Ignored unknown link parameter '{_short(name)}'.")
             continue
         try:
-            values[name] = setting.parse(str(raw))
+            values[setting.name] = setting.parse(str(raw))
         except ValueError as err:
             notices.append(f"Link parameter '{name}' {err}; using the default ({setting.format(setting.default)}).")
     return values, notices
@@ -171,13 +181,14 @@ def to_query(values: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, setting in SETTINGS.items():
         if name in values and values[name] != setting.default:
-            out[name] = setting.format(values[name])
+            out[setting.param] = setting.format(values[name])
     return out
 
 
 def hidden_controls(values: Mapping[str, Any]) -> set[str]:
-    """Names listed in the classroom 'hide' flag, e.g. hide=seed,act."""
-    return {h.strip() for h in str(values.get("hide", "")).split(",") if h.strip()}
+    """Setting names listed in the classroom 'hide' flag, e.g. hide=seed,act (link names or code names)."""
+    listed = {h.strip() for h in str(values.get("hide", "")).split(",") if h.strip()}
+    return {BY_PARAM[h].name if h in BY_PARAM else h for h in listed}
 
 
 def _short(s: str, n: int = 40) -> str:

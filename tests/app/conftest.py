@@ -1,4 +1,4 @@
-"""AppTest helpers: run a page by absolute path with a generous timeout."""
+"""The one AppTest helper: a page by absolute path, with a generous timeout and optional URL parameters."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -6,11 +6,16 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 
-def _run(page: str, params: dict | None = None, timeout: float = 30) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+def new_app(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:
+    """An AppTest for `script` (e.g. 'pages/1_Explorer.py') with query params set, not yet run."""
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
     for k, v in (params or {}).items():
         at.query_params[k] = v
-    return at.run()
+    return at
+
+
+def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:
+    return new_app(script, params, timeout).run()
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """AppTest of the step-through explorer: stepping, typing, mode switches, bad input, links, trained weights."""
 
+import dataclasses
 import json
 
 import pytest
 
-from visualizer.maths import encoding, rnn
+from visualizer.maths import encoding, rnn, train
 
 PAGE = "pages/1_Explorer.py"
 
@@ -163,7 +164,7 @@ def test_notation_toggle(run_page):
 
 def test_fold_slider_steps_through_the_five_moves(run_page):
     at = run_page(PAGE)
-    fold = _slider(at, "Move (of seed 004's five)")
+    fold = _slider(at, "Move (of five)")
     fold.set_value(2).run()
     assert _charts(at)[0]["layout"]["title"]["text"] == "Move 2 of 5: merge the arrows"
     assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
@@ -215,7 +216,7 @@ def test_bad_compare_text_keeps_the_main_view(run_page):
 def _trained_entry() -> dict:
     vocab = encoding.Vocab.build(list("the united states of america"))
     params = rnn.init_params(len(vocab), 8, len(vocab), seed=3)
-    return {"cell": "rnn", "params": params, "vocab": vocab, "level": "chars"}
+    return train.TrainedModel(**{"cell": "rnn", "params": params, "vocab": vocab, "level": "chars"})
 
 
 def test_trained_weights_offered_only_when_present(run_page):
@@ -237,7 +238,7 @@ def test_trained_weights_offered_only_when_present(run_page):
 
 def test_trained_lstm_is_explained_not_used(run_page):
     at = run_page(PAGE)
-    at.session_state["trained_model"] = {**_trained_entry(), "cell": "lstm"}
+    at.session_state["trained_model"] = dataclasses.replace(_trained_entry(), cell="lstm")
     at.run()
     assert not [r for r in at.radio if r.label == "Weights"]
     assert any("not a vanilla RNN" in c.value for c in at.caption)

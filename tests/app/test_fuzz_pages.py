@@ -1,8 +1,8 @@
-"""Fuzz every page through AppTest: hostile URLs, arbitrary Unicode, widgets at their bounds,
+"""Fuzz every script through AppTest: hostile URLs, arbitrary Unicode, widgets at their bounds,
 random sequences of widget changes. Nothing may reach the user as an exception, and user text
 must never be rendered as HTML.
 
-A fast slice runs by default; `pytest --slow` runs the long one (500+ query strings per page).
+A fast slice runs by default; `pytest --slow` runs the long one (500+ query strings per script).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import new_app
 from tests.conftest import ROOT
 from visualizer import state
 
@@ -29,13 +30,6 @@ PAYLOADS = [
 ]
 
 FAST, SLOW = 12, 520
-
-
-def _apptest(page: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    return at
 
 
 def _assert_clean(at: AppTest, payloads=()):
@@ -58,33 +52,33 @@ def _query_strings():
     return st.dictionaries(names, values, max_size=6)
 
 
-def _fuzz_urls(page, n):
+def _fuzz_urls(script, n):
     @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(params=_query_strings())
     def run(params):
-        at = _apptest(page, params).run()
+        at = new_app(script, params).run()
         _assert_clean(at)
 
     run()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_fuzz_query_strings_fast(page):
-    _fuzz_urls(page, FAST)
+@pytest.mark.parametrize("script", PAGES)
+def test_fuzz_query_strings_fast(script):
+    _fuzz_urls(script, FAST)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES)
-def test_fuzz_query_strings_long(page):
-    _fuzz_urls(page, SLOW)
+@pytest.mark.parametrize("script", PAGES)
+def test_fuzz_query_strings_long(script):
+    _fuzz_urls(script, SLOW)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_hostile_text_is_shown_literally(page):
+@pytest.mark.parametrize("script", PAGES)
+def test_hostile_text_is_shown_literally(script):
     """Every payload typed into every text box: no exception, never rendered as HTML."""
-    at = _apptest(page).run()
+    at = new_app(script).run()
     boxes = len(at.text_area) + len(at.text_input)
-    assert boxes or page != "app.py"
+    assert boxes or script != "app.py"
     for payload in PAYLOADS:
         for i in range(len(at.text_area)):
             spec = at.text_area[i]
@@ -158,12 +152,12 @@ def _random_change(at: AppTest, rng: random.Random) -> None:
         w.click()
 
 
-def _fuzz_widgets(page, n_sequences, length):
+def _fuzz_widgets(script, n_sequences, length):
     @settings(max_examples=n_sequences, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(seed=st.integers(0, 2**32 - 1))
     def run(seed):
         rng = random.Random(seed)
-        at = _apptest(page).run()
+        at = new_app(script).run()
         _assert_clean(at)
         for _ in range(length):
             _random_change(at, rng)
@@ -173,12 +167,12 @@ def _fuzz_widgets(page, n_sequences, length):
     run()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_fuzz_widget_sequences_fast(page):
-    _fuzz_widgets(page, 3, 6)
+@pytest.mark.parametrize("script", PAGES)
+def test_fuzz_widget_sequences_fast(script):
+    _fuzz_widgets(script, 3, 6)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES)
-def test_fuzz_widget_sequences_long(page):
-    _fuzz_widgets(page, 40, 15)
+@pytest.mark.parametrize("script", PAGES)
+def test_fuzz_widget_sequences_long(script):
+    _fuzz_widgets(script, 40, 15)

@@ -5,10 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from visualizer.maths import cells, encoding
+from tests.app.conftest import new_app
+from visualizer.maths import cells, encoding, train
 
 PAGE = "pages/3_Gradients.py"
 
@@ -82,7 +81,7 @@ def test_clipping_toggle_reports_before_and_after(run_page):
     at = run_page(PAGE, {"act": "relu", "radius": "2", "glen": "200", "cells": "rnn"})
     assert not any("before clipping" in c.value for c in at.caption)
     at.toggle(key="w_clip").set_value(True).run()
-    at.number_input(key="w_clipnorm").set_value(1.0).run()
+    at.number_input(key="w_clip_norm").set_value(1.0).run()
     assert not at.exception
     notes = [c.value for c in at.caption if "before clipping" in c.value]
     assert notes and "after 1" in notes[0]
@@ -119,25 +118,25 @@ def test_controls_change_the_plot(run_page):
 def _trained(cell="rnn"):
     vocab = encoding.Vocab.build(list("abcde"))
     params = cells.CELLS[cell].init(5, 7, 5, seed=0)
-    return {"cell": cell, "params": params, "vocab": vocab, "level": "chars"}
+    return train.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars"})
 
 
 def test_trained_weights_offered_only_for_a_compatible_vanilla_model():
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = new_app(PAGE)
     at.run()
     assert not any(r.label == "Weights" for r in at.radio)
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = new_app(PAGE)
     at.session_state["trained_model"] = _trained("gru")
     at.run()
     assert not at.exception and not any(r.label == "Weights" for r in at.radio)
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = new_app(PAGE)
     at.session_state["trained_model"] = "junk"
     at.run()
     assert not at.exception
 
 
 def test_trained_weights_are_used(run_page):
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at = new_app(PAGE)
     at.session_state["trained_model"] = _trained()
     at.query_params["weights"] = "trained"
     at.query_params["gsource"] = "user"
@@ -148,7 +147,7 @@ def test_trained_weights_are_used(run_page):
     heat = _spec(at, 1)["data"][0]
     assert len(heat["y"]) == 7  # the trained model's hidden size
     assert any("Trained vanilla RNN" in i.value for i in at.info)
-    W_hh = _trained()["params"].W_hh
+    W_hh = _trained().params.W_hh
     assert float(_metrics(at)["spectral radius ρ(W_hh)"]) == pytest.approx(
         np.max(np.abs(np.linalg.eigvals(W_hh))), rel=1e-2
     )
@@ -162,8 +161,8 @@ def test_gradient_downloads_offered(run_page):
 
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
-    from visualizer import ui
     from visualizer.maths import rnn
+    from visualizer.ui import core as ui
 
     a = rnn.init_params(3, 4, 3, seed=0)
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.app.conftest import new_app
 from visualizer.maths import train
 
 PAGE = "pages/4_Train.py"
@@ -12,9 +12,7 @@ PAGE = "pages/4_Train.py"
 
 def open_train(params: dict | None = None) -> AppTest:
     """The Train page reached from the entry script, as a browser reaches it."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
+    at = new_app("app.py", params)
     at.switch_page(PAGE)
     return at.run()
 
@@ -39,7 +37,7 @@ def test_train_runs_chunks_and_stop_keeps_the_model():
     assert first > 0 and at.session_state["train_running"]
     assert any(c.value.startswith(f"Step {trainer.step_count:,}") for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 3  # loss curve, P(America), next-token bars
-    assert at.session_state["trained_model"]["cell"] == "rnn"
+    assert at.session_state["trained_model"].cell == "rnn"
 
     at.run()  # the next chunk
     assert len(trainer.losses) > first and trainer.losses.values[-1] < trainer.losses.values[0]
@@ -82,7 +80,7 @@ def test_changing_structure_asks_for_reset():
     at = open_train()
     start(at)
     button(at, "Stop").click().run()
-    at.slider(key="w_thidden").set_value(32).run()
+    at.slider(key="w_train_hidden").set_value(32).run()
     assert any("Reset starts a new model" in i.value for i in at.info)
     assert at.session_state["trainer"].config.hidden == 64
 
@@ -122,7 +120,7 @@ def test_model_file_round_trip_and_bad_model_file():
     assert not fresh.exception
     assert any("Loaded a vanilla RNN" in s.value for s in fresh.success)
     np.testing.assert_array_equal(fresh.session_state["trainer"].params.W_hh, saved)
-    assert fresh.session_state["trained_model"]["params"].W_hh.dtype == np.float64
+    assert fresh.session_state["trained_model"].params.W_hh.dtype == np.float64
 
     bad = open_train()
     bad.file_uploader(key="train_model_upload").set_value(

@@ -41,7 +41,7 @@ def test_json_keeps_overflow_visible_and_unicode():
 
 
 def test_share_url_reopens_the_same_settings():
-    vals = {**state.defaults(), "text": "he & she = ?", "step": 4, "act": "relu"}
+    vals = {**state.defaults(), "text": "he & she = ?", "step": 4, "activation": "relu"}
     url = export.share_url("http://host/Explorer", vals)
     parts = urlsplit(url)
     assert parts.path == "/Explorer"

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from visualizer.maths import encoding, rnn
-from visualizer.plots import diagrams, figures
+from visualizer.plots import diagrams, figures, style
 
 
 def _valid(fig: go.Figure) -> go.Figure:
@@ -36,7 +36,7 @@ def test_chain_has_one_column_per_step_and_highlights_the_current_one(run):
     assert list(xs.x) == list(hs.x) == list(ys.x) == [1, 2, 3, 4, 5]
     assert list(xs.text) == list(enc.tokens)
     colours = list(hs.marker.color)
-    assert colours[2] == figures.HIGHLIGHT and colours.count(figures.HIGHLIGHT) == 1
+    assert colours[2] == style.HIGHLIGHT and colours.count(style.HIGHLIGHT) == 1
     (box,) = fig.layout.shapes
     assert box.x0 < 3 < box.x1
     # Arrows carrying h_{t-1} -> h_t: one head per step, the first from h_0.
@@ -131,7 +131,7 @@ def test_output_bars_mark_the_true_next_token(run):
     (bar,) = fig.data
     assert list(bar.x) == list(enc.vocab.tokens)
     np.testing.assert_allclose(bar.y, trace.probs[0])
-    assert [c == figures.HIGHLIGHT for c in bar.marker.color] == [False, True, False, False, False]
+    assert [c == style.HIGHLIGHT for c in bar.marker.color] == [False, True, False, False, False]
     assert tuple(fig.layout.yaxis.range) == (0, 0.5)
 
 

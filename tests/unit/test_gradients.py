@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import cells, encoding, gradients, rnn
+from visualizer.maths import cells, encoding, gradients, rnn, train
 from visualizer.plots import gradient_figures as gf
 
 D, H, V = 3, 5, 4
@@ -181,7 +181,7 @@ def test_vanilla_dh_is_the_jacobian_product_applied_to_the_last_gradient(activat
     X = _X(10, 4)
     res, tr = gradients.cell_gradients("rnn", p, X, target=2, activation=activation)
     for t in range(1, 11):
-        expected = _explicit(p, tr.inner, t).T @ res.dh[-1]
+        expected = _explicit(p, tr, t).T @ res.dh[-1]
         np.testing.assert_allclose(res.dh[t - 1], expected, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(res.dh_norm, np.linalg.norm(res.dh, axis=1))
 
@@ -303,19 +303,19 @@ def test_user_sequence_with_and_without_a_trained_vocab():
 def _model(cell="rnn", H_=6, V_=5, **over):
     vocab = encoding.Vocab.build([chr(97 + i) for i in range(V_)])
     params = cells.CELLS[cell].init(V_, H_, V_, seed=0, dtype=np.float32)
-    return {"cell": cell, "params": params, "vocab": vocab, "level": "chars", **over}
+    return train.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars", **over})
 
 
 def test_trained_vanilla_accepts_a_good_model_and_refuses_anything_else():
     got = gradients.trained_vanilla(_model())
-    assert got is not None and got[0].W_hh.dtype == np.float64 and got[2] == "chars"
+    assert got is not None and got.params.W_hh.dtype == np.float64 and got.level == "chars"
     assert gradients.trained_vanilla(_model("lstm")) is None
     assert gradients.trained_vanilla(_model(vocab=encoding.Vocab.build(["x"]))) is None
     assert gradients.trained_vanilla(_model(params="nonsense")) is None
     assert gradients.trained_vanilla(_model(level="bytes")) is None
-    assert gradients.trained_vanilla({}) is None
+    assert gradients.trained_vanilla({"cell": "rnn"}) is None
     assert gradients.trained_vanilla(None) is None
-    p = _model()["params"]
+    p = _model().params
     broken = rnn.RNNParams(**{**p.as_dict(), "W_hh": np.full((6, 6), np.nan)})
     assert gradients.trained_vanilla(_model(params=broken)) is None
 

@@ -299,10 +299,12 @@ def test_top_k_is_sorted(trained):
     assert len(top) == 5 and probs == sorted(probs, reverse=True)
 
 
-def test_session_dict_is_float64_for_other_pages(trained):
-    d = trained.model().session_dict()
-    assert set(d) == {"cell", "params", "vocab", "level"}
-    assert d["params"].W_hh.dtype == np.float64 and isinstance(d["vocab"], Vocab)
+def test_model_for_other_pages_is_float64(trained):
+    model = trained.model()
+    d = model.as_float64()
+    assert (d.cell, d.level, d.vocab) == (model.cell, model.level, model.vocab)
+    assert d.params.W_hh.dtype == np.float64 and isinstance(d.vocab, Vocab)
+    np.testing.assert_array_equal(d.params.W_hh, model.params.W_hh.astype(np.float64))
 
 
 # ---------------------------------------------------------------------------- save / load

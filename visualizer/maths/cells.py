@@ -62,30 +62,16 @@ class CellSpec:
 # ---------------------------------------------------------------------------- vanilla RNN
 
 
-@dataclass(frozen=True)
-class _VanillaTrace:
-    """rnn.RNNTrace plus the state to continue from, in the common contract."""
-
-    inner: rnn.RNNTrace
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    @property
-    def final_state(self) -> np.ndarray:
-        return self.inner.hs[-1]
-
-
 def _rnn_init(input_size, hidden_size, output_size, *, seed=0, dtype=np.float64, **kw):
     return rnn.init_params(input_size, hidden_size, output_size, seed=seed, dtype=dtype, **kw)
 
 
 def _rnn_forward(params, X, state0=None, *, fused_input=False, activation="tanh"):
-    return _VanillaTrace(rnn.forward(params, X, h0=state0, activation=activation, fused_input=fused_input))
+    return rnn.forward(params, X, h0=state0, activation=activation, fused_input=fused_input)
 
 
 def _rnn_backward(params, trace, dlogits):
-    return rnn.backward(params, trace.inner, dlogits)
+    return rnn.backward(params, trace, dlogits)
 
 
 # ---------------------------------------------------------------------------- shared by the gated cells
@@ -93,6 +79,9 @@ def _rnn_backward(params, trace, dlogits):
 
 class _Params(rnn.ParamArrays):
     """Sizes for the gated cells' frozen parameter dataclasses (stacked gate blocks)."""
+
+    W_x: np.ndarray  # (gates * H, D)
+    W_h: np.ndarray  # (gates * H, H)
 
     @property
     def input_size(self) -> int:
@@ -173,16 +162,6 @@ def _outputs(params, hs: np.ndarray, fused: bool) -> tuple[np.ndarray, np.ndarra
     return logits, rnn.softmax(logits)
 
 
-class _Trace:
-    @property
-    def T(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def overflowed(self) -> bool:
-        return not (np.all(np.isfinite(self.hs)) and np.all(np.isfinite(self.logits)))
-
-
 def _output_backward(params, trace, dlogits):
     """(dW_hy, db_y, dh_out): the output layer's gradients and what each output sends into its h_t."""
     dW_hy = rnn._sum_outer(dlogits, trace.hs[1:])
@@ -214,7 +193,7 @@ class LSTMParams(_Params):
 
 
 @dataclass(frozen=True)
-class LSTMTrace(_Trace):
+class LSTMTrace(rnn.Trace):
     X: np.ndarray  # (T, [B,] D)
     gates: np.ndarray  # (T, [B,] 4H) activated [i, f, g, o]
     cs: np.ndarray  # (T+1, [B,] H) cell states, cs[0] = c0
@@ -224,7 +203,7 @@ class LSTMTrace(_Trace):
     probs: np.ndarray  # (T, [B,] V)
 
     @property
-    def final_state(self) -> tuple[np.ndarray, np.ndarray]:
+    def final_state(self) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[override]  # the LSTM's state is (h, c)
         return self.hs[-1], self.cs[-1]
 
 
@@ -345,16 +324,12 @@ class GRUParams(_Params):
 
 
 @dataclass(frozen=True)
-class GRUTrace(_Trace):
+class GRUTrace(rnn.Trace):
     X: np.ndarray  # (T, [B,] D)
     gates: np.ndarray  # (T, [B,] 3H) activated [r, u, n]
     hs: np.ndarray  # (T+1, [B,] H), hs[0] = h0
     logits: np.ndarray  # (T, [B,] V)
     probs: np.ndarray  # (T, [B,] V)
-
-    @property
-    def final_state(self) -> np.ndarray:
-        return self.hs[-1]
 
 
 @dataclass(frozen=True)

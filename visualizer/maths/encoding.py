@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 MODES = ("chars", "words", "numbers")
 REPRESENTATIONS = ("onehot", "embedding")
@@ -123,10 +124,10 @@ class Vocab:
 # ---------------------------------------------------------------------------- vectors
 
 
-def one_hot(ids: np.ndarray, size: int) -> np.ndarray:
+def one_hot(ids: np.ndarray, size: int, dtype: DTypeLike = np.float64) -> np.ndarray:
     """(T,) ids -> (T, size) rows o_w with a single 1."""
-    ids = np.asarray(ids, dtype=np.int64)
-    out = np.zeros((ids.size, size))
+    ids = np.asarray(ids, dtype=np.int64).ravel()
+    out = np.zeros((ids.size, size), dtype)
     out[np.arange(ids.size), ids] = 1.0
     return out
 
@@ -192,3 +193,22 @@ def _canonical_number(tok: str) -> str:
     """'1.0', '1' and '+1' are the same value, hence the same token."""
     v = float(tok)
     return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+
+
+def encode_pair(
+    text: str, other: str, mode: str = "chars", representation: str = "onehot", *, embed_dim: int = 8, seed: int = 0
+) -> tuple[Encoded, Encoded]:
+    """Two sequences over one vocabulary that covers both (so one network can read either).
+
+    Raises ValueError naming the sequence at fault ("Second sequence: ...").
+    """
+    try:
+        enc_b = encode_text(other, mode, representation, embed_dim=embed_dim, seed=seed)
+    except ValueError as err:
+        raise ValueError(f"Second sequence: {err}") from None
+    enc_a = encode_text(text, mode, representation, embed_dim=embed_dim, seed=seed)
+    vocab = Vocab.build(enc_a.tokens + enc_b.tokens)
+    return (
+        encode_text(text, mode, representation, embed_dim=embed_dim, seed=seed, vocab=vocab),
+        encode_text(other, mode, representation, embed_dim=embed_dim, seed=seed, vocab=vocab),
+    )

@@ -12,7 +12,7 @@ and, since ||diag(f')||_2 = max |f'| <= gamma and ||W_hh||_2 = sigma_max (Pascan
 
     || dh_T / dh_t ||_2  <=  prod_k ||diag(f'(a_k))|| ||W_hh||  <=  (gamma sigma_max)^(T - t).
 
-gamma = max |f'| is 1 for tanh, relu and linear, 1/4 for sigmoid (rnn.ACTIVATION_GAMMA). If
+gamma = max |f'| is 1 for tanh, relu and linear, 1/4 for sigmoid (rnn.ACTIVATION_TABLE). If
 gamma sigma_max < 1 the bound, and with it the gradient from far back, shrinks geometrically
 (vanishing); growth (exploding) needs the largest |eigenvalue| (spectral radius) above 1/gamma.
 
@@ -29,12 +29,15 @@ Pure NumPy: no Streamlit here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from visualizer.maths import cells, encoding, rnn
+from visualizer.maths.train import TrainedModel
 
 RKINDS = ("spectral", "singular")  # what `radius` sets: max |eigenvalue| or max singular value
+SOURCES = ("generated", "user")  # the sequence: random symbols, or the text the user typed
 KEEP_BIAS = 2.0  # gated cells start with forget (LSTM) / update (GRU) gates biased open
 GENERATED_VOCAB = 8  # symbols in a generated sequence
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # what a GPU in float32 can hold
@@ -144,7 +147,7 @@ def step_jacobians(params: rnn.RNNParams, trace: rnn.RNNTrace) -> np.ndarray:
 def jacobian_norms(params: rnn.RNNParams, trace: rnn.RNNTrace) -> JacobianProfile:
     """||J_T ... J_{t+1}||_2 for t = 1..T (1 at t = T), accumulated from T backwards, and the bound."""
     T, H = trace.T, params.hidden_size
-    gamma = rnn.ACTIVATION_GAMMA[trace.activation]
+    gamma = rnn.activation(trace.activation).gamma
     smax = sigma_max(params.W_hh)
     log_norm = np.zeros(T)  # natural log; log_norm[t-1] is for h_t
     Q, log_s = np.eye(H), 0.0  # running product = exp(log_s) * Q with ||Q||_2 = 1
@@ -214,7 +217,7 @@ def regime(rate: float, tol: float = 0.02) -> str:
 
 def cell_gradients(
     cell: str, params, X: np.ndarray, target: int, *, activation: str = "tanh", clip_norm: float | None = None
-) -> tuple[CellGradients, object]:
+) -> tuple[CellGradients, rnn.Trace]:
     """Forward, last-step loss and exact backward for one cell; optional clipping by norm.
 
     Returns (CellGradients, the forward trace).
@@ -299,7 +302,7 @@ def run(
         with np.errstate(invalid="ignore"):
             h_max[name] = float(np.nanmax(np.abs(trace.hs), initial=0.0))
         if name == "rnn":
-            jac = jacobian_norms(rnn_params, trace.inner)
+            jac = jacobian_norms(rnn_params, cast(rnn.RNNTrace, trace))
     return Experiment(
         tuple(tokens),
         activation,
@@ -335,9 +338,9 @@ def overflow_messages(
                 f"{label}: {what} reaches {size:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
                 "on a GPU in float32 this gradient would be inf."
             )
-        elif (h_max or {}).get(r.cell, 0.0) > FLOAT32_MAX:
+        elif (h_peak := (h_max or {}).get(r.cell, 0.0)) > FLOAT32_MAX:
             notes.append(
-                f"{label}: the hidden state reaches {h_max[r.cell]:.3g}, beyond float32's range: "
+                f"{label}: the hidden state reaches {h_peak:.3g}, beyond float32's range: "
                 "in float32 the forward pass itself would overflow."
             )
         if not r.overflowed and peak == 0.0:
@@ -372,27 +375,22 @@ def user_sequence(text: str, mode: str, vocab: encoding.Vocab | None = None):
     return encoding.one_hot(ids, len(vocab)), ids, tuple(tokens), len(vocab)
 
 
-def trained_vanilla(model) -> tuple[rnn.RNNParams, encoding.Vocab, str] | None:
-    """(params, vocab, level) from the training page's session entry if it is a usable vanilla model.
-
-    The entry is {'cell', 'params', 'vocab', 'level'} (train.TrainedModel.session_dict); anything
-    else, another cell, or inconsistent shapes give None.
-    """
+def trained_vanilla(model: object) -> TrainedModel | None:
+    """The model if it is a usable vanilla RNN in float64 (another cell or inconsistent shapes give None)."""
+    if not isinstance(model, TrainedModel) or model.cell != "rnn":
+        return None
+    params, vocab = model.params, model.vocab
     try:
-        if model.get("cell") != "rnn":
-            return None
-        params, vocab, level = model["params"], model["vocab"], model.get("level", "chars")
         if not isinstance(params, rnn.RNNParams) or not isinstance(vocab, encoding.Vocab):
             return None
-        params = params.astype(np.float64)
         rnn.check_shapes(params)
-        if params.input_size != len(vocab) or params.output_size != len(vocab) or level not in encoding.MODES:
+        if params.input_size != len(vocab) or params.output_size != len(vocab) or model.level not in encoding.MODES:
             return None
         if not all(np.all(np.isfinite(v)) for v in params.as_dict().values()):
             return None
-        return params, vocab, level
-    except (AttributeError, KeyError, TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         return None
+    return model.as_float64()
 
 
 def sequence_for(

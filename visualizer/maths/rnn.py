@@ -16,14 +16,48 @@ Vectors are rows, so W x is written x @ W.T.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any, cast
 
 import numpy as np
 
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+# ---------------------------------------------------------------------------- activations
 
-# Largest |f'(a)| over all a: the gamma of the Pascanu et al. (2013) bound.
-ACTIVATION_GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "linear": 1.0}
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation f with its derivative and gamma = sup |f'|, kept together (one op beside its backward)."""
+
+    name: str
+    f: Callable[[np.ndarray], np.ndarray]
+    fprime: Callable[[np.ndarray, np.ndarray], np.ndarray]  # f'(a), given a and the already computed h = f(a)
+    gamma: float  # largest |f'(a)| over all a: the gamma of the Pascanu et al. (2013) bound
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(a))  # split by sign so exp never overflows
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+ACTIVATION_TABLE: dict[str, Activation] = {
+    act.name: act
+    for act in (
+        Activation("tanh", np.tanh, lambda a, h: 1.0 - h * h, 1.0),
+        Activation("sigmoid", _sigmoid, lambda a, h: h * (1.0 - h), 0.25),
+        Activation("relu", lambda a: np.maximum(a, 0.0), lambda a, h: (a > 0).astype(a.dtype), 1.0),
+        Activation("linear", lambda a: a.copy(), lambda a, h: np.ones_like(a), 1.0),
+    )
+}
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
+
+
+def activation(name: str) -> Activation:
+    """The table entry for `name`; ValueError naming the choices otherwise."""
+    try:
+        return ACTIVATION_TABLE[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None
 
 
 # ---------------------------------------------------------------------------- parameters
@@ -33,8 +67,10 @@ class ParamArrays:
     """What every cell's frozen parameter dataclass shares: its arrays by name, a dtype cast,
     and the output size (all cells end in logits = W_hy h_t + b_y)."""
 
+    W_hy: np.ndarray  # every cell ends in logits = W_hy h_t + b_y
+
     def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(cast(Any, self))}
 
     def astype(self, dtype):
         return type(self)(**{k: v.astype(dtype) for k, v in self.as_dict().items()})
@@ -114,32 +150,14 @@ def init_params(
 # ---------------------------------------------------------------------------- activations
 
 
-def activate(a: np.ndarray, activation: str) -> np.ndarray:
+def activate(a: np.ndarray, name: str) -> np.ndarray:
     """f(a) elementwise."""
-    if activation == "tanh":
-        return np.tanh(a)
-    if activation == "sigmoid":
-        # Split by sign so exp never overflows.
-        e = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    if activation == "relu":
-        return np.maximum(a, 0.0)
-    if activation == "linear":
-        return a.copy()
-    raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return activation(name).f(a)
 
 
-def activation_grad(a: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray:
+def activation_grad(a: np.ndarray, h: np.ndarray, name: str) -> np.ndarray:
     """f'(a), using the already computed h = f(a) where that is cheaper."""
-    if activation == "tanh":
-        return 1.0 - h * h
-    if activation == "sigmoid":
-        return h * (1.0 - h)
-    if activation == "relu":
-        return (a > 0).astype(a.dtype)
-    if activation == "linear":
-        return np.ones_like(a)
-    raise ValueError(f"unknown activation {activation!r}")
+    return activation(name).fprime(a, h)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -153,16 +171,16 @@ def softmax(z: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- forward
 
 
-@dataclass(frozen=True)
-class RNNTrace:
-    """Everything the forward pass computed, kept for display and for backward."""
+class Trace:
+    """What every cell's forward trace shares (vanilla, LSTM, GRU): inputs, hidden states and outputs.
+
+    Each cell's frozen trace dataclass adds what its own backward pass needs (pre-activations, gates).
+    """
 
     X: np.ndarray  # (T, [B,] D) inputs
-    pre: np.ndarray  # (T, [B,] H) pre-activations a_t
     hs: np.ndarray  # (T+1, [B,] H) hidden states, hs[0] = h0, hs[t] = h_t
     logits: np.ndarray  # (T, [B,] V)
     probs: np.ndarray  # (T, [B,] V)
-    activation: str
 
     @property
     def T(self) -> int:
@@ -172,6 +190,23 @@ class RNNTrace:
     def overflowed(self) -> bool:
         """True when a value became inf or NaN (extreme weights with relu/linear)."""
         return not (np.all(np.isfinite(self.hs)) and np.all(np.isfinite(self.logits)))
+
+    @property
+    def final_state(self) -> np.ndarray:
+        """The state to continue from (the LSTM's trace returns (h_T, c_T))."""
+        return self.hs[-1]
+
+
+@dataclass(frozen=True)
+class RNNTrace(Trace):
+    """Everything the vanilla forward pass computed, kept for display and for backward."""
+
+    X: np.ndarray  # (T, [B,] D) inputs
+    pre: np.ndarray  # (T, [B,] H) pre-activations a_t
+    hs: np.ndarray  # (T+1, [B,] H) hidden states, hs[0] = h0, hs[t] = h_t
+    logits: np.ndarray  # (T, [B,] V)
+    probs: np.ndarray  # (T, [B,] V)
+    activation: str
 
 
 def _recur(params: RNNParams, h_prev: np.ndarray, xw_t: np.ndarray, activation: str):

@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import time
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -113,12 +115,10 @@ def read_corpus(data: str | bytes, *, max_bytes: int = MAX_CORPUS_BYTES) -> str:
 
 
 def tokenize(text: str, level: str) -> list[str]:
-    """Characters (every one, spaces and newlines included) or words and punctuation marks."""
+    """Characters (spaces and inner newlines included) or words and punctuation marks: encoding.tokenize, unbounded."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    if level == "chars":
-        return list(text)
-    return encoding.tokenize(text, "words", max_tokens=10**9, max_chars=10**9)
+    return encoding.tokenize(text, level, max_tokens=10**9, max_chars=10**9)
 
 
 def join_tokens(tokens, level: str) -> str:
@@ -311,10 +311,10 @@ class TrainedModel:
     def hidden_size(self) -> int:
         return _hidden_size(self.params)
 
-    def session_dict(self) -> dict[str, Any]:
-        """{'cell', 'params' (float64), 'vocab', 'level'}: the form the other pages read."""
+    def as_float64(self) -> TrainedModel:
+        """The same model in float64: the form the other pages read (exact maths, finite-difference checks)."""
         p64 = type(self.params)(**{k: v.astype(np.float64) for k, v in self.params.as_dict().items()})
-        return {"cell": self.cell, "params": p64, "vocab": self.vocab, "level": self.level}
+        return TrainedModel(self.cell, self.level, self.vocab, p64)
 
 
 def _hidden_size(params) -> int:
@@ -423,6 +423,22 @@ class TrainConfig:
     dtype: str = "float32"  # training precision; gradient checks use float64
     fast: bool = True  # the vanilla cell's fused kernel (same numbers as the generic path)
 
+    @classmethod
+    def from_settings(cls, s: Mapping[str, Any], *, batch: int = 16) -> TrainConfig:
+        """The run the shareable settings describe (see visualizer.state)."""
+        return cls(
+            cell=s["cell"],
+            level=s["level"],
+            hidden=s["train_hidden"],
+            window=s["window"],
+            batch=batch,
+            opt=s["optimizer"],
+            lr=s["lr"],
+            clip=s["clip"],
+            clipnorm=s["clip_norm"],
+            seed=s["seed"],
+        )
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -494,7 +510,7 @@ class Trainer:
             if self._kernel is None or self._kernel.shape != (T, B):
                 self._kernel = VanillaKernel(T, B, self.config.hidden, len(self.corpus.vocab), self.dtype)
             return self._kernel.loss_and_grads(self.params, inputs, targets, self.state)
-        X = _one_hot(inputs.ravel(), len(self.corpus.vocab), self.dtype).reshape(T, B, -1)  # (T, B, V)
+        X = encoding.one_hot(inputs.ravel(), len(self.corpus.vocab), self.dtype).reshape(T, B, -1)  # (T, B, V)
         trace = self.spec.forward(self.params, X, self.state, fused_input=True)
         loss_sum, dlogits = rnn.cross_entropy(trace.probs, targets)
         dlogits *= np.asarray(1.0 / targets.size, dlogits.dtype)  # mean over T*B tokens
@@ -541,6 +557,17 @@ class Trainer:
                 self.watch.add(self.step_count, self.watch_probability())
         return results
 
+    def train_for(self, seconds: float, *, until_step: int, chunk: int = 20) -> int:
+        """Train in chunks of at most `chunk` steps for about `seconds`, never past `until_step`.
+
+        Returns the number of steps taken. The page calls this once per rerun of its fragment, so
+        training advances in short slices and other interactions are served in between.
+        """
+        start, t0 = self.step_count, time.perf_counter()
+        while self.step_count < until_step and not self.diverged and time.perf_counter() - t0 < seconds:
+            self.train(min(chunk, until_step - self.step_count))
+        return self.step_count - start
+
     # -- what the page shows ------------------------------------------------------------------
 
     def model(self) -> TrainedModel:
@@ -583,16 +610,10 @@ def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
     return model.vocab.encode(tokens, unknown="unk")
 
 
-def _one_hot(ids, V: int, dtype) -> np.ndarray:
-    X = np.zeros((len(ids), V), dtype)
-    X[np.arange(len(ids)), np.asarray(ids, dtype=np.int64)] = 1.0
-    return X
-
-
 def _run(model: TrainedModel, ids, state=None):
     spec = cells.CELLS[model.cell]
     dtype = next(iter(model.params.as_dict().values())).dtype
-    X = _one_hot(ids, len(model.vocab), dtype)  # (P, V)
+    X = encoding.one_hot(ids, len(model.vocab), dtype)  # (P, V)
     return spec.forward(model.params, X, state, fused_input=True)
 
 
@@ -679,7 +700,7 @@ def load_npz(data: bytes, *, max_bytes: int = MAX_MODEL_BYTES) -> TrainedModel:
     if not isinstance(npz, np.lib.npyio.NpzFile):
         raise ValueError("This is a single .npy array, not a model file saved by this page (.npz).")
     with npz:
-        if sum(info.file_size for info in npz.zip.infolist()) > max_bytes:
+        if npz.zip is None or sum(info.file_size for info in npz.zip.infolist()) > max_bytes:
             raise ValueError(f"The model file unpacks to more than {max_bytes / 1e6:.0f} MB.")
         arrays = {}
         for key in npz.files:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import H_COLOUR, X_COLOUR, Y_COLOUR, _figure, _show, arrow_traces
+from visualizer.plots.figures import arrow_traces
+from visualizer.plots.style import GHOST, H_COLOUR, X_COLOUR, Y_COLOUR, figure, short
 
 MOVES: tuple[tuple[str, str], ...] = (
     (
@@ -51,7 +52,6 @@ MOVES: tuple[tuple[str, str], ...] = (
 )
 N_STAGES = len(MOVES)
 
-GHOST = "#d9d9d9"
 XR, YR = (-1.2, 7.4), (-1.0, 5.0)  # fixed axes, so nothing jumps between stages
 
 
@@ -131,7 +131,7 @@ def _unrolled(tokens) -> Scene:
     xs = [0.6, 2.3, 4.0, 5.7]
     s = Scene()
     for i, x in enumerate(xs, start=1):
-        tok = _show(tokens[i - 1], 8) if i <= len(tokens) else ""
+        tok = short(tokens[i - 1], 8) if i <= len(tokens) else ""
         s.nodes += [(x, 0.0, "x", f"x_{i} {tok}"), (x, 2.0, "h", f"h_{i}"), (x, 4.0, "y", f"ŷ_{i}")]
         s.arrows += [(x, 0.0, x, 2.0), (x, 2.0, x, 4.0)]
         s.labels += [(x, -0.7, f"x_{i} {tok}".strip()), (x, 2.0, f"h_{i}"), (x, 4.7, f"ŷ_{i}")]
@@ -243,7 +243,7 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
             ),
         ],
     )
-    return _figure(
+    return figure(
         ghost + _scene_traces(scene(stage, tokens)),
         dict(
             title=dict(text=_title(stage)),
@@ -271,7 +271,7 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
 
 def loop_figure(height: int = 360) -> go.Figure:
     """The folded RNN on its own: x -> h (with its self-loop) -> y."""
-    return _figure(
+    return figure(
         _scene_traces(scene(4)),
         dict(
             title=dict(text="The folded RNN: one cell and its loop"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -221,14 +222,14 @@ def step_equations(
     with np.errstate(over="ignore", invalid="ignore"):
         hh = params.W_hh @ h_prev  # (H,)
         xh = params.W_xh @ x  # (H,)
-    m = dict(digits=digits)
+    m: dict[str, Any] = dict(digits=digits)
     xcols = pick(D, keep=hot)
 
     hidden = [
         f"{n.W_hh}\\,{hp} = {matrix(params.W_hh, **m)}{matrix(h_prev, **m)} = {matrix(hh, **m)}",
         f"{n.W_xh}\\,{xt} = {matrix(params.W_xh, cols=xcols, **m)}{matrix(x, rows=xcols, **m)} = {matrix(xh, **m)}",
     ]
-    if onehot:
+    if onehot and hot is not None:
         hidden.append(
             f"\\text{{a one-hot }}{xt}\\text{{ picks column {hot + 1} of }}{n.W_xh}"
             f"\\text{{, the column of }}{tex_text(vocab_tokens[hot])}"
@@ -268,7 +269,7 @@ def step_equations(
             f"{xt} = E\\,o_w = {matrix(E, cols=ecols, **m)}{matrix(o, rows=ecols, digits=0)} = {matrix(x, **m)}"
             f"\\quad w = {tok}"
         ]
-    elif onehot:
+    elif onehot and hot is not None:
         inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: }}{tok}"]
     else:
         inp = [f"{xt} = {matrix(x, **m)}\\quad\\text{{(the value itself) }}{tok}"]

@@ -4,7 +4,7 @@ Each builder takes NumPy arrays and plain labels and returns a go.Figure, so tes
 what a figure contains (trace types, z shape, highlighted step, axis titles) directly.
 
 Speed: the step-by-step views rebuild a few figures on every click, so builders write plain
-dicts and wrap them once with `_figure` (Plotly's per-property validation skipped: ~10x faster).
+dicts and wrap them once with `style.figure` (Plotly's per-property validation skipped: ~10x faster).
 The unit tests re-validate every builder's output with `go.Figure(fig.to_dict())`.
 
     hidden_heatmap      H x T hidden states, one column per token, the current step outlined
@@ -17,49 +17,23 @@ The unit tests re-validate every builder's output with `go.Figure(fig.to_dict())
 from __future__ import annotations
 
 import numpy as np
-import plotly.colors
 import plotly.graph_objects as go
 
-# Diverging scale: blue negative, white zero, red positive. Unvalidated figures need the explicit
-# list: plotly.js knows "RdBu" but not Plotly.py's reversed "_r" names.
-DIVERGING = "RdBu_r"
-DIVERGING_SCALE = plotly.colors.get_colorscale(DIVERGING)
-HIGHLIGHT = "#f58518"
-FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
-X_COLOUR, H_COLOUR, Y_COLOUR = "#54a24b", "#4c78a8", "#eeca3b"
-
-# The Plotly toolbar's camera button exports at slide resolution (1600x900 at 2x).
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 2, "filename": "rnn-visualizer"},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
-
-
-# Streamlit themes every chart in the browser, so Plotly's own default template (~7 KB) would only be
-# built, deep-copied and sent with each figure on every rerun: an empty one costs nothing.
-NO_TEMPLATE = {"layout": {}}
-
-
-def _figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
-    """A go.Figure from plain dicts without per-property validation (titles must be {'text': ...})."""
-    return go.Figure(
-        data=data, layout={"font": FONT, "template": NO_TEMPLATE, **layout}, frames=frames, _validate=False
-    )
-
-
-def _title(text: str) -> dict:
-    return {"text": text}
+from visualizer.plots.style import (
+    DIVERGING_SCALE,
+    H_COLOUR,
+    HIGHLIGHT,
+    X_COLOUR,
+    Y_COLOUR,
+    figure,
+    heading,
+    short,
+)
 
 
 def token_labels(tokens) -> list[str]:
     """Axis labels that stay unique and visible: 't. token', spaces shown as '␣'."""
-    return [f"{i}. {_show(tok)}" for i, tok in enumerate(tokens, start=1)]
-
-
-def _show(tok: str, n: int = 12) -> str:
-    tok = tok.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
-    return tok if len(tok) <= n else tok[: n - 1] + "…"
+    return [f"{i}. {short(tok)}" for i, tok in enumerate(tokens, start=1)]
 
 
 def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
@@ -125,22 +99,22 @@ def hidden_heatmap(
         zmin=zmin,
         zmax=zmax,
         colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
-        colorbar=dict(title=_title(colorbar_title)),
+        colorbar=dict(title=heading(colorbar_title)),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
     )
     if zmin < 0:
         trace["zmid"] = 0.0
     shapes = [step_box(step, -0.5, H - 0.5)] if step is not None and 1 <= step <= T else []
-    xaxis = dict(title=_title("time step and token"), type="category")
+    xaxis: dict[str, object] = dict(title=heading("time step and token"), type="category")
     if T > 12:  # fewer labels Plotly turns only when they would overlap (narrow columns)
         xaxis["tickangle"] = -45
-    return _figure(
+    return figure(
         [trace],
         dict(
-            title=_title(title),
+            title=heading(title),
             shapes=shapes,
             xaxis=xaxis,
-            yaxis=dict(title=_title(row_title), autorange="reversed", type="category"),
+            yaxis=dict(title=heading(row_title), autorange="reversed", type="category"),
             height=max(240, min(640, 90 + 22 * H)),
             margin=dict(l=60, r=20, t=50, b=60),
         ),
@@ -165,7 +139,7 @@ def difference_heatmap(
     diff = H_a[:L] - H_b[:L]  # (L, H)
     lo, hi = value_range(activation, np.concatenate([H_a[:L], H_b[:L]]).ravel())
     span = hi - lo  # the largest possible difference for a bounded activation
-    labels = [f"{_show(a, 6)}∣{_show(b, 6)}" for a, b in zip(tokens_a[:L], tokens_b[:L])]
+    labels = [f"{short(a, 6)}∣{short(b, 6)}" for a, b in zip(tokens_a[:L], tokens_b[:L])]
     return hidden_heatmap(
         diff,
         labels,
@@ -283,7 +257,7 @@ def unrolled_chain(
             mode="markers+text",
             name="x_t (input)",
             marker=dict(symbol="diamond", size=sizes, color=X_COLOUR, line=dict(width=1, color="#333")),
-            text=[_show(tokens[t - 1]) for t in steps],
+            text=[short(tokens[t - 1]) for t in steps],
             textposition="bottom center",
             customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
             hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
@@ -330,8 +304,8 @@ def unrolled_chain(
             hover.append("not a number (overflow)")
             continue
         order = np.argsort(-p)[:3]
-        top.append("→ " + _show(vocab_tokens[order[0]]))
-        hover.append("<br>".join(f"{_show(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
+        top.append("→ " + short(vocab_tokens[order[0]]))
+        hover.append("<br>".join(f"{short(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
     data.append(
         dict(
             type="scatter",
@@ -362,13 +336,13 @@ def unrolled_chain(
             )
         )
     more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
-    return _figure(
+    return figure(
         data,
         dict(
-            title=_title("The unrolled chain: the same cell, the same weights, at every step" + more),
+            title=heading("The unrolled chain: the same cell, the same weights, at every step" + more),
             shapes=shapes,
             xaxis=dict(
-                title=_title("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False
+                title=heading("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False
             ),
             yaxis=dict(
                 tickvals=[0, 1, 2],
@@ -413,7 +387,7 @@ def output_bars(
     """
     V = len(p)
     idx = np.arange(V) if max_bars >= V else np.argsort(-np.nan_to_num(p, nan=-1.0))[:max_bars]
-    labels = [_show(vocab_tokens[i]) for i in idx]
+    labels = [short(vocab_tokens[i]) for i in idx]
     bar = dict(
         type="bar",
         x=[f"{k + 1}. {lab}" if max_bars < V else lab for k, lab in enumerate(labels)],
@@ -422,15 +396,15 @@ def output_bars(
         hovertemplate="next token %{x}<br>p = %{y:.4f}<extra></extra>",
     )
     shown = "" if max_bars >= V else f" (the {max_bars} most likely of {V})"
-    yaxis = dict(title=_title("probability"), rangemode="tozero")
+    yaxis = dict(title=heading("probability"), rangemode="tozero")
     if ymax:
         yaxis["range"] = [0, ymax]
-    return _figure(
+    return figure(
         [bar],
         dict(
-            title=_title(f"ŷ_{step}: probability of each next token{shown}"),
+            title=heading(f"ŷ_{step}: probability of each next token{shown}"),
             yaxis=yaxis,
-            xaxis=dict(title=_title("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
+            xaxis=dict(title=heading("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
             height=300,
             margin=dict(l=60, r=20, t=50, b=60),
             showlegend=False,
@@ -461,7 +435,7 @@ def input_vector(
             step=w + 1,
             activation="linear",
             colorbar_title="E entry",
-            title=f"x_{step} = E·o_w: '{_show(token)}' picks column {w + 1} of E",
+            title=f"x_{step} = E·o_w: '{short(token)}' picks column {w + 1} of E",
             row_name="e",
             row_title="embedding dimension",
         )
@@ -487,10 +461,10 @@ def input_vector(
     if D <= 40:
         trace["texttemplate"] = "%{text}"
     kind = "one-hot, a single 1 at its position" if onehot else "the value itself"
-    return _figure(
+    return figure(
         [trace],
         dict(
-            title=_title(f"x_{step} = '{_show(token)}': {kind}"),
+            title=heading(f"x_{step} = '{short(token)}': {kind}"),
             height=170,
             xaxis=dict(type="category", tickangle=-45) if D > 10 else dict(type="category"),
             yaxis=dict(type="category"),

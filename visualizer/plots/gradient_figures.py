@@ -14,12 +14,11 @@ import plotly.graph_objects as go
 
 from visualizer.maths import cells
 from visualizer.maths.gradients import Experiment
-from visualizer.plots.figures import FONT, token_labels
+from visualizer.plots.figures import token_labels
+from visualizer.plots.style import ALERT, BOUND_COLOUR, CELL_COLOURS, FONT
 
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}
 
-CELL_COLOURS = {"rnn": "#4c78a8", "lstm": "#f58518", "gru": "#54a24b"}
-BOUND_COLOUR = "#888888"
 LOG10_CAP = 300.0
 BOUND_HEADROOM = 6.0  # decades of the bound shown above the highest measured value  # beyond 1e±300 a point is drawn as a capped marker at the edge
 
@@ -222,7 +221,7 @@ def eigenvalue_plane(eigs: np.ndarray, *, title: str = "Eigenvalues of W_hh") ->
                 y=eigs.imag,
                 mode="markers",
                 name="eigenvalues λ",
-                marker=dict(color=np.where(np.abs(eigs) > 1, "#d62728", CELL_COLOURS["rnn"]), size=8),
+                marker=dict(color=np.where(np.abs(eigs) > 1, ALERT, CELL_COLOURS["rnn"]), size=8),
                 customdata=np.abs(eigs),
                 hovertemplate="λ = %{x:.3f} %{y:+.3f}i<br>|λ| = %{customdata:.3f}<extra></extra>",
             ),

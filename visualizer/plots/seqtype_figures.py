@@ -17,13 +17,19 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.maths.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
-from visualizer.plots.figures import HIGHLIGHT, _figure, _show, _title
+from visualizer.plots.style import (
+    DECODER_COLOUR,
+    FEEDBACK_COLOUR,
+    H_COLOUR,
+    HIGHLIGHT,
+    X_COLOUR,
+    Y_COLOUR,
+    figure,
+    heading,
+    short,
+)
 
-ENCODER_COLOUR = "#4c78a8"
-DECODER_COLOUR = "#b279a2"
-INPUT_COLOUR = "#54a24b"
-OUTPUT_COLOUR = "#eeca3b"
-FEEDBACK_COLOUR = "#9d755d"
+ENCODER_COLOUR, INPUT_COLOUR, OUTPUT_COLOUR = H_COLOUR, X_COLOUR, Y_COLOUR
 
 # Trace names, which the tests and the legend rely on.
 TRACE_INPUT = "x_t: your token"
@@ -116,12 +122,12 @@ def type_diagram(
 
     def label_in(s: int) -> str:
         return (
-            _show(in_labels[s]) if in_labels is not None else (START_LABEL if lay.source[s] == START else f"x{s + 1}")
+            short(in_labels[s]) if in_labels is not None else (START_LABEL if lay.source[s] == START else f"x{s + 1}")
         )
 
     def label_out(s: int) -> str:
         o = out_labels[s] if out_labels is not None else None
-        return _show(o) if o is not None else "ŷ"
+        return short(o) if o is not None else "ŷ"
 
     # ---- arrows: x -> h, h -> y, h_{t-1} -> h_t, ŷ_{t-1} - - -> x_t
     for i, s in enumerate(steps):
@@ -224,11 +230,11 @@ def type_diagram(
         f"{N} step{'s' * (N != 1)} of the cell"
     )
     last = max(pos.values())
-    return _figure(
+    return figure(
         traces,
         dict(
             annotations=notes,
-            title=_title(title),
+            title=heading(title),
             xaxis=dict(
                 title="time step (one column per use of the cell)",
                 range=[0.3, last + 0.7],

@@ -10,8 +10,8 @@ import math
 
 import altair as alt
 
-LOSS_COLOR = "#4c78a8"
-WATCH_COLOR = "#f58518"
+from visualizer.plots.style import H_COLOUR as LOSS_COLOR
+from visualizer.plots.style import HIGHLIGHT as WATCH_COLOR
 
 
 def show_token(tok: str) -> str:

@@ -1,0 +1,56 @@
+"""The one figure style: colours, fonts, the Plotly config and the fast figure constructor every builder uses.
+
+Colours follow the chain's reading: green inputs x_t, blue hidden states h_t, yellow outputs ŷ_t, orange for
+what is highlighted (the current step, the true next token). Cells keep one colour on every chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.colors
+import plotly.graph_objects as go
+
+# Diverging scale: blue negative, white zero, red positive. Unvalidated figures need the explicit
+# list: plotly.js knows "RdBu" but not Plotly.py's reversed "_r" names.
+DIVERGING = "RdBu_r"
+DIVERGING_SCALE = plotly.colors.get_colorscale(DIVERGING)
+HIGHLIGHT = "#f58518"
+FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
+X_COLOUR, H_COLOUR, Y_COLOUR = "#54a24b", "#4c78a8", "#eeca3b"
+GHOST = "#d9d9d9"  # where a diagram's move started
+DECODER_COLOUR = "#b279a2"  # the encoder-decoder's second set of weights
+FEEDBACK_COLOUR = "#9d755d"  # an output fed back in as the next input
+ALERT = "#d62728"  # outside the unit circle, overflow
+BOUND_COLOUR = "#888888"  # theoretical bounds, drawn dotted
+CELL_COLOURS = {"rnn": H_COLOUR, "lstm": HIGHLIGHT, "gru": X_COLOUR}  # vanilla RNN, LSTM, GRU
+
+# The Plotly toolbar's camera button exports at slide resolution (1600x900 at 2x).
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 2, "filename": "rnn-visualizer"},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+# Streamlit themes every chart in the browser, so Plotly's own default template (~7 KB) would only be
+# built, deep-copied and sent with each figure on every rerun: an empty one costs nothing.
+NO_TEMPLATE: dict[str, dict] = {"layout": {}}
+
+
+def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """A go.Figure from plain dicts without per-property validation (titles must be {'text': ...})."""
+    return go.Figure(
+        data=data, layout={"font": FONT, "template": NO_TEMPLATE, **layout}, frames=frames, _validate=False
+    )
+
+
+def heading(text: str) -> dict:
+    """A layout title for figures built without validation."""
+    return {"text": text}
+
+
+def short(tok: str, n: int = 12) -> str:
+    """A token as a short visible label: spaces, newlines and tabs shown, long tokens cut with an ellipsis."""
+    tok = tok.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
+    return tok if len(tok) <= n else tok[: n - 1] + "…"

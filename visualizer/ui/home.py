@@ -1,0 +1,101 @@
+"""Home views: what an RNN is, a live unrolled example on the user's words, and the way to each page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from visualizer.maths.unroll import Unrolled
+from visualizer.plots import figures
+from visualizer.ui.core import control, nav_pages, show_fig, unroll
+
+Settings = dict[str, Any]
+
+# Home's example is always a small untrained word-level RNN, whatever the other pages use.
+EXAMPLE = {
+    "mode": "words",
+    "representation": "onehot",
+    "hidden": 6,
+    "activation": "tanh",
+    "scale": 1.0,
+    "embed_size": 6,
+}
+
+
+def intro() -> None:
+    """Short-term and long-term memory, and why a feed-forward net cannot read a sequence."""
+    st.markdown(
+        """
+    A **recurrent neural network** reads a sequence one element at a time and carries a **hidden state**
+    from each step to the next. That hidden state is its *short-term memory*: what it has gathered so far
+    about this sentence. Its **weights** are its *long-term memory*: learned once, then used the same way
+    at every step and on every sequence, today and tomorrow.
+
+    A feed-forward network can't do this. It takes a fixed number of inputs all at once and gives each
+    input position its own weights, so it has no way to read "the united states of …" word by word and
+    no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step,
+    and feeds its own hidden state back in: the *temporal loop*.
+    """
+    )
+    st.latex(
+        r"h_t = f\left(W_{hh}\,h_{t-1} + W_{xh}\,x_t + b_h\right) \qquad \hat y_t = \mathrm{softmax}\left(W_{hy}\,h_t + b_y\right)"
+    )
+
+
+def example(settings: Settings) -> None:
+    """The user's words through the same cell, unrolled, with the hidden state over time."""
+    left, right = st.columns([1, 2])
+    with left:
+        st.subheader("Try it")
+        control(settings, "text", st.text_input, "A sequence (split into words)", max_chars=400)
+        st.caption("The weights are random (untrained), so the predictions are guesses; the *flow* is what to watch.")
+        st.markdown(
+            "Think of *He grew up in the United States of …*: you expect **America** because you remember the "
+            "words before it. Each h_t below is the network's memory after one more word."
+        )
+    result = unroll({**settings, **EXAMPLE})
+    if result is not None:
+        with right:
+            st.subheader("The same cell, unrolled over your words")
+            _chain(result)
+        _heatmap(result)
+
+
+def _chain(result: Unrolled) -> None:
+    enc, trace = result.enc, result.trace
+    show_fig(
+        figures.unrolled_chain(
+            enc.tokens,
+            trace.hs,
+            trace.probs,
+            enc.vocab.tokens,
+            step=enc.X.shape[0],
+            window=(max(1, len(enc.tokens) - 11), len(enc.tokens)),
+        ),
+        key="home_chain",
+    )
+
+
+def _heatmap(result: Unrolled) -> None:
+    enc, trace = result.enc, result.trace
+    show_fig(
+        figures.hidden_heatmap(
+            trace.hs[1:],
+            enc.tokens,
+            step=len(enc.tokens),
+            title="Hidden state over time: each column is h_t after reading that word",
+        ),
+        key="home_heatmap",
+    )
+    st.caption(
+        "How to read this: each column is the memory after that word; red is positive, blue negative. "
+        "Columns change because each new word is mixed with everything remembered so far."
+    )
+
+
+def explore_links() -> None:
+    """One link per page, with its one-line description."""
+    st.subheader("Explore")
+    for page in nav_pages()[1:]:
+        st.page_link(page.script, label=f"**{page.label}** — {page.blurb}", icon=page.icon)

@@ -1,0 +1,322 @@
+"""Train live views: text and model controls, chunked training fragment, charts, samples, files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from visualizer.maths import cells, train
+from visualizer.plots import train_figures
+from visualizer.ui import controls
+from visualizer.ui.core import control, md_escape, set_setting, show_error
+
+Settings = dict[str, Any]
+
+TRAIN_BATCH = 16  # parallel streams per training step
+TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
+TRAIN_CHUNK_SECONDS = 0.25  # time spent training in one chunk
+TRAIN_RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
+_TRAIN_STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
+_OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
+_TRAIN_SOURCES = {"default": "built-in story", "paste": "paste text", "upload": "upload .txt"}
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
+def corpus_cached(text: str, level: str) -> train.Corpus:
+    return train.build_corpus(text, level)
+
+
+def corpus_text() -> str | None:
+    """The chosen training text, validated; None after showing why it cannot be used."""
+    source = st.radio(
+        "Training text", list(_TRAIN_SOURCES), format_func=_TRAIN_SOURCES.get, key="train_source", horizontal=True
+    )
+    try:
+        if source == "default":
+            return train.default_corpus()
+        if source == "paste":
+            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=train.MAX_CORPUS_BYTES)
+            return train.read_corpus(raw)
+        up = st.file_uploader(
+            f"A UTF-8 .txt file, up to {train.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload"
+        )
+        if up is None:
+            st.info("Upload a .txt file to train on it.")
+            return None
+        return train.read_corpus(up.getvalue())
+    except ValueError as err:
+        show_error(err)
+        return None
+
+
+def config(s: Settings) -> train.TrainConfig:
+    return train.TrainConfig.from_settings(s, batch=TRAIN_BATCH)
+
+
+def start(text: str | None, cfg: train.TrainConfig) -> None:
+    """Train / Resume (a callback): build a model if there is none, then run for the chosen steps."""
+    ss = st.session_state
+    try:
+        trainer = ss.get("trainer")
+        if trainer is None:
+            if text is None:
+                raise ValueError("There is no training text yet: choose or upload one in the sidebar.")
+            trainer = train.Trainer(corpus_cached(text, cfg.level), cfg)
+    except ValueError as err:
+        ss["train_msg"] = ("error", str(err))
+        return
+    ss.update(
+        trainer=trainer,
+        train_running=True,
+        train_run_start=trainer.step_count,
+        train_target=trainer.step_count + ss["train_steps"],
+    )
+
+
+def stop() -> None:
+    st.session_state["train_running"] = False
+
+
+def reset() -> None:
+    for key in ("trainer", "trained_model", "train_running"):
+        st.session_state.pop(key, None)
+
+
+def load_model(settings: Settings) -> None:
+    """on_change of the .npz uploader: validate, then continue from the model on the current text."""
+    ss = st.session_state
+    up = ss.get("train_model_upload")
+    if up is None:
+        return
+    try:
+        model = train.load_npz(up.getvalue())
+        trainer = train.trainer_from_model(model, ss.get("train_text") or train.default_corpus(), config(settings))
+    except ValueError as err:
+        ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
+        return
+    for name, value in (("cell", model.cell), ("level", model.level), ("train_hidden", model.hidden_size)):
+        set_setting(settings, name, value)
+    ss.update(trainer=trainer, train_running=False, trained_model=model.as_float64())
+    ss["train_msg"] = (
+        "success",
+        f"Loaded a {cells.CELLS[model.cell].label} with H={model.hidden_size} and {len(model.vocab)} "
+        f"tokens; {trainer.corpus.unknown} tokens of the text are outside its vocabulary.",
+    )
+
+
+def sidebar(settings: Settings) -> str | None:
+    """The training text and the model/optimiser controls; returns the validated text or None."""
+    with st.sidebar:
+        st.subheader("Text")
+        st.session_state["train_text"] = text = corpus_text()
+        st.subheader("Model and training")
+        control(
+            settings,
+            "level",
+            st.radio,
+            "Predict the next",
+            horizontal=True,
+            format_func={"chars": "character", "words": "word"}.get,
+        )
+        control(settings, "cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label)
+        controls.hidden_size(settings, "train_hidden", step=8)
+        control(settings, "window", st.slider, "Truncated-BPTT window T")
+        control(settings, "optimizer", st.selectbox, "Optimiser", format_func=_OPT_LABELS.get)
+        control(
+            settings,
+            "lr",
+            st.number_input,
+            "Learning rate",
+            step=0.001,
+            format="%.5f",
+            help="typical: Adam 0.01, Adagrad 0.1, SGD 1.0",
+        )
+        controls.clipping(settings, label="Clip the gradient norm")
+        controls.seed(settings)
+    return text
+
+
+def corpus(settings: Settings, text: str | None) -> train.Corpus | None:
+    """The tokenised corpus with a one-line summary, or None after showing why not."""
+    if text is None:
+        return None
+    try:
+        corpus = corpus_cached(text, settings["level"])
+    except ValueError as err:
+        show_error(err)
+        return None
+    st.caption(
+        f"Training text: {len(corpus):,} {settings['level']}, {len(corpus.vocab)} distinct"
+        + (f" ({corpus.unknown:,} rare words shown as `<unk>`)" if corpus.unknown else "")
+        + "."
+    )
+    return corpus
+
+
+def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -> bool:
+    """Train/Resume, Stop, Reset and the run length; live settings reach a running model. Returns running."""
+    ss = st.session_state
+    cfg, trainer = config(settings), ss.get("trainer")
+    running = bool(ss.get("train_running")) and trainer is not None
+    left, mid, right, steps_col = st.columns([1, 1, 1, 2])
+    steps_col.selectbox(
+        "Steps per run",
+        TRAIN_RUN_LENGTHS,
+        index=3,
+        key="train_steps",
+        label_visibility="collapsed",
+        format_func=lambda n: f"train for {n:,} steps",
+    )
+    left.button(
+        "Resume" if trainer is not None else "Train",
+        icon=":material/play_arrow:",
+        on_click=start,
+        args=(text, cfg),
+        type="primary",
+        disabled=running or (corpus is None and trainer is None),
+        width="stretch",
+    )
+    mid.button("Stop", icon=":material/pause:", on_click=stop, disabled=not running, width="stretch")
+    right.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=trainer is None, width="stretch")
+    if msg := ss.pop("train_msg", None):
+        (st.success if msg[0] == "success" else st.error)(md_escape(msg[1]))
+    if trainer is not None:
+        for name in ("lr", "clip", "clipnorm", "window"):  # these apply to the running model at once
+            setattr(trainer.config, name, getattr(cfg, name))
+        changed = [n for n in _TRAIN_STRUCTURE if getattr(trainer.config, n) != getattr(cfg, n)]
+        if changed or (text is not None and text != trainer.corpus.text):
+            st.info(
+                "The model was built with other settings (" + ", ".join(changed or ["text"]) + "). Resume keeps "
+                "training it; Reset starts a new model with the current settings.",
+                icon="ℹ️",
+            )
+    return running
+
+
+def panel(settings: Settings, running: bool) -> None:
+    """A fragment that trains one chunk per run while training, then draws progress and the charts."""
+    st.fragment(_train_panel, run_every=TRAIN_RUN_EVERY if running else None)(settings)
+
+
+def _train_panel(settings: Settings) -> None:
+    ss = st.session_state
+    trainer = ss.get("trainer")
+    if trainer is None:
+        st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
+        return
+    if ss.get("train_running"):
+        trainer.train_for(TRAIN_CHUNK_SECONDS, until_step=ss["train_target"])
+        ss["trained_model"] = trainer.model().as_float64()
+        done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]
+        st.progress(
+            min(1.0, done / max(1, total)),
+            text=f"Training: step {trainer.step_count:,} ({done:,} of {total:,} this run)",
+        )
+        if trainer.step_count >= ss["train_target"] or trainer.diverged:
+            ss["train_running"] = False
+            st.rerun()
+    if trainer.diverged:
+        st.error(
+            "Training stopped: the loss became infinite or NaN. Lower the learning rate or clip the gradient, "
+            "then Reset."
+        )
+    _train_charts(settings, trainer)
+
+
+def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
+    last = trainer.grad_norms.values[-1] if len(trainer.grad_norms) else float("nan")
+    st.caption(
+        f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
+        f"nats per token · gradient norm before clipping {last:.3g}"
+    )
+    model = trainer.model()
+    left, right = st.columns([3, 2])
+    left.altair_chart(
+        train_figures.loss_chart(trainer.losses.steps, trainer.losses.values, len(model.vocab)), width="stretch"
+    )
+    left.caption(
+        "How to read this: the loss is the average surprise, −log P(true next token). Random guessing costs "
+        "ln V (dashed); every point below it is something learned."
+    )
+    if len(trainer.watch):
+        label = train.WATCH_NEXT[model.level]
+        right.altair_chart(
+            train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), width="stretch"
+        )
+        right.caption(
+            f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
+            f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
+        )
+    try:
+        probs = train.next_token_probs(model, settings["prompt"])
+        expected = train.tokenize(train.WATCH_NEXT[model.level], model.level)[0]
+        right.altair_chart(
+            train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), width="stretch"
+        )
+        right.caption(
+            "How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
+            "orange: the start of 'America')."
+        )
+    except ValueError as err:
+        with right:
+            show_error(err)
+
+
+def samples(settings: Settings) -> None:
+    """Text sampled from the stopped model after the prompt, at the chosen temperature."""
+    trainer = st.session_state.get("trainer")
+    if trainer is None:
+        return
+    if st.session_state.get("train_running"):
+        st.caption("Samples from the model appear here when training is stopped.")
+        return
+    model = trainer.model()
+    st.subheader("Samples")
+    try:
+        sample = train.sample(
+            model,
+            settings["prompt"],
+            300 if model.level == "chars" else 60,
+            temperature=settings["temperature"],
+            seed=settings["seed"],
+        )
+    except ValueError as err:
+        show_error(err)
+        return
+    st.code(settings["prompt"] + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
+    st.caption(
+        "The prompt, then tokens drawn one at a time from softmax(z / temperature): low temperature "
+        "picks the likeliest token, high temperature takes risks."
+    )
+
+
+def files(settings: Settings) -> None:
+    """Download the weights (.npz, built only when clicked) and load them back, validated."""
+    trainer = st.session_state.get("trainer")
+    with st.expander("Save or load the weights"):
+        if trainer is not None:
+            st.download_button(
+                "Download the weights (.npz)",
+                lambda: train.save_npz(trainer.model()),
+                file_name="rnn-weights.npz",
+                mime="application/octet-stream",
+                on_click="ignore",
+            )
+        st.file_uploader(
+            "Load weights saved by this page (.npz)",
+            type=["npz"],
+            key="train_model_upload",
+            on_change=load_model,
+            args=(settings,),
+        )
+        st.caption("Other pages (explorer, gradients) can use the trained vanilla RNN: choose “trained” weights there.")
+
+
+def prompt_controls(settings: Settings) -> None:
+    """The prompt the model continues, and the sampling temperature."""
+    prompt_col, temp_col = st.columns([3, 1])
+    with prompt_col:
+        control(settings, "prompt", st.text_input, "Prompt", max_chars=200)
+    with temp_col:
+        control(settings, "temperature", st.slider, "Temperature", step=0.05)
