@@ -18,7 +18,8 @@ from visualizer.maths import cells, lagtasks, longlag, seqlimit
 def test_first_symbol_shapes_and_labels(lag, n, seed):
     b = lagtasks.first_symbol(lag, n, np.random.default_rng(seed))
     K, M = lagtasks.CLASSES, lagtasks.DISTRACTORS
-    assert b.X.shape == (lag + 1, n, K + M) and b.y.shape == (n,) and b.T == lag + 1 and len(b) == n
+    assert b.X.shape == (lag + 1, n, K + M) and b.y.shape == (n,)
+    assert (b.T, len(b)) == (lag + 1, n)
     assert np.all(b.X.sum(-1) == 1)  # one-hot at every step
     assert np.array_equal(b.X[0].argmax(-1), b.y)  # the first symbol is the class
     assert np.all(b.X[1:].argmax(-1) >= K)  # every later symbol is a distractor

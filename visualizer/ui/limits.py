@@ -79,7 +79,7 @@ def limits_config_and_controls(settings: dict[str, Any]) -> tuple[longlag.LagCon
             min_value=0.0,
             max_value=5.0,
             step=0.5,
-            help="The LSTM's forget gate and the GRU's update gate start at σ(b): b = 2 keeps 88 % of the state per step",
+            help="The LSTM's forget gate and the GRU's update gate start at σ(b): b = 3 keeps 95 % of the state per step",
         )
         control(settings, "seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
     ss = st.session_state
@@ -107,9 +107,7 @@ def limits_config_and_controls(settings: dict[str, Any]) -> tuple[longlag.LagCon
         width="stretch",
     )
     stop_col.button("Stop", icon=":material/pause:", on_click=_stop, disabled=not running, width="stretch")
-    reset_col.button(
-        "Reset", icon=":material/restart_alt:", on_click=_reset, disabled=race is None, width="stretch"
-    )
+    reset_col.button("Reset", icon=":material/restart_alt:", on_click=_reset, disabled=race is None, width="stretch")
     if msg := ss.pop(_MSG, None):
         show_error(msg)
     st.caption(_budget_line(cfg) + _task_line(cfg))
@@ -168,9 +166,7 @@ def _race_panel() -> None:
 
 def _race_view(race: longlag.Race) -> None:
     cfg, spec = race.config, race.spec
-    solved_level = (
-        lagtasks.SOLVED_ACCURACY if spec.kind == "class" else lagtasks.SOLVED_MSE_SHARE * race.baseline
-    )
+    solved_level = lagtasks.SOLVED_ACCURACY if spec.kind == "class" else lagtasks.SOLVED_MSE_SHARE * race.baseline
     curves = {name: (run.eval_steps, run.eval_values) for name, run in race.runs.items()}
     show_fig(
         lf.race_figure(
