@@ -3,7 +3,7 @@
     python -m benchmarks.bench_limits [--lag 60] [--task first] [--steps 1000] [--seed 0]
 
 Trains the three cells with the page's default budget (visualizer.maths.longlag.LagConfig) on one BLAS thread,
-prints one line per cell (best and last test score, the step and training seconds at which it was solved) and
+prints one line per cell (best and last test score, the step and CPU seconds of training at which it was solved) and
 one JSON line; then reads the shipped success-vs-lag sweep and prints the largest lag each cell solved there and
 the seconds the sweep took. Figures, not a pass/fail test: the seconds depend on the machine and its load.
 """
@@ -50,7 +50,7 @@ def race(task: str, lag: int, steps: int, seed: int) -> dict:
             "last": round(run.last, 4),
             "solved_at": run.solved_at,
             "solved_seconds": None if run.solved_seconds is None else round(run.solved_seconds, 2),
-            "train_seconds": round(run.seconds, 2),
+            "train_cpu_seconds": round(run.seconds, 2),
         }
     return out
 
@@ -67,19 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     w(f"{result['summary']}\nbaseline {result['baseline']}\n")
     for name, c in result["cells"].items():
         solved = (
-            f"solved at step {c['solved_at']} after {c['solved_seconds']} s"
+            f"solved at step {c['solved_at']} after {c['solved_seconds']} CPU s"
             f" ({'within' if c['solved_seconds'] <= TARGET_SECONDS else 'over'} {TARGET_SECONDS:.0f} s)"
             if c["solved_at"] is not None
             else "not solved"
         )
-        w(f"{name:5s} best {c['best']:.4f} last {c['last']:.4f}  {solved}; {c['train_seconds']} s training\n")
+        w(f"{name:5s} best {c['best']:.4f} last {c['last']:.4f}  {solved}; {c['train_cpu_seconds']} CPU s training\n")
     sweep = longlag.load_sweep(ASSETS / "models" / longlag.SWEEP_FILE)
     if sweep is not None:
         result["sweep"] = {}
         for task, res in sweep.items():
             largest = longlag.largest_solved(res)
             result["sweep"][task] = {"largest_solved": largest, "seconds": res["seconds"]}
-            w(f"shipped sweep '{task}' ({res['seconds']} s): largest lag solved {largest}\n")
+            w(f"shipped sweep '{task}' ({res['seconds']} CPU s): largest lag solved {largest}\n")
     w(json.dumps(result) + "\n")
     return 0
 

@@ -185,7 +185,7 @@ def _race_view(race: longlag.Race) -> None:
     fmt = "{:.0%}" if spec.kind == "class" else "{:.4f}"
     for col, (name, run) in zip(cols, race.runs.items()):
         solved = (
-            f"solved at step {run.solved_at:,} after {run.solved_seconds:.1f} s"
+            f"solved at step {run.solved_at:,} after {run.solved_seconds:.1f} CPU s"
             if run.solved_at is not None and run.solved_seconds is not None
             else "not solved"
         )
@@ -194,7 +194,7 @@ def _race_view(race: longlag.Race) -> None:
             fmt.format(run.best(spec.higher_is_better)),
             help="Best score on 512 held-out sequences so far",
         )
-        col.caption(f"{solved}; {run.seconds:.1f} s of training on this server.")
+        col.caption(f"{solved}; {run.seconds:.1f} CPU seconds of training on this server.")
 
 
 # ---------------------------------------------------------------------------- sweep and gradient
@@ -252,7 +252,7 @@ def _sweep_caption(result: dict) -> str:
     return (
         f"Precomputed by `python -m visualizer.pretrain longlag` with the default budget ({cfg['steps']:,} steps, "
         f"H = {cfg['hidden']}, seed {cfg['seed']}; a cell stops once solved); the whole sweep took "
-        f"{result['seconds']:.0f} s on one core. Largest lag solved: " + ", ".join(parts) + "."
+        f"{result['seconds']:.0f} CPU seconds on one core. Largest lag solved: " + ", ".join(parts) + "."
     )
 
 
