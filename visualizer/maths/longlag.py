@@ -26,6 +26,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +90,7 @@ class CellRun:
     """One cell's training state: parameters, optimiser, test curve and the seconds spent training."""
 
     cell: str
-    params: object
+    params: Any  # the cell's parameter dataclass
     optimizer: Adam
     eval_steps: list[int] = field(default_factory=list)
     eval_values: list[float] = field(default_factory=list)
