@@ -11,8 +11,8 @@ from visualizer.ui import core, limits
 settings = core.page_setup("limits", "Limits of memory")
 st.title("Limits of memory")
 st.markdown(
-    "Can a network remember what it saw **L steps ago**? Train a vanilla RNN, an LSTM and a GRU side by side on "
-    "the same sequences with the same budget, and see which ones learn."
+    "Can a network remember what it saw **L steps ago**? Race a vanilla RNN, an LSTM and a GRU on the same "
+    "sequences with the same budget."
 )
 
 cfg, running = limits.limits_config_and_controls(settings)

@@ -20,7 +20,7 @@ def test_limits_trains_and_stops(page, app_url, screenshot):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Limits of memory")).to_be_visible()
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(3, timeout=30_000)
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     first = progress_step(page)
     page.wait_for_function(  # later chunks arrive on their own: the fragment reruns itself
         "n => [...document.querySelectorAll('[data-testid=\"stProgress\"]')]"

@@ -7,7 +7,8 @@ Position-wise layer: H = tanh(X W^T + b) for all T positions at once, X (T, D). 
 so it is one matrix product that BLAS (or a GPU) can spread over cores. This is the shape of the
 feed-forward and attention layers that replaced recurrence for long sequences.
 
-Times are the minimum over repeats of time.perf_counter() on the machine that runs this code.
+Both run on one BLAS thread, so the gap measured here comes from the dependency between steps (T small
+calls instead of one large one), not from extra cores. Times are the minimum over rounds of time.perf_counter() on the machine that runs this code.
 Pure NumPy: no Streamlit here.
 """
 
@@ -17,6 +18,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from visualizer.maths.train import one_blas_thread
 
 LENGTHS = (16, 32, 64, 128, 256, 512, 1024)
 
@@ -32,13 +35,13 @@ class Timing:
 
     @property
     def per_step_us(self) -> float:
-        """Loop time per step at the longest length, in microseconds."""
-        return 1e6 * self.loop_seconds[-1] / self.lengths[-1]
+        """Loop time per step in microseconds: the median over lengths of time / T (robust to one slow point)."""
+        return float(1e6 * np.median([s / T for s, T in zip(self.loop_seconds, self.lengths)]))
 
     @property
     def ratio(self) -> float:
-        """Loop time over product time at the longest length."""
-        return self.loop_seconds[-1] / max(self.product_seconds[-1], 1e-12)
+        """Loop time over product time: the median over lengths."""
+        return float(np.median([a / max(b, 1e-12) for a, b in zip(self.loop_seconds, self.product_seconds)]))
 
 
 def recurrent_forward(X: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -57,24 +60,28 @@ def positionwise_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndar
     return np.tanh(X @ W.T + b)
 
 
-def _best(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+def _elapsed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
-def measure(lengths=LENGTHS, hidden: int = 64, *, repeats: int = 5, seed: int = 0) -> Timing:
-    """Time both layers (input size = hidden size, float64) at every length; the minimum of `repeats` runs."""
+def measure(lengths=LENGTHS, hidden: int = 64, *, repeats: int = 15, seed: int = 0) -> Timing:
+    """Time both layers (input size = hidden size, float64) at every length; the minimum of `repeats` rounds.
+
+    Each round visits every length once, so a burst of load from other work on a shared machine
+    spoils one round at a few lengths, and the minimum over rounds discards it.
+    """
     rng = np.random.default_rng(seed)
     H = hidden
     W_xh, W_hh, W = (rng.standard_normal((H, H)) / np.sqrt(H) for _ in range(3))
     b = np.zeros(H)
-    loop, product = [], []
-    for T in lengths:
-        X = rng.standard_normal((T, H))
-        loop.append(_best(lambda: recurrent_forward(X, W_xh, W_hh, b), repeats))
-        product.append(_best(lambda: positionwise_forward(X, W, b), repeats))
+    inputs = [rng.standard_normal((T, H)) for T in lengths]
+    loop = [float("inf")] * len(inputs)
+    product = [float("inf")] * len(inputs)
+    with one_blas_thread():  # both on one core: the difference is the dependency, not the thread count
+        for _ in range(repeats):
+            for i, X in enumerate(inputs):
+                loop[i] = min(loop[i], _elapsed(lambda: recurrent_forward(X, W_xh, W_hh, b)))
+                product[i] = min(product[i], _elapsed(lambda: positionwise_forward(X, W, b)))
     return Timing(tuple(int(t) for t in lengths), tuple(loop), tuple(product), H)

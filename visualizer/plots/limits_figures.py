@@ -70,7 +70,7 @@ def race_figure(
     solved_level: float,
     steps: int,
     lag: int,
-    height: int = 330,
+    height: int = 280,
 ) -> go.Figure:
     """Each cell's test score against the training step; baseline dashed, the solved level dotted."""
     y_title, y_axis = _metric_axis(metric)
@@ -94,6 +94,9 @@ def race_figure(
     if metric != "accuracy":  # an untrained start can be far above the baseline: keep the baseline in view
         y_axis = {"range": [0, 1.5 * baseline]}
     layout = _layout(f"Test {metric} while training, L = {lag}", "training step", y_title, height)
+    # The legend sits beside the title, so a short viewport shows the whole chart.
+    layout["legend"] = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+    layout["margin"] = {**layout["margin"], "b": 40}
     layout["yaxis"].update(y_axis)
     layout["xaxis"]["range"] = [0, steps]
     return go.Figure(data=traces, layout=layout)
