@@ -198,3 +198,11 @@ def test_timing_loop_and_product_agree_in_shape():
     t = seqlimit.measure((4, 8), hidden=4, repeats=1)
     assert t.lengths == (4, 8) and len(t.loop_seconds) == 2 and all(s > 0 for s in t.product_seconds)
     assert t.per_step_us > 0 and t.ratio > 0
+
+
+def test_balanced_test_set_has_chance_exactly_one_in_k():
+    b = lagtasks.make_batch("first", 7, 40, np.random.default_rng(0), balanced=True)
+    assert np.array_equal(np.bincount(b.y), [40 // lagtasks.CLASSES] * lagtasks.CLASSES)
+    assert lagtasks.baseline("first", b.y, b.y) == 1 / lagtasks.CLASSES
+    race = longlag.Race(longlag.LagConfig(lag=4, hidden=4, batch=4, steps=1, eval_size=64))
+    assert race.baseline == 1 / lagtasks.CLASSES

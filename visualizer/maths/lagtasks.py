@@ -20,7 +20,7 @@ Readout at the last step only (many-to-one), from the cell's output z_T = W_hy h
     regression:     L =  1/B sum_b (z_T,b - y_b)^2             dL/dz_T,b = 2 (z_T,b - y_b) / B
 
 and dL/dz_t = 0 for t < T. Baselines, computed from the data, are what an answer that ignores the input scores: chance accuracy
-= the share of the most frequent class in the test set (≈ 1/K, a little above it for a finite set); the
+= the share of the most frequent class in the test set (1/K for the balanced test set the race uses); the
 mean predictor ŷ = mean(y_train) has test MSE ≈ Var(v_1 + v_2) = 2/12 ≈ 0.167 on the adding problem.
 Pure NumPy: no Streamlit here.
 """
@@ -91,10 +91,13 @@ def check_lag(lag: int) -> int:
 # ---------------------------------------------------------------------------- generators
 
 
-def first_symbol(lag: int, n: int, rng: np.random.Generator, dtype=np.float32) -> Batch:
-    """n sequences: a class symbol, then `lag` distractors; the target is the class. X (lag+1, n, K+M)."""
+def first_symbol(lag: int, n: int, rng: np.random.Generator, dtype=np.float32, *, balanced: bool = False) -> Batch:
+    """n sequences: a class symbol, then `lag` distractors; the target is the class. X (lag+1, n, K+M).
+
+    balanced=True deals the classes out in turn (then shuffles), so a test set has chance exactly 1/K.
+    """
     T, K = lag + 1, CLASSES
-    y = rng.integers(0, K, size=n)  # (n,)
+    y = rng.permutation(np.arange(n) % K) if balanced else rng.integers(0, K, size=n)  # (n,)
     sym = np.empty((T, n), np.int64)
     sym[0] = y
     sym[1:] = K + rng.integers(0, DISTRACTORS, size=(lag, n))
@@ -120,10 +123,10 @@ def adding(length: int, n: int, rng: np.random.Generator, dtype=np.float32) -> B
     return Batch(X=X, y=(values * marks).sum(0))
 
 
-def make_batch(task: str, lag: int, n: int, rng: np.random.Generator, dtype=np.float32) -> Batch:
-    """A batch of `task` at lag L: "first" has T = L + 1 steps, "adding" T = L."""
+def make_batch(task: str, lag: int, n: int, rng: np.random.Generator, dtype=np.float32, *, balanced=False) -> Batch:
+    """A batch of `task` at lag L: "first" has T = L + 1 steps, "adding" T = L (balanced: see first_symbol)."""
     if task == "first":
-        return first_symbol(lag, n, rng, dtype)
+        return first_symbol(lag, n, rng, dtype, balanced=balanced)
     if task == "adding":
         return adding(lag, n, rng, dtype)
     raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")

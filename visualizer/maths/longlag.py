@@ -26,8 +26,8 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -147,9 +147,8 @@ class Race:
         self.spec = lagtasks.SPECS[config.task]
         seeds = np.random.SeedSequence(config.seed).spawn(3)  # training data, test set, baseline sample
         self._data = np.random.default_rng(seeds[0])
-        self.test = lagtasks.make_batch(
-            config.task, config.lag, config.eval_size, np.random.default_rng(seeds[1]), dtype
-        )
+        test_rng = np.random.default_rng(seeds[1])  # classes balanced, so chance is exactly 1/K
+        self.test = lagtasks.make_batch(config.task, config.lag, config.eval_size, test_rng, dtype, balanced=True)
         reference = lagtasks.make_batch(config.task, config.lag, 4096, np.random.default_rng(seeds[2]), dtype)
         self.baseline = lagtasks.baseline(config.task, reference.y, self.test.y)
         self.runs = {c: CellRun(c, init_cell(c, config, dtype), Adam(config.lr)) for c in cell_names}
