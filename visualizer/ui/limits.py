@@ -68,7 +68,7 @@ def limits_config_and_controls(settings: dict[str, Any]) -> tuple[longlag.LagCon
     with st.sidebar:
         st.subheader("The same budget for all three")
         control(settings, "lhidden", st.slider, "Hidden size H", min_value=4, max_value=64, step=4)
-        control(settings, "lsteps", st.select_slider, "Training steps", options=[100, 250, 500, 1000, 2000, 5000])
+        control(settings, "lsteps", st.slider, "Training steps", min_value=50, max_value=5000, step=50)
         control(settings, "llr", st.number_input, "Adam learning rate", min_value=1e-4, max_value=0.1, format="%.4f")
         control(settings, "lclip", st.number_input, "Clip: largest gradient norm", min_value=0.01, max_value=100.0)
         control(
@@ -148,8 +148,8 @@ def _race_panel() -> None:
     race: longlag.Race | None = ss.get(_RACE)
     if race is None:
         st.info(
-            "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag the "
-            "two gated cells learn in seconds; the vanilla RNN stays at chance."
+            "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
+            "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
         )
         return
     if not ss.get(_RUNNING):
@@ -298,10 +298,11 @@ memory that grow with T².
 
 CITATIONS = (
     "Bengio, Simard & Frasconi (1994), *Learning long-term dependencies with gradient descent is difficult*, "
-    "IEEE Transactions on Neural Networks 5(2): showed that when a recurrent network stores information robustly, "
-    "the gradient from far back shrinks exponentially with the lag, so gradient descent hardly learns long-range "
-    "dependencies. Hochreiter & Schmidhuber (1997), *Long short-term memory*, Neural Computation 9(8): the LSTM's "
-    "cell state carries the error back unchanged; among its long-lag experiments it solved the adding problem with "
-    "minimal lags of 50, 250 and 500 steps. The LSTM here has the forget gate added later by Gers, Schmidhuber & "
-    "Cummins (2000); the GRU is Cho et al. (2014)."
+    "IEEE Transactions on Neural Networks 5(2), showed a trade-off: a recurrent network that stores information "
+    "robustly is in a regime where the gradient from far back shrinks exponentially with the lag, so gradient descent "
+    "finds long-range dependencies ever harder to learn. Hochreiter & Schmidhuber (1997), *Long short-term memory*, "
+    "Neural Computation 9(8), gave the memory cell a self-connection of weight 1 that carries the error back "
+    "unchanged; among their long-lag experiments the LSTM solved the adding problem with minimal lags of 50, 250 and "
+    "500 steps. The LSTM here has the forget gate added by Gers, Schmidhuber & Cummins (2000); the GRU is from "
+    "Cho et al. (2014)."
 )
