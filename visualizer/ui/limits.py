@@ -8,6 +8,7 @@ st.fragment that reruns every LIMITS_RUN_EVERY seconds while training, like the 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -206,7 +207,8 @@ def _race_view(race: longlag.Race) -> None:
 
 @st.cache_data(max_entries=2, ttl=3600, show_spinner=False)
 def _sweep_cached(path: str, mtime: float) -> dict | None:
-    return longlag.load_sweep(SWEEP_PATH.__class__(path))
+    """The shipped sweep; mtime is only a cache key, so a regenerated file is read again."""
+    return longlag.load_sweep(Path(path))
 
 
 def limits_sweep(settings: dict[str, Any]) -> None:
