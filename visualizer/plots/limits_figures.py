@@ -204,7 +204,7 @@ def timing_figure(
     layout = _layout(
         "Forward time, measured on this machine", "sequence length T (log scale)", "time (ms, log scale)", height
     )
-    layout["xaxis"].update({"type": "log"})
-    layout["yaxis"].update({"type": "log", "exponentformat": "power"})
+    layout["xaxis"].update({"type": "log", "tickvals": list(lengths)})  # one tick per measured length
+    layout["yaxis"].update({"type": "log", "exponentformat": "power", "dtick": 1})  # powers of ten only
     layout["hovermode"] = "closest"
     return go.Figure(data=traces, layout=layout)
