@@ -1,12 +1,9 @@
-"""Limits of memory: a vanilla RNN, an LSTM and a GRU trained live on a long-lag task, and why an RNN is slow.
-
-The widgets, the chunked training fragment and the figures' wiring live in visualizer/ui/limits.py; the
-tasks and the race are pure NumPy in visualizer/maths/lagtasks.py and longlag.py.
-"""
+"""Limits of memory: a vanilla RNN, an LSTM and a GRU trained live on a long-lag task, and why an RNN is slow."""
 
 import streamlit as st
 
-from visualizer.ui import core, limits
+from visualizer.ui import core
+from visualizer.ui import limits as view
 
 settings = core.page_setup("limits", "Limits of memory")
 st.title("Limits of memory")
@@ -15,10 +12,10 @@ st.markdown(
     "sequences with the same budget."
 )
 
-cfg, running = limits.limits_config_and_controls(settings)
-limits.limits_race(settings, running)
-limits.limits_sweep(settings)
-limits.limits_sequential()
-st.caption(limits.CITATIONS)
+running = view.controls(settings)
+view.race_panel(running)
+view.sweep_panel(settings)
+view.sequential_panel()
+st.caption(view.CITATIONS)
 
 core.sync_url(settings)

@@ -36,4 +36,16 @@ def test_limits_trains_and_stops(page, app_url, screenshot):
     text = summary.inner_text()
     page.wait_for_timeout(1500)
     assert summary.inner_text() == text  # nothing trains after Stop
+
+
+def test_limits_finished_race_states_the_result(page, app_url, screenshot):
+    """A short race at L = 60 runs to its end by itself and states it: vanilla near chance, the gated cells solve it."""
+    page.goto(f"{app_url}/Limits_of_memory?lsteps=100")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    result = page.get_by_text(re.compile(r"^At L = 60, after 100 steps")).first
+    expect(result).to_be_visible(timeout=240_000)  # a shared, loaded machine can take minutes
+    text = result.inner_text()
+    assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
+    expect(page.get_by_role("button", name="Stop")).to_be_disabled()
     screenshot("limits")

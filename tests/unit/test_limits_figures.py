@@ -44,11 +44,15 @@ def test_gradient_and_timing_figures_are_log_scaled():
     assert all(math.isfinite(v) for v in t.data[1].y)
 
 
-def test_settings_match_the_library():
-    assert state.SETTINGS["ltask"].choices == lagtasks.TASKS
-    assert (state.SETTINGS["lag"].lo, state.SETTINGS["lag"].hi) == (lagtasks.MIN_LAG, lagtasks.MAX_LAG)
-    assert state.SETTINGS["lhidden"].hi == longlag.MAX_HIDDEN
+def test_settings_match_the_library_and_keep_short_links():
+    by_param = state.BY_PARAM
+    assert by_param["ltask"].choices == lagtasks.TASKS
+    assert (by_param["lag"].lo, by_param["lag"].hi) == (lagtasks.MIN_LAG, lagtasks.MAX_LAG)
+    assert by_param["lhidden"].hi == longlag.MAX_HIDDEN
     cfg = longlag.LagConfig()
-    defaults = {"ltask": cfg.task, "lag": cfg.lag, "lhidden": cfg.hidden, "lsteps": cfg.steps, "llr": cfg.lr}
-    defaults |= {"lclip": cfg.clipnorm, "keep": cfg.keep_bias}
-    assert {k: state.SETTINGS[k].default for k in defaults} == defaults
+    values = {"lag_task": cfg.task, "lag": cfg.lag, "lag_hidden": cfg.hidden, "lag_steps": cfg.steps}
+    values |= {"lag_lr": cfg.lr, "lag_clip": cfg.clipnorm, "keep_bias": cfg.keep_bias}
+    assert {k: state.SETTINGS[k].default for k in values} == values
+    query = state.to_query({**state.defaults(), "lag_task": "adding", "lag": 30, "keep_bias": 2.0})
+    assert query == {"ltask": "adding", "lag": "30", "keep": "2"}
+    assert state.parse(query)[0] == {"lag_task": "adding", "lag": 30, "keep_bias": 2.0}

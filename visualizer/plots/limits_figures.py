@@ -17,11 +17,10 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from visualizer.maths import cells
-from visualizer.plots.figures import FONT, NO_TEMPLATE
+from visualizer.plots.style import ALERT, CELL_COLOURS, FONT, H_COLOUR, NO_TEMPLATE
 
-CELL_COLOURS = {"rnn": "#4c78a8", "lstm": "#f58518", "gru": "#54a24b"}
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}
-BASELINE_COLOUR = "#666666"
+BASELINE_COLOUR = "#666666"  # chance / the mean predictor, dashed
 Curve = tuple[Sequence[int], Sequence[float]]
 
 
@@ -187,8 +186,8 @@ def timing_figure(
 ) -> go.Figure:
     """Forward time (ms) against the sequence length T, log-log, for the loop and for one product."""
     rows = (
-        ("RNN: a loop over t", loop_seconds, "#4c78a8"),
-        ("all positions at once: one product", product_seconds, "#e45756"),
+        ("RNN: a loop over t", loop_seconds, H_COLOUR),
+        ("all positions at once: one product", product_seconds, ALERT),
     )
     traces = [
         go.Scatter(

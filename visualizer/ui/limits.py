@@ -16,6 +16,7 @@ import streamlit as st
 from visualizer import ASSETS
 from visualizer.maths import cells, lagtasks, longlag, seqlimit
 from visualizer.plots import limits_figures as lf
+from visualizer.ui import controls as shared
 from visualizer.ui.core import control, md_escape, show_error, show_fig
 
 LIMITS_RUN_EVERY = 0.75  # seconds between chunks while training: Stop answers within a chunk
@@ -25,16 +26,16 @@ _RACE, _RUNNING, _MSG = "lim_race", "lim_running", "lim_msg"
 _STRUCTURE = ("task", "lag", "hidden", "steps", "lr", "clipnorm", "keep_bias", "seed")
 
 
-def limits_config(s: dict[str, Any]) -> longlag.LagConfig:
+def config(s: dict[str, Any]) -> longlag.LagConfig:
     """The race the current settings describe (batch, test set and evaluation interval fixed)."""
     return longlag.LagConfig(
-        task=s["ltask"],
+        task=s["lag_task"],
         lag=s["lag"],
-        hidden=s["lhidden"],
-        steps=s["lsteps"],
-        lr=s["llr"],
-        clipnorm=s["lclip"],
-        keep_bias=s["keep"],
+        hidden=s["lag_hidden"],
+        steps=s["lag_steps"],
+        lr=s["lag_lr"],
+        clipnorm=s["lag_clip"],
+        keep_bias=s["keep_bias"],
         seed=s["seed"],
     )
 
@@ -64,39 +65,30 @@ def _reset() -> None:
         st.session_state.pop(key, None)
 
 
-def limits_config_and_controls(settings: dict[str, Any]) -> tuple[longlag.LagConfig, bool]:
-    """Task, lag and the buttons in the main area; the shared budget in the sidebar. Returns (config, running)."""
-    with st.sidebar:
+def controls(settings: dict[str, Any]) -> bool:
+    """Task, lag and the buttons in the main area; the shared budget in the sidebar. Returns whether training runs."""
+    with st.sidebar:  # bounds come from the settings table
         st.subheader("The same budget for all three")
-        control(settings, "lhidden", st.slider, "Hidden size H", min_value=4, max_value=64, step=4)
-        control(settings, "lsteps", st.slider, "Training steps", min_value=50, max_value=5000, step=50)
-        control(settings, "llr", st.number_input, "Adam learning rate", min_value=1e-4, max_value=0.1, format="%.4f")
-        control(settings, "lclip", st.number_input, "Clip: largest gradient norm", min_value=0.01, max_value=100.0)
+        control(settings, "lag_hidden", st.slider, "Hidden size H", step=4)
+        control(settings, "lag_steps", st.slider, "Training steps", step=50)
+        control(settings, "lag_lr", st.number_input, "Adam learning rate", format="%.4f")
+        control(settings, "lag_clip", st.number_input, "Clip: largest gradient norm")
         control(
             settings,
-            "keep",
+            "keep_bias",
             st.slider,
             "Gate bias at the start",
-            min_value=0.0,
-            max_value=5.0,
             step=0.5,
             help="The LSTM's forget gate and the GRU's update gate start at σ(b): b = 3 keeps 95 % of the state per step",
         )
-        control(settings, "seed", st.number_input, "Seed", min_value=0, max_value=2**31 - 1, step=1)
+        shared.seed(settings)
     ss = st.session_state
-    cfg, race = limits_config(settings), ss.get(_RACE)
+    race = ss.get(_RACE)
     running = bool(ss.get(_RUNNING)) and race is not None
     task_col, lag_col, go_col, stop_col, reset_col = st.columns([2.2, 2.4, 1.3, 1.1, 1.1], vertical_alignment="bottom")
-    control(
-        settings,
-        "ltask",
-        task_col.selectbox,
-        "Task",
-        options=list(lagtasks.TASKS),
-        format_func=lambda t: lagtasks.TASK_LABELS[t],
-    )
-    control(settings, "lag", lag_col.slider, "Lag L", min_value=lagtasks.MIN_LAG, max_value=lagtasks.MAX_LAG)
-    cfg = limits_config(settings)
+    control(settings, "lag_task", task_col.selectbox, "Task", format_func=lagtasks.TASK_LABELS.get)
+    control(settings, "lag", lag_col.slider, "Lag L")
+    cfg = config(settings)
     fresh = race is None or race.config != cfg
     go_col.button(
         "Train" if fresh else "Resume",
@@ -114,7 +106,7 @@ def limits_config_and_controls(settings: dict[str, Any]) -> tuple[longlag.LagCon
     st.caption(_budget_line(cfg) + _task_line(cfg))
     if race is not None and fresh and not running:
         st.info("The settings changed since this run: **Train** starts a new one with the same data for all three.")
-    return cfg, running
+    return running
 
 
 def _budget_line(cfg: longlag.LagConfig) -> str:
@@ -139,7 +131,7 @@ def _task_line(cfg: longlag.LagConfig) -> str:
 # ---------------------------------------------------------------------------- the live race
 
 
-def limits_race(settings: dict[str, Any], running: bool) -> None:
+def race_panel(running: bool) -> None:
     """A fragment that advances the race one chunk per run while training, then draws it."""
     st.fragment(_race_panel, run_every=LIMITS_RUN_EVERY if running else None)()
 
@@ -211,9 +203,9 @@ def _sweep_cached(path: str, mtime: float) -> dict | None:
     return longlag.load_sweep(Path(path))
 
 
-def limits_sweep(settings: dict[str, Any]) -> None:
+def sweep_panel(settings: dict[str, Any]) -> None:
     """The shipped success-vs-lag curve (with the live run's point) beside ||dL/dh_1|| against L."""
-    task = settings["ltask"]
+    task = settings["lag_task"]
     mtime = SWEEP_PATH.stat().st_mtime if SWEEP_PATH.exists() else 0.0
     data = _sweep_cached(str(SWEEP_PATH), mtime)
     result = (data or {}).get(task)
@@ -270,7 +262,7 @@ def _timing_cached() -> seqlimit.Timing:
     return seqlimit.measure()
 
 
-def limits_sequential() -> None:
+def sequential_panel() -> None:
     """Forward time against T for the loop and the one product, measured here, and the paragraph on attention."""
     st.subheader("The other limit: an RNN is slow")
     t = _timing_cached()
