@@ -90,13 +90,14 @@ def controls(settings: dict[str, Any]) -> bool:
     control(settings, "lag", lag_col.slider, "Lag L")
     cfg = config(settings)
     fresh = race is None or race.config != cfg
+    finished = race is not None and not fresh and race.done
     go_col.button(
         "Train" if fresh else "Resume",
         icon=":material/play_arrow:",
         on_click=_start,
         args=(cfg,),
         type="primary",
-        disabled=running or (not fresh and race.done),
+        disabled=running or finished,
         width="stretch",
     )
     stop_col.button("Stop", icon=":material/pause:", on_click=_stop, disabled=not running, width="stretch")
