@@ -46,6 +46,7 @@ test-fast: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.bench_train
 	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python -m benchmarks.bench_limits --lag 60
 
 # On demand, not in `make test`: N concurrent websocket sessions per page, p50/p95 latency, peak RSS.
 LOADTEST_ARGS ?= --sessions 10 50 100 --page Home Explorer

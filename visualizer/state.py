@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from visualizer.maths import cells, encoding, gradients, rnn, seqtypes, train
+from visualizer.maths import cells, encoding, gradients, lagtasks, longlag, rnn, seqtypes, train
 
 DEFAULT_TEXT = "the united states of america"
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
@@ -101,6 +101,7 @@ def _table(*settings: Setting) -> dict[str, Setting]:
 
 _CELLS = tuple(cells.CELLS)
 _TASKS = seqtypes.SEQTYPES
+_LAG = longlag.LagConfig()  # the long-lag page's defaults
 
 SETTINGS: dict[str, Setting] = _table(
     # ---- the sequence and the model (every page)
@@ -140,6 +141,24 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("cell", "choice", "rnn", choices=_CELLS),
     Setting("temperature", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature", url="temp"),
     Setting("prompt", "str", train.WATCH_PROMPT, max_len=200),
+    # ---- limits of memory (defaults and bounds from the long-lag library)
+    Setting("lag_task", "choice", _LAG.task, choices=lagtasks.TASKS, help="long-lag task", url="ltask"),
+    Setting(
+        "lag", "int", _LAG.lag, lo=lagtasks.MIN_LAG, hi=lagtasks.MAX_LAG, help="lag L: steps between clue and question"
+    ),
+    Setting("lag_hidden", "int", _LAG.hidden, lo=4, hi=longlag.MAX_HIDDEN, help="hidden size H", url="lhidden"),
+    Setting("lag_steps", "int", _LAG.steps, lo=50, hi=5000, help="training steps per cell", url="lsteps"),
+    Setting("lag_lr", "float", _LAG.lr, lo=1e-4, hi=0.1, help="Adam's learning rate", url="llr"),
+    Setting("lag_clip", "float", _LAG.clipnorm, lo=0.01, hi=100.0, help="largest gradient norm", url="lclip"),
+    Setting(
+        "keep_bias",
+        "float",
+        _LAG.keep_bias,
+        lo=0.0,
+        hi=5.0,
+        help="starting bias of the LSTM forget gate and the GRU update gate",
+        url="keep",
+    ),
     # ---- classroom
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),

@@ -64,6 +64,12 @@ NAV = (
     Page(
         "pages/4_Train.py", "Train live", "🏋️", "Train a small RNN on text and watch it learn to predict the next token."
     ),
+    Page(
+        "pages/5_Limits_of_memory.py",
+        "Limits of memory",
+        "🧠",
+        "Vanilla RNN, LSTM and GRU raced on a long-lag task, and why an RNN is slow.",
+    ),
 )
 
 

@@ -1,0 +1,51 @@
+"""Limits-of-memory page in real Chromium: Train races the three cells in chunks; Stop freezes the race."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app
+
+STEP = re.compile(r"Training: step ([\d,]+) of")
+
+
+def progress_step(page) -> int:
+    text = page.get_by_text(STEP).first.inner_text(timeout=30_000)
+    return int(STEP.search(text).group(1).replace(",", ""))
+
+
+def test_limits_trains_and_stops(page, app_url, screenshot):
+    """Train starts the race; the step count rises without clicks; Stop freezes it and offers Resume."""
+    page.goto(f"{app_url}/Limits_of_memory?lag=20&lsteps=5000")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Limits of memory")).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(3, timeout=30_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    first = progress_step(page)
+    page.wait_for_function(  # later chunks arrive on their own: the fragment reruns itself
+        "n => [...document.querySelectorAll('[data-testid=\"stProgress\"]')]"
+        ".some(e => { const m = e.innerText.match(/step ([\\d,]+) of/); return m && +m[1].replace(/,/g, '') > n; })",
+        arg=first,
+        timeout=30_000,
+    )
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=30_000)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("button", name="Resume")).to_be_enabled(timeout=30_000)
+    expect(page.locator("[data-testid='stProgress']")).to_have_count(0, timeout=30_000)
+    summary = page.get_by_text(re.compile(r"So far: At L = 20, after ([\d,]+) steps")).first
+    text = summary.inner_text()
+    page.wait_for_timeout(1500)
+    assert summary.inner_text() == text  # nothing trains after Stop
+
+
+def test_limits_finished_race_states_the_result(page, app_url, screenshot):
+    """A short race at L = 60 runs to its end by itself and states it: vanilla near chance, the gated cells solve it."""
+    page.goto(f"{app_url}/Limits_of_memory?lsteps=100")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    result = page.get_by_text(re.compile(r"^At L = 60, after 100 steps")).first
+    expect(result).to_be_visible(timeout=240_000)  # a shared, loaded machine can take minutes
+    text = result.inner_text()
+    assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
+    expect(page.get_by_role("button", name="Stop")).to_be_disabled()
+    screenshot("limits")
