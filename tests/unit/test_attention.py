@@ -115,8 +115,10 @@ def _batch(kind, rng, B=2, S_len=4, T_len=3):
 def test_task_network_gradients_match_finite_differences(kind, attend):
     rng = np.random.default_rng(11)
     model = seqnets.init_model(kind, VIN, VOUT, 3, attend=attend, seed=4)
-    arrays = {k: v + rng.normal(0, 0.2, v.shape) if k.split(".")[1].startswith("b") else v.copy()
-              for k, v in model.arrays().items()}
+    arrays = {
+        k: v + rng.normal(0, 0.2, v.shape) if k.split(".")[1].startswith("b") else v.copy()
+        for k, v in model.arrays().items()
+    }
     batch = _batch(kind, rng)
 
     def loss():

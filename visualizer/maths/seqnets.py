@@ -123,11 +123,7 @@ def loss_and_grads(model: TaskModel, batch: Batch) -> tuple[float, dict[str, np.
     """Mean cross-entropy over the counted steps and its exact gradient, {'enc.W_xh': …} like model.arrays()."""
     n = float(batch.mask.sum())
     if model.kind != "encoder_decoder":
-        X = (
-            _teacher_inputs(model, batch)
-            if model.kind == "one_to_many"
-            else one_hot(batch.src, len(model.vocab_in))
-        )
+        X = _teacher_inputs(model, batch) if model.kind == "one_to_many" else one_hot(batch.src, len(model.vocab_in))
         tr = rnn.forward(model.enc, X, fused_input=True)
         loss, dz = rnn.cross_entropy(tr.probs, batch.tgt, batch.mask)
         g = rnn.backward(model.enc, tr, dz / n)

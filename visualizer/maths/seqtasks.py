@@ -55,7 +55,9 @@ SPECS: dict[str, TaskSpec] = {
     "one_to_many": TaskSpec("one_to_many", 24, 150, batch=20, example="dog"),
     "many_to_one": TaskSpec("many_to_one", 24, 40, example="the food was good but the service was awful"),
     "many_to_many": TaskSpec("many_to_many", 24, 30, example="jordan met anna in georgia", metric="tokens"),
-    "encoder_decoder": TaskSpec("encoder_decoder", 32, 60, example="the girl who likes football went home"),
+    "encoder_decoder": TaskSpec(
+        "encoder_decoder", 64, 120, lr=0.005, batch=16, example="the girl who likes football went home"
+    ),
 }
 
 
@@ -157,6 +159,24 @@ def accuracy(model: TaskModel, examples, metric: str = "exact") -> float:
     return right / max(total, 1)
 
 
+# Czech word forms that carry the subject's gender (masculine, feminine), for the agreement measure.
+GENDERED = {
+    "m": frozenset("byl šel spal četl přišel který rád unavený šťastný".split()),
+    "f": frozenset("byla šla spala četla přišla která ráda unavená šťastná".split()),
+}
+
+
+def agreement(model: TaskModel, examples) -> float:
+    """Share of translations whose gendered words (byl/byla, který/která, …) all have the reference's gender."""
+    right = 0
+    for ex in examples:
+        want = {g for g, forms in GENDERED.items() if forms & set(ex.tgt)}
+        got_words = set(model.vocab_out.decode(predict_ids(model, ex.src)))
+        got = {g for g, forms in GENDERED.items() if forms & got_words}
+        right += int(bool(want) and got == want)
+    return right / max(len(examples), 1)
+
+
 LENGTH_BINS = ((2, 4), (5, 6), (7, 8), (9, 11))
 
 
@@ -212,13 +232,19 @@ def _job(kind: str) -> Callable[[Path], list[Path]]:
         test = load_dataset(kind).test
         a_plain, n = accuracy_by_length(plain.model, test)
         a_att, _ = accuracy_by_length(att.model, test)
-        att = Shipped(att.model, att.heldout, att.n_eval, att.evaluated_on, _length_table(a_plain, a_att, n))
+        table = _length_table(a_plain, a_att, n)
+        plain = Shipped(*_fields(plain), {"agreement": np.array(agreement(plain.model, test))})
+        att = Shipped(*_fields(att), {**table, "agreement": np.array(agreement(att.model, test))})
         paths = [model_path(kind, models_dir=out), model_path(kind, True, models_dir=out)]
         paths[0].write_bytes(save_npz(plain))
         paths[1].write_bytes(save_npz(att))
         return paths
 
     return job
+
+
+def _fields(s: Shipped) -> tuple:
+    return s.model, s.heldout, s.n_eval, s.evaluated_on
 
 
 def _length_table(a_plain: np.ndarray, a_att: np.ndarray, n: np.ndarray) -> dict[str, np.ndarray]:
