@@ -29,11 +29,82 @@ def split(items: list[tuple[str, str]], rng: random.Random, test_share: float) -
 # ---------------------------------------------------------------------------- one-to-one: word -> category
 
 CATEGORIES = {
-    "person": "anna tom maria peter eva john lucy david sarah paul emma jakub petra martin alice oscar nina adam".split(),
-    "place": "paris london prague rome berlin vienna madrid tokyo brno oslo lisbon dublin boston cairo lima "
-    "warsaw".split(),
-    "animal": "dog cat horse cow bird fish mouse lion tiger sheep goat rabbit fox wolf bear duck owl".split(),
-    "verb": "run eat sleep read write swim sing jump walk talk cook drive fly build draw climb think".split(),
+    "person": [
+        "anna",
+        "tom",
+        "maria",
+        "peter",
+        "eva",
+        "john",
+        "lucy",
+        "david",
+        "sarah",
+        "paul",
+        "emma",
+        "jakub",
+        "petra",
+        "martin",
+        "alice",
+        "oscar",
+        "nina",
+        "adam",
+    ],
+    "place": [
+        "paris",
+        "london",
+        "prague",
+        "rome",
+        "berlin",
+        "vienna",
+        "madrid",
+        "tokyo",
+        "brno",
+        "oslo",
+        "lisbon",
+        "dublin",
+        "boston",
+        "cairo",
+        "lima",
+        "warsaw",
+    ],
+    "animal": [
+        "dog",
+        "cat",
+        "horse",
+        "cow",
+        "bird",
+        "fish",
+        "mouse",
+        "lion",
+        "tiger",
+        "sheep",
+        "goat",
+        "rabbit",
+        "fox",
+        "wolf",
+        "bear",
+        "duck",
+        "owl",
+    ],
+    "verb": [
+        "run",
+        "eat",
+        "sleep",
+        "read",
+        "write",
+        "swim",
+        "sing",
+        "jump",
+        "walk",
+        "talk",
+        "cook",
+        "drive",
+        "fly",
+        "build",
+        "draw",
+        "climb",
+        "think",
+    ],
 }
 
 
@@ -74,9 +145,9 @@ def one_to_many() -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------------------- many-to-one: review -> verdict
 
-THINGS = "film movie food service story music hotel acting ending plot".split()
-GOOD = "good great excellent fun lovely wonderful amazing brilliant".split()
-BAD = "bad awful boring terrible poor dull horrible weak".split()
+THINGS = ["film", "movie", "food", "service", "story", "music", "hotel", "acting", "ending", "plot"]
+GOOD = ["good", "great", "excellent", "fun", "lovely", "wonderful", "amazing", "brilliant"]
+BAD = ["bad", "awful", "boring", "terrible", "poor", "dull", "horrible", "weak"]
 INTENSIFIERS = ["", "very", "really", "quite", "so"]
 
 
@@ -103,8 +174,24 @@ def many_to_one(rng: random.Random) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------------------- many-to-many: a tag per word
 
-PEOPLE = "anna tom maria peter eva john lucy david sarah paul emma jakub jordan georgia florence".split()
-PLACES = "paris london prague rome berlin vienna madrid brno jordan georgia florence".split()
+PEOPLE = [
+    "anna",
+    "tom",
+    "maria",
+    "peter",
+    "eva",
+    "john",
+    "lucy",
+    "david",
+    "sarah",
+    "paul",
+    "emma",
+    "jakub",
+    "jordan",
+    "georgia",
+    "florence",
+]
+PLACES = ["paris", "london", "prague", "rome", "berlin", "vienna", "madrid", "brno", "jordan", "georgia", "florence"]
 TEMPLATES = [
     "P visited L",
     "P lives in L",

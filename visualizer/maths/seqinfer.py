@@ -77,6 +77,9 @@ def answer(model: TaskModel, text: str, *, max_len: int = MAX_GENERATED) -> Answ
     outs = tuple(model.vocab_out.decode(r.out_ids))
     kind, S, N_out = model.kind, len(reading.ids), len(r.out_ids)
     lay = seqtypes.layout(kind, S, max(N_out, 1))
+    ins: tuple[str, ...]
+    out_labels: tuple[str | None, ...]
+    out_probs: tuple[np.ndarray | None, ...]
     if kind in ("one_to_one", "many_to_many"):
         ins, out_labels, out_probs = reading.labels, outs, tuple(r.probs)
     elif kind == "many_to_one":  # computed at every step, emitted only at the last

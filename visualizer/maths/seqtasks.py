@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -161,8 +162,8 @@ def accuracy(model: TaskModel, examples, metric: str = "exact") -> float:
 
 # Czech word forms that carry the subject's gender (masculine, feminine), for the agreement measure.
 GENDERED = {
-    "m": frozenset("byl šel spal četl přišel který rád unavený šťastný".split()),
-    "f": frozenset("byla šla spala četla přišla která ráda unavená šťastná".split()),
+    "m": frozenset(["byl", "šel", "spal", "četl", "přišel", "který", "rád", "unavený", "šťastný"]),
+    "f": frozenset(["byla", "šla", "spala", "četla", "přišla", "která", "ráda", "unavená", "šťastná"]),
 }
 
 
@@ -267,20 +268,20 @@ def save_npz(shipped: Shipped) -> bytes:
     """A task model as .npz bytes: only numeric arrays and unicode strings, no pickles."""
     m = shipped.model
     buf = io.BytesIO()
-    np.savez(
-        buf,
-        format=np.array(FORMAT),
-        kind=np.array(m.kind),
-        attention=np.array(m.att is not None),
-        hidden=np.array(m.hidden_size, np.int64),
-        vocab_in=np.array(m.vocab_in.tokens, dtype=str),
-        vocab_out=np.array(m.vocab_out.tokens, dtype=str),
-        heldout=np.array(shipped.heldout),
-        n_eval=np.array(shipped.n_eval, np.int64),
-        evaluated_on=np.array(shipped.evaluated_on),
+    payload: dict[str, Any] = {
+        "format": np.array(FORMAT),
+        "kind": np.array(m.kind),
+        "attention": np.array(m.att is not None),
+        "hidden": np.array(m.hidden_size, np.int64),
+        "vocab_in": np.array(m.vocab_in.tokens, dtype=str),
+        "vocab_out": np.array(m.vocab_out.tokens, dtype=str),
+        "heldout": np.array(shipped.heldout),
+        "n_eval": np.array(shipped.n_eval, np.int64),
+        "evaluated_on": np.array(shipped.evaluated_on),
         **{f"p_{k}": v for k, v in m.arrays().items()},
         **{f"x_{k}": v for k, v in shipped.extra.items()},
-    )
+    }
+    np.savez(buf, **payload)
     return buf.getvalue()
 
 
