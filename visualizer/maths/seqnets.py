@@ -96,7 +96,7 @@ class Batch:
     mask: np.ndarray  # (T, B) 1 where the step's loss counts
 
 
-def one_hot(ids: np.ndarray, V: int) -> np.ndarray:
+def one_hot(ids: np.ndarray | int, V: int) -> np.ndarray:
     """(…) ids -> (…, V) rows of the identity."""
     return np.eye(V)[np.asarray(ids, dtype=np.int64)]
 
@@ -128,21 +128,23 @@ def loss_and_grads(model: TaskModel, batch: Batch) -> tuple[float, dict[str, np.
         loss, dz = rnn.cross_entropy(tr.probs, batch.tgt, batch.mask)
         g = rnn.backward(model.enc, tr, dz / n)
         return loss / n, {f"enc.{k[1:]}": v for k, v in g.params_dict().items()}
+    dec = model.dec
+    assert dec is not None, "an encoder–decoder has a decoder"
     enc_tr = rnn.forward(model.enc, one_hot(batch.src, len(model.vocab_in)), fused_input=True)
-    dec_tr = rnn.forward(model.dec, _teacher_inputs(model, batch), h0=enc_tr.hs[-1], fused_input=True)
+    dec_tr = rnn.forward(dec, _teacher_inputs(model, batch), h0=enc_tr.hs[-1], fused_input=True)
     dS = np.zeros_like(enc_tr.hs[1:])  # dL/ds_s from attention
     grads: dict[str, np.ndarray] = {}
     if model.att is None:
         loss, dz = rnn.cross_entropy(dec_tr.probs, batch.tgt, batch.mask)
-        dg = rnn.backward(model.dec, dec_tr, dz / n)
+        dg = rnn.backward(dec, dec_tr, dz / n)
     else:
         att_tr = attention.forward(model.att, enc_tr.hs[1:], dec_tr.hs[1:])
         loss, dz = rnn.cross_entropy(att_tr.probs, batch.tgt, batch.mask)
         ag = attention.backward(model.att, att_tr, dz / n)
         grads.update({f"att.{k[1:]}": v for k, v in ag.params_dict().items()})
         dS = ag.dS
-        dg = rnn.backward(_identity_out(model.dec), dec_tr, ag.dHd)
-        dg = replace(dg, dW_hy=np.zeros_like(model.dec.W_hy), db_y=np.zeros_like(model.dec.b_y))
+        dg = rnn.backward(_identity_out(dec), dec_tr, ag.dHd)
+        dg = replace(dg, dW_hy=np.zeros_like(dec.W_hy), db_y=np.zeros_like(dec.b_y))
     grads.update({f"dec.{k[1:]}": v for k, v in dg.params_dict().items()})
     dS = dS.copy()
     dS[-1] += dg.dh0  # the context: the decoder's h_0 is the encoder's last state
@@ -200,11 +202,13 @@ def run(model: TaskModel, src: np.ndarray, *, max_len: int = 20) -> TaskRun:
     if model.kind in ("one_to_one", "many_to_one", "many_to_many"):
         tr = rnn.forward(model.enc, one_hot(src[:1] if model.kind == "one_to_one" else src, Vi))
         return TaskRun(src, tr.hs, tr.probs, tr.probs.argmax(-1))
+    S = np.zeros((0, model.hidden_size))  # the encoder's states, which attention reads
     if model.kind == "one_to_many":
         cell, x = model.enc, np.concatenate([one_hot(src[0], Vi), np.zeros(Vo)])
-        h, S = np.zeros(cell.hidden_size), None
+        h = np.zeros(cell.hidden_size)
         hs = [h]
     else:
+        assert model.dec is not None, "an encoder–decoder has a decoder"
         enc_tr = rnn.forward(model.enc, one_hot(src, Vi))
         cell, x, h, S = model.dec, one_hot(model.vocab_out.index[START], Vo), enc_tr.hs[-1], enc_tr.hs[1:]
         hs = list(enc_tr.hs)

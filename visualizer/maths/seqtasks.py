@@ -20,7 +20,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -234,18 +234,14 @@ def _job(kind: str) -> Callable[[Path], list[Path]]:
         a_plain, n = accuracy_by_length(plain.model, test)
         a_att, _ = accuracy_by_length(att.model, test)
         table = _length_table(a_plain, a_att, n)
-        plain = Shipped(*_fields(plain), {"agreement": np.array(agreement(plain.model, test))})
-        att = Shipped(*_fields(att), {**table, "agreement": np.array(agreement(att.model, test))})
+        plain = replace(plain, extra={"agreement": np.array(agreement(plain.model, test))})
+        att = replace(att, extra={**table, "agreement": np.array(agreement(att.model, test))})
         paths = [model_path(kind, models_dir=out), model_path(kind, True, models_dir=out)]
         paths[0].write_bytes(save_npz(plain))
         paths[1].write_bytes(save_npz(att))
         return paths
 
     return job
-
-
-def _fields(s: Shipped) -> tuple:
-    return s.model, s.heldout, s.n_eval, s.evaluated_on
 
 
 def _length_table(a_plain: np.ndarray, a_att: np.ndarray, n: np.ndarray) -> dict[str, np.ndarray]:
