@@ -63,3 +63,12 @@ def test_diagram_draws_attention_arcs_for_one_decoder_step():
     widths = [t.line.width for t in arcs]
     assert np.argmax(widths) == np.argmax(ans.run.weights[1])
     assert lay == seqtypes.layout("encoder_decoder", 3, len(ans.run.out_ids))
+
+
+def test_hidden_heatmap_labels_every_unit_and_three_colour_ticks():
+    from visualizer.plots.figures import hidden_heatmap
+
+    fig = hidden_heatmap(np.zeros((5, 6)), list("abcde"))
+    assert list(fig.layout.yaxis.tickvals) == [f"h[{j}]" for j in range(6)]
+    assert list(fig.data[0].colorbar.tickvals) == [-1.0, 0.0, 1.0]
+    _valid(fig)
