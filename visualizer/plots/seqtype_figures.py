@@ -182,6 +182,7 @@ def type_diagram(
                 marker=dict(symbol=symbol, size=26, color=colour, line=dict(width=1, color="#333")),
                 text=text,
                 textposition=position,
+                textfont=dict(size=13 if len(steps) <= 14 else 10),  # long runs: smaller labels, less overlap
                 customdata=[s + 1 for s in selected],
                 hovertemplate=hover + "<extra></extra>",
             )
