@@ -156,7 +156,11 @@ def attention_heatmap(in_words: Sequence[str], out_words: Sequence[str], W: np.n
 
 
 def length_accuracy(
-    lo: Sequence[int], hi: Sequence[int], acc_plain: np.ndarray, acc_attention: np.ndarray, n: Sequence[int]
+    lo: Sequence[int] | np.ndarray,
+    hi: Sequence[int] | np.ndarray,
+    acc_plain: np.ndarray,
+    acc_attention: np.ndarray,
+    n: Sequence[int] | np.ndarray,
 ):
     """Grouped bars: exact translations per input-length bin, without and with attention."""
     x = [f"{a}–{b} words<br>({k} sentences)" for a, b, k in zip(lo, hi, n)]
