@@ -189,3 +189,11 @@ def test_attention_weights_are_output_by_input_and_sum_to_one(shipped):
     assert ans.outputs[-1] == seqnets.END
     plain = seqinfer.answer(shipped[("encoder_decoder", False)].model, "she was tired yesterday")
     assert plain.run.weights is None
+
+
+def test_one_to_one_training_never_changed_the_loop_weights(shipped):
+    """What the page says: with h_0 = 0, W_hh gets a zero gradient, so it is still its random start."""
+    m = shipped[("one_to_one", False)].model
+    start = seqnets.init_model("one_to_one", m.vocab_in, m.vocab_out, m.hidden_size, seed=0)
+    np.testing.assert_array_equal(m.enc.W_hh, start.enc.W_hh)
+    assert not np.array_equal(m.enc.W_xh, start.enc.W_xh)
