@@ -100,11 +100,12 @@ def hidden_heatmap(
     """
     T, H = H_states.shape
     zmin, zmax = zrange or value_range(activation, H_states)
+    rows = [f"{row_name}[{j}]" for j in range(H)]
     trace = dict(
         type="heatmap",
         z=H_states.T,
         x=token_labels(tokens),
-        y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
+        y=rows,  # z (H, T)
         zmin=zmin,
         zmax=zmax,
         colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
@@ -125,7 +126,7 @@ def hidden_heatmap(
             shapes=shapes,
             xaxis=xaxis,
             # Every unit labelled up to 32 units (Plotly would skip every other one on a short plot).
-            yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(trace["y"])),
+            yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(rows)),
             height=max(240, min(640, 90 + 22 * H)),
             margin=dict(l=60, r=20, t=50, b=60),
         ),

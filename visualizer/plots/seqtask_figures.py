@@ -13,15 +13,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from visualizer.plots.figures import HIGHLIGHT, _figure, _show, _title
+from visualizer.plots.style import FEEDBACK_COLOUR, H_COLOUR, HIGHLIGHT, figure, heading, short
 
-PLAIN_COLOUR, ATTENTION_COLOUR = "#9d755d", "#4c78a8"
+PLAIN_COLOUR, ATTENTION_COLOUR = FEEDBACK_COLOUR, H_COLOUR
 PROB_SCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 
 def _labels(tokens: Sequence[str]) -> list[str]:
     """Unique category labels for a row/column axis: 't. word'."""
-    return [f"{i}. {_show(t)}" for i, t in enumerate(tokens, start=1)]
+    return [f"{i}. {short(t)}" for i, t in enumerate(tokens, start=1)]
 
 
 def label_bars(labels: Sequence[str], probs: np.ndarray, *, title: str, height: int = 220):
@@ -41,11 +41,11 @@ def label_bars(labels: Sequence[str], probs: np.ndarray, *, title: str, height: 
         hovertemplate="%{y}: p = %{x:.4f}<extra></extra>",
         name="p(label)",
     )
-    return _figure(
+    return figure(
         [trace],
         dict(
-            title=_title(title),
-            xaxis=dict(title=_title("probability"), range=[0, 1.15], tickformat=".0%"),
+            title=heading(title),
+            xaxis=dict(title=heading("probability"), range=[0, 1.15], tickformat=".0%"),
             yaxis=dict(autorange="reversed", type="category"),
             height=height,
             margin=dict(l=90, r=20, t=40, b=45),
@@ -69,7 +69,7 @@ def tag_heatmap(words: Sequence[str], tags: Sequence[str], P: np.ndarray, *, hei
         colorscale=PROB_SCALE,
         text=[[f"{P[t, k]:.2f}" for t in range(T)] for k in range(K)],
         texttemplate="%{text}",
-        colorbar=dict(title=_title("p"), tickvals=[0, 0.5, 1], thickness=12),
+        colorbar=dict(title=heading("p"), tickvals=[0, 0.5, 1], thickness=12),
         hovertemplate="word %{x}<br>tag %{y}<br>p = %{z:.4f}<extra></extra>",
         name="p(tag)",
     )
@@ -78,13 +78,13 @@ def tag_heatmap(words: Sequence[str], tags: Sequence[str], P: np.ndarray, *, hei
         dict(type="rect", x0=t - 0.5, x1=t + 0.5, y0=b - 0.5, y1=b + 0.5, line=dict(color=HIGHLIGHT, width=3))
         for t, b in enumerate(best)
     ]
-    return _figure(
+    return figure(
         [trace],
         dict(
-            title=_title("p(tag) at every word; the chosen tag outlined"),
+            title=heading("p(tag) at every word; the chosen tag outlined"),
             shapes=shapes,
-            xaxis=dict(title=_title("word read"), type="category", tickangle=-30 if T > 6 else 0),
-            yaxis=dict(title=_title("tag"), type="category", autorange="reversed"),
+            xaxis=dict(title=heading("word read"), type="category", tickangle=-30 if T > 6 else 0),
+            yaxis=dict(title=heading("tag"), type="category", autorange="reversed"),
             height=height,
             margin=dict(l=70, r=20, t=40, b=70),
         ),
@@ -111,13 +111,13 @@ def verdict_drift(words: Sequence[str], p_positive: np.ndarray, *, height: int =
             name="p(positive)",
         )
     ]
-    return _figure(
+    return figure(
         traces,
         dict(
-            title=_title("p(positive) after each word (only the last one is the answer)"),
+            title=heading("p(positive) after each word (only the last one is the answer)"),
             shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=0.5, y1=0.5, line=dict(color="#999", dash="dot"))],
-            xaxis=dict(title=_title("words read so far"), type="category", tickangle=-30 if len(x) > 6 else 0),
-            yaxis=dict(title=_title("p(positive)"), range=[-0.05, 1.12], tickformat=".0%", dtick=0.25),
+            xaxis=dict(title=heading("words read so far"), type="category", tickangle=-30 if len(x) > 6 else 0),
+            yaxis=dict(title=heading("p(positive)"), range=[-0.05, 1.12], tickformat=".0%", dtick=0.25),
             height=height,
             margin=dict(l=60, r=20, t=40, b=70),
             showlegend=False,
@@ -139,16 +139,16 @@ def attention_heatmap(in_words: Sequence[str], out_words: Sequence[str], W: np.n
         colorscale=PROB_SCALE,
         text=[[f"{W[t, s]:.2f}" if W[t, s] >= 0.05 else "" for s in range(S)] for t in range(T)],
         texttemplate="%{text}",
-        colorbar=dict(title=_title("α"), tickvals=[0, 0.5, 1], thickness=12),
+        colorbar=dict(title=heading("α"), tickvals=[0, 0.5, 1], thickness=12),
         hovertemplate="writing %{y}<br>looks at %{x}<br>α = %{z:.4f}<extra></extra>",
         name="attention",
     )
-    return _figure(
+    return figure(
         [trace],
         dict(
-            title=_title("Attention: where each output word looks (rows sum to 1)"),
-            xaxis=dict(title=_title("input word (encoder state s_s)"), type="category", tickangle=-30),
-            yaxis=dict(title=_title("output word"), type="category", autorange="reversed"),
+            title=heading("Attention: where each output word looks (rows sum to 1)"),
+            xaxis=dict(title=heading("input word (encoder state s_s)"), type="category", tickangle=-30),
+            yaxis=dict(title=heading("output word"), type="category", autorange="reversed"),
             height=height,
             margin=dict(l=110, r=20, t=40, b=80),
         ),
@@ -181,13 +181,13 @@ def length_accuracy(
             (acc_attention, "with attention", ATTENTION_COLOUR),
         )
     ]
-    return _figure(
+    return figure(
         traces,
         dict(
-            title=_title("Held-out sentences translated exactly, by input length"),
+            title=heading("Held-out sentences translated exactly, by input length"),
             barmode="group",
-            xaxis=dict(title=_title("input length"), type="category"),
-            yaxis=dict(title=_title("exactly right"), range=[0, 1.15], tickformat=".0%"),
+            xaxis=dict(title=heading("input length"), type="category"),
+            yaxis=dict(title=heading("exactly right"), range=[0, 1.15], tickformat=".0%"),
             height=300,
             margin=dict(l=60, r=20, t=40, b=60),
             legend=dict(orientation="h", y=-0.35),
