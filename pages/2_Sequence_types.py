@@ -6,6 +6,10 @@ from visualizer.ui import controls, core, seqtasks, seqtypes
 
 settings = core.page_setup("seqtypes", "Sequence types")
 st.title("Sequence types: one cell, five shapes")
+st.caption(
+    "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
+    "one output or many. Each shape here is trained on a small task of its own; switch to random weights to compare."
+)
 kind = seqtypes.shape_picker(settings)
 row = seqtypes.control_row(kind)
 with row.weights:

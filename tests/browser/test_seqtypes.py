@@ -15,7 +15,7 @@ def _diagram(page):
     return page.locator("[data-testid='stPlotlyChart']").first
 
 
-def test_sequence_types_toggle_redraws_diagram(page, app_url, screenshot):
+def test_sequence_types_toggle_redraws_diagram(page, app_url):
     """Opened by its URL path, the page redraws the diagram (title counts, nodes) for each type."""
     page.goto(f"{app_url}/Sequence_types?seqtype=many_to_one&net=random")
     wait_for_app(page)
@@ -37,11 +37,9 @@ def test_sequence_types_toggle_redraws_diagram(page, app_url, screenshot):
 
     _choose(page, "Encoder–decoder")
     expect(_diagram(page)).to_contain_text("context c", timeout=30_000)
-    wait_for_app(page)
-    screenshot("sequence_types")
 
 
-def test_trained_translation_follows_typed_gender_and_attention(page, app_url):
+def test_trained_translation_follows_typed_gender_and_attention(page, app_url, screenshot):
     """The trained encoder–decoder translates what is typed, names unknown words, and attention switches off."""
     page.goto(f"{app_url}/Sequence_types?seqtype=encoder_decoder")
     wait_for_app(page)
@@ -53,6 +51,8 @@ def test_trained_translation_follows_typed_gender_and_attention(page, app_url):
     expect(_diagram(page)).to_contain_text("šel")
     expect(page.get_by_text("Attention: where each output word looks")).to_be_visible()
     expect(page).to_have_url(re.compile(r"in=the\+boy"))
+    wait_for_app(page)
+    screenshot("sequence_types")
 
     box.fill("the zebra went home")
     box.press("Enter")

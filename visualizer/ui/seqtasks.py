@@ -189,8 +189,8 @@ def task_views(settings: Settings, kind: str, row: Any) -> None:
 
 def _table(model, ans: seqinfer.Answer) -> None:
     rows = seqinfer.answer_table(model, ans)
-    if model.kind == "encoder_decoder":  # the encoder emits nothing; the diagram shows what it read
-        rows = [r for r in rows if r["part"] == "decoder"]
+    if model.kind == "encoder_decoder":  # the encoder emits nothing (the diagram shows what it read)
+        rows = [{k: v for k, v in r.items() if k != "part"} for r in rows if r["part"] == "decoder"]
     st.dataframe(rows, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(rows)))
 
 

@@ -71,7 +71,9 @@ def random_controls(settings: Settings, kind: str, row: ControlRow) -> None:
     if kind in GENERATES:
         with row.input:
             control(settings, "output_length", st.slider, "Output length (tokens generated)")
-    st.caption(f"🔁 {READS[kind]}")
+        st.caption(f"🔁 {READS[kind]}")
+    else:
+        row.input.caption(f"🔁 {READS[kind]}")
 
 
 def run(settings: Settings, kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | None:
@@ -101,7 +103,9 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
     if res.overflowed:
         st.warning("Overflow: some hidden values became infinite or NaN. Lower the weight scale.", icon="💥")
     show_fig(
-        type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)),
+        type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)).update_layout(
+            height=300, margin=dict(t=40, b=40)
+        ),
         key="seq_diagram",
     )
     st.caption(
