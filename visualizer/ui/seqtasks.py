@@ -43,7 +43,7 @@ UNITS = {  # what one evaluated example is called
     "one_to_one": "words",
     "one_to_many": "start words",
     "many_to_one": "reviews",
-    "many_to_many": "tags",
+    "many_to_many": "sentences",
     "encoder_decoder": "sentences",
 }
 
@@ -263,7 +263,9 @@ def _memory_note(ans: seqinfer.Answer) -> str:
 
 def _accuracy(kind: str, info: seqtasks.Shipped) -> None:
     n, unit = info.n_eval, UNITS[kind]
-    if info.evaluated_on == "test":
+    if seqtasks.SPECS[kind].metric == "tokens":
+        what = f"{info.heldout:.0%} of the tags right in {n} held-out {unit} it never saw in training"
+    elif info.evaluated_on == "test":
         what = f"right on {info.heldout:.0%} of {n} held-out {unit} it never saw in training"
     else:
         what = (
