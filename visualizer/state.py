@@ -124,6 +124,17 @@ SETTINGS: dict[str, Setting] = _table(
     # ---- sequence types
     Setting("seqtype", "choice", "many_to_many", choices=_TASKS),
     Setting("output_length", "int", 5, lo=1, hi=30, help="decoder / generated output length", url="outlen"),
+    Setting(
+        "task_weights",
+        "choice",
+        "trained",
+        choices=("trained", "random"),
+        help="each shape's network trained on its small task, or random weights",
+        url="net",
+    ),
+    Setting("task_input", "str", "", max_len=300, help="what the trained shape reads ('' = its example)", url="in"),
+    Setting("attention", "bool", True, help="the encoder–decoder attends over all encoder states", url="att"),
+    Setting("focus", "int", 0, lo=0, hi=30, help="output word whose attention arrows are drawn (0 = automatic)"),
     # ---- gradients
     Setting("radius", "float", 1.0, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),
     Setting("radius_kind", "choice", "spectral", choices=gradients.RKINDS, url="rkind"),

@@ -1,4 +1,4 @@
-"""AppTest of the Sequence types page: every type, links, and bad input."""
+"""AppTest of the Sequence types page with random weights: every type, links, and bad input."""
 
 import json
 
@@ -7,6 +7,7 @@ import pytest
 from visualizer.maths import seqtypes
 
 PAGE = "pages/2_Sequence_types.py"
+RANDOM = {"net": "random"}  # the untrained view; the trained one is tested in test_seqtasks_app.py
 
 
 def _diagram(at) -> dict:
@@ -34,7 +35,7 @@ def _type_radio(at):
     ],
 )
 def test_every_type_runs_on_the_default_sequence(run_page, kind, n_in, n_out):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     _type_radio(at).set_value(kind).run()
     assert not at.exception
     spec = _diagram(at)
@@ -52,12 +53,13 @@ def test_every_type_runs_on_the_default_sequence(run_page, kind, n_in, n_out):
     assert seqtypes.EXAMPLES[kind][0].title in page_text
     # The link reproduces the view: only non-default values are written.
     assert at.query_params.get("seqtype") == (None if kind == "many_to_many" else kind)
+    assert at.query_params.get("net") == "random"
 
 
 def test_output_length_only_for_generating_types(run_page):
-    at = run_page(PAGE, {"seqtype": "many_to_one"})
+    at = run_page(PAGE, {**RANDOM, "seqtype": "many_to_one"})
     assert not [s for s in at.slider if s.label.startswith("Output length")]
-    at = run_page(PAGE, {"seqtype": "one_to_many", "outlen": "7"})
+    at = run_page(PAGE, {**RANDOM, "seqtype": "one_to_many", "outlen": "7"})
     (slider,) = [s for s in at.slider if s.label.startswith("Output length")]
     assert slider.value == 7
     assert len(_trace(_diagram(at), "ŷ_t: output")["x"]) == 7
@@ -67,7 +69,7 @@ def test_output_length_only_for_generating_types(run_page):
 
 
 def test_url_opens_encoder_decoder(run_page):
-    at = run_page(PAGE, {"seqtype": "encoder_decoder", "outlen": "3", "text": "a girl went home"})
+    at = run_page(PAGE, {**RANDOM, "seqtype": "encoder_decoder", "outlen": "3", "text": "a girl went home"})
     assert not at.exception
     assert _type_radio(at).value == "encoder_decoder"
     spec = _diagram(at)
@@ -77,13 +79,13 @@ def test_url_opens_encoder_decoder(run_page):
 
 
 def test_same_settings_same_tokens(run_page):
-    params = {"seqtype": "one_to_many", "outlen": "6", "seed": "4"}
+    params = {**RANDOM, "seqtype": "one_to_many", "outlen": "6", "seed": "4"}
     a, b = run_page(PAGE, params), run_page(PAGE, params)
     assert list(a.dataframe[0].value["emits"]) == list(b.dataframe[0].value["emits"])
 
 
 def test_empty_text_shows_message(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     at.text_area[0].set_value("   ").run()
     assert not at.exception
     assert any("empty" in e.value for e in at.error)
@@ -93,7 +95,7 @@ def test_empty_text_shows_message(run_page):
 
 
 def test_bad_url_param_falls_back_with_notice(run_page):
-    at = run_page(PAGE, {"seqtype": "two_to_two", "outlen": "999"})
+    at = run_page(PAGE, {**RANDOM, "seqtype": "two_to_two", "outlen": "999"})
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
     assert "seqtype" in notices and "outlen" in notices
@@ -102,10 +104,13 @@ def test_bad_url_param_falls_back_with_notice(run_page):
 
 
 def test_gallery_and_feedforward_panel(run_page):
-    at = run_page(PAGE, {"seqtype": "many_to_one"})
-    gallery = at.dataframe[1].value
-    assert set(gallery["application"]) >= {"Speech recognition", "DNA sequence analysis", "Named-entity recognition"}
-    marked = set(gallery[gallery["selected"] == "◀"]["application"])
+    at = run_page(PAGE, {**RANDOM, "seqtype": "many_to_one"})
+    (gallery,) = [m.value for m in at.markdown if m.value.startswith("| | application")]
+    rows = gallery.replace("\\", "").splitlines()[2:]  # drop Markdown escapes
+    names = {r.split(" | ")[1].strip("* ") for r in rows}
+    assert names >= {"Speech recognition", "DNA sequence analysis", "Named-entity recognition"}
+    marked = {r.split(" | ")[1].strip("* ") for r in rows if r.startswith("| ▶")}
     assert marked == {"Sentiment classification", "Video activity recognition"}
+    assert all(len(r.split(" | ")) == 6 for r in rows)  # every row has its "why"
     labels = [m.label for m in at.metric]
     assert any("RNN weights" in lbl for lbl in labels) and any("exactly 5 tokens" in lbl for lbl in labels)

@@ -68,7 +68,7 @@ def test_sequence_types_link_opens_the_type_it_names(page, app_url):
     page.goto(f"{app_url}/Sequence_types?seqtype=many_to_one&text=good+film+overall")
     wait_for_app(page)
     expect(page.get_by_role("radio", name="Many-to-one")).to_be_checked(timeout=30_000)
-    expect(page.locator(".js-plotly-plot").first).to_contain_text("Many-to-one")
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("Many-to-one", timeout=30_000)
 
 
 def test_train_link_restores_training_settings(page, app_url):

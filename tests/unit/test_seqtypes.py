@@ -161,9 +161,14 @@ def test_emitted_table_rows():
     enc, params = _setup()
     rows = seqtypes.emitted_table(seqtypes.run("encoder_decoder", enc, params, outlen=2))
     assert len(rows) == len(enc.tokens) + 2
-    assert rows[0]["cell"] == "encoder" and rows[0]["emits"] == "—" and rows[0]["p(emitted)"] is None
-    assert rows[-2]["cell"] == "decoder" and rows[-2]["reads"] == "<start>"
-    assert 0 < rows[-1]["p(emitted)"] <= 1
+    assert rows[0]["part"] == "encoder" and rows[0]["emits"] == "—" and rows[0]["p(emitted)"] == "—"
+    assert rows[-2]["part"] == "decoder" and rows[-2]["reads"] == "<start>"
+    assert 0 < float(rows[-1]["p(emitted)"]) <= 1
+    # No step of any type shows the text "None", and only the encoder–decoder has a "part" column.
+    for kind in seqtypes.SEQTYPES:
+        table = seqtypes.emitted_table(seqtypes.run(kind, enc, params, outlen=2))
+        assert all(v is not None and v != "None" for row in table for v in row.values())
+        assert ("part" in table[0]) == (kind == "encoder_decoder")
 
 
 def test_parameter_counts_grow_with_length_only_for_feedforward():

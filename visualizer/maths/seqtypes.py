@@ -226,23 +226,29 @@ def run(
 
 
 def emitted_table(run_: SeqRun) -> list[dict]:
-    """One row per step: phase, what was read, what was emitted (with its probability), ‖h_t‖."""
+    """One row per step: (encoder/decoder,) what was read, what was emitted with its probability, ‖h_t‖.
+
+    Every value is text or a number, never None: a step that emits nothing shows "—". The "part" column
+    appears only for the encoder–decoder, the one type whose steps use two different weight sets.
+    """
     lay = run_.layout
     rows = []
     for t in range(lay.n_steps):
         i = int(run_.out_ids[t])
         read = {INPUT: "your token", FEEDBACK: "fed back", START: "zeros"}[lay.source[t]]
-        rows.append(
+        row: dict = {"step": t + 1}
+        if lay.kind == "encoder_decoder":
+            row["part"] = "decoder" if lay.decoder[t] else "encoder"
+        row.update(
             {
-                "step": t + 1,
-                "cell": "decoder" if lay.decoder[t] else ("encoder" if lay.kind == "encoder_decoder" else "cell"),
                 "reads": run_.in_labels[t],
                 "from": read,
                 "emits": run_.out_labels[t] if i >= 0 else "—",
-                "p(emitted)": round(float(run_.probs[t, i]), 4) if i >= 0 else None,
+                "p(emitted)": f"{float(run_.probs[t, i]):.4f}" if i >= 0 else "—",
                 "‖h_t‖": round(float(np.linalg.norm(run_.hs[t + 1])), 4),
             }
         )
+        rows.append(row)
     return rows
 
 

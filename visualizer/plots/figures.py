@@ -69,6 +69,15 @@ def step_box(step: int, y0: float, y1: float, *, width: int = 3) -> dict:
     )
 
 
+def _three_ticks(zmin: float, zmax: float) -> list[float]:
+    return [float(zmin), float((zmin + zmax) / 2), float(zmax)]
+
+
+def _every_row(labels: list[str], most: int = 32) -> dict:
+    """Axis settings that label every row when there are at most `most` rows."""
+    return dict(tickmode="array", tickvals=labels, ticktext=labels) if len(labels) <= most else {}
+
+
 def hidden_heatmap(
     H_states: np.ndarray,
     tokens,
@@ -91,15 +100,17 @@ def hidden_heatmap(
     """
     T, H = H_states.shape
     zmin, zmax = zrange or value_range(activation, H_states)
+    rows = [f"{row_name}[{j}]" for j in range(H)]
     trace = dict(
         type="heatmap",
         z=H_states.T,
         x=token_labels(tokens),
-        y=[f"{row_name}[{j}]" for j in range(H)],  # z (H, T)
+        y=rows,  # z (H, T)
         zmin=zmin,
         zmax=zmax,
         colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
-        colorbar=dict(title=heading(colorbar_title)),
+        # Three labelled ticks (ends and middle): five crowd into each other on a short heatmap.
+        colorbar=dict(title=heading(colorbar_title), tickvals=_three_ticks(zmin, zmax), thickness=14),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
     )
     if zmin < 0:
@@ -114,7 +125,8 @@ def hidden_heatmap(
             title=heading(title),
             shapes=shapes,
             xaxis=xaxis,
-            yaxis=dict(title=heading(row_title), autorange="reversed", type="category"),
+            # Every unit labelled up to 32 units (Plotly would skip every other one on a short plot).
+            yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(rows)),
             height=max(240, min(640, 90 + 22 * H)),
             margin=dict(l=60, r=20, t=50, b=60),
         ),

@@ -37,6 +37,8 @@ TRACE_FEEDBACK = "x_t: own previous output"
 TRACE_START = "x_t: <start>"
 TRACE_HIDDEN = "h_t: hidden state"
 TRACE_OUTPUT = "ŷ_t: output"
+TRACE_ATTENTION = "attention α"
+ATTENTION_COLOUR = "#e45756"
 
 
 def visible_steps(n: int, max_cols: int, keep: Sequence[int] = ()) -> list[int]:
@@ -99,6 +101,7 @@ def type_diagram(
     in_labels: Sequence[str] | None = None,
     out_labels: Sequence[str | None] | None = None,
     h_norms: Sequence[float] | None = None,
+    attention: tuple[int, np.ndarray] | None = None,
     max_cols: int = 24,
 ) -> go.Figure:
     """The unrolled network for one sequence type and length.
@@ -108,6 +111,8 @@ def type_diagram(
         in_labels: N tokens read (the user's, fed back, or <start>); step numbers when None.
         out_labels: N emitted tokens (None where nothing is emitted); 'ŷ' when None.
         h_norms: N values ‖h_t‖ for the hover.
+        attention: (0-based decoder step, its weights α over the encoder steps, (S,)): drawn as arcs from
+            every encoder state to that step, their width and label the weight.
         max_cols: most step columns drawn before the middle is folded.
     Returns:
         A figure whose traces are named TRACE_*; the input/output traces hold one node per
@@ -177,6 +182,7 @@ def type_diagram(
                 marker=dict(symbol=symbol, size=26, color=colour, line=dict(width=1, color="#333")),
                 text=text,
                 textposition=position,
+                textfont=dict(size=13 if len(steps) <= 14 else 10),  # long runs: smaller labels, less overlap
                 customdata=[s + 1 for s in selected],
                 hovertemplate=hover + "<extra></extra>",
             )
@@ -214,6 +220,9 @@ def type_diagram(
         "step %{customdata}: emits %{text}",
         "top center",
     )
+
+    if attention is not None and lay.context_step is not None:
+        _attention_arcs(traces, notes, pos, attention, lay.context_step)
 
     if lay.context_step is not None:
         mid_enc = (pos[steps[0]] + pos[lay.context_step]) / 2
@@ -255,6 +264,43 @@ def type_diagram(
             margin=dict(l=90, r=20, t=50, b=50),
         ),
     )
+
+
+def _attention_arcs(
+    traces: list[dict], notes: list[dict], pos: dict[int, float], attention: tuple[int, np.ndarray], last_enc: int
+) -> None:
+    """Arcs from each drawn encoder state s to the decoder step: width 1 + 9 α_s, weight written on the arc."""
+    step, weights = attention
+    if step not in pos:
+        return
+    x1 = pos[step]
+    span = max(x1 - pos.get(0, 1.0), 1.0)
+    for s in range(min(len(weights), last_enc + 1)):
+        if s not in pos:
+            continue
+        a = float(weights[s])
+        x0 = pos[s]
+        peak = 1.3 + 0.9 * (x1 - x0) / span
+        u = np.linspace(0.0, 1.0, 17)
+        traces.append(
+            dict(
+                type="scatter",
+                x=x0 + (x1 - x0) * u,
+                y=1.12 + (peak - 1.12) * 4 * u * (1 - u),
+                mode="lines",
+                name=TRACE_ATTENTION,
+                showlegend=False,
+                line=dict(color=ATTENTION_COLOUR, width=1 + 9 * a),
+                opacity=0.25 + 0.75 * a,
+                hovertemplate=f"α = {a:.3f}<extra>attention</extra>",
+            )
+        )
+        if a >= 0.1:
+            notes.append(
+                dict(
+                    x=(x0 + x1) / 2, y=peak + 0.06, text=f"{a:.0%}", showarrow=False, font=dict(color=ATTENTION_COLOUR)
+                )
+            )
 
 
 def fmt_norms(hs: np.ndarray) -> list[float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -10,7 +11,7 @@ from visualizer.maths import seqtypes
 from visualizer.maths.unroll import Unrolled
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
-from visualizer.ui.core import CACHE, control, show_fig, unroll, unroll_cached
+from visualizer.ui.core import CACHE, control, md_escape, show_fig, unroll, unroll_cached
 
 Settings = dict[str, Any]
 
@@ -43,12 +44,36 @@ def run_cached(
 
 
 def shape_picker(settings: Settings) -> str:
-    """The sequence type, its output length where it generates, and one line on how it reads."""
-    kind = control(settings, "seqtype", st.radio, "Sequence type", format_func=seqtypes.LABELS.get, horizontal=True)
+    """The sequence type, on one line."""
+    return control(settings, "seqtype", st.radio, "Sequence type", format_func=seqtypes.LABELS.get, horizontal=True)
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """The row under the shape picker: the input box, a companion (the attention focus), weights, a toggle."""
+
+    input: Any
+    focus: Any
+    weights: Any
+    toggle: Any
+
+
+def control_row(kind: str) -> ControlRow:
+    """Columns for the row; the encoder–decoder needs two more (the focus word and the attention toggle)."""
+    if kind == "encoder_decoder":
+        return ControlRow(*st.columns([3.0, 1.5, 1.6, 1.3], vertical_alignment="bottom"))
+    inp, weights, toggle = st.columns([4.5, 1.6, 1.3], vertical_alignment="bottom")
+    return ControlRow(inp, toggle, weights, toggle)
+
+
+def random_controls(settings: Settings, kind: str, row: ControlRow) -> None:
+    """With random weights: the output length where the shape generates, and one line on how it reads."""
     if kind in GENERATES:
-        control(settings, "output_length", st.slider, "Output length (tokens generated)")
-    st.info(READS[kind], icon="🔁")
-    return kind
+        with row.input:
+            control(settings, "output_length", st.slider, "Output length (tokens generated)")
+        st.caption(f"🔁 {READS[kind]}")
+    else:
+        row.input.caption(f"🔁 {READS[kind]}")
 
 
 def run(settings: Settings, kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | None:
@@ -78,7 +103,9 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
     if res.overflowed:
         st.warning("Overflow: some hidden values became infinite or NaN. Lower the weight scale.", icon="💥")
     show_fig(
-        type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)),
+        type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)).update_layout(
+            height=300, margin=dict(t=40, b=40)
+        ),
         key="seq_diagram",
     )
     st.caption(
@@ -122,22 +149,15 @@ def applications(kind: str) -> None:
             st.markdown(f"**{ex.title}** — reads {ex.reads}; emits {ex.emits}.\n\n{ex.note}")
 
     st.subheader("Applications and their shapes")
-    st.dataframe(
-        [
-            {
-                "application": a.name,
-                "reads": a.reads,
-                "emits": a.emits,
-                "shape": seqtypes.LABELS[a.kind],
-                "why": a.why,
-                "selected": "◀" if a.kind == kind else "",
-            }
-            for a in seqtypes.GALLERY
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-    st.caption("Applications mapped to the five shapes; ◀ marks those of the shape selected above.")
+    # A Markdown table wraps its cells, so the long "why" column is never cut off at 1280 px.
+    lines = ["| | application | reads | emits | shape | why |", "|---|---|---|---|---|---|"]
+    for a in seqtypes.GALLERY:
+        cells = (a.name, a.reads, a.emits, seqtypes.LABELS[a.kind], a.why)
+        mark = "▶" if a.kind == kind else ""
+        bold = (lambda t: f"**{t}**") if mark else (lambda t: t)
+        lines.append(f"| {mark} | " + " | ".join(bold(md_escape(c)) for c in cells) + " |")
+    st.markdown("\n".join(lines))
+    st.caption("Applications mapped to the five shapes; ▶ and bold mark those of the shape selected above.")
 
 
 def feedforward_comparison(base: Unrolled | None, hidden: int) -> None:
