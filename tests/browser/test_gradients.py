@@ -38,8 +38,10 @@ def test_gradients_deep_link_draws_and_reacts(page, app_url, screenshot):
 def test_counterexample_preset_and_editing_w_hh_by_hand(page, app_url):
     """'ρ is not enough' doubles per step with ρ = 0; typing into a W_hh cell changes σ_max and the link."""
     page.goto(f"{app_url}/Gradients")
-    wait_for_app(page)
-    page.get_by_role("button", name="ρ is not enough").click()
+    wait_for_app(page, timeout=60_000)
+    preset = page.get_by_role("button", name="ρ is not enough")
+    expect(preset).to_be_visible(timeout=60_000)
+    preset.click()
     wait_for_app(page)
     expect(_metric(page, "vanilla RNN")).to_have_text("×2", timeout=30_000)
     expect(_metric(page, "ρ(W_hh)")).to_have_text("0")
@@ -52,9 +54,10 @@ def test_counterexample_preset_and_editing_w_hh_by_hand(page, app_url):
     assert box is not None
     # The editor is a canvas: row 0 sits below the header row, column h[0] after the index column.
     page.mouse.dblclick(box["x"] + box["width"] * 0.35, box["y"] + 35 + 17)
-    page.keyboard.press("Control+A")
-    page.keyboard.type("5")
-    page.keyboard.press("Enter")
+    cell = page.locator("input.gdg-input, textarea.gdg-input").first  # the grid's overlay editor
+    expect(cell).to_be_visible(timeout=30_000)
+    cell.fill("5")
+    cell.press("Enter")
     page.mouse.move(5, 5)  # Chromium applies Streamlit's new URL only once the pointer leaves the grid
     wait_for_app(page)
     expect(page).to_have_url(re.compile(r"whh=5_2_-2_-2"), timeout=30_000)
