@@ -1,6 +1,7 @@
 """Vanishing and exploding gradients: BPTT measured on a sequence, beside the Pascanu et al. bound.
 
-Presets, controls, the W_hh editor and the cached measurement live in visualizer/ui/gradients.py;
+Presets, controls and the cached measurement live in visualizer/ui/gradients.py, the W_hh editor in
+visualizer/ui/whh_editor.py;
 the maths in visualizer/maths (gradients, whh, gradient_presets, gradient_inputs) and the figures in
 visualizer/plots/gradient_figures.py.
 """
@@ -8,18 +9,18 @@ visualizer/plots/gradient_figures.py.
 import streamlit as st
 
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui import core, gradients
+from visualizer.ui import core, gradients, whh_editor
 
 settings = core.page_setup("gradients", "Gradients")
 st.title("Vanishing and exploding gradients")
 top, main, lower = st.container(), st.container(), st.container()  # the editor (lower) runs first: all follow it
 with top:
-    gradients.check_hand_edits(settings)
+    whh_editor.check_hand_edits(settings)
 trained, shown, act = gradients.sidebar(settings)
 result = gradients.measure(settings, trained, shown, act)
 if result is not None:
     with lower:
-        result = gradients.editor_section(settings, result, trained, shown, act)
+        result = whh_editor.section(settings, result, trained, lambda: gradients.measure(settings, trained, shown, act))
 with top:
     gradients.preset_bar(settings)
 if result is not None:

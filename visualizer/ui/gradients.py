@@ -1,19 +1,17 @@
-"""The gradients lab's Streamlit views: presets, sidebar controls, the W_hh editor, the cached
+"""The gradients lab's Streamlit views: presets, sidebar controls, the cached
 measurement, the headline numbers beside the plot and the bound's verdict.
 
 Flow of one run: the sidebar and the preset bar update the settings; the measurement runs on the
-settings' W_hh (random, or edited by hand); the editor shows that W_hh and, if a cell was just
+settings' W_hh (random, or edited by hand); the editor (whh_editor.py) shows that W_hh and, if a cell was just
 edited, the settings take the new matrix and the measurement runs again, so every number on the
 page follows the edit in the same run.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from visualizer import export
@@ -22,7 +20,7 @@ from visualizer.maths import gradient_inputs as gi
 from visualizer.maths import gradient_presets as gp
 from visualizer.maths.train import TrainedModel
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui import controls
+from visualizer.ui import controls, whh_editor
 from visualizer.ui.core import (
     CACHE,
     control,
@@ -41,7 +39,6 @@ PAPER = (
     "with ‖diag(f′)‖ ≤ γ, **σ_max(W_hh) < 1/γ is sufficient for the gradient to vanish**, and "
     "**σ_max(W_hh) > 1/γ is necessary for it to explode** (not sufficient)."
 )
-_HAND_KEYS = ("w_hh", "b_h")
 
 
 def _fmt(x: float, ref: float = 1.0) -> str:
@@ -82,11 +79,6 @@ def preset_bar(settings: Settings) -> None:
 
 
 # ---------------------------------------------------------------------------- sidebar
-
-
-def _clear_hand_edits(settings: Settings) -> None:
-    for name in _HAND_KEYS:
-        settings[name] = ""
 
 
 def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], str]:
@@ -135,7 +127,7 @@ def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], s
                 )
             controls.hidden_size(
                 settings,
-                on_change=_clear_hand_edits,
+                on_change=whh_editor.clear_hand_edits,
                 args=(settings,),
                 help="changing H starts again from a random W_hh" if hand else None,
             )
@@ -219,104 +211,6 @@ def measure(settings: Settings, trained: TrainedModel | None, shown: tuple[str, 
         return None
 
 
-def check_hand_edits(settings: Settings) -> None:
-    """Drop a hand-edited W_hh or b_h that does not fit, with a notice; keep H equal to W_hh's size.
-
-    Runs before the sidebar is drawn, so the hidden-size slider shows the matrix's size.
-    """
-    W, b, notices = whh.hand_edits(settings["w_hh"], settings["b_h"], settings["hidden"])
-    for n in notices:
-        st.warning(md_escape(n), icon="🔗")
-    settings["w_hh"] = "" if W is None else settings["w_hh"]
-    settings["b_h"] = "" if b is None else settings["b_h"]
-    if W is not None and settings["hidden"] != len(W):
-        settings["hidden"] = max(2, len(W))
-        st.session_state.pop("w_hidden", None)
-
-
-# ---------------------------------------------------------------------------- W_hh by hand
-
-
-def _matrix_frame(W: np.ndarray, b: np.ndarray) -> pd.DataFrame:
-    H = len(W)
-    frame = pd.DataFrame(W, columns=[f"h[{j}]" for j in range(H)], index=[f"h[{i}]" for i in range(H)])
-    frame["b_h"] = b
-    return frame
-
-
-def _set_hand(settings: Settings, W: np.ndarray, b: np.ndarray) -> None:
-    settings["w_hh"] = whh.encode(W)
-    settings["b_h"] = "" if not np.any(b) else whh.encode(b)
-    if settings["hidden"] != len(W):  # only from a button (runs before the sidebar): an edit keeps the size
-        settings["hidden"] = max(2, len(W))
-        st.session_state.pop("w_hidden", None)
-
-
-def _edit_action(settings: Settings, W: np.ndarray, b: np.ndarray, action: str) -> None:
-    target = float(st.session_state.get("whh_target", 1.0))
-    if action == "random":
-        _clear_hand_edits(settings)
-        return
-    new = {
-        "rho": lambda: whh.rescale(W, target, "spectral"),
-        "sigma": lambda: whh.rescale(W, target, "singular"),
-        "orth": lambda: whh.orthogonalise(W),
-        "sym": lambda: whh.symmetrise(W),
-    }[action]()
-    _set_hand(settings, new, b)
-
-
-def whh_editor(settings: Settings, exp) -> bool:
-    """The editable W_hh (and b_h) with its tools. Returns True when a cell was just edited."""
-    W, b = exp.rnn_params.W_hh, exp.rnn_params.b_h
-    H = len(W)
-    if H > whh.MAX_EDIT:
-        st.caption(f"Hand editing works up to H = {whh.MAX_EDIT}; pick a smaller hidden size in the sidebar.")
-        return False
-    st.caption(
-        "Each row is one unit i: a_i = Σ_j W_hh[i, j]·h_(t−1)[j] + b_h[i] + (input). Type a number into any cell; "
-        "every number and line on the page follows."
-    )
-    version = hashlib.sha1((whh.encode(W) + "|" + whh.encode(b)).encode()).hexdigest()[:10]
-    edited = st.data_editor(
-        _matrix_frame(W, b),
-        key=f"whh_editor_{version}",  # a new matrix gets a fresh editor: no stale edits on top of it
-        width="stretch",
-        column_config={
-            c: st.column_config.NumberColumn(c, format="%.4g", step=0.01)
-            for c in [*map("h[{}]".format, range(H)), "b_h"]
-        },
-    )
-    values = edited.to_numpy(dtype=float, na_value=np.nan)
-    new_W, new_b = values[:, :H], values[:, H]
-    changed = not (np.array_equal(new_W, W) and np.array_equal(new_b, b))
-    if changed:
-        if not np.all(np.isfinite(values)) or np.any(np.abs(values) > whh.MAX_ENTRY):
-            show_error(f"Every entry must be a number between −{whh.MAX_ENTRY:g} and {whh.MAX_ENTRY:g}.")
-            return False
-        _set_hand(settings, new_W, new_b)
-    c0, c1, c2 = st.columns(3, vertical_alignment="bottom")
-    c0.number_input("Target ρ or σ_max", min_value=0.05, max_value=5.0, value=1.0, step=0.05, key="whh_target")
-    c3, c4, c5 = st.columns(3)
-    for col, action, label, tip in (
-        (c1, "rho", "Scale to ρ", "multiply W_hh so its spectral radius equals the target"),
-        (c2, "sigma", "Scale to σ_max", "multiply W_hh so its largest singular value equals the target"),
-        (c3, "orth", "Orthogonalise", "the nearest orthogonal matrix U Vᵀ (from W_hh = U S Vᵀ): ρ = σ_max = 1"),
-        (c4, "sym", "Symmetrise", "(W_hh + W_hhᵀ)/2: a normal matrix, so ρ = σ_max"),
-        (c5, "random", "Random W_hh", "back to the seeded random matrix and the scale slider"),
-    ):
-        col.button(
-            label,
-            key=f"whh_{action}",
-            help=tip,
-            on_click=_edit_action,
-            args=(settings, W, b, action),
-            width="stretch",
-            disabled=action == "random" and not settings["w_hh"] and not settings["b_h"],
-        )
-    return changed
-
-
 # ---------------------------------------------------------------------------- numbers and words
 
 
@@ -394,31 +288,6 @@ def loss_question(seq: gi.Sequence, exp, trained: TrainedModel | None) -> None:
             f"“{md_escape(seq.target_token)}”: random tokens have no next token worth predicting, so this is a "
             f"memory test ({who} gives it p = {p:.3g})."
         )
-
-
-EIGEN_CAPTION = (
-    "Eigenvalues λ of W_hh (W_hhᵀ has the same ones); red ones lie outside the unit circle. Going back one step, "
-    "a linear RNN multiplies the gradient by W_hhᵀ, so along a real eigenvector of W_hhᵀ it is multiplied by λ: "
-    "|λ| < 1 shrinks it, |λ| > 1 grows it. No eigenvalue lies outside the grey σ_max circle, but one step can "
-    "stretch a vector that far."
-)
-
-
-def editor_section(settings: Settings, result, trained: TrainedModel | None, shown: tuple[str, ...], act: str):
-    """W_hh by hand beside its eigenvalues. Returns the measurement, re-run if a cell was just edited."""
-    st.subheader("W_hh by hand" if trained is None else "The trained W_hh")
-    edit_col, eig_col = st.columns([3, 2])
-    if trained is None:
-        with edit_col:
-            if whh_editor(settings, result[1]):
-                result = measure(settings, trained, shown, act) or result
-    else:
-        edit_col.caption("Trained weights are shown as they are; pick random weights in the sidebar to edit W_hh.")
-    exp = result[1]
-    with eig_col:
-        show_fig(gf.eigenvalue_plane(exp.eigenvalues, exp.sigma_max), key="grad_eigs")
-        st.caption(EIGEN_CAPTION)
-    return result
 
 
 def heatmaps(exp, shown, floor: float) -> None:
