@@ -222,3 +222,17 @@ def test_an_exploding_line_keeps_its_foot_above_the_floor():
     fig = gf.gradient_norms(exp, floor=floor)
     assert not any("below the plot" in a.text for a in fig.layout.annotations)
     assert not any(tr.mode == "markers" and tr.name.startswith("‖∂L/∂h_t‖ vanilla") for tr in fig.data)
+
+
+def test_the_floor_reaches_the_smallest_unit_gradient_within_its_span():
+    """A unit's |dL/dh_t[j]| is often far below the norm: the heatmap must not lose it to a floor set by the lines."""
+    seq = gi.sequence_for("user", text="the cat sat on the mat and the dog sat on the log", mode="words")
+    exp = gradients.run(
+        seq.X, seq.tokens, seq.target, hidden=6, seed=0, radius=1.1, rkind="spectral", activation="tanh",
+        output_size=seq.V,
+    )  # fmt: skip
+    floor = gf.shared_floor(exp)
+    smallest = min(float(np.log10(np.abs(r.dh)[np.abs(r.dh) > 0]).min()) for r in exp.cells.values())
+    assert floor <= smallest and floor == np.floor(floor)
+    heat = gf.gradient_heatmap(exp.cells["rnn"].dh, exp.tokens, floor=floor)
+    assert heat.data[0].zmin == floor

@@ -67,16 +67,21 @@ def _shown(exp: Experiment, cells_shown) -> list[str]:
 
 
 def shared_floor(exp: Experiment, cells_shown=None) -> float:
-    """log10 of the one floor the norm plot and the heatmaps share (a whole decade)."""
-    parts = []
-    for n in _shown(exp, cells_shown):
+    """log10 of the one floor the norm plot and the heatmaps share (a whole decade).
+
+    It reaches down to the smallest value either draws (a unit's |∂L/∂h_t[j]| is often far below the
+    norm), but no further than SPAN_DECADES below the largest, and always below where each line starts.
+    """
+    parts, cells_dh = [], []
+    for n in _shown(exp, ("rnn",) if cells_shown is not None and not cells_shown else cells_shown):
         r = exp.cells[n]
         parts.append(_log10(r.dh_norm))
+        cells_dh.append(_log10(r.dh).ravel())
         if r.clip_scale < 1.0:  # the clipped line sits lower: it must be above the floor too
             parts.append(_log10(r.dh_norm) + np.log10(r.clip_scale))
     if exp.jacobian is not None:
         parts.append(exp.jacobian.log10_norm)
-    values = np.concatenate(parts) if parts else np.array([])
+    values = np.concatenate(parts + cells_dh) if parts else np.array([])
     values = values[np.isfinite(values)]
     if values.size == 0:
         return -1.0
