@@ -245,7 +245,7 @@ def _mark_bound_exit(fig: go.Figure, log10_bound: np.ndarray, lo: float, hi: flo
             continue
         t_out = int(np.flatnonzero(beyond).max()) + 1  # the bound crosses the edge between t_out and t_out + 1
         far = float(b[0])
-        left = t_out > T / 2  # the note goes where there is room
+        left = t_out > T / 4  # the note goes left of the exit, where the bound is off the plot, if there is room
         fig.add_annotation(
             x=min(t_out + 0.5, T),
             y=edge,
