@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from visualizer.maths import cells, encoding, gradients, lagtasks, longlag, rnn, seqtypes, train
+from visualizer.maths import cells, encoding, gradient_inputs, lagtasks, longlag, rnn, seqtypes, train, whh
 
 DEFAULT_TEXT = "the united states of america"
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
@@ -25,7 +25,7 @@ class Setting:
     """One shareable setting: its URL name, kind, default and bounds."""
 
     name: str  # the name code uses (settings["name"], widget key "w_name")
-    kind: str  # "str" | "int" | "float" | "bool" | "choice"
+    kind: str  # "str" | "int" | "float" | "bool" | "choice" | "matrix" | "vector" (numbers joined by '_')
     default: Any
     lo: float | None = None
     hi: float | None = None
@@ -33,6 +33,7 @@ class Setting:
     max_len: int = MAX_PARAM_CHARS
     help: str = ""
     url: str = ""  # a shorter name in links, when it differs from `name`
+    fallback: str = ""  # how a notice names the default when its text would say nothing ("" for a matrix)
 
     @property
     def param(self) -> str:
@@ -45,6 +46,11 @@ class Setting:
             raise ValueError(f"longer than {self.max_len} characters")
         if self.kind == "str":
             return raw
+        if self.kind in ("matrix", "vector"):
+            if not raw.strip():
+                return ""
+            values = whh.decode_matrix(raw) if self.kind == "matrix" else whh.decode_vector(raw)
+            return whh.encode(values)  # canonical: the same matrix always gives the same link
         if self.kind == "choice":
             if raw not in self.choices:
                 raise ValueError(f"must be one of {', '.join(self.choices)}")
@@ -136,10 +142,31 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("attention", "bool", True, help="the encoder–decoder attends over all encoder states", url="att"),
     Setting("focus", "int", 0, lo=0, hi=30, help="output word whose attention arrows are drawn (0 = automatic)"),
     # ---- gradients
-    Setting("radius", "float", 1.0, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),
-    Setting("radius_kind", "choice", "spectral", choices=gradients.RKINDS, url="rkind"),
-    Setting("seq_source", "choice", "generated", choices=gradients.SOURCES, url="gsource"),
+    Setting(
+        "grad_activation",
+        "choice",
+        "linear",
+        choices=rnn.ACTIVATIONS,
+        help="activation f of the gradients lab",
+        url="gact",
+    ),
+    Setting("radius", "float", 1.1, lo=0.1, hi=2.0, help="spectral radius or largest singular value of W_hh"),
+    Setting("radius_kind", "choice", "spectral", choices=whh.RKINDS, url="rkind"),
+    Setting("seq_source", "choice", "generated", choices=gradient_inputs.SOURCES, url="gsource"),
     Setting("seq_length", "int", 200, lo=5, hi=400, help="generated sequence length", url="glen"),
+    Setting("input_scale", "float", 1.0, lo=0.0, hi=2.0, help="scale of the input weights (0: inputs off)", url="xin"),
+    Setting(
+        "w_hh",
+        "matrix",
+        "",
+        max_len=600,
+        help="W_hh edited by hand, row by row, entries joined by '_'",
+        url="whh",
+        fallback="the random W_hh",
+    ),
+    Setting(
+        "b_h", "vector", "", max_len=100, help="b_h edited by hand, entries joined by '_'", url="bh", fallback="b_h = 0"
+    ),
     Setting("clip", "bool", False, help="clip the gradient by norm"),
     Setting("clip_norm", "float", 5.0, lo=0.01, hi=1000.0, help="largest gradient norm after clipping", url="clipnorm"),
     Setting("cells", "str", ",".join(_CELLS), max_len=40, help="cells drawn on the gradient plot"),
@@ -202,7 +229,8 @@ def parse(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         try:
             values[setting.name] = setting.parse(str(raw))
         except ValueError as err:
-            notices.append(f"Link parameter '{name}' {err}; using the default ({setting.format(setting.default)}).")
+            default = setting.fallback or f"the default ({setting.format(setting.default)})"
+            notices.append(f"Link parameter '{name}' {err}; using {default}.")
     return values, notices
 
 

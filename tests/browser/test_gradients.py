@@ -1,4 +1,5 @@
-"""Gradients page in real Chromium: a deep link opens the view, a control changes the plot."""
+"""Gradients lab in real Chromium: a deep link opens the view, a preset button and the W_hh editor
+change the plot, the numbers and the link."""
 
 import re
 
@@ -7,25 +8,61 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_for_app
 
 
+def _metric(page, label: str):
+    return page.locator("[data-testid='stMetric']").filter(has_text=label).locator("[data-testid='stMetricValue']")
+
+
 def test_gradients_deep_link_draws_and_reacts(page, app_url, screenshot):
     """/Gradients?radius=1.8 draws the norm plot, heatmap and eigenvalues; switching to sigmoid redraws the bound."""
     page.goto(f"{app_url}/Gradients?radius=1.8")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Vanishing and exploding gradients")).to_be_visible(timeout=30_000)
     charts = page.locator("[data-testid='stPlotlyChart']")
-    expect(charts).to_have_count(5, timeout=30_000)  # norms, a heatmap per cell (tabs), eigenvalues
+    expect(charts).to_have_count(5, timeout=30_000)  # norms, eigenvalues, a heatmap per cell (tabs)
     norms = page.locator(".js-plotly-plot").first
-    expect(norms).to_contain_text("Gradient of the loss at the last step", timeout=30_000)
-    expect(norms).to_contain_text("(1·")  # tanh: gamma = 1 in the bound's legend
-    expect(page.get_by_text("spectral radius ρ(W_hh)")).to_be_visible()
-    expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("1.8")
+    expect(norms).to_contain_text("The gradient of the loss at t = T", timeout=30_000)
+    expect(norms).to_contain_text("bound (γ·σ_max)^(T−t) = ")  # the bound names the rate it is made of
+    expect(_metric(page, "ρ(W_hh)")).to_have_text("1.8")
     before = norms.locator("path.js-line").first.get_attribute("d")
     screenshot("gradients")
 
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Activation").click()
     page.get_by_role("option", name="sigmoid", exact=True).click()
     wait_for_app(page)
-    expect(norms).to_contain_text("(0.25·", timeout=30_000)
+    expect(_metric(page, "γ·σ_max")).to_contain_text("0.25·", timeout=30_000)
     assert norms.locator("path.js-line").first.get_attribute("d") != before
-    expect(page).to_have_url(re.compile(r"act=sigmoid"))
+    expect(page).to_have_url(re.compile(r"gact=sigmoid"))
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def test_counterexample_preset_and_editing_w_hh_by_hand(page, app_url):
+    """'ρ is not enough' doubles per step with ρ = 0; typing into a W_hh cell changes σ_max and the link."""
+    page.goto(f"{app_url}/Gradients")
+    wait_for_app(page, timeout=60_000)
+    preset = page.get_by_role("button", name="ρ is not enough")
+    expect(preset).to_be_visible(timeout=60_000)
+    preset.click()
+    wait_for_app(page)
+    expect(_metric(page, "vanilla RNN")).to_have_text("×2", timeout=30_000)
+    expect(_metric(page, "ρ(W_hh)")).to_have_text("0")
+    expect(_metric(page, "σ_max(W_hh)")).to_have_text("4")
+    expect(page).to_have_url(re.compile(r"whh=2_2_-2_-2"))
+
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # The editor is a canvas: row 0 sits below the header row, column h[0] after the index column.
+    page.mouse.dblclick(box["x"] + box["width"] * 0.35, box["y"] + 35 + 17)
+    cell = page.locator("input.gdg-input, textarea.gdg-input").first  # the grid's overlay editor
+    expect(cell).to_be_visible(timeout=30_000)
+    cell.fill("5")
+    cell.press("Enter")
+    page.mouse.move(5, 5)  # Chromium applies Streamlit's new URL only once the pointer leaves the grid
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"whh=5_2_-2_-2"), timeout=30_000)
+    expect(_metric(page, "σ_max(W_hh)")).not_to_have_text("4")
+    expect(page.get_by_role("button", name="ρ is not enough")).not_to_have_attribute(
+        "data-testid", "stBaseButton-primary"
+    )
     expect(page.locator("[data-testid='stException']")).to_have_count(0)

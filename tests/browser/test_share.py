@@ -95,7 +95,7 @@ def test_explorer_trace_downloads_as_csv(page, app_url):
 
 def test_gradients_link_restores_regime(page, app_url):
     """radius, activation and clipping in the link are the page's settings."""
-    page.goto(f"{app_url}/Gradients?radius=0.5&act=sigmoid&clip=1&glen=50")
+    page.goto(f"{app_url}/Gradients?radius=0.5&gact=sigmoid&clip=1&glen=50")
     wait_for_app(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("slider", name="Scale of W_hh")).to_have_value("0.5", timeout=30_000)

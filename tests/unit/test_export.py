@@ -64,20 +64,20 @@ def test_next_token_trace_gradients_match_backward():
 
 
 def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
-    from visualizer.maths import gradients
+    from visualizer.maths import gradient_inputs, gradients
 
-    X, ids, tokens, V = gradients.sequence_for("generated", length=30, seed=2)
+    seq = gradient_inputs.sequence_for("generated", length=30, seed=2)
     exp = gradients.run(
-        X,
-        tokens,
-        int(ids[0]),
+        seq.X,
+        seq.tokens,
+        seq.target,
         hidden=5,
         seed=2,
         radius=1.5,
         rkind="spectral",
         activation="tanh",
         cell_names=("rnn", "lstm"),
-        output_size=V,
+        output_size=seq.V,
     )
     header, rows = export.gradient_table(exp)
     assert header[:4] == ["t", "token", "|dL/dh_t| rnn", "|dL/dh_t| lstm"] and header[-1] == "log10 bound"

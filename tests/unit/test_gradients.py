@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import cells, encoding, gradients, rnn, train
+from visualizer.maths import cells, encoding, gradients, rnn, train, whh
+from visualizer.maths import gradient_inputs as gi
 from visualizer.plots import gradient_figures as gf
 
 D, H, V = 3, 5, 4
@@ -35,32 +36,32 @@ def _explicit(params, trace, t):
 
 
 @pytest.mark.parametrize("radius", [0.1, 0.95, 1.0, 2.0])
-@pytest.mark.parametrize("rkind", gradients.RKINDS)
+@pytest.mark.parametrize("rkind", whh.RKINDS)
 def test_rescale_sets_radius_or_sigma_exactly(radius, rkind):
     p = _rnn(seed=3, radius=radius, rkind=rkind, hidden=12)
-    measured = rnn.spectral_radius(p.W_hh) if rkind == "spectral" else gradients.sigma_max(p.W_hh)
+    measured = rnn.spectral_radius(p.W_hh) if rkind == "spectral" else whh.sigma_max(p.W_hh)
     assert measured == pytest.approx(radius, rel=1e-12)
     # sigma_max >= spectral radius always; a random matrix is non-normal, so strictly here.
-    assert gradients.sigma_max(p.W_hh) > rnn.spectral_radius(p.W_hh) * 1.01
+    assert whh.sigma_max(p.W_hh) > rnn.spectral_radius(p.W_hh) * 1.01
 
 
 def test_rescale_rejects_unknown_kind_and_keeps_zero_matrix():
     with pytest.raises(ValueError, match="unknown kind"):
-        gradients.rescale(np.eye(2), 1.0, "frobenius")
-    np.testing.assert_array_equal(gradients.rescale(np.zeros((3, 3)), 2.0), np.zeros((3, 3)))
+        whh.rescale(np.eye(2), 1.0, "frobenius")
+    np.testing.assert_array_equal(whh.rescale(np.zeros((3, 3)), 2.0), np.zeros((3, 3)))
 
 
 def test_gated_cells_get_the_same_recurrent_scale_and_open_keep_gate():
     for name, n in (("lstm", 4), ("gru", 3)):
         p = gradients.make_params(name, D, H, V, seed=1, radius=0.7, rkind="singular")
         for k in range(n):
-            assert gradients.sigma_max(p.W_h[k * H : (k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
+            assert whh.sigma_max(p.W_h[k * H : (k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
         np.testing.assert_array_equal(p.b[H : 2 * H], gradients.KEEP_BIAS)
 
 
 def test_eigenvalues_match_numpy_and_radius():
     p = _rnn(radius=1.3)
-    eig = gradients.eigenvalues(p.W_hh)
+    eig = whh.eigenvalues(p.W_hh)
     assert eig.shape == (H,)
     assert np.max(np.abs(eig)) == pytest.approx(1.3, rel=1e-12)
 
@@ -108,7 +109,7 @@ def test_step_jacobian_is_the_derivative_of_one_step():
 @given(
     seed=st.integers(0, 2**31 - 1),
     radius=st.floats(0.1, 2.0),
-    rkind=st.sampled_from(gradients.RKINDS),
+    rkind=st.sampled_from(whh.RKINDS),
     activation=st.sampled_from(rnn.ACTIVATIONS),
     T=st.integers(1, 40),
     hidden=st.integers(2, 8),
@@ -218,7 +219,7 @@ def test_growth_rate_and_regimes():
 
 def test_gated_cells_keep_the_gradient_alive_longer():
     """The teaching claim, measured: at radius 1 with tanh over 150 steps, LSTM and GRU lose far less."""
-    X, ids, toks = gradients.generated_sequence(150, 0)
+    X, ids, toks = gi.generated_sequence(150, 0)
     exp = gradients.run(X, toks, int(ids[0]), hidden=16, seed=0, radius=1.0, rkind="spectral", activation="tanh")
     first = {name: np.log10(r.dh_norm[0]) for name, r in exp.cells.items()}
     assert first["lstm"] > first["rnn"] + 3 and first["gru"] > first["rnn"] + 3
@@ -227,7 +228,7 @@ def test_gated_cells_keep_the_gradient_alive_longer():
 
 @pytest.mark.parametrize("radius,expected", [(0.1, "vanishing"), (0.5, "vanishing")])
 def test_small_radius_vanishes_for_every_activation(radius, expected):
-    X, ids, toks = gradients.generated_sequence(60, 1)
+    X, ids, toks = gi.generated_sequence(60, 1)
     for act in rnn.ACTIVATIONS:
         exp = gradients.run(
             X, toks, int(ids[0]), hidden=8, seed=1, radius=radius, rkind="spectral", activation=act, cell_names=("rnn",)
@@ -236,7 +237,7 @@ def test_small_radius_vanishes_for_every_activation(radius, expected):
 
 
 def test_relu_radius_two_explodes_and_warns_about_float32():
-    X, ids, toks = gradients.generated_sequence(400, 0)
+    X, ids, toks = gi.generated_sequence(400, 0)
     exp = gradients.run(
         X, toks, int(ids[0]), hidden=64, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
     )
@@ -246,7 +247,7 @@ def test_relu_radius_two_explodes_and_warns_about_float32():
 
 def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
     """relu, radius 2, H = 16: h_T ~ 1e54 and the softmax puts exactly 1.0 on the target, so dL/dh = 0."""
-    X, ids, toks = gradients.generated_sequence(300, 0)
+    X, ids, toks = gi.generated_sequence(300, 0)
     exp = gradients.run(
         X, toks, int(ids[0]), hidden=16, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
     )
@@ -256,17 +257,18 @@ def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
 
 
 def test_run_rejects_bad_cells_and_activation():
-    X, ids, toks = gradients.generated_sequence(10, 0)
+    X, ids, toks = gi.generated_sequence(10, 0)
     with pytest.raises(ValueError, match="unknown cell"):
         gradients.run(X, toks, 0, hidden=4, seed=0, radius=1, rkind="spectral", activation="tanh", cell_names=("xyz",))
     with pytest.raises(ValueError, match="unknown activation"):
         gradients.run(X, toks, 0, hidden=4, seed=0, radius=1, rkind="spectral", activation="cube")
     with pytest.raises(ValueError):
-        gradients.generated_sequence(0, 0)
+        gi.generated_sequence(0, 0)
 
 
 def test_single_step_sequence_is_handled():
-    X, ids, toks, Vv = gradients.user_sequence("hello", "words")
+    X, ids, toks, Vv = gi.user_sequence("hello world", "words")
+    X, ids, toks = X[:1], ids[:1], toks[:1]
     exp = gradients.run(
         X, toks, int(ids[0]), hidden=4, seed=0, radius=1.0, rkind="spectral", activation="tanh", output_size=Vv
     )
@@ -275,28 +277,28 @@ def test_single_step_sequence_is_handled():
 
 
 def test_same_settings_same_numbers():
-    X, ids, toks = gradients.generated_sequence(50, 3)
+    X, ids, toks = gi.generated_sequence(50, 3)
     a = gradients.run(X, toks, int(ids[0]), hidden=6, seed=3, radius=1.2, rkind="singular", activation="tanh")
     b = gradients.run(X, toks, int(ids[0]), hidden=6, seed=3, radius=1.2, rkind="singular", activation="tanh")
     for name in a.cells:
         np.testing.assert_array_equal(a.cells[name].dh, b.cells[name].dh)
-    np.testing.assert_array_equal(gradients.generated_sequence(50, 3)[1], ids)
-    assert not np.array_equal(gradients.generated_sequence(50, 4)[1], ids)
+    np.testing.assert_array_equal(gi.generated_sequence(50, 3)[1], ids)
+    assert not np.array_equal(gi.generated_sequence(50, 4)[1], ids)
 
 
 # ---------------------------------------------------------------------------- inputs from the page
 
 
 def test_parse_cells_keeps_known_names_in_order():
-    assert gradients.parse_cells("gru, RNN,xyz") == ("rnn", "gru")
-    assert gradients.parse_cells("") == ()
+    assert gi.parse_cells("gru, RNN,xyz") == ("rnn", "gru")
+    assert gi.parse_cells("") == ()
 
 
 def test_user_sequence_with_and_without_a_trained_vocab():
-    X, ids, toks, Vv = gradients.user_sequence("a b a c", "words")
+    X, ids, toks, Vv = gi.user_sequence("a b a c", "words")
     assert X.shape == (4, 3) and Vv == 3 and toks == ("a", "b", "a", "c")
     vocab = encoding.Vocab.build(["a", "b"], add_unk=True)
-    X, ids, toks, Vv = gradients.user_sequence("a b zz", "words", vocab)
+    X, ids, toks, Vv = gi.user_sequence("a b zz", "words", vocab)
     assert Vv == 3 and vocab.decode(ids) == ["a", "b", encoding.UNK]
 
 
@@ -307,24 +309,24 @@ def _model(cell="rnn", H_=6, V_=5, **over):
 
 
 def test_trained_vanilla_accepts_a_good_model_and_refuses_anything_else():
-    got = gradients.trained_vanilla(_model())
+    got = gi.trained_vanilla(_model())
     assert got is not None and got.params.W_hh.dtype == np.float64 and got.level == "chars"
-    assert gradients.trained_vanilla(_model("lstm")) is None
-    assert gradients.trained_vanilla(_model(vocab=encoding.Vocab.build(["x"]))) is None
-    assert gradients.trained_vanilla(_model(params="nonsense")) is None
-    assert gradients.trained_vanilla(_model(level="bytes")) is None
-    assert gradients.trained_vanilla({"cell": "rnn"}) is None
-    assert gradients.trained_vanilla(None) is None
+    assert gi.trained_vanilla(_model("lstm")) is None
+    assert gi.trained_vanilla(_model(vocab=encoding.Vocab.build(["x"]))) is None
+    assert gi.trained_vanilla(_model(params="nonsense")) is None
+    assert gi.trained_vanilla(_model(level="bytes")) is None
+    assert gi.trained_vanilla({"cell": "rnn"}) is None
+    assert gi.trained_vanilla(None) is None
     p = _model().params
     broken = rnn.RNNParams(**{**p.as_dict(), "W_hh": np.full((6, 6), np.nan)})
-    assert gradients.trained_vanilla(_model(params=broken)) is None
+    assert gi.trained_vanilla(_model(params=broken)) is None
 
 
 # ---------------------------------------------------------------------------- figures
 
 
 def _exp(T=40, act="tanh", radius=1.5, clip=None, hidden=6):
-    X, ids, toks = gradients.generated_sequence(T, 0)
+    X, ids, toks = gi.generated_sequence(T, 0)
     return gradients.run(
         X, toks, int(ids[0]), hidden=hidden, seed=0, radius=radius, rkind="spectral", activation=act, clip_norm=clip
     )
@@ -339,8 +341,8 @@ def test_norms_figure_has_a_line_per_cell_the_jacobian_and_the_bound():
         "‖∂L/∂h_t‖ LSTM",
         "‖∂L/∂h_t‖ GRU",
     ]
-    assert "‖∂h_T/∂h_t‖₂ vanilla RNN" in names
-    assert any(n.startswith("bound (γ·σ_max)^(T−t) = (1·") for n in names)
+    assert "‖∂h_T/∂h_t‖₂ vanilla RNN (Jacobian product)" in names
+    assert names[-1].startswith("bound (γ·σ_max)^(T−t) = 3.46^(T−t)")  # drawn last: on top of every line
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.xaxis.title.text.startswith("time step t")
     line = fig.data[0]
@@ -349,11 +351,13 @@ def test_norms_figure_has_a_line_per_cell_the_jacobian_and_the_bound():
     assert [tr.name for tr in only.data if tr.name.startswith("‖∂L")] == ["‖∂L/∂h_t‖ GRU"]
 
 
-def test_norms_figure_frames_measured_lines_and_notes_a_runaway_bound():
+def test_norms_figure_frames_measured_lines_and_marks_where_a_runaway_bound_leaves():
     fig = gf.gradient_norms(_exp(T=200, radius=1.8))
     lo, hi = fig.layout.yaxis.range
     assert hi < 20  # the bound reaches ~10^120, far above the measured lines: it runs off the top
-    assert any("bound leaves the plot" in a.text for a in fig.layout.annotations)
+    notes = [a for a in fig.layout.annotations if "bound goes on above" in a.text]
+    assert notes and notes[0].showarrow and "at t = 1" in notes[0].text
+    assert notes[0].y == pytest.approx(hi - 0.4)  # the arrow points at the top edge, where the bound leaves
 
 
 def test_clipping_adds_a_scaled_line_with_the_same_shape():
@@ -369,7 +373,7 @@ def test_clipping_adds_a_scaled_line_with_the_same_shape():
 
 def test_out_of_range_points_become_capped_markers_not_crashes():
     Q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((H, H)))
-    X, ids, toks = gradients.generated_sequence(400, 0, D)
+    X, ids, toks = gi.generated_sequence(400, 0, D)
     base = gradients.make_params("rnn", D, H, D, seed=0, radius=1.0)
     p = rnn.RNNParams(**{**base.as_dict(), "W_hh": 50.0 * Q})
     exp = gradients.run(
@@ -386,7 +390,7 @@ def test_out_of_range_points_become_capped_markers_not_crashes():
     )
     fig = gf.gradient_norms(exp)
     capped = [tr for tr in fig.data if tr.mode == "markers"]
-    assert capped and all(tr.marker.symbol in ("triangle-up", "triangle-down") for tr in capped)
+    assert capped and all(tr.marker.symbol in ("triangle-up", "triangle-down-open") for tr in capped)
     assert all(np.all(np.asarray(tr.y, float) <= 10.0**gf.LOG10_CAP) for tr in capped)
 
 
@@ -397,30 +401,41 @@ def test_heatmap_is_units_by_steps_in_log10():
     hm = fig.data[0]
     assert hm.type == "heatmap" and np.asarray(hm.z).shape == (7, 30)
     np.testing.assert_allclose(np.asarray(hm.z, float), np.log10(np.abs(dh)).T)
-    assert np.asarray(hm.customdata).shape == (7, 30)
+    assert np.asarray(hm.customdata).shape == (7, 30, 2)
     assert "log₁₀" in hm.colorbar.title.text
     assert fig.layout.yaxis.title.text == "hidden unit j" and len(hm.y) == 7
 
 
-def test_eigenvalue_plane_has_unit_circle_and_every_eigenvalue():
+def test_eigenvalue_plane_has_unit_circle_rho_sigma_and_every_eigenvalue():
     exp = _exp(radius=1.5, hidden=9)
-    fig = gf.eigenvalue_plane(exp.eigenvalues)
-    circle, rho, pts = fig.data
-    assert circle.name.startswith("unit circle")
+    fig = gf.eigenvalue_plane(exp.eigenvalues, exp.sigma_max)
+    circle, rho, sigma, pts = fig.data
+    assert circle.name.startswith("unit circle") and sigma.name.startswith("σ_max")
     np.testing.assert_allclose(np.hypot(circle.x, circle.y), 1.0)
     np.testing.assert_allclose(np.hypot(rho.x, rho.y), 1.5)
+    np.testing.assert_allclose(np.hypot(sigma.x, sigma.y), exp.sigma_max)
     assert len(pts.x) == 9
     np.testing.assert_allclose(np.asarray(pts.x) + 1j * np.asarray(pts.y), exp.eigenvalues)
     assert fig.layout.xaxis.title.text == "real part" and fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.range[1] >= exp.sigma_max  # every circle is in the frame
 
 
 def test_sequence_for_each_source():
-    X, ids, toks, Vv = gradients.sequence_for("generated", length=30, seed=2)
-    assert X.shape == (30, gradients.GENERATED_VOCAB) and Vv == gradients.GENERATED_VOCAB and toks[0].startswith("s")
+    seq = gi.sequence_for("generated", length=30, seed=2)
+    assert seq.X.shape == (30, gi.GENERATED_VOCAB) and seq.V == gi.GENERATED_VOCAB and seq.tokens[0].startswith("s")
+    assert seq.task == "recall" and seq.target == seq.ids[0]
     vocab = encoding.Vocab.build(list("xyz"))
-    X, ids, toks, Vv = gradients.sequence_for("generated", length=12, seed=2, vocab=vocab)
-    assert X.shape == (12, 3) and set(toks) <= set("xyz")
-    X, ids, toks, Vv = gradients.sequence_for("user", text="to be or not to be", mode="words")
-    assert toks[:2] == ("to", "be") and Vv == 4 and X.shape == (6, 4)
+    seq = gi.sequence_for("generated", length=12, seed=2, vocab=vocab)
+    assert seq.X.shape == (12, 3) and set(seq.tokens) <= set("xyz")
     with pytest.raises(ValueError, match="unknown source"):
-        gradients.sequence_for("radio")
+        gi.sequence_for("radio")
+
+
+def test_my_text_reads_all_but_the_last_token_and_predicts_it():
+    """'to be or not to be': read 'to be or not to', predict 'be', the text's own next token."""
+    seq = gi.sequence_for("user", text="to be or not to be", mode="words")
+    assert seq.tokens == ("to", "be", "or", "not", "to") and seq.V == 4 and seq.X.shape == (5, 4)
+    assert seq.task == "next" and seq.target_token == "be"
+    assert seq.target == seq.ids[1]  # the id of 'be', as the text's vocabulary numbers it
+    with pytest.raises(ValueError, match="at least two tokens"):
+        gi.sequence_for("user", text="hello", mode="words")

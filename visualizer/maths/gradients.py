@@ -1,20 +1,26 @@
 """Vanishing and exploding gradients through time: BPTT measured beside the theory.
 
-The loss sits at the LAST step only (many-to-one): L = -log p_T[y], where the target y is the
-sequence's first token, so the last output has to recall the start. Back-propagation through time
-sends dL/dh_T back through every step. For the vanilla cell h_k = f(a_k), a_k = W_hh h_{k-1} + ...,
+The loss sits at the LAST step only (many-to-one): L = -log p_T[y]. On the user's text the input is
+every token but the last and y is the last one, so the question is the natural one: "what comes
+next?". On a generated (random) sequence there is no next token to predict, so y is the sequence's
+first token: the last output has to recall the start. Back-propagation through time sends dL/dh_T
+back through every step. For the vanilla cell h_k = f(a_k), a_k = W_hh h_{k-1} + W_xh x_k + b_h,
 
     J_k = dh_k / dh_{k-1} = diag(f'(a_k)) W_hh                      (H, H) one step's Jacobian
     dh_T / dh_t = J_T J_{T-1} ... J_{t+1}                           T - t factors
     dL/dh_t = (dh_T / dh_t)^T dL/dh_T                               only the last output has a loss
 
-and, since ||diag(f')||_2 = max |f'| <= gamma and ||W_hh||_2 = sigma_max (Pascanu, Mikolov & Bengio 2013),
+so going back one step multiplies the gradient by J_k^T = W_hh^T diag(f'(a_k)). Since
+||diag(f')||_2 = max |f'| <= gamma and ||W_hh||_2 = sigma_max (Pascanu, Mikolov & Bengio 2013),
 
     || dh_T / dh_t ||_2  <=  prod_k ||diag(f'(a_k))|| ||W_hh||  <=  (gamma sigma_max)^(T - t).
 
-gamma = max |f'| is 1 for tanh, relu and linear, 1/4 for sigmoid (rnn.ACTIVATION_TABLE). If
-gamma sigma_max < 1 the bound, and with it the gradient from far back, shrinks geometrically
-(vanishing); growth (exploding) needs the largest |eigenvalue| (spectral radius) above 1/gamma.
+gamma = max |f'| is 1 for tanh, relu and linear, 1/4 for sigmoid (rnn.activation(name).gamma). Their
+result: if sigma_max < 1/gamma the gradient from far back vanishes, geometrically; so
+sigma_max > 1/gamma is NECESSARY for it to explode (not sufficient). The condition is on
+sigma_max, not on the spectral radius rho = max |eigenvalue|: rho <= sigma_max, and a tanh RNN with
+gamma rho < 1 can still grow while gamma sigma_max > 1; a nilpotent W_hh (rho = 0) can even make
+the gradient double at every step (gradient_presets.counterexample).
 
 The Jacobian product is accumulated from T backwards and renormalised at every step
 (P = s Q with ||Q||_2 = 1, log s accumulated), so its norm is exact in log space even where
@@ -33,38 +39,16 @@ from typing import cast
 
 import numpy as np
 
-from visualizer.maths import cells, encoding, rnn
-from visualizer.maths.train import TrainedModel
+from visualizer.maths import cells, rnn, whh
+from visualizer.maths.gradient_inputs import trained_vanilla  # noqa: F401  (the explorer reads it here)
+from visualizer.maths.whh import eigenvalues, rescale, sigma_max
 
-RKINDS = ("spectral", "singular")  # what `radius` sets: max |eigenvalue| or max singular value
-SOURCES = ("generated", "user")  # the sequence: random symbols, or the text the user typed
 KEEP_BIAS = 2.0  # gated cells start with forget (LSTM) / update (GRU) gates biased open
-GENERATED_VOCAB = 8  # symbols in a generated sequence
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # what a GPU in float32 can hold
 _LOG_MAX = float(np.log(np.finfo(np.float64).max))
 
 
 # ---------------------------------------------------------------------------- W_hh
-
-
-def sigma_max(W: np.ndarray) -> float:
-    """Largest singular value ||W||_2 (inf when W is not finite)."""
-    if not np.all(np.isfinite(W)):
-        return float("inf")
-    return float(np.linalg.norm(W, 2)) if W.size else 0.0
-
-
-def eigenvalues(W: np.ndarray) -> np.ndarray:
-    """Complex eigenvalues of a square matrix, (H,)."""
-    return np.linalg.eigvals(W)
-
-
-def rescale(W: np.ndarray, target: float, kind: str = "spectral") -> np.ndarray:
-    """W scaled so its spectral radius (kind='spectral') or sigma_max ('singular') equals target."""
-    if kind not in RKINDS:
-        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(RKINDS)}")
-    current = rnn.spectral_radius(W) if kind == "spectral" else sigma_max(W)
-    return W * (target / current) if current > 0 else W
 
 
 def _rescale_blocks(W_h: np.ndarray, target: float, kind: str) -> np.ndarray:
@@ -74,27 +58,45 @@ def _rescale_blocks(W_h: np.ndarray, target: float, kind: str) -> np.ndarray:
 
 
 def make_params(
-    cell: str, input_size: int, hidden: int, output_size: int, *, seed: int, radius: float, rkind: str = "spectral"
+    cell: str,
+    input_size: int,
+    hidden: int,
+    output_size: int,
+    *,
+    seed: int,
+    radius: float,
+    rkind: str = "spectral",
+    input_scale: float = 1.0,
 ):
-    """Seeded weights for one cell with its recurrent matrix (every gate block) rescaled to `radius`."""
+    """Seeded weights for one cell with its recurrent matrix (every gate block) rescaled to `radius`.
+
+    input_scale multiplies the input weights (W_xh or W_x): small inputs keep tanh out of saturation,
+    0 leaves the recurrence alone with its bias.
+    """
     spec = cells.CELLS[cell]
     if cell == "rnn":
         p = spec.init(input_size, hidden, output_size, seed=seed)
-        return rnn.RNNParams(**{**p.as_dict(), "W_hh": rescale(p.W_hh, radius, rkind)})
+        return rnn.RNNParams(**{**p.as_dict(), "W_hh": rescale(p.W_hh, radius, rkind), "W_xh": p.W_xh * input_scale})
     keep = {"lstm": {"forget_bias": KEEP_BIAS}, "gru": {"update_bias": KEEP_BIAS}}[cell]
     p = spec.init(input_size, hidden, output_size, seed=seed, **keep)
-    return spec.params_type(**{**p.as_dict(), "W_h": _rescale_blocks(p.W_h, radius, rkind)})
+    return spec.params_type(**{**p.as_dict(), "W_h": _rescale_blocks(p.W_h, radius, rkind), "W_x": p.W_x * input_scale})
+
+
+def with_recurrence(params: rnn.RNNParams, W_hh: np.ndarray | None = None, b_h: np.ndarray | None = None):
+    """params with a hand-made W_hh (H, H) and/or b_h (H,); the other weights are cut or kept to size H."""
+    W_hh = params.W_hh if W_hh is None else np.asarray(W_hh, dtype=np.float64)
+    H = W_hh.shape[0]
+    if W_hh.shape != (H, H):
+        raise ValueError(f"W_hh must be square; got {W_hh.shape}")
+    if params.hidden_size != H:
+        raise ValueError(f"W_hh is {H}×{H} but the network has {params.hidden_size} hidden units")
+    b_h = params.b_h if b_h is None else np.asarray(b_h, dtype=np.float64)
+    if b_h.shape != (H,):
+        raise ValueError(f"b_h needs {H} numbers, one per hidden unit; got {b_h.size}")
+    return rnn.RNNParams(**{**params.as_dict(), "W_hh": W_hh, "b_h": b_h})
 
 
 # ---------------------------------------------------------------------------- sequences
-
-
-def generated_sequence(length: int, seed: int, vocab_size: int = GENERATED_VOCAB):
-    """A random one-hot sequence: (X (T, V), ids (T,), token labels)."""
-    if length < 1:
-        raise ValueError("the sequence needs at least one step")
-    ids = np.random.default_rng(seed + 1013).integers(0, vocab_size, length)  # offset: not the weights' stream
-    return encoding.one_hot(ids, vocab_size), ids, tuple(f"s{i}" for i in ids)
 
 
 def last_step_loss(probs: np.ndarray, target: int) -> tuple[float, np.ndarray]:
@@ -186,6 +188,12 @@ class CellGradients:
     grad_norm: float  # global norm of all parameter gradients, before clipping
     clip_scale: float = 1.0  # factor clipping applied (1 = untouched)
     overflowed: bool = False  # an inf or NaN appeared in the forward or backward pass
+    p_last: np.ndarray | None = None  # (V,) the output distribution at t = T
+
+    @property
+    def top(self) -> int:
+        """The token id the cell itself predicts at t = T (-1 when unknown)."""
+        return int(np.argmax(self.p_last)) if self.p_last is not None and np.all(np.isfinite(self.p_last)) else -1
 
     @property
     def clipped_norm(self) -> float:
@@ -235,7 +243,8 @@ def cell_gradients(
     with np.errstate(over="ignore", invalid="ignore"):
         dh_norm = np.sqrt(np.sum(np.square(grads.dh), axis=-1))
     bad = not (np.all(np.isfinite(grads.dh)) and np.isfinite(norm) and np.all(np.isfinite(trace.hs)))
-    return CellGradients(cell, grads.dh, dh_norm, loss, norm, scale, bad), trace
+    p_last = np.asarray(trace.probs[-1], dtype=float) if len(trace.probs) else None
+    return CellGradients(cell, grads.dh, dh_norm, loss, norm, scale, bad, p_last), trace
 
 
 # ---------------------------------------------------------------------------- the whole experiment
@@ -255,10 +264,19 @@ class Experiment:
     eigenvalues: np.ndarray  # (H,) of W_hh
     spectral_radius: float
     warnings: list[str] = field(default_factory=list)
+    target: int = 0  # the id the last step's loss asks for
 
     @property
     def T(self) -> int:
         return len(self.tokens)
+
+    @property
+    def sigma_max(self) -> float:
+        return sigma_max(self.rnn_params.W_hh)
+
+    @property
+    def non_normality(self) -> float:
+        return whh.non_normality(self.rnn_params.W_hh)
 
 
 def run(
@@ -275,10 +293,16 @@ def run(
     clip_norm: float | None = None,
     output_size: int | None = None,
     rnn_params: rnn.RNNParams | None = None,
+    W_hh: np.ndarray | None = None,
+    b_h: np.ndarray | None = None,
+    input_scale: float = 1.0,
 ) -> Experiment:
     """Measure every requested cell on X (T, D) with the loss at the last step.
 
     rnn_params, when given (trained weights), replaces the vanilla cell's random weights as they are.
+    W_hh / b_h, when given (edited by hand), replace the random ones; the hidden size is then W_hh's,
+    and the gated cells' recurrent blocks get W_hh's own rho or sigma_max (per rkind) as their scale.
+    input_scale multiplies the random input weights of every cell.
     """
     if activation not in rnn.ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
@@ -287,8 +311,15 @@ def run(
     unknown = [c for c in cell_names if c not in cells.CELLS]
     if unknown:
         raise ValueError(f"unknown cell(s): {', '.join(unknown)}")
+    gated_radius = radius
     if rnn_params is None:
-        rnn_params = make_params("rnn", D, hidden, V, seed=seed, radius=radius, rkind=rkind)
+        if W_hh is not None:
+            hidden = np.asarray(W_hh).shape[0]
+            measure = whh.spectral_radius(W_hh) if rkind == "spectral" else sigma_max(W_hh)
+            gated_radius = measure if 1e-9 < measure < np.inf else radius
+        rnn_params = make_params("rnn", D, hidden, V, seed=seed, radius=radius, rkind=rkind, input_scale=input_scale)
+        if W_hh is not None or b_h is not None:
+            rnn_params = with_recurrence(rnn_params, W_hh, b_h)
     results: dict[str, CellGradients] = {}
     jac = None
     h_max: dict[str, float] = {}
@@ -296,7 +327,16 @@ def run(
         p = (
             rnn_params
             if name == "rnn"
-            else make_params(name, D, rnn_params.hidden_size, V, seed=seed, radius=radius, rkind=rkind)
+            else make_params(
+                name,
+                D,
+                rnn_params.hidden_size,
+                V,
+                seed=seed,
+                radius=gated_radius,
+                rkind=rkind,
+                input_scale=input_scale,
+            )
         )
         results[name], trace = cell_gradients(name, p, X, target, activation=activation, clip_norm=clip_norm)
         with np.errstate(invalid="ignore"):
@@ -312,8 +352,9 @@ def run(
         results,
         jac,
         eigenvalues(rnn_params.W_hh),
-        rnn.spectral_radius(rnn_params.W_hh),
+        whh.spectral_radius(rnn_params.W_hh),
         overflow_messages(results, jac, h_max),
+        int(target),
     )
 
 
@@ -354,62 +395,3 @@ def overflow_messages(
             "top edge as capped markers; their exact size is in the hover (log10)."
         )
     return notes
-
-
-def parse_cells(text: str) -> tuple[str, ...]:
-    """'rnn,lstm' -> ('rnn', 'lstm'): known names in registry order, unknown ones dropped."""
-    wanted = {c.strip().lower() for c in str(text).split(",")}
-    return tuple(c for c in cells.CELLS if c in wanted)
-
-
-def user_sequence(text: str, mode: str, vocab: encoding.Vocab | None = None):
-    """The user's text as a one-hot sequence: (X (T, V), ids (T,), tokens, V).
-
-    With a trained model's vocab, tokens it has not seen map to <unk> (or raise if it has none).
-    """
-    if vocab is None:
-        enc = encoding.encode_text(text, mode, "onehot")
-        return enc.X, enc.ids, enc.tokens, len(enc.vocab)
-    tokens = encoding.tokenize(text, mode)
-    ids = vocab.encode(tokens, unknown="unk")
-    return encoding.one_hot(ids, len(vocab)), ids, tuple(tokens), len(vocab)
-
-
-def trained_vanilla(model: object) -> TrainedModel | None:
-    """The model if it is a usable vanilla RNN in float64 (another cell or inconsistent shapes give None)."""
-    if not isinstance(model, TrainedModel) or model.cell != "rnn":
-        return None
-    params, vocab = model.params, model.vocab
-    try:
-        if not isinstance(params, rnn.RNNParams) or not isinstance(vocab, encoding.Vocab):
-            return None
-        rnn.check_shapes(params)
-        if params.input_size != len(vocab) or params.output_size != len(vocab) or model.level not in encoding.MODES:
-            return None
-        if not all(np.all(np.isfinite(v)) for v in params.as_dict().values()):
-            return None
-    except (AttributeError, TypeError, ValueError):
-        return None
-    return model.as_float64()
-
-
-def sequence_for(
-    source: str,
-    *,
-    text: str = "",
-    mode: str = "words",
-    length: int = 200,
-    seed: int = 0,
-    vocab: encoding.Vocab | None = None,
-):
-    """The page's sequence: generated (random tokens) or the user's text; over a trained vocab if given.
-
-    Returns (X (T, V), ids (T,), tokens, V). The loss target is ids[0], the first token.
-    """
-    if source == "generated":
-        V = GENERATED_VOCAB if vocab is None else len(vocab)
-        X, ids, tokens = generated_sequence(length, seed, V)
-        return X, ids, tokens if vocab is None else tuple(vocab.decode(ids)), V
-    if source == "user":
-        return user_sequence(text, mode, vocab)
-    raise ValueError(f"unknown source {source!r}; choose generated or user")

@@ -22,7 +22,8 @@ GHOST = "#d9d9d9"  # where a diagram's move started
 DECODER_COLOUR = "#b279a2"  # the encoder-decoder's second set of weights
 FEEDBACK_COLOUR = "#9d755d"  # an output fed back in as the next input
 ALERT = "#d62728"  # outside the unit circle, overflow
-BOUND_COLOUR = "#888888"  # theoretical bounds, drawn dotted
+BOUND_COLOUR = "#222222"  # theoretical bounds, drawn dotted and dark: on top of every line, never lost among them
+SIGMA_COLOUR = "#999999"  # sigma_max's circle beside the eigenvalues
 CELL_COLOURS = {"rnn": H_COLOUR, "lstm": HIGHLIGHT, "gru": X_COLOUR}  # vanilla RNN, LSTM, GRU
 
 # The Plotly toolbar's camera button exports at slide resolution (1600x900 at 2x).

@@ -1,24 +1,90 @@
-"""Vanishing and exploding gradients views: sidebar controls, cached measurement, metrics."""
+"""The gradients lab's Streamlit views: presets, sidebar controls, the cached
+measurement, the headline numbers beside the plot and the bound's verdict.
+
+Flow of one run: the sidebar and the preset bar update the settings; the measurement runs on the
+settings' W_hh (random, or edited by hand); the editor (whh_editor.py) shows that W_hh and, if a cell was just
+edited, the settings take the new matrix and the measurement runs again, so every number on the
+page follows the edit in the same run.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import cells, gradients
+from visualizer.maths import cells, gradients, whh
+from visualizer.maths import gradient_inputs as gi
+from visualizer.maths import gradient_presets as gp
 from visualizer.maths.train import TrainedModel
-from visualizer.plots import gradient_figures
-from visualizer.ui import controls
-from visualizer.ui.core import CACHE, control, hidden, show_error, show_fig, table_downloads, weights_fingerprint
+from visualizer.plots import gradient_figures as gf
+from visualizer.ui import controls, whh_editor
+from visualizer.ui.core import (
+    CACHE,
+    control,
+    hidden,
+    md_escape,
+    show_error,
+    show_fig,
+    table_downloads,
+    weights_fingerprint,
+)
 
 Settings = dict[str, Any]
 
+PAPER = (
+    "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*: "
+    "with ‖diag(f′)‖ ≤ γ, **σ_max(W_hh) < 1/γ is sufficient for the gradient to vanish**, and "
+    "**σ_max(W_hh) > 1/γ is necessary for it to explode** (not sufficient)."
+)
+
+
+def _fmt(x: float, ref: float = 1.0) -> str:
+    """3 significant digits; a value at round-off level next to ref shows as 0."""
+    return "0" if abs(x) < 1e-9 * max(1.0, abs(ref)) else f"{x:.3g}"
+
+
+# ---------------------------------------------------------------------------- presets
+
+
+def apply_preset(settings: Settings, key: str) -> None:
+    """Write every setting of a preset and drop the widgets' own copies so they show the new values."""
+    preset = gp.PRESETS[key]
+    settings.update(preset.settings)
+    settings["weights"] = "random"
+    for name in (*preset.settings, "weights"):
+        st.session_state.pop(f"w_{name}", None)
+
+
+def preset_bar(settings: Settings) -> None:
+    """One button per preset; the active one is highlighted and its sentence says what to notice."""
+    current = gp.active(settings) if settings.get("weights") != "trained" else None
+    cols = st.columns(len(gp.PRESETS))
+    for col, p in zip(cols, gp.PRESETS.values()):
+        col.button(
+            p.label,
+            key=f"preset_{p.key}",
+            type="primary" if current is p else "secondary",
+            width="stretch",
+            on_click=apply_preset,
+            args=(settings, p.key),
+            help=p.notice,
+        )
+    if current is not None:
+        st.info(f"**{current.label}.** {current.notice}", icon="👀")
+    else:
+        st.caption("Your own settings. A button above resets everything to one of the set-ups.")
+
+
+# ---------------------------------------------------------------------------- sidebar
+
 
 def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], str]:
-    """Sidebar controls of the gradients page. Returns (trained model or None, cells to draw, activation)."""
-    trained = gradients.trained_vanilla(st.session_state.get("trained_model"))
+    """Sidebar controls. Returns (trained model or None, cells to draw, activation)."""
+    trained = gi.trained_vanilla(st.session_state.get("trained_model"))
+    hand = bool(settings["w_hh"])
     with st.sidebar:
         st.subheader("Sequence")
         picked = controls.weights(
@@ -42,46 +108,65 @@ def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], s
             if not use_trained:
                 controls.split_mode(settings)
         st.subheader("Network")
-        if not use_trained:
-            control(settings, "radius", st.slider, "Scale of W_hh", step=0.05)
-            control(
-                settings,
-                "radius_kind",
-                st.radio,
-                "The scale sets",
-                horizontal=True,
-                format_func={"spectral": "spectral radius ρ", "singular": "largest singular value σ_max"}.get,
-            )
-            controls.activation(settings)
-            controls.hidden_size(settings)
-        controls.seed(settings)
-        controls.clipping(settings)
         if use_trained:
             st.info("Trained vanilla RNN (tanh): its own W_hh, hidden size and vocabulary are used.", icon="🎓")
-        elif not hidden(settings, "cells"):
-            st.session_state.setdefault("w_cells", list(gradients.parse_cells(settings["cells"])))
+        else:
+            control(settings, "grad_activation", st.selectbox, "Activation f", help=controls.ACT_HELP)
+            if hand:
+                H = len(whh.decode_matrix(settings["w_hh"]))
+                st.caption(f"W_hh ({H}×{H}) is set by hand below the plot: scale, orthogonalise or reset it there.")
+            else:
+                control(settings, "radius", st.slider, "Scale of W_hh", step=0.05)
+                control(
+                    settings,
+                    "radius_kind",
+                    st.radio,
+                    "The scale sets",
+                    horizontal=True,
+                    format_func={"spectral": "spectral radius ρ", "singular": "largest singular value σ_max"}.get,
+                )
+            controls.hidden_size(
+                settings,
+                on_change=whh_editor.clear_hand_edits,
+                args=(settings,),
+                help="changing H starts again from a random W_hh" if hand else None,
+            )
+            control(
+                settings,
+                "input_scale",
+                st.slider,
+                "Input strength",
+                step=0.1,
+                help="scales W_xh: small inputs keep tanh out of saturation; 0 leaves the recurrence alone",
+            )
+        controls.seed(settings)
+        controls.clipping(settings)
+        if not use_trained and not hidden(settings, "cells"):
+            st.session_state.setdefault("w_cells", list(gi.parse_cells(settings["cells"])))
             chosen = st.multiselect(
-                "Cells to draw",
-                options=list(cells.CELLS),
-                format_func=lambda c: gradient_figures.CELL_LABELS[c],
-                key="w_cells",
+                "Cells to draw", options=list(cells.CELLS), format_func=lambda c: gf.CELL_LABELS[c], key="w_cells"
             )
             settings["cells"] = ",".join(c for c in cells.CELLS if c in chosen)
     if use_trained:
         return trained, ("rnn",), "tanh"
-    return None, gradients.parse_cells(settings["cells"]), settings["activation"]
+    return None, gi.parse_cells(settings["cells"]), settings["grad_activation"]
+
+
+# ---------------------------------------------------------------------------- measurement
 
 
 @st.cache_data(**CACHE, show_spinner="Back-propagating through time…")
 def _measure_cached(
-    source, text, mode, glen, hidden_size, seed, radius, rkind, act, clip_norm, cell_names, weights_key, _trained=None
-):
+    source, text, mode, length, hidden_size, seed, radius, rkind, act, clip_norm, cell_names, w_text, b_text,
+    input_scale, weights_key, _trained=None,
+):  # fmt: skip
     params, vocab, level = (None, None, mode) if _trained is None else (_trained.params, _trained.vocab, _trained.level)
-    X, ids, tokens, V = gradients.sequence_for(source, text=text, mode=level, length=glen, seed=seed, vocab=vocab)
-    return gradients.run(
-        X,
-        tokens,
-        int(ids[0]),
+    seq = gi.sequence_for(source, text=text, mode=level, length=length, seed=seed, vocab=vocab)
+    W, b, _ = whh.hand_edits(w_text, b_text, hidden_size)
+    exp = gradients.run(
+        seq.X,
+        seq.tokens,
+        seq.target,
         hidden=hidden_size,
         seed=seed,
         radius=radius,
@@ -89,13 +174,17 @@ def _measure_cached(
         activation=act,
         cell_names=cell_names,
         clip_norm=clip_norm,
-        output_size=V,
+        output_size=seq.V,
         rnn_params=params,
+        W_hh=None if params is not None else W,
+        b_h=None if params is not None else b,
+        input_scale=input_scale,
     )
+    return seq, exp
 
 
-def experiment(settings: Settings, trained: TrainedModel | None, shown: tuple[str, ...], act: str):
-    """The cached measurement for the current settings, or None after showing why not."""
+def measure(settings: Settings, trained: TrainedModel | None, shown: tuple[str, ...], act: str):
+    """(sequence, experiment) for the current settings, or None after showing why not."""
     s = settings
     key = "random" if trained is None else weights_fingerprint(trained.params)
     try:
@@ -111,6 +200,9 @@ def experiment(settings: Settings, trained: TrainedModel | None, shown: tuple[st
             act,
             s["clip_norm"] if s["clip"] else None,
             tuple(dict.fromkeys(("rnn", *shown))),
+            s["w_hh"],
+            s["b_h"],
+            s["input_scale"],
             key,
             _trained=trained,
         )
@@ -119,31 +211,97 @@ def experiment(settings: Settings, trained: TrainedModel | None, shown: tuple[st
         return None
 
 
-def metrics(exp, shown, clip: bool) -> None:
-    """W_hh's spectrum, the bound's rate, and each cell's measured factor per step back."""
-    j = exp.jacobian
-    cols = st.columns(4)
-    cols[0].metric("spectral radius ρ(W_hh)", f"{exp.spectral_radius:.3g}")
-    cols[1].metric("σ_max(W_hh)", f"{j.sigma_max:.3g}")
-    cols[2].metric("γ = max |f′|", f"{j.gamma:g}")
-    cols[3].metric(
-        "γ·σ_max (bound's rate)",
-        f"{j.gamma * j.sigma_max:.3g}",
-        help="below 1, the bound forces the gradient to vanish geometrically",
-    )
-    for col, name in zip(st.columns(max(1, len(shown))), shown):
+# ---------------------------------------------------------------------------- numbers and words
+
+
+def headline(exp, shown, clip: bool = False) -> None:
+    """Each cell's measured factor per step, rho and sigma_max side by side, and the bound's rate."""
+    for name in shown:
         r = exp.cells[name]
         rate = r.rate()
-        col.metric(
-            f"{gradient_figures.CELL_LABELS[name]}: {gradients.regime(rate)}, per step back",
+        st.metric(
+            f"{gf.CELL_LABELS[name]}: {gradients.regime(rate)}",
             f"×{rate:.3g}" if rate == rate else "—",
-            help="average factor by which ‖∂L/∂h_t‖ changes per step going back in time",
+            help="per step back: the average factor by which ‖∂L/∂h_t‖ changes per step going back in time",
         )
         if clip:
-            col.caption(
+            st.caption(
                 f"‖∇θ‖ before clipping {r.grad_norm:.3g} → after {r.clipped_norm:.3g}"
                 + ("" if r.clip_scale < 1 else " (under the threshold: untouched)")
             )
+    j = exp.jacobian
+    left, right = st.columns(2)
+    left.metric("ρ(W_hh)", _fmt(exp.spectral_radius, j.sigma_max), help="spectral radius: the largest |eigenvalue|")
+    right.metric("σ_max(W_hh)", f"{j.sigma_max:.3g}", help="largest singular value: the most one step can stretch")
+    if exp.non_normality < 1e-6:
+        st.caption("W_hh is normal (W Wᵀ = Wᵀ W), so ρ = σ_max.")
+    else:
+        st.caption(
+            "ρ < σ_max because W_hh is **non-normal** (W Wᵀ ≠ Wᵀ W): its eigenvectors are not at right angles, "
+            "so one step can stretch a vector by up to σ_max although in the long run W_hh^k grows like ρ^k."
+        )
+    st.metric(
+        "γ·σ_max (the bound's rate)",
+        f"{j.gamma:g}·{j.sigma_max:.3g} = {j.gamma * j.sigma_max:.3g}",
+        help="γ = max |f′|: 1 for tanh, relu and linear, ¼ for sigmoid",
+    )
+
+
+def bound_verdict(exp) -> None:
+    """What the bound says here, in plain words, with the paper's exact condition."""
+    j = exp.jacobian
+    rate = j.gamma * j.sigma_max
+    if rate < 1 - 1e-9:
+        st.success(
+            f"γ·σ_max = {rate:.3g} < 1: **the bound is informative.** Every step back multiplies the gradient's "
+            f"size by at most {rate:.3g}, so vanishing is guaranteed, whatever the input.",
+            icon="✅",
+        )
+    elif rate <= 1 + 1e-9:
+        st.info("γ·σ_max = 1: the bound is flat. It only says the gradient cannot grow.", icon="➖")
+    else:
+        st.warning(
+            f"γ·σ_max = {rate:.3g} > 1: **the bound is only an upper limit.** It says the gradient cannot grow "
+            f"faster than ×{rate:.3g} per step; it does not say that it grows. Trust the measured lines.",
+            icon="ℹ️",
+        )
+    st.caption(PAPER + f" Here 1/γ = {1 / j.gamma:g}.")
+
+
+def loss_question(seq: gi.Sequence, exp, trained: TrainedModel | None) -> None:
+    """Say what the loss at the last step asks for, and what the network currently answers."""
+    vanilla = exp.cells["rnn"]
+    p = float(np.exp(-vanilla.loss)) if np.isfinite(vanilla.loss) else float("nan")
+    who = "the trained model" if trained is not None else "the random network"
+    if seq.task == "next":
+        read = " ".join(seq.tokens[-6:])
+        guess = ""
+        if 0 <= vanilla.top < len(seq.vocab):
+            guess = f"; its own top guess is “{md_escape(seq.vocab[vanilla.top])}”"
+        st.caption(
+            f"**The loss at t = T asks for the next token of your text.** After reading “…{md_escape(read)}”, "
+            f"the output must predict “{md_escape(seq.target_token)}”: {who} gives it p = {p:.3g}{guess}."
+        )
+    else:
+        st.caption(
+            f"**The loss at t = T = {exp.T} asks the network to recall the first token**, "
+            f"“{md_escape(seq.target_token)}”: random tokens have no next token worth predicting, so this is a "
+            f"memory test ({who} gives it p = {p:.3g})."
+        )
+
+
+def heatmaps(exp, shown, floor: float) -> None:
+    """One per-unit gradient heatmap per cell drawn, in tabs, on the norm plot's floor."""
+    drawn = shown or ("rnn",)
+    for tab, name in zip(st.tabs([gf.CELL_LABELS[c] for c in drawn]), drawn):
+        with tab:
+            title = f"{gf.CELL_LABELS[name]}: per-unit gradient ∂L/∂h_t"
+            fig = gf.gradient_heatmap(exp.cells[name].dh, exp.tokens, title=title, floor=floor)
+            show_fig(fig, key=f"grad_heat_{name}")
+    st.caption(
+        "Each column is ∂L/∂h_t for one step: colour is log₁₀ of its size, on the same floor as the lines above "
+        f"(10^{floor:.0f}; smaller values take the floor's colour); signed value on hover."
+    )
 
 
 def downloads(settings: Settings, exp) -> None:
@@ -154,34 +312,16 @@ def downloads(settings: Settings, exp) -> None:
         st.caption("Per step: ‖∂L/∂h_t‖ for each cell, log₁₀ ‖∂h_T/∂h_t‖ and log₁₀ of the bound.")
 
 
-def views(exp, shown: tuple[str, ...]) -> None:
-    """Warnings, the norms chart with how to read it, per-unit heatmaps and the eigenvalue plane."""
-    gf = gradient_figures
+def main_view(seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedModel | None, floor: float, clip: bool):
+    """Warnings, the norm plot with the loss's question under it, the numbers beside it, the bound's verdict."""
     for note in exp.warnings:
         st.warning(note, icon="💥")
     if not shown:
         st.info("Pick at least one cell to draw in the sidebar; the Jacobian and the bound are shown alone.")
-    show_fig(gf.gradient_norms(exp, shown), key="grad_norms")
-    with st.expander("How to read this", expanded=True):
-        st.markdown(gf.HOW_TO_READ)
-    left, right = st.columns([3, 2])
-    with left:
-        drawn = shown or ("rnn",)
-        for tab, name in zip(st.tabs([gf.CELL_LABELS[c] for c in drawn]), drawn):
-            with tab:
-                show_fig(
-                    gf.gradient_heatmap(
-                        exp.cells[name].dh, exp.tokens, title=f"{gf.CELL_LABELS[name]}: per-unit gradient ∂L/∂h_t"
-                    ),
-                    key=f"grad_heat_{name}",
-                )
-        st.caption(
-            "Each column is ∂L/∂h_t for one step (colour: log₁₀ of its size, signed value on hover). "
-            "Yellow on the right fading to dark on the left is vanishing."
-        )
-    with right:
-        show_fig(gf.eigenvalue_plane(exp.eigenvalues), key="grad_eigs")
-        st.caption(
-            "Eigenvalues λ of W_hh; red ones lie outside the unit circle. Along an eigenvector, a linear RNN "
-            "multiplies the gradient by λ per step: |λ| < 1 shrinks it, |λ| > 1 grows it."
-        )
+    plot_col, side_col = st.columns([5, 2])
+    with plot_col:
+        show_fig(gf.gradient_norms(exp, shown, floor=floor), key="grad_norms")
+        loss_question(seq, exp, trained)
+    with side_col:
+        headline(exp, shown, clip)
+    bound_verdict(exp)
