@@ -77,7 +77,11 @@ def test_bigram_is_at_chance_on_pairs():
     text = "Ana grew up in Mexico . she speaks Spanish . Ana grew up in France . she speaks French ."
     ids = model.vocab.encode(train.tokenize(text, "words"))
     kg = memory.fit_kgram(ids, len(model.vocab), 1)
-    pairs = [memory.ContrastPair("Ana grew up in Mexico . she speaks", "Spanish", "Ana grew up in France . she speaks", "French")]
+    pairs = [
+        memory.ContrastPair(
+            "Ana grew up in Mexico . she speaks", "Spanish", "Ana grew up in France . she speaks", "French"
+        )
+    ]
     res = memory.evaluate_pairs(lambda p, a: memory.kgram_logprob(kg, "words", model.vocab, p, a), pairs)
     assert res.accuracy == 0.5
     # a 3-gram still ends on "she speaks": chance as well
