@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.maths import cells, train
+from visualizer.maths.encoding import UNK
 
 # ---------------------------------------------------------------------------- k-gram baselines
 
@@ -234,3 +235,12 @@ def occlusion(model: train.TrainedModel, ids, target: int, *, replace_with: int 
         logp=logp,
         strength=logp - occluded,
     )
+
+
+def neutral_token(model: train.TrainedModel) -> int | None:
+    """The token that stands in for an occluded one: `<unk>` (word models), else a space; None: drop instead."""
+    idx = model.vocab.index
+    for tok in (UNK, " "):
+        if tok in idx:
+            return idx[tok]
+    return None
