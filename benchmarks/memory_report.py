@@ -9,27 +9,21 @@ from __future__ import annotations
 import json
 import sys
 
-from visualizer.maths import memory, pretrained, train
+from visualizer.maths import pretrained, proof
 
 
 def report(name: str) -> dict:
     model = pretrained.load_shipped(name)
-    corpus = pretrained.training_corpus(model.level)
-    held = train.build_corpus(pretrained.heldout_text(), model.level, vocab=model.vocab)
-    base = memory.baselines(corpus.ids, len(model.vocab), held.ids)
-    pairs = memory.read_pairs(pretrained.PAIRS_PATH.read_text(encoding="utf-8"))
-    rnn = memory.evaluate_pairs(lambda p, a: memory.continuation_logprob(model, p, a), pairs)
-    bigram = memory.fit_kgram(corpus.ids, len(model.vocab), 1)
-    bi = memory.evaluate_pairs(lambda p, a: memory.kgram_logprob(bigram, model.level, model.vocab, p, a), pairs)
+    p = proof.measure(model)
     return {
         "model": name,
         "vocab": len(model.vocab),
-        "heldout_loss": round(train.mean_loss(model, held.ids), 3),
-        "train_loss": round(train.mean_loss(model, corpus.ids), 3),
-        **{f"heldout_{k.replace(' ', '_')}": round(v, 3) for k, v in zip(base.names, base.heldout or ())},
-        "pairs": len(pairs),
-        "pair_accuracy": round(rnn.accuracy, 3),
-        "pair_accuracy_bigram": round(bi.accuracy, 3),
+        "heldout_loss": round(p.heldout_loss, 3),
+        "train_loss": round(p.train_loss, 3),
+        **{f"heldout_{k.replace(' ', '_')}": round(v, 3) for k, v in zip(p.baselines.names, p.baselines.heldout or ())},
+        "pairs": len(p.pairs),
+        "pair_accuracy": round(p.network.accuracy, 3),
+        "pair_accuracy_bigram": round(p.bigram.accuracy, 3),
         "bytes": (pretrained.MODELS_DIR / f"{name}.npz").stat().st_size,
     }
 

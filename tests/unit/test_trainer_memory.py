@@ -125,3 +125,17 @@ def test_neutral_token_is_unk_for_words_and_space_for_chars():
     )
     chars = pretrained.load_shipped("rnn-chars")
     assert memory.neutral_token(chars) == chars.vocab.index[" "]
+
+
+def test_proof_of_the_default_model():
+    from visualizer.maths import proof
+
+    model = pretrained.load_shipped(pretrained.DEFAULT)
+    p = proof.measure(model)
+    assert p.bigram.accuracy == 0.5
+    assert p.network.accuracy > 0.6
+    assert p.heldout_loss < p.baseline("bigram") < p.baseline("unigram")
+    c = proof.contrast(model, p.pairs[0])
+    assert c.network_a.shape == c.bigram.shape == (len(proof.LANGUAGES),)
+    assert np.all(c.network_a <= 1) and c.network_a.sum() <= 1 + 1e-9
+    assert not np.allclose(c.network_a, c.network_b)
