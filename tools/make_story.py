@@ -116,7 +116,9 @@ def build(seed: int = 12) -> tuple[str, str, list[tuple[str, str, str, str]]]:
     rng.shuffle(combos)
     n_held = len(combos) // 6
     held, train = combos[:n_held], combos[n_held:]
-    train_text = HEADER + "\n\n" + "\n".join(_paragraphs(train, rng)) + "\n"
+    again = train[:]
+    rng.shuffle(again)  # every training person twice, with other details: more text, the same people
+    train_text = HEADER + "\n\n" + "\n".join(_paragraphs(train + again, rng)) + "\n"
     held_text = "\n".join(_paragraphs(held, rng)) + "\n"
     pairs = []
     countries = list(COUNTRIES)

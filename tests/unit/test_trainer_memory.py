@@ -68,10 +68,10 @@ def test_choose_weights_falls_back_with_a_notice():
 def test_unknown_words_are_named_and_read_as_unk():
     model = pretrained.load_shipped("rnn-words")
     ids, unknown = pretrained.read_prompt(model, "Zorro grew up in Atlantis , and he speaks")
-    assert unknown == ["Zorro", "Atlantis"]
+    assert unknown == ["zorro", "atlantis"]  # word models read lower case
     assert model.vocab.tokens[ids[0]] == "<unk>"
     note = pretrained.unknown_notice(unknown)
-    assert "“Zorro”" in note and "<unk>" in note
+    assert "“zorro”" in note and "<unk>" in note
     chars = pretrained.load_shipped("rnn-chars")
     with pytest.raises(ValueError, match="never saw"):
         pretrained.read_prompt(chars, "Zoë")
@@ -114,8 +114,8 @@ def test_occlusion_on_the_shipped_model_points_at_the_country():
     model = pretrained.load_shipped(pretrained.DEFAULT)
     prompt = "Hugo grew up in France . He is proud of his school . At home he speaks"
     ids, _ = pretrained.read_prompt(model, prompt)
-    occ = memory.occlusion(model, ids, model.vocab.index["French"], replace_with=memory.neutral_token(model))
-    assert occ.tokens[int(np.argmax(occ.strength))] == "France"
+    occ = memory.occlusion(model, ids, model.vocab.index["french"], replace_with=memory.neutral_token(model))
+    assert occ.tokens[int(np.argmax(occ.strength))] == "france"
 
 
 def test_neutral_token_is_unk_for_words_and_space_for_chars():

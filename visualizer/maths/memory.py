@@ -135,10 +135,16 @@ def read_pairs(text: str) -> list[ContrastPair]:
     return pairs
 
 
+def _ids(level: str, vocab, text: str) -> np.ndarray:
+    tokens = train.tokenize(text, level) if text else []
+    if train.folds_case(vocab, level):
+        tokens = [t.lower() for t in tokens]
+    return vocab.encode(tokens, unknown="unk")
+
+
 def answer_ids(model_level: str, vocab, answer: str) -> np.ndarray:
     """The tokens of an answer as it follows a prompt (a space first, at character level)."""
-    text = " " + answer if model_level == "chars" else answer
-    return vocab.encode(train.tokenize(text, model_level), unknown="unk")
+    return _ids(model_level, vocab, " " + answer if model_level == "chars" else answer)
 
 
 def continuation_logprob(model: train.TrainedModel, prompt: str, answer: str) -> float:
@@ -151,7 +157,7 @@ def continuation_logprob(model: train.TrainedModel, prompt: str, answer: str) ->
 
 def kgram_logprob(kg: KGram, level: str, vocab, prompt: str, answer: str) -> float:
     """log P(answer | prompt) under a k-gram model."""
-    ctx = list(vocab.encode(train.tokenize(prompt, level), unknown="unk"))
+    ctx = [int(i) for i in _ids(level, vocab, prompt)]
     total = 0.0
     for w in answer_ids(level, vocab, answer):
         total += np.log(kg.prob(ctx, int(w)))

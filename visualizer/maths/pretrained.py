@@ -6,8 +6,9 @@ and the command ``python -m visualizer.pretrain`` runs it on one BLAS thread, so
 same weights. The files are written with train.save_npz and read back with train.load_npz, the same
 validating loader that reads a student's upload.
 
-Word-level models get an extra `<unk>` token (never seen in training) so that a prompt with an unknown
-word can still be read: the word is named to the student and read as `<unk>`.
+Word-level models read lower-cased words (so "Mexico" and "mexico" are one token) and get an extra `<unk>`
+token (never seen in training) so that a prompt with an unknown word can still be read: the word is named
+to the student and read as `<unk>`.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ def _cfg(cell: str, level: str, hidden: int, window: int, lr: float = 0.01) -> t
 SHIPPED: dict[str, Shipped] = {
     s.name: s
     for s in (
-        Shipped("rnn-words", "vanilla RNN, words", _cfg("rnn", "words", 48, 24), 700),
-        Shipped("lstm-words", "LSTM, words", _cfg("lstm", "words", 48, 24), 700),
-        Shipped("gru-words", "GRU, words", _cfg("gru", "words", 48, 24), 700),
+        Shipped("rnn-words", "vanilla RNN, words", _cfg("rnn", "words", 48, 24), 1200),
+        Shipped("lstm-words", "LSTM, words", _cfg("lstm", "words", 48, 24), 1200),
+        Shipped("gru-words", "GRU, words", _cfg("gru", "words", 48, 24), 1200),
         Shipped("rnn-chars", "vanilla RNN, characters", _cfg("rnn", "chars", 64, 100, lr=0.005), 3000),
         Shipped("lstm-chars", "LSTM, characters", _cfg("lstm", "chars", 64, 48), 1500),
         Shipped("gru-chars", "GRU, characters", _cfg("gru", "chars", 64, 48), 1500),
@@ -62,8 +63,8 @@ DEFAULT = "rnn-words"
 def training_corpus(level: str) -> train.Corpus:
     """The story tokenised at `level`; word level adds `<unk>` to the vocabulary."""
     text = train.default_corpus()
-    if level == "words":
-        vocab = Vocab.build(train.tokenize(text, "words"), add_unk=True)
+    if level == "words":  # lower case: a student may type "mexico" or "Mexico"
+        vocab = Vocab.build(train.tokenize(text.lower(), "words"), add_unk=True)
         return train.build_corpus(text, level, vocab=vocab)
     return train.build_corpus(text, level)
 
@@ -186,7 +187,7 @@ def read_prompt(model: train.TrainedModel, text: str) -> tuple[np.ndarray, list[
 
     Raises ValueError naming the unknown tokens when the model has no `<unk>` (character models).
     """
-    tokens = train.tokenize(text, model.level) if text else []
+    tokens = train.prompt_tokens(model, text)
     known = model.vocab.index
     unknown = list(dict.fromkeys(t for t in tokens if t not in known))
     if unknown and UNK not in known:

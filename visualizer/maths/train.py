@@ -170,6 +170,8 @@ def build_corpus(text: str, level: str, *, vocab: Vocab | None = None) -> Corpus
                 tokens = [t if t in keep else UNK for t in tokens]
             vocab = Vocab.build(tokens)
     else:
+        if folds_case(vocab, level):
+            tokens = [t.lower() for t in tokens]
         idx = vocab.index
         missing = sum(1 for t in tokens if t not in idx)
         if missing:
@@ -606,6 +608,8 @@ class Trainer:
         """Ids of WATCH_PROMPT + WATCH_NEXT when every token is in the vocabulary, else None."""
         level = self.config.level
         toks = tokenize(WATCH_PROMPT, level), tokenize(WATCH_NEXT[level], level)
+        if folds_case(self.corpus.vocab, level):
+            toks = [t.lower() for t in toks[0]], [t.lower() for t in toks[1]]
         idx = self.corpus.vocab.index
         if all(t in idx for part in toks for t in part):
             return [idx[t] for t in toks[0]], [idx[t] for t in toks[1]]
@@ -633,10 +637,20 @@ def trainer_from_model(model: TrainedModel, text: str, config: TrainConfig) -> T
 # ---------------------------------------------------------------------------- inference
 
 
-def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
-    """Prompt -> ids (P,); ValueError naming tokens the model never saw."""
+def folds_case(vocab: Vocab, level: str) -> bool:
+    """True for a word vocabulary without capital letters: text read by it is lower-cased first."""
+    return level == "words" and not any(t != t.lower() for t in vocab.tokens)
+
+
+def prompt_tokens(model: TrainedModel, prompt: str) -> list[str]:
+    """The prompt's tokens as the model reads them (lower-cased for a lower-case word vocabulary)."""
     tokens = tokenize(prompt, model.level) if prompt else []
-    return model.vocab.encode(tokens, unknown="unk")
+    return [t.lower() for t in tokens] if folds_case(model.vocab, model.level) else tokens
+
+
+def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
+    """Prompt -> ids (P,); tokens the model never saw become <unk> when it has one, else ValueError naming them."""
+    return model.vocab.encode(prompt_tokens(model, prompt), unknown="unk")
 
 
 def _run(model: TrainedModel, ids, state=None):
