@@ -693,7 +693,7 @@ def mean_loss(model: TrainedModel, ids, *, streams: int = 8) -> float:
     inputs = ids[: T * B].reshape(B, T).T  # (T, B)
     targets = ids[1 : T * B + 1].reshape(B, T).T  # (T, B)
     dtype = next(iter(model.params.as_dict().values())).dtype
-    X = _one_hot(inputs.ravel(), len(model.vocab), dtype).reshape(T, B, -1)  # (T, B, V)
+    X = encoding.one_hot(inputs.ravel(), len(model.vocab), dtype).reshape(T, B, -1)  # (T, B, V)
     probs = cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True).probs
     p = np.take_along_axis(np.asarray(probs, np.float64), targets[..., None], axis=-1)[..., 0]  # (T, B)
     return float(-np.mean(np.log(np.maximum(p, 1e-300))))
