@@ -19,6 +19,7 @@ running = view.buttons(settings, text, corpus)
 view.prompt_controls(settings)
 view.panel(settings, running)
 view.samples(settings)
+view.memory_proof(settings)
 view.files(settings)
 
 core.sync_url(settings)

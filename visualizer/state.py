@@ -171,8 +171,8 @@ SETTINGS: dict[str, Setting] = _table(
     Setting(
         "train_start",
         "choice",
-        "story",
-        choices=("story", "scratch"),
+        "scratch",
+        choices=("scratch", "story"),
         help="start from the story model or from scratch",
         url="tstart",
     ),

@@ -71,11 +71,11 @@ def sequence_and_network(settings: Settings, *, where=st.sidebar) -> None:
         network(settings)
 
 
-def clipping(settings: Settings, *, label: str = "Clip the gradient by norm") -> bool:
-    """Clip on/off and its threshold; returns whether clipping is on."""
-    if control(settings, "clip", st.toggle, label):
+def clipping(settings: Settings, *, label: str = "Clip the gradient by norm", name: str = "clip") -> bool:
+    """Clip on/off (setting `name`) and its threshold; returns whether clipping is on."""
+    if control(settings, name, st.toggle, label):
         control(settings, "clip_norm", st.number_input, "Largest gradient norm ‖∇θ‖ after clipping")
-    return bool(settings["clip"])
+    return bool(settings[name])
 
 
 def weights(settings: Settings, available: tuple[str, ...], *, why_not: str = "", help: str = "") -> str:
