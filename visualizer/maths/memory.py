@@ -23,7 +23,7 @@ Occlusion: for a prediction y after the prompt x_1..x_P, strength_j = log p(y | 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,16 +40,22 @@ class KGram:
     k: int
     V: int
     follow: dict[tuple[int, ...], Counter]  # context (oldest first) -> Counter of next ids
+    totals: dict[tuple[int, ...], tuple[int, int]] = field(default_factory=dict)  # context -> (n(c), u(c))
+
+    def __post_init__(self):
+        if not self.totals and self.follow:
+            self.totals.update({c: (sum(n.values()), len(n)) for c, n in self.follow.items()})
 
     def prob(self, context, w: int) -> float:
         """P_k(w | the last k ids of context), interpolated down to the uniform distribution."""
         ctx = tuple(int(i) for i in context)[-self.k :] if self.k else ()
         p = 1.0 / self.V
         for n in range(len(ctx) + 1):  # from the empty context up to the full one
-            counts = self.follow.get(ctx[len(ctx) - n :])
+            c = ctx[len(ctx) - n :]
+            counts = self.follow.get(c)
             if counts is None:
                 break
-            total, types = sum(counts.values()), len(counts)
+            total, types = self.totals[c]
             p = (counts.get(w, 0) + types * p) / (total + types)
         return p
 
@@ -90,11 +96,13 @@ class Baselines:
     heldout: tuple[float, ...] | None
 
 
-def baselines(train_ids, V: int, heldout_ids=None, table: dict[str, int] | None = None) -> Baselines:
-    """Fit each 'last k tokens' model on train_ids; score it on train_ids and on heldout_ids."""
+def baselines(
+    train_ids, V: int, heldout_ids=None, table: dict[str, int] | None = None, *, on_train: bool = True
+) -> Baselines:
+    """Fit each 'last k tokens' model on train_ids; score it on train_ids (unless on_train is off) and heldout_ids."""
     table = table or BASELINES
     models = {name: fit_kgram(train_ids, V, k) for name, k in table.items()}
-    tr = tuple(m.cross_entropy(train_ids) for m in models.values())
+    tr = tuple(m.cross_entropy(train_ids) for m in models.values()) if on_train else ()
     held = None
     if heldout_ids is not None and len(heldout_ids) >= 2:
         held = tuple(m.cross_entropy(heldout_ids) for m in models.values())

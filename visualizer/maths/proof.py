@@ -48,7 +48,7 @@ def measure(model: train.TrainedModel, text: str | None = None, heldout: str | N
     return Proof(
         train_loss=train.mean_loss(model, corpus.ids),
         heldout_loss=train.mean_loss(model, held.ids),
-        baselines=memory.baselines(corpus.ids, V, held.ids),
+        baselines=memory.baselines(corpus.ids, V, held.ids, on_train=False),
         pairs=contrast,
         network=memory.evaluate_pairs(lambda p, a: memory.continuation_logprob(model, p, a), contrast),
         bigram=memory.evaluate_pairs(

@@ -389,7 +389,8 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def baselines_cached(text: str, level: str, vocab_key: int, _trainer: train.Trainer) -> dict[str, float]:
     """Memoryless cross-entropies on the held-out text (the training text when there is none)."""
-    b = memory.baselines(_trainer.corpus.ids, len(_trainer.corpus.vocab), _trainer.heldout)
+    held = _trainer.heldout
+    b = memory.baselines(_trainer.corpus.ids, len(_trainer.corpus.vocab), held, on_train=held is None)
     return dict(zip(b.names, b.heldout or b.train))
 
 
