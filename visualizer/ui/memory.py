@@ -73,10 +73,10 @@ def pair_label(pair: memory.ContrastPair) -> str:
     return f"{' '.join(diff_a)} / {' '.join(diff_b)} → …{' '.join(a[-3:])}"
 
 
-def contrast_view(model: train.TrainedModel, *, key: str, default: int = 0) -> tuple[memory.ContrastPair, str]:
+def contrast_view(model: train.TrainedModel, *, key: str, default: int = 0) -> tuple[memory.ContrastPair, int]:
     """Pick a held-out contrast pair; draw the network after both prompts and the bigram beside them.
 
-    Returns the pair and the prompt chosen for the occlusion view.
+    Returns the pair and its index.
     """
     pairs = proof.pairs()
     index = st.selectbox(
