@@ -356,7 +356,7 @@ def samples(settings: Settings) -> None:
     if trainer is None:
         return
     if st.session_state.get("train_running"):
-        st.caption("Samples from the model appear here when training is stopped.")
+        st.caption("Longer samples from the model appear here when training is stopped.")
         return
     model = trainer.model()
     st.subheader("Samples")
