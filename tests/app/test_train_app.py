@@ -180,3 +180,21 @@ def test_a_loss_spike_gets_a_note():
     trainer.spikes.append(train.Spike(step=5, before=2.0, loss=6.0, grad_norm=40.0, clipped=True))
     at.run()
     assert any("Loss spike at step 5" in w.value for w in at.warning)
+
+
+def test_a_model_that_cannot_read_the_text_is_refused_and_the_page_keeps_its_model():
+    from visualizer.maths import cells
+    from visualizer.maths.encoding import Vocab
+
+    at = open_train({"level": "words"})
+    start(at, 200)
+    stop_if_running(at)
+    trainer = at.session_state["trainer"]
+    vocab = Vocab(("zz", "qq"))  # none of the story's words, and no <unk> to stand in for them
+    alien = train.TrainedModel("rnn", "words", vocab, cells.CELLS["rnn"].init(2, 8, 2, seed=0))
+    at.file_uploader(key="train_model_upload").set_value(
+        ("alien.npz", train.save_npz(alien), "application/octet-stream")
+    ).run()
+    assert not at.exception
+    assert any("was not loaded" in e.value for e in at.error)
+    assert at.session_state["trainer"] is trainer

@@ -139,3 +139,22 @@ def test_proof_of_the_default_model():
     assert c.network_a.shape == c.bigram.shape == (len(proof.LANGUAGES),)
     assert np.all(c.network_a <= 1) and c.network_a.sum() <= 1 + 1e-9
     assert not np.allclose(c.network_a, c.network_b)
+
+
+def test_strength_row_sits_on_the_unrolled_chain():
+    from visualizer.plots import figures
+
+    model = pretrained.load_shipped(pretrained.DEFAULT)
+    ids, _ = pretrained.read_prompt(model, "Ana grew up in Mexico , and she speaks")
+    from visualizer.maths import cells
+
+    X = np.eye(len(model.vocab))[ids]
+    trace = cells.CELLS["rnn"].forward(model.params, X)
+    tokens = model.vocab.decode(ids)
+    chain = figures.unrolled_chain(tokens, trace.hs, trace.probs, model.vocab.tokens)
+    occ = memory.occlusion(model, ids, model.vocab.index["spanish"], replace_with=memory.neutral_token(model))
+    n = len(chain.data)
+    fig = mf.add_strength(chain, occ.strength, list(range(1, len(tokens) + 1)))
+    assert len(fig.data) == n + 1
+    assert list(fig.data[-1].marker.color) == pytest.approx(list(occ.strength))
+    assert fig.layout.yaxis.range[1] == pytest.approx(3.7) and "effect on the prediction" in fig.layout.yaxis.ticktext

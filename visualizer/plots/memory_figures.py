@@ -158,3 +158,16 @@ def strength_row(strength: np.ndarray, steps: list[int], *, y: float = 3.2) -> d
         ),
         hovertemplate="step %{x}: Δ log p = %{marker.color:.3f}<extra></extra>",
     )
+
+
+def add_strength(chain: go.Figure, strength: np.ndarray, steps: list[int], *, y: float = 3.2) -> go.Figure:
+    """An unrolled-chain figure (figures.unrolled_chain) with a row of occlusion strengths above its columns.
+
+    strength[t - 1] belongs to step t; `steps` are the 1-based columns the chain draws. The y axis grows to fit.
+    """
+    chain.add_trace(go.Scatter(**{k: v for k, v in strength_row(strength, steps, y=y).items() if k != "type"}))
+    ticks = list(chain.layout.yaxis.tickvals or ()) + [y]
+    labels = list(chain.layout.yaxis.ticktext or ()) + ["effect on the prediction"]
+    low = chain.layout.yaxis.range[0] if chain.layout.yaxis.range else -0.9
+    chain.update_layout(yaxis=dict(tickvals=ticks, ticktext=labels, range=[low, y + 0.5]))
+    return chain
