@@ -157,4 +157,4 @@ def test_strength_row_sits_on_the_unrolled_chain():
     fig = mf.add_strength(chain, occ.strength, list(range(1, len(tokens) + 1)))
     assert len(fig.data) == n + 1
     assert list(fig.data[-1].marker.color) == pytest.approx(list(occ.strength))
-    assert fig.layout.yaxis.range[1] == pytest.approx(3.7) and "effect on the prediction" in fig.layout.yaxis.ticktext
+    assert fig.layout.yaxis.range[1] == pytest.approx(3.7) and "effect Δlog p" in fig.layout.yaxis.ticktext

@@ -167,7 +167,7 @@ def add_strength(chain: go.Figure, strength: np.ndarray, steps: list[int], *, y:
     """
     chain.add_trace(go.Scatter(**{k: v for k, v in strength_row(strength, steps, y=y).items() if k != "type"}))
     ticks = list(chain.layout.yaxis.tickvals or ()) + [y]
-    labels = list(chain.layout.yaxis.ticktext or ()) + ["effect on the prediction"]
+    labels = list(chain.layout.yaxis.ticktext or ()) + ["effect Δlog p"]
     low = chain.layout.yaxis.range[0] if chain.layout.yaxis.range else -0.9
     chain.update_layout(yaxis=dict(tickvals=ticks, ticktext=labels, range=[low, y + 0.5]))
     return chain
