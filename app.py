@@ -7,7 +7,8 @@ from visualizer.ui import core, home
 settings = core.page_setup("home", "Home")
 st.title("🔁 RNN Visualizer")
 home.intro()
-home.example(settings)
+model = home.example(settings)
+home.memory_proof(model)
 home.explore_links()
 
 core.sync_url(settings)

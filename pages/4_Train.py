@@ -4,6 +4,7 @@ import streamlit as st
 
 from visualizer.ui import core
 from visualizer.ui import train as view
+from visualizer.ui import train_watch as watch
 
 settings = core.page_setup("train", "Train live")
 st.title("Train an RNN live")
@@ -19,6 +20,7 @@ running = view.buttons(settings, text, corpus)
 view.prompt_controls(settings)
 view.panel(settings, running)
 view.samples(settings)
+watch.memory_proof(settings)
 view.files(settings)
 
 core.sync_url(settings)

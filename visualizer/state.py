@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from visualizer.maths import cells, encoding, gradient_inputs, lagtasks, longlag, rnn, seqtypes, train, whh
+from visualizer.maths import cells, encoding, gradient_inputs, lagtasks, longlag, pretrained, rnn, seqtypes, train, whh
 
 DEFAULT_TEXT = "the united states of america"
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
@@ -121,7 +121,21 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("seed", "int", 0, lo=0, hi=2**31 - 1, help="random seed"),
     Setting("activation", "choice", "tanh", choices=rnn.ACTIVATIONS, help="activation f", url="act"),
     Setting("scale", "float", 1.0, lo=0.05, hi=5.0, help="weight scale"),
-    Setting("weights", "choice", "random", choices=("random", "trained"), help="random or trained weights"),
+    Setting(
+        "weights",
+        "choice",
+        "story",
+        choices=pretrained.SOURCES,
+        help="trained on the story, random (untrained), or the model trained on the Train page",
+    ),
+    Setting(
+        "story_model",
+        "choice",
+        pretrained.DEFAULT,
+        choices=tuple(pretrained.SHIPPED),
+        help="which story model",
+        url="model",
+    ),
     # ---- explorer
     Setting("step", "int", 1, lo=1, hi=10_000, help="current time step (1-based)"),
     Setting("notation", "choice", "h", choices=("h", "a"), help="h/W_hh or the a/W_aa notation of many courses"),
@@ -172,6 +186,23 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("cells", "str", ",".join(_CELLS), max_len=40, help="cells drawn on the gradient plot"),
     # ---- training
     Setting("level", "choice", "chars", choices=train.LEVELS),
+    Setting("train_clip", "bool", True, help="clip the gradient norm while training", url="tclip"),
+    Setting(
+        "train_speed",
+        "choice",
+        "watch",
+        choices=("watch", "fast"),
+        help="watch a few steps per second, or train fast",
+        url="speed",
+    ),
+    Setting(
+        "train_start",
+        "choice",
+        "scratch",
+        choices=("scratch", "story"),
+        help="start from the story model or from scratch",
+        url="tstart",
+    ),
     Setting("window", "int", 25, lo=4, hi=100, help="truncated-BPTT window"),
     Setting("optimizer", "choice", "adam", choices=train.OPTIMIZERS, url="opt"),
     Setting("lr", "float", 0.01, lo=1e-5, hi=1.0, help="learning rate"),

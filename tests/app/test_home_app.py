@@ -26,3 +26,49 @@ def test_home_bad_url_falls_back_with_notice(run_page):
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 2
+
+
+def _chain_predictions(at) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    outputs = [t for t in spec["data"] if t.get("name", "").startswith("ŷ_t")][0]
+    return outputs["text"]
+
+
+def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
+    at = run_page("app.py")
+    assert not at.exception
+    assert at.radio(key="w_weights").value == "story"
+    # "the united states of" -> the trained model expects "america"
+    assert "→ america" in _chain_predictions(at)[3]
+    labels = [m.label for m in at.metric]
+    assert "Loss on held-out story text" in labels and "Contrast prompts answered right" in labels
+    assert len(at.get("vega_lite_chart")) == 1  # the contrast pair
+
+
+def test_home_random_weights_from_the_url(run_page):
+    at = run_page("app.py", {"weights": "random"})
+    assert not at.exception
+    assert at.radio(key="w_weights").value == "random"
+    assert not at.metric and len(at.get("vega_lite_chart")) == 0
+    assert any("random (untrained)" in c.value for c in at.caption)
+
+
+def test_home_switching_weights_writes_the_url(run_page):
+    at = run_page("app.py")
+    at.radio(key="w_weights").set_value("random").run()
+    assert at.query_params["weights"] == ["random"] or at.query_params["weights"] == "random"
+
+
+def test_home_unknown_words_are_named(run_page):
+    at = run_page("app.py", {"text": "Zorro grew up in Atlantis"})
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "zorro" in notes and "atlantis" in notes and "unk" in notes
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_home_asks_for_my_model_without_one_falls_back(run_page):
+    at = run_page("app.py", {"weights": "trained"})
+    assert not at.exception
+    assert any("no model has been trained" in i.value for i in at.info)
+    assert at.metric  # the story model is shown instead

@@ -12,7 +12,7 @@ PAGE = "pages/4_Train.py"
 
 def open_train(params: dict | None = None) -> AppTest:
     """The Train page reached from the entry script, as a browser reaches it."""
-    at = new_app("app.py", params)
+    at = new_app("app.py", {"speed": "fast", **(params or {})})  # "watch" (the default) takes 3 steps per run
     at.switch_page(PAGE)
     return at.run()
 
@@ -129,3 +129,72 @@ def test_model_file_round_trip_and_bad_model_file():
     assert not bad.exception
     assert any("was not loaded" in e.value for e in bad.error)
     assert "trainer" not in bad.session_state
+
+
+def stop_if_running(at: AppTest) -> None:
+    """Stop a run (a short run on a fast machine may already have ended: then just rerun)."""
+    if at.session_state["train_running"]:
+        button(at, "Stop").click().run()
+    else:
+        at.run()
+
+
+def test_watch_speed_takes_a_few_steps_per_run_and_shows_a_live_sample():
+    at = open_train({"speed": "watch", "level": "words"})
+    start(at)
+    assert not at.exception
+    trainer = at.session_state["trainer"]
+    assert trainer.step_count == 3
+    assert any(m.value.startswith("**Sample at step 3:**") for m in at.markdown)
+    assert trainer.config.clip  # the Train page clips by default
+    assert any("clipped on" in c.value for c in at.caption)
+
+
+def test_start_from_the_story_model_with_heldout_curve_and_proof():
+    at = open_train({"tstart": "story", "level": "words", "cell": "rnn"})
+    start(at, 200)
+    trainer = at.session_state["trainer"]
+    assert trainer.config.hidden == 48 and trainer.heldout is not None
+    assert trainer.losses.values[0] < 1.5  # already trained: far below ln V
+    loss = at.get("vega_lite_chart")[0].proto.spec
+    assert "bigram (no memory)" in loss and "held-out text" in loss
+    stop_if_running(at)
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Contrast prompts answered right" in labels
+    assert any("Which earlier tokens matter" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_unknown_prompt_words_are_named_for_the_story_model():
+    at = open_train({"tstart": "story", "level": "words", "prompt": "Zorro grew up in the United States of"})
+    start(at, 200)
+    stop_if_running(at)
+    assert not at.exception
+    assert any("zorro" in i.value and "<unk>" in i.value.replace("\\", "") for i in at.info)
+
+
+def test_a_loss_spike_gets_a_note():
+    at = open_train({"level": "words"})
+    start(at, 200)
+    trainer = at.session_state["trainer"]
+    trainer.spikes.append(train.Spike(step=5, before=2.0, loss=6.0, grad_norm=40.0, clipped=True))
+    at.run()
+    assert any("Loss spike at step 5" in w.value for w in at.warning)
+
+
+def test_a_model_that_cannot_read_the_text_is_refused_and_the_page_keeps_its_model():
+    from visualizer.maths import cells
+    from visualizer.maths.encoding import Vocab
+
+    at = open_train({"level": "words"})
+    start(at, 200)
+    stop_if_running(at)
+    trainer = at.session_state["trainer"]
+    vocab = Vocab(("zz", "qq"))  # none of the story's words, and no <unk> to stand in for them
+    alien = train.TrainedModel("rnn", "words", vocab, cells.CELLS["rnn"].init(2, 8, 2, seed=0))
+    at.file_uploader(key="train_model_upload").set_value(
+        ("alien.npz", train.save_npz(alien), "application/octet-stream")
+    ).run()
+    assert not at.exception
+    assert any("was not loaded" in e.value for e in at.error)
+    assert at.session_state["trainer"] is trainer

@@ -29,3 +29,15 @@ def test_home_typing_updates_example(page, app_url):
     box.press("Enter")
     expect(page.locator(".js-plotly-plot").nth(1)).to_contain_text("mice", timeout=30_000)
     expect(page).to_have_url(re.compile(r"text=cats\+chase\+mice|text=cats%20chase%20mice"))
+
+
+def test_home_trained_by_default_and_random_on_click(page, app_url):
+    """The story model predicts 'america' after 'of'; choosing random weights puts weights=random in the URL."""
+    page.goto(app_url)
+    wait_for_app(page)
+    chain = page.locator(".js-plotly-plot").first
+    expect(chain).to_contain_text("→ america", timeout=30_000)
+    expect(page.get_by_text("Contrast prompts answered right")).to_be_visible(timeout=30_000)
+    page.get_by_text("random (untrained)", exact=True).click()
+    expect(page).to_have_url(re.compile(r"weights=random"), timeout=30_000)
+    expect(page.get_by_text("Contrast prompts answered right")).to_have_count(0, timeout=30_000)

@@ -33,7 +33,7 @@ import io
 import time
 import unicodedata
 import zipfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -170,6 +170,8 @@ def build_corpus(text: str, level: str, *, vocab: Vocab | None = None) -> Corpus
                 tokens = [t if t in keep else UNK for t in tokens]
             vocab = Vocab.build(tokens)
     else:
+        if folds_case(vocab, level):
+            tokens = [t.lower() for t in tokens]
         idx = vocab.index
         missing = sum(1 for t in tokens if t not in idx)
         if missing:
@@ -440,6 +442,23 @@ class TrainConfig:
         )
 
 
+# A loss spike: a step whose loss is SPIKE_FACTOR times the mean of the SPIKE_WINDOW steps before it.
+SPIKE_WINDOW = 20
+SPIKE_FACTOR = 1.5
+MAX_SPIKES = 20
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A step where the loss jumped: usually one very large gradient (an exploding gradient) threw the weights."""
+
+    step: int
+    before: float  # mean loss of the steps just before
+    loss: float
+    grad_norm: float  # before clipping
+    clipped: bool
+
+
 @dataclass(frozen=True)
 class StepResult:
     loss: float  # mean cross-entropy per token
@@ -454,7 +473,7 @@ class Trainer:
     bounded histories of the loss, the pre-clip gradient norm and P(WATCH_NEXT | WATCH_PROMPT).
     """
 
-    def __init__(self, corpus: Corpus, config: TrainConfig, params: Any = None):
+    def __init__(self, corpus: Corpus, config: TrainConfig, params: Any = None, *, heldout: np.ndarray | None = None):
         if config.cell not in cells.CELLS:
             raise ValueError(f"unknown cell {config.cell!r}; available: {', '.join(cells.CELLS)}")
         if corpus.level != config.level:
@@ -487,6 +506,11 @@ class Trainer:
         self.grad_norms = History()
         self.watch = History()
         self.diverged = False
+        self.clip_events = 0  # steps whose gradient was clipped
+        self.spikes: list[Spike] = []  # the latest loss spikes, newest last (at most MAX_SPIKES)
+        self.heldout = None if heldout is None or len(heldout) < 2 else np.asarray(heldout, dtype=np.int64)
+        self.heldout_losses = History()
+        self._recent: deque[float] = deque(maxlen=SPIKE_WINDOW)  # the losses a spike is measured against
         self._watch_ids = self._watch_sequence()
         self._kernel: VanillaKernel | None = None  # the vanilla cell's fast path, buffers reused
 
@@ -533,6 +557,12 @@ class Trainer:
         if cfg.clip:  # a separate, visible step: the gradient above is exact
             grads, _ = rnn.clip_arrays(grads, cfg.clipnorm, norm)
             clipped = norm > cfg.clipnorm
+            self.clip_events += int(clipped)
+        loss = loss_sum / n
+        if len(self._recent) == SPIKE_WINDOW and loss > SPIKE_FACTOR * float(np.mean(self._recent)):
+            self.spikes = [*self.spikes, Spike(self.step_count + 1, float(np.mean(self._recent)), loss, norm, clipped)]
+            self.spikes = self.spikes[-MAX_SPIKES:]
+        self._recent.append(loss)
         self.optimizer.lr = cfg.lr
         new = self.optimizer.update(self.params.as_dict(), grads)
         self.params = type(self.params)(**new)
@@ -540,7 +570,6 @@ class Trainer:
         self.positions = (self.positions + cfg.window) % len(self.corpus)
         self.step_count += 1
         self.tokens_seen += n
-        loss = loss_sum / n
         self.losses.add(self.step_count, loss)
         self.grad_norms.add(self.step_count, norm)
         return StepResult(loss=loss, grad_norm=norm, clipped=clipped)
@@ -555,6 +584,8 @@ class Trainer:
                 results.append(self.step())
             if results and self._watch_ids is not None:
                 self.watch.add(self.step_count, self.watch_probability())
+            if results and self.heldout is not None and not self.diverged:
+                self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
         return results
 
     def train_for(self, seconds: float, *, until_step: int, chunk: int = 20) -> int:
@@ -577,6 +608,8 @@ class Trainer:
         """Ids of WATCH_PROMPT + WATCH_NEXT when every token is in the vocabulary, else None."""
         level = self.config.level
         toks = tokenize(WATCH_PROMPT, level), tokenize(WATCH_NEXT[level], level)
+        if folds_case(self.corpus.vocab, level):
+            toks = [t.lower() for t in toks[0]], [t.lower() for t in toks[1]]
         idx = self.corpus.vocab.index
         if all(t in idx for part in toks for t in part):
             return [idx[t] for t in toks[0]], [idx[t] for t in toks[1]]
@@ -604,10 +637,20 @@ def trainer_from_model(model: TrainedModel, text: str, config: TrainConfig) -> T
 # ---------------------------------------------------------------------------- inference
 
 
-def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
-    """Prompt -> ids (P,); ValueError naming tokens the model never saw."""
+def folds_case(vocab: Vocab, level: str) -> bool:
+    """True for a word vocabulary without capital letters: text read by it is lower-cased first."""
+    return level == "words" and not any(t != t.lower() for t in vocab.tokens)
+
+
+def prompt_tokens(model: TrainedModel, prompt: str) -> list[str]:
+    """The prompt's tokens as the model reads them (lower-cased for a lower-case word vocabulary)."""
     tokens = tokenize(prompt, model.level) if prompt else []
-    return model.vocab.encode(tokens, unknown="unk")
+    return [t.lower() for t in tokens] if folds_case(model.vocab, model.level) else tokens
+
+
+def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
+    """Prompt -> ids (P,); tokens the model never saw become <unk> when it has one, else ValueError naming them."""
+    return model.vocab.encode(prompt_tokens(model, prompt), unknown="unk")
 
 
 def _run(model: TrainedModel, ids, state=None):
@@ -633,6 +676,27 @@ def continuation_probability(model: TrainedModel, prompt_ids, next_ids) -> float
     start = len(prompt_ids) - 1
     picked = probs[np.arange(start, len(seq) - 1), np.asarray(next_ids)]
     return float(np.exp(np.sum(np.log(np.maximum(picked, 1e-300)))))
+
+
+def mean_loss(model: TrainedModel, ids, *, streams: int = 8) -> float:
+    """Mean -log p(ids[t] | ids before t) in nats/token, the text cut into `streams` pieces read at once.
+
+    Each piece starts from the zero state (one batched forward pass), so the first tokens of each piece are
+    predicted with less context than the whole text would give; with pieces of hundreds of tokens the
+    difference is small.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    if ids.size < 2:
+        raise ValueError("need at least two tokens")
+    B = max(1, min(streams, (ids.size - 1) // 16))
+    T = (ids.size - 1) // B
+    inputs = ids[: T * B].reshape(B, T).T  # (T, B)
+    targets = ids[1 : T * B + 1].reshape(B, T).T  # (T, B)
+    dtype = next(iter(model.params.as_dict().values())).dtype
+    X = encoding.one_hot(inputs.ravel(), len(model.vocab), dtype).reshape(T, B, -1)  # (T, B, V)
+    probs = cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True).probs
+    p = np.take_along_axis(np.asarray(probs, np.float64), targets[..., None], axis=-1)[..., 0]  # (T, B)
+    return float(-np.mean(np.log(np.maximum(p, 1e-300))))
 
 
 def top_k(model: TrainedModel, probs: np.ndarray, k: int = 10) -> list[tuple[str, float]]:

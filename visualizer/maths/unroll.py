@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from visualizer.maths import encoding, rnn
-from visualizer.maths.train import TrainedModel
+from visualizer.maths.train import TrainedModel, folds_case
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ def untrained(
 def encode_for_model(text: str, model: TrainedModel) -> encoding.Encoded:
     """The text in a trained model's vocabulary (one-hot); unseen tokens read as <unk> where it has one."""
     tokens = encoding.tokenize(text, model.level)
+    if folds_case(model.vocab, model.level):  # the story's word models read lower case
+        tokens = [t.lower() for t in tokens]
     ids = model.vocab.encode(tokens, unknown="unk")
     return encoding.Encoded(
         tuple(tokens), model.vocab, ids, encoding.one_hot(ids, len(model.vocab)), model.level, "onehot"

@@ -19,23 +19,53 @@ def show_token(tok: str) -> str:
     return tok.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
 
 
-def loss_chart(steps: list[int], losses: list[float], vocab_size: int, *, height: int = 260) -> alt.Chart:
-    """Mean cross-entropy per token against the step, with the uniform guess ln V as a dashed rule."""
-    rows = [{"step": s, "loss": v} for s, v in zip(steps, losses) if math.isfinite(v)]
-    base = alt.Chart(alt.Data(values=rows))
-    line = base.mark_line(
-        color=LOSS_COLOR, point=alt.OverlayMarkDef(color=LOSS_COLOR) if len(rows) < 40 else False
-    ).encode(
-        x=alt.X("step:Q", title="training step"),
-        y=alt.Y("loss:Q", title="loss (nats per token)", scale=alt.Scale(zero=True)),
-        tooltip=[alt.Tooltip("step:Q", title="step"), alt.Tooltip("loss:Q", title="loss", format=".3f")],
+def loss_chart(
+    steps: list[int],
+    losses: list[float],
+    vocab_size: int,
+    *,
+    heldout: tuple[list[int], list[float]] | None = None,
+    baselines: dict[str, float] | None = None,
+    height: int = 260,
+) -> alt.Chart:
+    """Mean cross-entropy per token against the step: training (and held-out) curves, the uniform guess ln V
+    and each memoryless baseline (name -> its held-out loss) as horizontal rules."""
+    rows = [{"step": s, "loss": v, "curve": "training text"} for s, v in zip(steps, losses) if math.isfinite(v)]
+    if heldout is not None:
+        rows += [{"step": s, "loss": v, "curve": "held-out text"} for s, v in zip(*heldout) if math.isfinite(v)]
+    curves = ["training text", "held-out text"] if heldout is not None else ["training text"]
+    line = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(point=len(rows) < 40)
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("loss:Q", title="loss (nats per token)", scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "curve:N",
+                title=None,
+                scale=alt.Scale(domain=curves, range=[LOSS_COLOR, WATCH_COLOR][: len(curves)]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("curve:N", title=""),
+                alt.Tooltip("step:Q", title="step"),
+                alt.Tooltip("loss:Q", title="loss", format=".3f"),
+            ],
+        )
     )
+    rules = [{"y": math.log(max(vocab_size, 1)), "label": "uniform guess, ln V"}]
+    rules += [{"y": v, "label": f"{name} (no memory)"} for name, v in (baselines or {}).items() if math.isfinite(v)]
     guess = (
-        alt.Chart(alt.Data(values=[{"y": math.log(max(vocab_size, 1)), "label": "uniform guess, ln V"}]))
+        alt.Chart(alt.Data(values=rules))
         .mark_rule(strokeDash=[6, 4], color="#888")
-        .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("y:Q", title="ln V", format=".3f")])
+        .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("y:Q", title="loss", format=".3f")])
     )
-    return (guess + line).properties(height=height, title="Loss while training")
+    labels = (
+        alt.Chart(alt.Data(values=rules))
+        .mark_text(align="right", baseline="bottom", dx=-2, dy=-2, color="#666", fontSize=11)
+        .encode(y="y:Q", x=alt.value(alt.expr("width")), text="label:N")
+    )
+    return (guess + labels + line).properties(height=height, title="Loss while training")
 
 
 def watch_chart(steps: list[int], probs: list[float], label: str, *, height: int = 200) -> alt.Chart:

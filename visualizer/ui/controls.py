@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import encoding
-from visualizer.ui.core import control, set_setting
+from visualizer.maths import encoding, pretrained
+from visualizer.maths.train import TrainedModel
+from visualizer.ui.core import control, md_escape, set_setting
 
 Settings = dict[str, Any]
 
@@ -70,11 +71,11 @@ def sequence_and_network(settings: Settings, *, where=st.sidebar) -> None:
         network(settings)
 
 
-def clipping(settings: Settings, *, label: str = "Clip the gradient by norm") -> bool:
-    """Clip on/off and its threshold; returns whether clipping is on."""
-    if control(settings, "clip", st.toggle, label):
+def clipping(settings: Settings, *, label: str = "Clip the gradient by norm", name: str = "clip") -> bool:
+    """Clip on/off (setting `name`) and its threshold; returns whether clipping is on."""
+    if control(settings, name, st.toggle, label):
         control(settings, "clip_norm", st.number_input, "Largest gradient norm ‖∇θ‖ after clipping")
-    return bool(settings["clip"])
+    return bool(settings[name])
 
 
 def weights(settings: Settings, available: tuple[str, ...], *, why_not: str = "", help: str = "") -> str:
@@ -101,3 +102,58 @@ def weights(settings: Settings, available: tuple[str, ...], *, why_not: str = ""
         format_func=WEIGHT_LABELS.get,
         help=help or "random weights, or a trained network",
     )
+
+
+def session_model() -> TrainedModel | None:
+    """The model trained (or loaded) on the Train page in this session, if any."""
+    model = st.session_state.get("trained_model")
+    return model if isinstance(model, TrainedModel) else None
+
+
+def weights_picker(
+    settings: Settings,
+    *,
+    levels: tuple[str, ...] = ("words", "chars"),
+    cells: tuple[str, ...] = (),
+    where=None,
+) -> pretrained.Choice:
+    """Trained on the story, random (untrained), or the student's own model: the weights a page runs on.
+
+    Bound to the settings 'weights' and 'story_model', so the URL carries the choice. `levels` and `cells`
+    say what the page can draw; a choice it cannot use falls back (story, then random) with a notice.
+    """
+    where = where or st.sidebar
+    mine = session_model()
+    # 'my model' is offered once the Train page has one (or when a link asks for it: then a notice explains)
+    sources = [s for s in pretrained.SOURCES if s != "trained" or mine is not None or settings["weights"] == s]
+    names = [
+        n
+        for n, spec in pretrained.SHIPPED.items()
+        if spec.config.level in levels and (not cells or spec.config.cell in cells)
+    ]
+    with where:
+        control(
+            settings,
+            "weights",
+            st.radio,
+            "Weights",
+            options=sources,
+            format_func=pretrained.SOURCE_LABELS.get,
+            help="Random weights show how numbers flow; trained weights show what a network learned to remember.",
+        )
+        if settings["weights"] == "story" and names:
+            if settings["story_model"] not in names:
+                set_setting(settings, "story_model", names[0])
+            if len(names) > 1:
+                control(
+                    settings,
+                    "story_model",
+                    st.selectbox,
+                    "Story model",
+                    options=names,
+                    format_func=lambda n: pretrained.SHIPPED[n].label,
+                )
+    choice, notices = pretrained.choose(settings["weights"], settings["story_model"], mine, levels=levels, cells=cells)
+    for note in notices:
+        where.info(md_escape(note), icon="ℹ️")
+    return choice

@@ -6,13 +6,19 @@ from typing import Any
 
 import streamlit as st
 
+from visualizer.maths import pretrained
+from visualizer.maths import unroll as unroll_maths
+from visualizer.maths.gradients import trained_vanilla
+from visualizer.maths.train import TrainedModel
 from visualizer.maths.unroll import Unrolled
 from visualizer.plots import figures
-from visualizer.ui.core import control, nav_pages, show_fig, unroll
+from visualizer.ui import controls
+from visualizer.ui import memory as memory_views
+from visualizer.ui.core import CACHE, control, md_escape, nav_pages, show_error, show_fig, unroll, weights_fingerprint
 
 Settings = dict[str, Any]
 
-# Home's example is always a small untrained word-level RNN, whatever the other pages use.
+# Home's random-weights example is a small untrained word-level RNN, whatever the other pages use.
 EXAMPLE = {
     "mode": "words",
     "representation": "onehot",
@@ -43,23 +49,64 @@ def intro() -> None:
     )
 
 
-def example(settings: Settings) -> None:
-    """The user's words through the same cell, unrolled, with the hidden state over time."""
+def example(settings: Settings) -> TrainedModel | None:
+    """The user's words through the same cell, unrolled, with the hidden state over time.
+
+    Runs the vanilla RNN trained on the story by default (random weights on request); returns the trained
+    model in use, or None for random weights.
+    """
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Try it")
         control(settings, "text", st.text_input, "A sequence (split into words)", max_chars=400)
-        st.caption("The weights are random (untrained), so the predictions are guesses; the *flow* is what to watch.")
+        choice = controls.weights_picker(settings, levels=("words",), cells=("rnn",), where=left)
+        model = trained_vanilla(choice.model)
+        if model is None:
+            st.caption(
+                "The weights are random (untrained), so the predictions are guesses; the *flow* is what to watch."
+            )
+        else:
+            st.caption(
+                f"The weights were trained on a short story ({md_escape(pretrained.describe(model))}): above each "
+                "step is the word it expects next."
+            )
         st.markdown(
             "Think of *He grew up in the United States of …*: you expect **America** because you remember the "
             "words before it. Each h_t below is the network's memory after one more word."
         )
-    result = unroll({**settings, **EXAMPLE})
+        result = unroll({**settings, **EXAMPLE}) if model is None else _trained(settings["text"], model)
     if result is not None:
         with right:
             st.subheader("The same cell, unrolled over your words")
             _chain(result)
         _heatmap(result)
+    return model
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def _trained_cached(text: str, key: str, _model: TrainedModel) -> Unrolled:
+    return unroll_maths.trained(_model, text)
+
+
+def _trained(text: str, model: TrainedModel) -> Unrolled | None:
+    """The trained model over the text, naming any word it never saw (read as <unk>)."""
+    try:
+        _, unknown = pretrained.read_prompt(model, text)
+        result = _trained_cached(text, weights_fingerprint(model.params), model)
+    except ValueError as err:
+        show_error(err)
+        return None
+    if unknown:
+        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
+    return result
+
+
+def memory_proof(model: TrainedModel | None) -> None:
+    """Does it really remember? Two numbers and one contrast pair, measured on text it never trained on."""
+    if model is None:
+        return
+    st.subheader("Does it really remember?")
+    memory_views.compact_proof(model)
 
 
 def _chain(result: Unrolled) -> None:

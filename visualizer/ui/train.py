@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
-from visualizer.maths import cells, train
+from visualizer.maths import cells, pretrained, train
 from visualizer.plots import train_figures
-from visualizer.ui import controls
+from visualizer.ui import controls, core
+from visualizer.ui import train_watch as watch
 from visualizer.ui.core import control, md_escape, set_setting, show_error
 
 Settings = dict[str, Any]
 
 TRAIN_BATCH = 16  # parallel streams per training step
 TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
+WATCH_EVERY = 0.3  # "watch" speed: a chunk of WATCH_STEPS steps every WATCH_EVERY seconds (~10 steps/s)
+WATCH_STEPS = 3
+_SPEED_LABELS = {"watch": "watch (~10 steps/s)", "fast": "fast"}
+_START_LABELS = {"scratch": "scratch (random weights)", "story": "the model trained on the story"}
 TRAIN_CHUNK_SECONDS = 0.25  # time spent training in one chunk
 TRAIN_RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
 _TRAIN_STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
@@ -51,7 +58,36 @@ def corpus_text() -> str | None:
 
 
 def config(s: Settings) -> train.TrainConfig:
-    return train.TrainConfig.from_settings(s, batch=TRAIN_BATCH)
+    # The Train page clips by default (its own setting): the gradients page shows clipping off first.
+    return replace(train.TrainConfig.from_settings(s, batch=TRAIN_BATCH), clip=s["train_clip"])
+
+
+def story_model(cfg: train.TrainConfig) -> train.TrainedModel:
+    """The shipped model with the chosen cell and level."""
+    return pretrained.load_shipped(f"{cfg.cell}-{cfg.level}")
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def heldout_ids(text: str, level: str, _vocab, vocab_key: int) -> np.ndarray | None:
+    """The held-out part of the story in the model's vocabulary, when the text is the story; else None."""
+    if text != train.default_corpus():
+        return None
+    return train.build_corpus(pretrained.heldout_text(), level, vocab=_vocab).ids
+
+
+def new_trainer(text: str, cfg: train.TrainConfig, start_from: str) -> train.Trainer:
+    """A trainer from scratch, or continuing the story model; it also scores the held-out text when it can."""
+    if start_from == "story":
+        model = story_model(cfg)
+        corpus = train.build_corpus(text, model.level, vocab=model.vocab)
+        cfg = replace(cfg, hidden=model.hidden_size)
+        params = model.params
+    else:
+        corpus, params = corpus_cached(text, cfg.level), None
+    held = heldout_ids(text, cfg.level, corpus.vocab, hash(corpus.vocab.tokens))
+    trainer = train.Trainer(corpus, cfg, params=params, heldout=held)
+    trainer.started_from = start_from  # type: ignore[attr-defined]  # read by buttons() for the settings check
+    return trainer
 
 
 def start(text: str | None, cfg: train.TrainConfig) -> None:
@@ -62,7 +98,7 @@ def start(text: str | None, cfg: train.TrainConfig) -> None:
         if trainer is None:
             if text is None:
                 raise ValueError("There is no training text yet: choose or upload one in the sidebar.")
-            trainer = train.Trainer(corpus_cached(text, cfg.level), cfg)
+            trainer = new_trainer(text, cfg, st.session_state[core.SETTINGS_KEY]["train_start"])
     except ValueError as err:
         ss["train_msg"] = ("error", str(err))
         return
@@ -120,7 +156,22 @@ def sidebar(settings: Settings) -> str | None:
             format_func={"chars": "character", "words": "word"}.get,
         )
         control(settings, "cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label)
-        controls.hidden_size(settings, "train_hidden", step=8)
+        control(
+            settings,
+            "train_start",
+            st.radio,
+            "Start from",
+            format_func=_START_LABELS.get,
+            help="Train a new network from random weights, or go on training the one shipped with the app.",
+        )
+        if settings["train_start"] == "story":
+            shipped = pretrained.SHIPPED[f"{settings['cell']}-{settings['level']}"]
+            st.caption(
+                f"Starts from the {shipped.label} model trained on the story for {shipped.steps:,} steps "
+                f"(H = {shipped.config.hidden}: the hidden-size slider does not apply)."
+            )
+        else:
+            controls.hidden_size(settings, "train_hidden", step=8)
         control(settings, "window", st.slider, "Truncated-BPTT window T")
         control(settings, "optimizer", st.selectbox, "Optimiser", format_func=_OPT_LABELS.get)
         control(
@@ -132,7 +183,7 @@ def sidebar(settings: Settings) -> str | None:
             format="%.5f",
             help="typical: Adam 0.01, Adagrad 0.1, SGD 1.0",
         )
-        controls.clipping(settings, label="Clip the gradient norm")
+        controls.clipping(settings, label="Clip the gradient norm", name="train_clip")
         controls.seed(settings)
     return text
 
@@ -179,12 +230,24 @@ def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -
     )
     mid.button("Stop", icon=":material/pause:", on_click=stop, disabled=not running, width="stretch")
     right.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=trainer is None, width="stretch")
+    control(
+        settings,
+        "train_speed",
+        st.segmented_control,
+        "Speed",
+        format_func=_SPEED_LABELS.get,
+        help="watch: a few steps per second, with the charts and a sample updating; fast: as many steps as fit",
+    )
     if msg := ss.pop("train_msg", None):
         (st.success if msg[0] == "success" else st.error)(md_escape(msg[1]))
     if trainer is not None:
         for name in ("lr", "clip", "clipnorm", "window"):  # these apply to the running model at once
             setattr(trainer.config, name, getattr(cfg, name))
-        changed = [n for n in _TRAIN_STRUCTURE if getattr(trainer.config, n) != getattr(cfg, n)]
+        started = getattr(trainer, "started_from", "scratch")
+        structure = [n for n in _TRAIN_STRUCTURE if not (n == "hidden" and started == "story")]
+        changed = [n for n in structure if getattr(trainer.config, n) != getattr(cfg, n)]
+        if started != settings["train_start"]:
+            changed.append("start from")
         if changed or (text is not None and text != trainer.corpus.text):
             st.info(
                 "The model was built with other settings (" + ", ".join(changed or ["text"]) + "). Resume keeps "
@@ -196,7 +259,8 @@ def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -
 
 def panel(settings: Settings, running: bool) -> None:
     """A fragment that trains one chunk per run while training, then draws progress and the charts."""
-    st.fragment(_train_panel, run_every=TRAIN_RUN_EVERY if running else None)(settings)
+    every = WATCH_EVERY if settings["train_speed"] == "watch" else TRAIN_RUN_EVERY
+    st.fragment(_train_panel, run_every=every if running else None)(settings)
 
 
 def _train_panel(settings: Settings) -> None:
@@ -206,7 +270,10 @@ def _train_panel(settings: Settings) -> None:
         st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
         return
     if ss.get("train_running"):
-        trainer.train_for(TRAIN_CHUNK_SECONDS, until_step=ss["train_target"])
+        if settings["train_speed"] == "watch":
+            trainer.train(min(WATCH_STEPS, ss["train_target"] - trainer.step_count))
+        else:
+            trainer.train_for(TRAIN_CHUNK_SECONDS, until_step=ss["train_target"])
         ss["trained_model"] = trainer.model().as_float64()
         done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]
         st.progress(
@@ -221,23 +288,40 @@ def _train_panel(settings: Settings) -> None:
             "Training stopped: the loss became infinite or NaN. Lower the learning rate or clip the gradient, "
             "then Reset."
         )
+    watch.spike_note(trainer)
     _train_charts(settings, trainer)
+    if ss.get("train_running") and settings["train_speed"] == "watch":
+        watch.live_sample(settings, trainer)
 
 
 def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
     last = trainer.grad_norms.values[-1] if len(trainer.grad_norms) else float("nan")
+    clip = (
+        f" · clipped on {trainer.clip_events:,} of {trainer.step_count:,} steps"
+        if trainer.config.clip
+        else " · clipping off"
+    )
     st.caption(
         f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
-        f"nats per token · gradient norm before clipping {last:.3g}"
+        f"nats per token · gradient norm before clipping {last:.3g}{clip}"
     )
     model = trainer.model()
+    base = watch.baselines_cached(trainer.corpus.text, trainer.corpus.level, hash(trainer.corpus.vocab.tokens), trainer)
     left, right = st.columns([3, 2])
+    held = (trainer.heldout_losses.steps, trainer.heldout_losses.values) if trainer.heldout is not None else None
     left.altair_chart(
-        train_figures.loss_chart(trainer.losses.steps, trainer.losses.values, len(model.vocab)), width="stretch"
+        train_figures.loss_chart(
+            trainer.losses.steps, trainer.losses.values, len(model.vocab), heldout=held, baselines=base
+        ),
+        width="stretch",
     )
     left.caption(
         "How to read this: the loss is the average surprise, −log P(true next token). Random guessing costs "
-        "ln V (dashed); every point below it is something learned."
+        "ln V; the other dashed lines are models with no memory, measured on "
+        + ("the held-out text" if held else "the training text")
+        + ": unigram (word frequencies), bigram (the last token only), last 3 tokens. Below the bigram line, "
+        "the network uses more than the last token."
+        + (" Orange: the loss on held-out story text it never trains on." if held else "")
     )
     if len(trainer.watch):
         label = train.WATCH_NEXT[model.level]
@@ -249,8 +333,11 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
         )
     try:
+        _, unknown = pretrained.read_prompt(model, settings["prompt"])
+        if unknown:
+            right.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
         probs = train.next_token_probs(model, settings["prompt"])
-        expected = train.tokenize(train.WATCH_NEXT[model.level], model.level)[0]
+        expected = train.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
         right.altair_chart(
             train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), width="stretch"
         )
@@ -269,7 +356,7 @@ def samples(settings: Settings) -> None:
     if trainer is None:
         return
     if st.session_state.get("train_running"):
-        st.caption("Samples from the model appear here when training is stopped.")
+        st.caption("Longer samples from the model appear here when training is stopped.")
         return
     model = trainer.model()
     st.subheader("Samples")

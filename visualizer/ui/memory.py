@@ -1,0 +1,164 @@
+"""Streamlit views of the proof of memory, shared by Home and Train: the weights a page runs on, memoryless
+baselines against the network, contrast prompts side by side, and which earlier tokens matter (occlusion).
+
+The numbers come from visualizer.maths.proof / memory (pure NumPy); the pictures from visualizer.plots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from visualizer.maths import memory, pretrained, proof, train
+from visualizer.plots import memory_figures
+from visualizer.ui.core import CACHE, md_escape, show_error, show_fig, weights_fingerprint
+
+# ---------------------------------------------------------------------------- cached compute
+
+
+def model_key(model: train.TrainedModel) -> str:
+    """A cache key for a model's weights (shipped or the student's, which changes while training)."""
+    return f"{model.cell}:{model.level}:{len(model.vocab)}:" + weights_fingerprint(model.params)
+
+
+@st.cache_data(**CACHE, show_spinner="Measuring the model against memoryless baselines…")
+def proof_cached(key: str, _model: train.TrainedModel) -> proof.Proof:
+    return proof.measure(_model)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def contrast_cached(key: str, index: int, _model: train.TrainedModel) -> proof.Contrast:
+    return proof.contrast(_model, proof.pairs()[index])
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def occlusion_cached(key: str, prompt: str, answer: str, _model: train.TrainedModel) -> memory.Occlusion:
+    ids, _ = pretrained.read_prompt(_model, prompt)
+    target = int(memory.answer_ids(_model.level, _model.vocab, answer)[0])
+    return memory.occlusion(_model, ids, target, replace_with=memory.neutral_token(_model))
+
+
+# ---------------------------------------------------------------------------- views
+
+
+def proof_metrics(model: train.TrainedModel, *, where=None) -> proof.Proof:
+    """Two numbers that show memory: held-out loss against the bigram, contrast accuracy against chance."""
+    where = where or st
+    p = proof_cached(model_key(model), model)
+    left, right = where.columns(2)
+    left.metric(
+        "Loss on held-out story text",
+        f"{p.heldout_loss:.2f} nats/token",
+        delta=f"{p.heldout_loss - p.baseline('bigram'):+.2f} vs a bigram (no memory)",
+        delta_color="inverse",
+        help="Average surprise, −log P(true next token), on paragraphs the model never trained on. "
+        f"Memoryless models on the same text: unigram {p.baseline('unigram'):.2f}, bigram "
+        f"{p.baseline('bigram'):.2f}, last 3 tokens {p.baseline('last 3 tokens'):.2f}.",
+    )
+    right.metric(
+        "Contrast prompts answered right",
+        f"{p.network.accuracy:.0%}",
+        delta=f"{(p.network.accuracy - p.bigram.accuracy) * 100:+.0f} points vs a bigram",
+        help=f"{len(p.pairs)} held-out pairs of prompts that end with the same words and differ earlier. A model "
+        "without memory sees the same last words, gives both the same answer, and so is right half the time.",
+    )
+    return p
+
+
+def pair_label(pair: memory.ContrastPair) -> str:
+    """Where the two prompts of a pair differ, in a few words: 'Mexico / France'."""
+    a, b = pair.prompt_a.split(), pair.prompt_b.split()
+    diff_a = [x for x, y in zip(a, b) if x != y]
+    diff_b = [y for x, y in zip(a, b) if x != y]
+    return f"{' '.join(diff_a)} / {' '.join(diff_b)} → …{' '.join(a[-3:])}"
+
+
+def contrast_view(model: train.TrainedModel, *, key: str, default: int = 0) -> tuple[memory.ContrastPair, int]:
+    """Pick a held-out contrast pair; draw the network after both prompts and the bigram beside them.
+
+    Returns the pair and its index.
+    """
+    pairs = proof.pairs()
+    index = st.selectbox(
+        "Contrast pair (held out: never trained on)",
+        range(len(pairs)),
+        index=min(default, len(pairs) - 1),
+        format_func=lambda i: pair_label(pairs[i]),
+        key=f"{key}_pair",
+    )
+    pair = pairs[index]
+    c = contrast_cached(model_key(model), index, model)
+    st.markdown(f"**A:** {md_escape(pair.prompt_a)} …  \n**B:** {md_escape(pair.prompt_b)} …")
+    chart = _contrast_chart(c, pair)
+    st.altair_chart(chart, width="content")
+    st.caption(
+        "How to read this: the bars are P(next word) for each language; orange is the right one. Both prompts "
+        "end with the same words, so a bigram model (it sees only the last word) gives the same bars for both "
+        "and must be wrong on one of them. Only a network that remembers the country can get both right."
+    )
+    return pair, index
+
+
+def occlusion_view(model: train.TrainedModel, prompt: str, answer: str) -> None:
+    """Which earlier tokens matter for predicting `answer` after `prompt`, as a strength per chain column."""
+    try:
+        occ = occlusion_cached(model_key(model), prompt, answer, model)
+    except ValueError as err:
+        show_error(err)
+        return
+    show_fig(memory_figures.occlusion_figure(occ.tokens, occ.strength, occ.target, occ.logp))
+    stand_in = "the token <unk>" if model.level == "words" else "a space"
+    st.caption(
+        f"How to read this: each bar is how much log P(“{occ.target}”) falls when that one token is replaced "
+        f"by {stand_in} and the network reads the prompt again. A tall orange bar far back is memory at work: "
+        "the network still uses that token many steps later. Blue bars made the answer less likely."
+    )
+
+
+def memory_section(model: train.TrainedModel | None, *, key: str) -> None:
+    """The full proof (Train page): metrics, contrast pair side by side, occlusion on the chain."""
+    if model is None:
+        st.info("Random weights remember nothing useful: choose a trained model to see what it remembers.")
+        return
+    proof_metrics(model)
+    pair, _ = contrast_view(model, key=key)
+    occlusion_view(model, pair.prompt_a, pair.answer_a)
+
+
+def unknown_words(model: train.TrainedModel, text: str) -> np.ndarray | None:
+    """The text's ids for the model, with a notice naming unknown words; None after an error message."""
+    try:
+        ids, unknown = pretrained.read_prompt(model, text)
+    except ValueError as err:
+        show_error(err)
+        return None
+    if unknown:
+        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
+    return ids
+
+
+def compact_proof(model: train.TrainedModel) -> None:
+    """Home's short version: the two numbers, then one held-out contrast pair side by side."""
+    proof_metrics(model)
+    pair = proof.pairs()[0]
+    c = contrast_cached(model_key(model), 0, model)
+    st.markdown(f"**A:** {md_escape(pair.prompt_a)} …  \n**B:** {md_escape(pair.prompt_b)} …")
+    st.altair_chart(_contrast_chart(c, pair), width="content")
+    st.caption(
+        "How to read this: P(next word) after each prompt; orange is the right language. The prompts end with "
+        "the same words, so a model without memory (a bigram reads only the last word) gives both the same "
+        "answer. The Train page measures this on every held-out pair and shows which earlier words the "
+        "network used."
+    )
+
+
+def _contrast_chart(c: proof.Contrast, pair: memory.ContrastPair):
+    return memory_figures.contrast_chart(
+        list(c.candidates),
+        {
+            "network after A": list(c.network_a),
+            "network after B": list(c.network_b),
+            "bigram, after A or B": list(c.bigram),
+        },
+        {"network after A": pair.answer_a, "network after B": pair.answer_b},
+    )

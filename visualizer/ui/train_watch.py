@@ -1,0 +1,74 @@
+"""Train page pieces for watching training and judging what was learned: the loss-spike note, a live sample,
+memoryless baselines for the loss chart, and the proof of memory once training stops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from visualizer.maths import memory, train
+from visualizer.ui import memory as memory_views
+from visualizer.ui.core import md_escape
+
+Settings = dict[str, Any]
+
+
+def spike_note(trainer: train.Trainer) -> None:
+    """A plain-language note on the latest loss spike (an exploding gradient)."""
+    if not trainer.spikes:
+        return
+    s = trainer.spikes[-1]
+    cfg = trainer.config
+    after = (
+        f"Clipping scaled that gradient down to norm {cfg.clipnorm:g}, so the jump stayed small; the loss recovers."
+        if s.clipped
+        else "Clipping was off, so the weights took the whole step. Turn clipping on (sidebar) to cap such steps."
+    )
+    st.warning(
+        f"Loss spike at step {s.step:,}: the loss jumped from about {s.before:.2f} to {s.loss:.2f}. The gradient "
+        f"there had norm {s.grad_norm:.3g}: gradients flowing back through many steps can grow very large "
+        f"(an exploding gradient), and one large step throws the weights off. {after}",
+        icon="⚡",
+    )
+
+
+def live_sample(settings: Settings, trainer: train.Trainer) -> None:
+    """A short sample from the model as it is now, redrawn with every chunk."""
+    model = trainer.model()
+    try:
+        text = train.sample(
+            model,
+            settings["prompt"],
+            120 if model.level == "chars" else 25,
+            temperature=settings["temperature"],
+            seed=settings["seed"],
+        )
+    except ValueError:
+        return
+    glue = "" if model.level == "chars" else " "
+    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(settings['prompt'] + glue + text)}")
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def baselines_cached(text: str, level: str, vocab_key: int, _trainer: train.Trainer) -> dict[str, float]:
+    """Memoryless cross-entropies on the held-out text (the training text when there is none)."""
+    held = _trainer.heldout
+    b = memory.baselines(_trainer.corpus.ids, len(_trainer.corpus.vocab), held, on_train=held is None)
+    return dict(zip(b.names, b.heldout or b.train))
+
+
+def memory_proof(settings: Settings) -> None:
+    """The proof of memory for the stopped model: baselines, contrast pairs side by side, occlusion on the chain."""
+    ss = st.session_state
+    trainer = ss.get("trainer")
+    if trainer is None:
+        return
+    st.subheader("What does it remember?")
+    if ss.get("train_running"):
+        st.caption("The contrast prompts and the effect of each earlier word appear here when training is stopped.")
+        return
+    if trainer.corpus.text != train.default_corpus():
+        st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
+        return
+    memory_views.memory_section(trainer.model(), key="train")
