@@ -201,7 +201,11 @@ def test_my_text_asks_for_the_next_token(run_page):
     at = run_page(PAGE, {"gsource": "user", "text": "one two three two one four", "mode": "words"})
     assert not at.exception
     question = next(c.value for c in at.caption if "The loss at t = T" in c.value)
-    assert "next token of your text" in question and "four" in question and "random network" in question
+    # on the user's text the story's trained vanilla RNN is the default; random weights are one click away
+    assert "next token of your text" in question and "four" in question and "trained model" in question
+    at_random = run_page(PAGE, {"gsource": "user", "text": "one two three two one four", "weights": "random"})
+    question = next(c.value for c in at_random.caption if "The loss at t = T" in c.value)
+    assert "random network" in question
     heat = _spec(at, 2)["data"][0]
     assert len(heat["x"]["bdata"] if isinstance(heat["x"], dict) else heat["x"]) > 0
     at.text_area(key="w_text").set_value("   ").run()

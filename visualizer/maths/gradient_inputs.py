@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.maths import cells, encoding, rnn
-from visualizer.maths.train import TrainedModel
+from visualizer.maths.train import TrainedModel, folds_case
 
 GENERATED_VOCAB = 8  # symbols in a generated sequence
 SOURCES = ("generated", "user")  # the sequence: random symbols, or the text the user typed
@@ -44,6 +44,8 @@ def user_sequence(text: str, mode: str, vocab: encoding.Vocab | None = None):
         enc = encoding.encode_text(text, mode, "onehot")
         return enc.X, enc.ids, enc.tokens, len(enc.vocab)
     tokens = encoding.tokenize(text, mode)
+    if folds_case(vocab, mode):  # the story's word models read lower case
+        tokens = [t.lower() for t in tokens]
     ids = vocab.encode(tokens, unknown="unk")
     return encoding.one_hot(ids, len(vocab)), ids, tuple(tokens), len(vocab)
 

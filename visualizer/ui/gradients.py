@@ -52,15 +52,14 @@ def _fmt(x: float, ref: float = 1.0) -> str:
 def apply_preset(settings: Settings, key: str) -> None:
     """Write every setting of a preset and drop the widgets' own copies so they show the new values."""
     preset = gp.PRESETS[key]
-    settings.update(preset.settings)
-    settings["weights"] = "random"
-    for name in (*preset.settings, "weights"):
+    settings.update(preset.settings)  # generated sequences: random weights, the shared weights choice untouched
+    for name in preset.settings:
         st.session_state.pop(f"w_{name}", None)
 
 
 def preset_bar(settings: Settings) -> None:
     """One button per preset; the active one is highlighted and its sentence says what to notice."""
-    current = gp.active(settings) if settings.get("weights") != "trained" else None
+    current = gp.active(settings) if settings["seq_source"] == "generated" else None
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
@@ -83,16 +82,10 @@ def preset_bar(settings: Settings) -> None:
 
 def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], str]:
     """Sidebar controls. Returns (trained model or None, cells to draw, activation)."""
-    trained = gi.trained_vanilla(st.session_state.get("trained_model"))
     hand = bool(settings["w_hh"])
+    trained = None
     with st.sidebar:
         st.subheader("Sequence")
-        picked = controls.weights(
-            settings,
-            () if trained is None else ("trained",),
-            help="the vanilla RNN from the Train page, or random weights",
-        )
-        use_trained = trained is not None and picked == "trained"
         source = control(
             settings,
             "seq_source",
@@ -101,6 +94,11 @@ def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], s
             horizontal=True,
             format_func={"generated": "generated", "user": "my text"}.get,
         )
+        if source == "user":
+            # On the user's text a trained network asks a meaningful question (its next token); on
+            # generated random symbols the page studies random weights, so the shared choice is left alone.
+            trained = gi.trained_vanilla(controls.weights_picker(settings, cells=("rnn",)).model)
+        use_trained = trained is not None
         if source == "generated":
             control(settings, "seq_length", st.slider, "Length T", step=5)
         else:
