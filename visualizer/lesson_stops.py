@@ -1,0 +1,322 @@
+"""The stops of the guided lesson, in teaching order, and the settings each one opens its page with.
+
+Every stop is a page in a preset state: the defaults of the settings table, overridden by the stop's
+`settings`, with the classroom settings (presenter mode, hidden controls) kept and `lesson` set to the
+stop's number. `query` turns that into a link, so every stop can be shared or started from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from visualizer import ROOT, state
+from visualizer.lesson import (
+    CLASSROOM,
+    LIMITS_PAGE,
+    Question,
+    Stop,
+    context_size,
+    explode_threshold,
+    extra_weights_for_one_more_token,
+    fixed,
+    h0_memory,
+    input_length,
+    likeliest_after,
+    loop_move,
+    most_gradient_at_start,
+    outputs_emitted,
+    pascanu_bound,
+    sequential_steps,
+    shape_of,
+    steps_changed_by,
+    vocab_choices,
+    window_steps,
+)
+from visualizer.maths import cells, seqtypes
+from visualizer.plots import diagrams
+
+HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN = (
+    "app.py",
+    "pages/1_Explorer.py",
+    "pages/2_Sequence_types.py",
+    "pages/3_Gradients.py",
+    "pages/4_Train.py",
+)
+_SHAPES = tuple(seqtypes.LABELS.values())
+_CELL_LABELS = tuple(spec.label for spec in cells.CELLS.values())
+
+STOPS: tuple[Stop, ...] = (
+    Stop(
+        "Two kinds of memory",
+        HOME,
+        {},
+        "A trained network's **weights** are its long-term memory: switch it off and on again and it reads a "
+        "sentence exactly as it did yesterday. An RNN adds a **short-term memory**, the hidden state h_t, "
+        "rebuilt for every sentence as it reads. Some courses liken the two to brain regions (the temporal "
+        "lobe for long-term memory, the frontal lobe for short-term memory): a memorable picture, but only "
+        "an analogy; real brains store memories everywhere, and nothing here models a lobe.",
+        "Each column of the heatmap is h_t after one more word: the short-term memory growing as the "
+        "sentence is read, with the same weights at every step.",
+        Question(
+            "Before it reads the first word, what is the network's short-term memory h_0?",
+            "choice",
+            h0_memory,
+            "Every sentence starts from h_0 = 0: the short-term memory is empty; only the weights carry over.",
+            options=("all zeros", "the weights W_hh", "what the last sentence left behind"),
+        ),
+    ),
+    Stop(
+        "Why a feed-forward net can't read a sequence",
+        EXPLORER,
+        {"fold": 1},
+        "A feed-forward net sends information one way, input to output, with no memory of earlier inputs. "
+        "To read a sentence at all it must take every word at once, with its own weights for every position, "
+        "so a sentence one word longer needs a bigger network. An RNN reads one word at a time with one cell.",
+        "The faint grey picture is the feed-forward net the fold starts from: inputs, hidden layers, "
+        "outputs, and every arrow pointing forward.",
+        Question(
+            "How many more weights does the RNN need to read this sentence with one extra word?",
+            "number",
+            extra_weights_for_one_more_token,
+            "None: the same W_xh, W_hh and W_hy are used at every step, whatever the length.",
+            rel_tol=0.0,
+        ),
+    ),
+    Stop(
+        "Five moves fold it into an RNN",
+        EXPLORER,
+        {"fold": 5},
+        "Squash the layers, merge the arrows into weight matrices, turn the picture upright, add a loop from "
+        "the hidden layer back to itself, and unroll that loop over time. The unrolled chain is one cell "
+        "copied once per word, each copy handing its hidden state to the next.",
+        "Use the slider (or ▶ Play on the figure) to watch the moves; in the unrolled chain every copy shares "
+        "the same weights.",
+        Question(
+            "Which move gives the network its memory?",
+            "choice",
+            loop_move,
+            "The temporal loop feeds h_(t-1) back through W_hh; unrolling only redraws it.",
+            options=tuple(name for name, _ in diagrams.MOVES),
+        ),
+    ),
+    Stop(
+        "Words become vectors",
+        EXPLORER,
+        {"representation": "onehot", "step": 2},
+        "A network multiplies numbers, so each word becomes a vector x_t. A **one-hot** vector is all zeros "
+        "except a 1 at the word's index in the vocabulary, so its length is the vocabulary size. An "
+        "**embedding** is a short dense vector instead (switch *Representation* in the sidebar), which a "
+        "trained network learns so that similar words get similar vectors.",
+        "In the step view, x_t has a single 1; change the representation and x_t becomes a short row of real numbers.",
+        Question(
+            "How long is each x_t the network reads now?",
+            "number",
+            input_length,
+            "One-hot: one entry per distinct token in the vocabulary. Embedding: the embedding size.",
+            rel_tol=0.0,
+        ),
+    ),
+    Stop(
+        "The forward pass, with numbers",
+        EXPLORER,
+        {"step": 3},
+        "At every step the cell computes h_t = tanh(W_hh h_(t-1) + W_xh x_t + b_h): yesterday's memory and "
+        "today's word, mixed by the same weights. The prediction is ŷ_t = softmax(W_hy h_t + b_y). The step "
+        "view shows these products with the real numbers of step 3.",
+        "h_3 depends on x_3 and on h_2, which already holds the first two words.",
+        Question(
+            "If you change the 3rd word, which steps' hidden states change?",
+            "steps",
+            steps_changed_by(3),
+            "h_3 and every later h_t, because each hands its memory on; h_1 and h_2 were computed before.",
+        ),
+    ),
+    Stop(
+        "Sequence types",
+        SEQTYPES,
+        {"seqtype": "many_to_one"},
+        "The same cell can read one input or many and emit one output or many. Many-to-one reads a whole "
+        "sequence and answers once at the end, as a sentiment classifier does with a review.",
+        "Only the last step emits an output; the hidden states before it only carry the memory forward.",
+        Question(
+            "How many outputs does the many-to-one network emit for this sequence?",
+            "number",
+            outputs_emitted,
+            "One, at the last step: it has read everything by then.",
+            rel_tol=0.0,
+        ),
+    ),
+    Stop(
+        "Applications",
+        SEQTYPES,
+        {"seqtype": "one_to_many"},
+        "Each shape has its applications: one-to-many generates (a caption from one image, music from a "
+        "seed note), many-to-many labels every element (named entities, DNA), and the encoder–decoder "
+        "handles input and output of different lengths, as in translation and speech recognition.",
+        "The gallery under the diagram lists what each shape is used for; try the other shapes.",
+        Question(
+            "Which shape fits machine translation?",
+            "choice",
+            shape_of("Machine translation"),
+            "The sentence and its translation differ in length and word order: read it all, then write.",
+            options=_SHAPES,
+        ),
+    ),
+    Stop(
+        "Training: back-propagation through time",
+        TRAIN,
+        {},
+        "Training unrolls the network over a window of steps, measures how wrong each prediction was, and "
+        "sends the error back through every copy of the cell: back-propagation through time. Because the "
+        "copies share weights, their gradients add up into one update. Press Train and watch the loss fall.",
+        "The loss curve falls and the samples start to look like the text.",
+        Question(
+            "With the current window, through how many time steps does one update back-propagate?",
+            "number",
+            window_steps,
+            "Truncated BPTT stops at the window's start; the hidden state still flows on to the next window.",
+            rel_tol=0.0,
+        ),
+    ),
+    Stop(
+        "“The United States of …” → America",
+        EXPLORER,
+        {"step": 4},
+        "After *He grew up in the United States of*, you expect **America** because you remember the words "
+        "before it. The network can only do the same if its weights learned that pattern: with random weights "
+        "its memory is there but means nothing. On the Train page, P(America) rises as the network learns.",
+        "At step 4 the prediction bars are the untrained network's guess for the word after 'of'.",
+        Question(
+            "Which word does this untrained network rate most likely after 'the united states of'?",
+            "choice",
+            likeliest_after(4),
+            "Read it off the prediction at step 4: untrained weights make an arbitrary guess.",
+            options_from=vocab_choices,
+        ),
+    ),
+    Stop(
+        "Vanishing gradients",
+        GRADIENTS,
+        {"radius": 0.9, "radius_kind": "singular"},
+        "The gradient reaching a step k steps back is a product of k Jacobians diag(f′) W_hh. Its norm is at "
+        "most (γ σ_max)^k (Pascanu, Mikolov & Bengio 2013), with γ = 1 for tanh: if σ_max < 1 it shrinks "
+        "geometrically, and the network cannot learn what happened long ago.",
+        "On the log scale the vanilla RNN's gradient falls in a straight line as you go back in time.",
+        Question(
+            "With tanh and σ_max(W_hh) = {radius}, what is the bound on the gradient factor 20 steps back?",
+            "number",
+            pascanu_bound(20),
+            "(γ σ_max)^20 = 0.9^20 ≈ 0.12: nearly 90% of the signal is gone after 20 steps.",
+        ),
+    ),
+    Stop(
+        "Exploding gradients",
+        GRADIENTS,
+        {"radius": 1.8, "activation": "linear"},
+        "With a large W_hh the same product can grow geometrically instead: one update becomes huge and "
+        "training diverges. Growth needs W_hh's spectral radius above 1/γ. Clipping rescales an exploding "
+        "gradient to a maximum norm (switch it on in the sidebar); it cannot bring back a vanished one.",
+        "The vanilla RNN's curve rises going back in time; switch clipping on and compare the norms.",
+        Question(
+            "A sigmoid has γ = 1/4. Above what spectral radius of W_hh can its gradients explode?",
+            "number",
+            explode_threshold("sigmoid"),
+            "1/γ = 4: a sigmoid network squashes so hard that its weights must be large to explode.",
+        ),
+    ),
+    Stop(
+        "LSTM and GRU",
+        GRADIENTS,
+        {"radius": 0.9},
+        "The LSTM (Hochreiter & Schmidhuber 1997) and the GRU (Cho et al. 2014) add gates and a memory path "
+        "that is updated by addition, not squashed by W_hh at every step. A forget or update gate near 1 lets "
+        "the memory, and its gradient, pass almost unchanged across many steps.",
+        "On the same sequence, the LSTM and GRU curves stay far higher far back than the vanilla RNN's.",
+        Question(
+            "On this sequence, which cell sends the most gradient back to the first step?",
+            "choice",
+            most_gradient_at_start,
+            "Measured on this page's sequence: the gated cells' additive memory path keeps the gradient alive.",
+            options=_CELL_LABELS,
+        ),
+    ),
+    Stop(
+        "Limits: forgetting and slowness",
+        GRADIENTS,
+        {"seq_length": 400},
+        "Even gated cells squeeze everything they have read into one fixed-size state, so detail from long "
+        "ago fades. In 2016 an LSTM wrote the short film *Sunspring*: every line sounds locally plausible, "
+        "yet there is no plot — long-range memory is the missing piece. And an RNN must compute h_1, h_2, … "
+        "one after another, so it cannot spread a long sequence over many processors at once.",
+        "Over 400 steps, how far back does any cell still get a useful gradient?",
+        Question(
+            "To read this {seq_length}-token sequence, how many cell steps must run one after another?",
+            "number",
+            sequential_steps,
+            "One per token: h_t needs h_(t-1), so the steps cannot run in parallel.",
+            rel_tol=0.0,
+        ),
+    ),
+    Stop(
+        "Measuring the span of memory",
+        LIMITS_PAGE,
+        {},
+        "This page measures how far back a network's memory reaches, and how the time to read a sequence "
+        "grows with its length.",
+        "Where the remembered signal drops to chance, the memory has run out.",
+        Question(
+            "Sunspring's lines make sense one at a time but the film has no plot. Which limit is that?",
+            "choice",
+            fixed("forgetting over long lags"),
+            "Local sense needs only the last few words; a plot needs memory over the whole film.",
+            options=("forgetting over long lags", "sequential slowness", "exploding gradients"),
+        ),
+        needs=LIMITS_PAGE,
+    ),
+    Stop(
+        "Where the field went next",
+        SEQTYPES,
+        {"seqtype": "encoder_decoder"},
+        "The encoder–decoder passes the whole input to the decoder through one context vector c = h_T: a "
+        "bottleneck for long sentences. **Attention** (Bahdanau, Cho & Bengio 2015) lets the decoder look back "
+        "at every encoder state instead, and the **Transformer** (Vaswani et al. 2017) keeps only attention, "
+        "so all positions are processed at once: both RNN limits at a stroke.",
+        "The decoder starts from the single context vector c: everything it knows about the input is there.",
+        Question(
+            "How many numbers carry the whole input sequence to the decoder here?",
+            "number",
+            context_size,
+            "The context is one hidden state: H numbers, however long the input.",
+            rel_tol=0.0,
+        ),
+    ),
+)
+# TODO(lead): once `gradients` lands, give "Vanishing gradients" and "Exploding gradients" its presets
+#   (e.g. {"preset": "vanishing"} / {"preset": "exploding"}) instead of the raw radius/activation.
+# TODO(lead): once `limits` lands, point "Limits: forgetting and slowness" at the limits page's own
+#   setting for a long lag, and retune the optional "Measuring the span of memory" stop's text to that page.
+# TODO(lead): once `trained` lands, open "“The United States of …” → America" with {"weights": "trained"}
+#   and a shipped model, so P(America) can be read off a trained network.
+# TODO(lead): once `explorer` lands (backward phase), the BPTT stop could open the explorer's backward view.
+
+
+def stops(root: Path = ROOT) -> tuple[Stop, ...]:
+    """The stops on offer: those whose page exists under `root` (the limits page is optional)."""
+    return tuple(stop for stop in STOPS if stop.available(root) and (root / stop.page).exists())
+
+
+def preset(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT) -> dict[str, Any]:
+    """All settings for stop `number` (1-based): defaults + the stop's settings + the classroom ones kept."""
+    stop = stops(root)[number - 1]
+    values = state.defaults()
+    values.update({k: v for k, v in (keep or {}).items() if k in CLASSROOM})
+    values.update(stop.settings)
+    values["lesson"] = number
+    return values
+
+
+def query(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT) -> dict[str, str]:
+    """The query parameters of stop `number`'s link."""
+    return state.to_query(preset(number, keep, root))
