@@ -7,6 +7,7 @@ stop's number. `query` turns that into a link, so every stop can be shared or st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "Exploding gradients",
         GRADIENTS,
-        {"radius": 1.8, "activation": "linear"},
+        {"radius": 1.3, "activation": "linear"},
         "With a large W_hh the same product can grow geometrically instead: one update becomes huge and "
         "training diverges. Growth needs W_hh's spectral radius above 1/γ. Clipping rescales an exploding "
         "gradient to a maximum norm (switch it on in the sidebar); it cannot bring back a vanished one.",
@@ -320,3 +321,11 @@ def preset(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT
 def query(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT) -> dict[str, str]:
     """The query parameters of stop `number`'s link."""
     return state.to_query(preset(number, keep, root))
+
+
+def url_path(script: str) -> str:
+    """The address of a page in Streamlit's multipage layout: '' for the entry script, 'Explorer' for
+    pages/1_Explorer.py (the number prefix and the extension dropped)."""
+    if "/" not in script:
+        return ""
+    return re.sub(r"^\d+_", "", Path(script).stem)
