@@ -20,6 +20,10 @@ from visualizer.ui.core import md_escape
 
 Settings = dict[str, Any]
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
+# Our own constant CSS: presenter mode enlarges all text for the room; the narrow panel keeps a reading size.
+_PANEL_CSS = """<style>
+.st-key-lesson_panel p, .st-key-lesson_panel li, .st-key-lesson_panel label {font-size: 1rem !important;}
+</style>"""
 
 
 def go(settings: Settings, number: int) -> None:
@@ -52,17 +56,13 @@ def panel(settings: Settings) -> None:
     number = min(number, len(stops))
     settings["lesson"] = number
     stop = stops[number - 1]
+    if settings.get("present"):
+        st.markdown(_PANEL_CSS, unsafe_allow_html=True)
     box = st.sidebar.container(border=True, key="lesson_panel")
     with box:
         st.progress(number / len(stops), text=f"🎓 Lesson · stop {number} of {len(stops)}")
-        st.markdown(f"**{stop.title}**")
-        st.markdown(stop.text)
-        st.markdown(f"👀 **What to notice:** {stop.notice}")
-        _question(settings, stop, number)
-        back, forward = st.columns(2)
-        if back.button("◀ Previous", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
-            go(settings, number - 1)
-        if forward.button(
+        # The buttons come first, so a lecturer at 1280×720 never scrolls for them.
+        if st.button(
             "Next ▶",
             key="lesson_next",
             shortcut=NEXT_KEY,
@@ -71,9 +71,15 @@ def panel(settings: Settings) -> None:
             width="stretch",
         ):
             go(settings, number + 1)
+        if st.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
+            go(settings, number - 1)
+        st.markdown(f"**{stop.title}**")
+        st.markdown(stop.text)
+        st.markdown(f"👀 **What to notice:** {stop.notice}")
+        _question(settings, stop, number)
         if st.button("✕ End the lesson", key="lesson_end", type="tertiary"):
             go(settings, 0)
-        st.caption(f"Keys: {PREV_KEY} / {NEXT_KEY}. Every stop is a link: copy the address bar.")
+        st.caption("Every stop is a link: copy the address bar to share it.")
 
 
 def _question(settings: Settings, stop: Stop, number: int) -> None:
