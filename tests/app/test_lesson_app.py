@@ -3,7 +3,6 @@ showing that stop; Next/Previous move the stop; a checked answer gets its verdic
 
 import pytest
 
-from tests.app.conftest import new_app
 from visualizer import lesson_stops
 
 STOPS = lesson_stops.stops()

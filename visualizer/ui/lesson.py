@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer import lesson_stops
 from visualizer.lesson import Stop
-from visualizer.ui.core import md_escape
+from visualizer.ui.core import NAV, md_escape
 
 Settings = dict[str, Any]
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
@@ -136,9 +136,11 @@ def index(settings: Settings) -> None:
         go(settings, 1)
     lines = []
     base = st.context.url.rsplit("/", 1)[0] if st.context.url else ""
+    where = {page.script: page.label for page in NAV}
     for number, stop in enumerate(stops, 1):
         query = lesson_stops.query(number, keep=settings)
-        label = f"{number}. {stop.title}"
+        page_name = where.get(stop.page) or lesson_stops.url_path(stop.page).replace("_", " ")
+        label = f"{number}. {stop.title} · {page_name}"
         try:
             st.page_link(stop.page, label=label, query_params=query, icon="📍")
         except StreamlitAPIException:
