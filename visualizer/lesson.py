@@ -198,17 +198,21 @@ def pascanu_bound(back: int) -> Callable[[Settings], float]:
     return solve
 
 
-def explode_threshold(act: str) -> Callable[[Settings], float]:
-    """Growth needs the spectral radius of W_hh above 1/gamma (Pascanu, Mikolov & Bengio 2013)."""
-    return lambda s: 1.0 / rnn.activation(act).gamma
+def growth_per_step(cell: str) -> Callable[[Settings], float]:
+    """The measured factor per step back of ||dL/dh_t|| for one cell, as the gradients page reports it."""
+
+    def solve(s: Settings) -> float:
+        return _experiment(s).cells[cell].rate()
+
+    return solve
 
 
-def most_gradient_at_start(s: Settings) -> str:
-    """The cell whose ||dL/dh_1|| is largest, measured as the gradients page measures it."""
+def _experiment(s: Settings) -> gradients.Experiment:
+    """The gradients page's measurement (random weights) for these settings."""
     X, ids, tokens, V = gradients.sequence_for(
         s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"]
     )
-    exp = gradients.run(
+    return gradients.run(
         X,
         tokens,
         int(ids[0]),
@@ -219,7 +223,11 @@ def most_gradient_at_start(s: Settings) -> str:
         activation=s["activation"],
         output_size=V,
     )
-    first = {name: float(g.dh_norm[0]) for name, g in exp.cells.items()}
+
+
+def most_gradient_at_start(s: Settings) -> str:
+    """The cell whose ||dL/dh_1|| is largest, measured as the gradients page measures it."""
+    first = {name: float(g.dh_norm[0]) for name, g in _experiment(s).cells.items()}
     return cells.CELLS[max(first, key=lambda n: first[n])].label
 
 

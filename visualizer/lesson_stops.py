@@ -19,9 +19,9 @@ from visualizer.lesson import (
     Question,
     Stop,
     context_size,
-    explode_threshold,
     extra_weights_for_one_more_token,
     fixed,
+    growth_per_step,
     h0_memory,
     input_length,
     likeliest_after,
@@ -221,10 +221,11 @@ STOPS: tuple[Stop, ...] = (
         "gradient to a maximum norm (switch it on in the sidebar); it cannot bring back a vanished one.",
         "The vanilla RNN's curve rises going back in time; switch clipping on and compare the norms.",
         Question(
-            "A sigmoid has γ = 1/4. Above what spectral radius of W_hh can its gradients explode?",
+            "Read it off the page: by what factor per step back does the vanilla RNN's gradient change here?",
             "number",
-            explode_threshold("sigmoid"),
-            "1/γ = 4: a sigmoid network squashes so hard that its weights must be large to explode.",
+            growth_per_step("rnn"),
+            "With a linear cell each step back multiplies by W_hh, so the factor approaches W_hh's spectral "
+            "radius; above 1 it explodes.",
         ),
     ),
     Stop(
@@ -251,7 +252,8 @@ STOPS: tuple[Stop, ...] = (
         "ago fades. In 2016 an LSTM wrote the short film *Sunspring*: every line sounds locally plausible, "
         "yet there is no plot — long-range memory is the missing piece. And an RNN must compute h_1, h_2, … "
         "one after another, so it cannot spread a long sequence over many processors at once.",
-        "Over 400 steps, how far back does any cell still get a useful gradient?",
+        "Over 400 steps even the LSTM and GRU curves fall by a dozen orders of magnitude: the start of the "
+        "sequence barely reaches the loss.",
         Question(
             "To read this {seq_length}-token sequence, how many cell steps must run one after another?",
             "number",

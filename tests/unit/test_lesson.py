@@ -84,8 +84,9 @@ def test_pascanu_bound_and_threshold():
     s = {**state.defaults(), "radius": 0.9, "activation": "tanh"}
     assert math.isclose(lesson.pascanu_bound(20)(s), 0.9**20)
     assert lesson.pascanu_bound(20)({**s, "activation": "sigmoid"}) == pytest.approx((0.25 * 0.9) ** 20)
-    assert lesson.explode_threshold("sigmoid")(s) == 4.0
-    assert lesson.explode_threshold("tanh")(s) == 1.0
+    # a linear cell's Jacobian is W_hh itself: the measured growth per step tends to its spectral radius
+    linear = {**state.defaults(), "activation": "linear", "radius": 1.3}
+    assert lesson.growth_per_step("rnn")(linear) == pytest.approx(1.3, rel=0.02)
 
 
 def test_number_checker_tolerance_and_garbage():

@@ -22,7 +22,7 @@ Settings = dict[str, Any]
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
 # Our own constant CSS: presenter mode enlarges all text for the room; the narrow panel keeps a reading size.
 _PANEL_CSS = """<style>
-.st-key-lesson_panel p, .st-key-lesson_panel li, .st-key-lesson_panel label {font-size: 1rem !important;}
+.st-key-lesson_panel p, .st-key-lesson_panel li, .st-key-lesson_panel label {font-size: 0.8rem !important;}
 </style>"""
 
 
