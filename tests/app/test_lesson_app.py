@@ -68,3 +68,10 @@ def test_lesson_page_lists_every_stop(run_page):
     assert len(rows) == len(STOPS) and "LSTM and GRU" in " ".join(rows)
     (code,) = [c for c in at.code if "lesson=" in c.value]
     assert code.value.count("lesson=") == len(STOPS)
+
+
+def test_panel_moves_above_the_page_when_a_classroom_link_hides_the_sidebar(run_page):
+    at = run_page("pages/1_Explorer.py", {**lesson_stops.query(5), "hide": "sidebar"})
+    assert not at.exception
+    assert "stop 5 of" in at.main.get("progress")[0].proto.text
+    assert not at.sidebar.get("progress")

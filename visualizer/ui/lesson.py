@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer import lesson_stops
 from visualizer.lesson import Stop
-from visualizer.ui.core import NAV, md_escape
+from visualizer.ui.core import NAV, hidden, md_escape
 
 Settings = dict[str, Any]
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
@@ -58,7 +58,11 @@ def panel(settings: Settings) -> None:
     stop = stops[number - 1]
     if settings.get("present"):
         st.markdown(_PANEL_CSS, unsafe_allow_html=True)
-    box = st.sidebar.container(border=True, key="lesson_panel")
+    if hidden(settings, "sidebar"):  # a classroom link without the sidebar: the panel opens above the page
+        box = st.expander(f"🎓 Lesson · stop {number} of {len(stops)}: {stop.title}", expanded=True)
+    else:
+        box = st.sidebar.container(border=True)
+    box = box.container(key="lesson_panel")
     with box:
         st.progress(number / len(stops), text=f"🎓 Lesson · stop {number} of {len(stops)}")
         # The buttons come first, so a lecturer at 1280×720 never scrolls for them.
