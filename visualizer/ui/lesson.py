@@ -58,32 +58,42 @@ def panel(settings: Settings) -> None:
     stop = stops[number - 1]
     if settings.get("present"):
         st.markdown(_PANEL_CSS, unsafe_allow_html=True)
-    if hidden(settings, "sidebar"):  # a classroom link without the sidebar: the panel opens above the page
-        box = st.expander(f"🎓 Lesson · stop {number} of {len(stops)}: {stop.title}", expanded=True)
-    else:
-        box = st.sidebar.container(border=True)
-    box = box.container(key="lesson_panel")
-    with box:
-        st.progress(number / len(stops), text=f"🎓 Lesson · stop {number} of {len(stops)}")
-        # The buttons come first, so a lecturer at 1280×720 never scrolls for them.
-        if st.button(
-            "Next ▶",
-            key="lesson_next",
-            shortcut=NEXT_KEY,
-            type="primary",
-            disabled=number == len(stops),
-            width="stretch",
-        ):
-            go(settings, number + 1)
-        if st.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
-            go(settings, number - 1)
+    progress = f"🎓 Lesson · stop {number} of {len(stops)}"
+    if hidden(settings, "sidebar"):
+        # A classroom link without the sidebar: one compact row above the page, the rest folded away.
+        with st.container(key="lesson_panel"):
+            info, back, forward = st.columns([3, 1, 1], vertical_alignment="bottom")
+            info.progress(number / len(stops), text=f"{progress}: **{stop.title}**")
+            _buttons(settings, number, len(stops), back, forward)
+            with st.expander("What this stop shows, and its question"):
+                _body(settings, stop, number)
+        return
+    with st.sidebar.container(border=True, key="lesson_panel"):
+        st.progress(number / len(stops), text=progress)
+        forward, back = st.container(), st.container()  # Next above Back, both first: no scrolling for them
+        _buttons(settings, number, len(stops), back, forward)
         st.markdown(f"**{stop.title}**")
-        st.markdown(stop.text)
-        st.markdown(f"👀 **What to notice:** {stop.notice}")
-        _question(settings, stop, number)
-        if st.button("✕ End the lesson", key="lesson_end", type="tertiary"):
-            go(settings, 0)
-        st.caption("Every stop is a link: copy the address bar to share it.")
+        _body(settings, stop, number)
+
+
+def _buttons(settings: Settings, number: int, count: int, back, forward) -> None:
+    """Next (PageDown) and Back (PageUp), each in its own slot."""
+    if forward.button(
+        "Next ▶", key="lesson_next", shortcut=NEXT_KEY, type="primary", disabled=number == count, width="stretch"
+    ):
+        go(settings, number + 1)
+    if back.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
+        go(settings, number - 1)
+
+
+def _body(settings: Settings, stop: Stop, number: int) -> None:
+    """The narration, what to notice, the question, and the way out."""
+    st.markdown(stop.text)
+    st.markdown(f"👀 **What to notice:** {stop.notice}")
+    _question(settings, stop, number)
+    if st.button("✕ End the lesson", key="lesson_end", type="tertiary"):
+        go(settings, 0)
+    st.caption("Every stop is a link: copy the address bar to share it.")
 
 
 def _question(settings: Settings, stop: Stop, number: int) -> None:
