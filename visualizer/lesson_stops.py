@@ -57,7 +57,7 @@ STOPS: tuple[Stop, ...] = (
         "sentence exactly as it did yesterday. An RNN adds a **short-term memory**, the hidden state h_t, "
         "rebuilt for every sentence as it reads. Some courses liken the two to brain regions (the temporal "
         "lobe for long-term memory, the frontal lobe for short-term memory): a memorable picture, but only "
-        "an analogy; real brains store memories everywhere, and nothing here models a lobe.",
+        "an analogy: in a real brain memory is spread over many regions, and nothing here models a lobe.",
         "Each column of the heatmap is h_t after one more word: the short-term memory growing as the "
         "sentence is read, with the same weights at every step.",
         Question(
@@ -108,8 +108,8 @@ STOPS: tuple[Stop, ...] = (
         {"representation": "onehot", "step": 2},
         "A network multiplies numbers, so each word becomes a vector x_t. A **one-hot** vector is all zeros "
         "except a 1 at the word's index in the vocabulary, so its length is the vocabulary size. An "
-        "**embedding** is a short dense vector instead (switch *Representation* in the sidebar), which a "
-        "trained network learns so that similar words get similar vectors.",
+        "**embedding** is a short dense vector instead (switch *Representation* in the sidebar); a trained "
+        "network learns it so that similar words get similar vectors (here it is random, untrained).",
         "In the step view, x_t has a single 1; change the representation and x_t becomes a short row of real numbers.",
         Question(
             "How long is each x_t the network reads now?",
@@ -190,7 +190,7 @@ STOPS: tuple[Stop, ...] = (
         "its memory is there but means nothing. On the Train page, P(America) rises as the network learns.",
         "At step 4 the prediction bars are the untrained network's guess for the word after 'of'.",
         Question(
-            "Which word does this untrained network rate most likely after 'the united states of'?",
+            "After reading the first 4 words, which word does this untrained network rate most likely next?",
             "choice",
             likeliest_after(4),
             "Read it off the prediction at step 4: untrained weights make an arbitrary guess.",
@@ -233,8 +233,9 @@ STOPS: tuple[Stop, ...] = (
         GRADIENTS,
         {"radius": 0.9},
         "The LSTM (Hochreiter & Schmidhuber 1997) and the GRU (Cho et al. 2014) add gates and a memory path "
-        "that is updated by addition, not squashed by W_hh at every step. A forget or update gate near 1 lets "
-        "the memory, and its gradient, pass almost unchanged across many steps.",
+        "that is updated by a gated sum instead of being squashed through W_hh at every step. When the forget "
+        "gate (LSTM) or update gate (GRU) is set to keep, the memory and its gradient pass almost unchanged "
+        "across many steps.",
         "On the same sequence, the LSTM and GRU curves stay far higher far back than the vanilla RNN's.",
         Question(
             "On this sequence, which cell sends the most gradient back to the first step?",
@@ -266,9 +267,8 @@ STOPS: tuple[Stop, ...] = (
         "Measuring the span of memory",
         LIMITS_PAGE,
         {},
-        "This page measures how far back a network's memory reaches, and how the time to read a sequence "
-        "grows with its length.",
-        "Where the remembered signal drops to chance, the memory has run out.",
+        "This page looks at the limits of an RNN's memory directly: how far back what it read still matters.",
+        "Look for the distance at which the remembered signal fades away.",
         Question(
             "Sunspring's lines make sense one at a time but the film has no plot. Which limit is that?",
             "choice",
@@ -285,7 +285,8 @@ STOPS: tuple[Stop, ...] = (
         "The encoder–decoder passes the whole input to the decoder through one context vector c = h_T: a "
         "bottleneck for long sentences. **Attention** (Bahdanau, Cho & Bengio 2015) lets the decoder look back "
         "at every encoder state instead, and the **Transformer** (Vaswani et al. 2017) keeps only attention, "
-        "so all positions are processed at once: both RNN limits at a stroke.",
+        "so all positions are processed at once and any word can look at any other directly: an answer to "
+        "both limits, paid for with work that grows with the square of the length.",
         "The decoder starts from the single context vector c: everything it knows about the input is there.",
         Question(
             "How many numbers carry the whole input sequence to the decoder here?",
