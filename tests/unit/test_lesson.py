@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from visualizer import lesson, lesson_stops, state
 from visualizer.maths import rnn, unroll
@@ -116,3 +118,16 @@ def test_url_path():
     assert lesson_stops.url_path("app.py") == ""
     assert lesson_stops.url_path("pages/1_Explorer.py") == "Explorer"
     assert lesson_stops.url_path("pages/2_Sequence_types.py") == "Sequence_types"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["the", "cat", "sat", "on", "a", "mat", "of", "states"]), min_size=2, max_size=9),
+    k=st.integers(min_value=1, max_value=9),
+    seed=st.integers(min_value=0, max_value=1000),
+)
+def test_changing_word_k_changes_exactly_steps_k_to_T(words, k, seed):
+    """Property: in a forward pass, replacing x_k changes h_k..h_T and never an earlier h_t."""
+    k = min(k, len(words))
+    s = {**state.defaults(), "text": " ".join(words), "seed": seed}
+    assert lesson.steps_changed_by(k)(s) == tuple(range(k, len(words) + 1))
