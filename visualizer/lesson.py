@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from visualizer import ROOT
-from visualizer.maths import cells, gradients, rnn, seqtypes, unroll
+from visualizer import ASSETS, ROOT
+from visualizer.maths import cells, gradients, longlag, rnn, seqtasks, seqtypes, unroll
 from visualizer.plots import diagrams
 
 Settings = Mapping[str, Any]
@@ -153,10 +153,14 @@ def steps_changed_by(position: int) -> Callable[[Settings], tuple[int, ...]]:
     return solve
 
 
-def outputs_emitted(s: Settings) -> int:
-    """How many outputs the chosen sequence type emits for this sequence (seqtypes.layout)."""
-    T = len(_run(s).enc.tokens)
-    return int(sum(seqtypes.layout(s["seqtype"], T, s["output_length"]).emits))
+def outputs_emitted(kind: str) -> Callable[[Settings], int]:
+    """How many outputs one sequence type emits for the settings' sequence (seqtypes.layout)."""
+
+    def solve(s: Settings) -> int:
+        T = len(_run(s).enc.tokens)
+        return int(sum(seqtypes.layout(kind, T, s["output_length"]).emits))
+
+    return solve
 
 
 def shape_of(application: str) -> Callable[[Settings], str]:
@@ -231,19 +235,31 @@ def most_gradient_at_start(s: Settings) -> str:
     return cells.CELLS[max(first, key=lambda n: first[n])].label
 
 
-def sequential_steps(s: Settings) -> int:
-    """An RNN computes h_t from h_(t-1): reading T tokens takes T steps one after another."""
-    X, *_ = gradients.sequence_for(
-        s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"]
-    )
-    return int(X.shape[0])
-
-
 def fixed(answer: Any) -> Callable[[Settings], Any]:
     """A conceptual question's answer (no computation to check it against)."""
     return lambda s: answer
 
 
-def context_size(s: Settings) -> int:
-    """The encoder–decoder's context c = h_T: one vector of H numbers (seqtypes.SeqRun.context)."""
-    return int(s["hidden"])
+def better_on_long_inputs(s: Settings) -> str:
+    """Which shipped encoder–decoder was more accurate on the longest held-out inputs (measured when trained)."""
+    table = seqtasks.load_shipped("encoder_decoder", attend=True).extra
+    plain, att = float(table["acc_plain"][-1]), float(table["acc_attention"][-1])
+    return "with attention" if att > plain else "without attention" if plain > att else "the same"
+
+
+def longest_solved_lag(cell: str, task: str = "first") -> Callable[[Settings], str]:
+    """The longest lag of the shipped long-lag sweep at which `cell` reached the success threshold."""
+
+    def solve(s: Settings) -> str:
+        sweep = longlag.load_sweep(ASSETS / "models" / longlag.SWEEP_FILE)
+        if sweep is None:
+            raise ValueError("the shipped long-lag sweep is missing: run `python -m visualizer.pretrain longlag`")
+        data = sweep[task]
+        solved = [lag for lag, at in zip(data["lags"], data["cells"][cell]["solved_at"]) if at is not None]
+        return str(max(solved)) if solved else "none"
+
+    return solve
+
+
+def sweep_lags(s: Settings) -> tuple[str, ...]:
+    return tuple(str(lag) for lag in longlag.SWEEP_LAGS) + ("none",)

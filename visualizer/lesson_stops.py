@@ -18,20 +18,21 @@ from visualizer.lesson import (
     LIMITS_PAGE,
     Question,
     Stop,
-    context_size,
+    better_on_long_inputs,
     extra_weights_for_one_more_token,
     fixed,
     growth_per_step,
     h0_memory,
     input_length,
     likeliest_after,
+    longest_solved_lag,
     loop_move,
     most_gradient_at_start,
     outputs_emitted,
     pascanu_bound,
-    sequential_steps,
     shape_of,
     steps_changed_by,
+    sweep_lags,
     vocab_choices,
     window_steps,
 )
@@ -142,9 +143,9 @@ STOPS: tuple[Stop, ...] = (
         "sequence and answers once at the end, as a sentiment classifier does with a review.",
         "Only the last step emits an output; the hidden states before it only carry the memory forward.",
         Question(
-            "How many outputs does the many-to-one network emit for this sequence?",
+            "A many-to-one network reads a 5-word review. How many outputs does it emit?",
             "number",
-            outputs_emitted,
+            outputs_emitted("many_to_one"),
             "One, at the last step: it has read everything by then.",
             rel_tol=0.0,
         ),
@@ -246,29 +247,15 @@ STOPS: tuple[Stop, ...] = (
         ),
     ),
     Stop(
-        "Limits: forgetting and slowness",
+        "Limits: forgetting",
         GRADIENTS,
         {"seq_length": 400},
         "Even gated cells squeeze everything they have read into one fixed-size state, so detail from long "
         "ago fades. In 2016 an LSTM wrote the short film *Sunspring*: every line sounds locally plausible, "
-        "yet there is no plot — long-range memory is the missing piece. And an RNN must compute h_1, h_2, … "
-        "one after another, so it cannot spread a long sequence over many processors at once.",
+        "yet there is no plot. And an RNN must compute h_1, h_2, … one after another, so a long sequence "
+        "cannot be spread over many processors at once.",
         "Over 400 steps even the LSTM and GRU curves fall by a dozen orders of magnitude: the start of the "
         "sequence barely reaches the loss.",
-        Question(
-            "To read this {seq_length}-token sequence, how many cell steps must run one after another?",
-            "number",
-            sequential_steps,
-            "One per token: h_t needs h_(t-1), so the steps cannot run in parallel.",
-            rel_tol=0.0,
-        ),
-    ),
-    Stop(
-        "Measuring the span of memory",
-        LIMITS_PAGE,
-        {},
-        "This page looks at the limits of an RNN's memory directly: how far back what it read still matters.",
-        "Look for the distance at which the remembered signal fades away.",
         Question(
             "Sunspring's lines make sense one at a time but the film has no plot. Which limit is that?",
             "choice",
@@ -276,31 +263,45 @@ STOPS: tuple[Stop, ...] = (
             "Local sense needs only the last few words; a plot needs memory over the whole film.",
             options=("forgetting over long lags", "sequential slowness", "exploding gradients"),
         ),
+    ),
+    Stop(
+        "Limits, measured: lag and speed",
+        LIMITS_PAGE,
+        {},
+        "Here a vanilla RNN, an LSTM and a GRU are trained on the same task: see a symbol, then recall it L "
+        "steps later. The shipped sweep shows each cell's success as L grows, and the timing chart shows the "
+        "other limit: the recurrent loop over t runs one step after another, however many cores there are.",
+        "In the sweep the vanilla RNN falls to chance at a much shorter lag than the gated cells.",
+        Question(
+            "In the shipped sweep (recall the first symbol), what is the longest lag the vanilla RNN solved?",
+            "choice",
+            longest_solved_lag("rnn"),
+            "Read off the success-vs-lag chart: beyond that lag the vanilla cell's gradient from the clue vanishes.",
+            options_from=sweep_lags,
+        ),
         needs=LIMITS_PAGE,
     ),
     Stop(
         "Where the field went next",
         SEQTYPES,
         {"seqtype": "encoder_decoder"},
-        "The encoder–decoder passes the whole input to the decoder through one context vector c = h_T: a "
-        "bottleneck for long sentences. **Attention** (Bahdanau, Cho & Bengio 2015) lets the decoder look back "
-        "at every encoder state instead, and the **Transformer** (Vaswani et al. 2017) keeps only attention, "
-        "so all positions are processed at once and any word can look at any other directly: an answer to "
-        "both limits, paid for with work that grows with the square of the length.",
-        "The decoder starts from the single context vector c: everything it knows about the input is there.",
+        "Without attention, the encoder–decoder passes the whole input through one context vector c = h_T: "
+        "a bottleneck for long sentences. **Attention** (Bahdanau, Cho & Bengio 2015) lets the decoder look "
+        "back at every encoder state, and the **Transformer** (Vaswani et al. 2017) keeps only attention, so "
+        "all positions are processed at once and any word can look at any other directly, at a cost that grows "
+        "with the square of the length.",
+        "The attention heatmap: each output word looks mostly at the input word it translates.",
         Question(
-            "How many numbers carry the whole input sequence to the decoder here?",
-            "number",
-            context_size,
-            "The context is one hidden state: H numbers, however long the input.",
-            rel_tol=0.0,
+            "On the longest held-out sentences, which trained decoder was more accurate?",
+            "choice",
+            better_on_long_inputs,
+            "Measured when the shipped models were trained: the context vector alone cannot hold a long sentence.",
+            options=("with attention", "without attention", "the same"),
         ),
     ),
 )
 # TODO(lead): once `gradients` lands, give "Vanishing gradients" and "Exploding gradients" its presets
 #   (e.g. {"preset": "vanishing"} / {"preset": "exploding"}) instead of the raw radius/activation.
-# TODO(lead): once `limits` lands, point "Limits: forgetting and slowness" at the limits page's own
-#   setting for a long lag, and retune the optional "Measuring the span of memory" stop's text to that page.
 # TODO(lead): once `trained` lands, open "“The United States of …” → America" with {"weights": "trained"}
 #   and a shipped model, so P(America) can be read off a trained network.
 # TODO(lead): once `explorer` lands (backward phase), the BPTT stop could open the explorer's backward view.
