@@ -290,7 +290,8 @@ STOPS: tuple[Stop, ...] = (
         "back at every encoder state, and the **Transformer** (Vaswani et al. 2017) keeps only attention, so "
         "all positions are processed at once and any word can look at any other directly, at a cost that grows "
         "with the square of the length.",
-        "The attention heatmap: each output word looks mostly at the input word it translates.",
+        "The accuracy-by-length chart: without attention, accuracy collapses as sentences get longer; the "
+        "attention heatmap shows which input words each output word reads.",
         Question(
             "On the longest held-out sentences, which trained decoder was more accurate?",
             "choice",
