@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS, ROOT
-from visualizer.maths import cells, gradients, longlag, rnn, seqtasks, seqtypes, unroll
+from visualizer.maths import cells, gradients, longlag, rnn, seqtasks, seqtypes, unroll, whh
+from visualizer.maths import gradient_inputs as gi
 from visualizer.plots import diagrams
 
 Settings = Mapping[str, Any]
@@ -197,7 +198,7 @@ def pascanu_bound(back: int) -> Callable[[Settings], float]:
     """(gamma sigma_max)^back: the bound on ||dh_T/dh_(T-back)|| with W_hh's largest singular value = radius."""
 
     def solve(s: Settings) -> float:
-        return float((rnn.activation(s["activation"]).gamma * s["radius"]) ** back)
+        return float((rnn.activation(s["grad_activation"]).gamma * s["radius"]) ** back)
 
     return solve
 
@@ -212,20 +213,23 @@ def growth_per_step(cell: str) -> Callable[[Settings], float]:
 
 
 def _experiment(s: Settings) -> gradients.Experiment:
-    """The gradients page's measurement (random weights) for these settings."""
-    X, ids, tokens, V = gradients.sequence_for(
-        s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"]
-    )
+    """The gradients page's measurement (random weights, hand edits of W_hh and b_h applied) for these settings."""
+    seq = gi.sequence_for(s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"])
+    W, b, _ = whh.hand_edits(s["w_hh"], s["b_h"], s["hidden"])
     return gradients.run(
-        X,
-        tokens,
-        int(ids[0]),
+        seq.X,
+        seq.tokens,
+        seq.target,
         hidden=s["hidden"],
         seed=s["seed"],
         radius=s["radius"],
         rkind=s["radius_kind"],
-        activation=s["activation"],
-        output_size=V,
+        activation=s["grad_activation"],
+        cell_names=tuple(dict.fromkeys(("rnn", *gi.parse_cells(s["cells"])))),
+        output_size=seq.V,
+        W_hh=W,
+        b_h=b,
+        input_scale=s["input_scale"],
     )
 
 

@@ -37,6 +37,7 @@ from visualizer.lesson import (
     window_steps,
 )
 from visualizer.maths import cells, seqtypes
+from visualizer.maths.gradient_presets import PRESETS
 from visualizer.plots import diagrams
 
 HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN = (
@@ -201,7 +202,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "Vanishing gradients",
         GRADIENTS,
-        {"radius": 0.9, "radius_kind": "singular"},
+        PRESETS["vanishing"].settings,
         "The gradient reaching a step k steps back is a product of k Jacobians diag(f′) W_hh. Its norm is at "
         "most (γ σ_max)^k (Pascanu, Mikolov & Bengio 2013), with γ = 1 for tanh: if σ_max < 1 it shrinks "
         "geometrically, and the network cannot learn what happened long ago.",
@@ -216,10 +217,10 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "Exploding gradients",
         GRADIENTS,
-        {"radius": 1.3, "activation": "linear"},
+        PRESETS["exploding"].settings,
         "With a large W_hh the same product can grow geometrically instead: one update becomes huge and "
-        "training diverges. Growth needs W_hh's spectral radius above 1/γ. Clipping rescales an exploding "
-        "gradient to a maximum norm (switch it on in the sidebar); it cannot bring back a vanished one.",
+        "training diverges. Growth needs σ_max(W_hh) above 1/γ (necessary, not sufficient). Clipping rescales "
+        "an exploding gradient to a maximum norm (switch it on in the sidebar); it cannot bring back a vanished one.",
         "The vanilla RNN's curve rises going back in time; switch clipping on and compare the norms.",
         Question(
             "Read it off the page: by what factor per step back does the vanilla RNN's gradient change here?",
@@ -232,7 +233,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "LSTM and GRU",
         GRADIENTS,
-        {"radius": 0.9},
+        PRESETS["vanishing"].settings,
         "The LSTM (Hochreiter & Schmidhuber 1997) and the GRU (Cho et al. 2014) add gates and a memory path "
         "that is updated by a gated sum instead of being squashed through W_hh at every step. When the forget "
         "gate (LSTM) or update gate (GRU) is set to keep, the memory and its gradient pass almost unchanged "
@@ -249,12 +250,12 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "Limits: forgetting",
         GRADIENTS,
-        {"seq_length": 400},
+        {**PRESETS["vanishing"].settings, "seq_length": 400},
         "Even gated cells squeeze everything they have read into one fixed-size state, so detail from long "
         "ago fades. In 2016 an LSTM wrote the short film *Sunspring*: every line sounds locally plausible, "
         "yet there is no plot. And an RNN must compute h_1, h_2, … one after another, so a long sequence "
         "cannot be spread over many processors at once.",
-        "Over 400 steps even the LSTM and GRU curves fall by a dozen orders of magnitude: the start of the "
+        "Over 400 steps even the LSTM and GRU curves fall by more than a dozen orders of magnitude: the start of the "
         "sequence barely reaches the loss.",
         Question(
             "Sunspring's lines make sense one at a time but the film has no plot. Which limit is that?",
@@ -301,8 +302,6 @@ STOPS: tuple[Stop, ...] = (
         ),
     ),
 )
-# TODO(lead): once `gradients` lands, give "Vanishing gradients" and "Exploding gradients" its presets
-#   (e.g. {"preset": "vanishing"} / {"preset": "exploding"}) instead of the raw radius/activation.
 # TODO(lead): once `trained` lands, open "“The United States of …” → America" with {"weights": "trained"}
 #   and a shipped model, so P(America) can be read off a trained network.
 # TODO(lead): once `explorer` lands (backward phase), the BPTT stop could open the explorer's backward view.

@@ -83,11 +83,11 @@ def test_changed_steps_come_from_a_real_forward_pass():
 
 
 def test_pascanu_bound_and_threshold():
-    s = {**state.defaults(), "radius": 0.9, "activation": "tanh"}
+    s = {**state.defaults(), "radius": 0.9, "grad_activation": "tanh"}
     assert math.isclose(lesson.pascanu_bound(20)(s), 0.9**20)
-    assert lesson.pascanu_bound(20)({**s, "activation": "sigmoid"}) == pytest.approx((0.25 * 0.9) ** 20)
+    assert lesson.pascanu_bound(20)({**s, "grad_activation": "sigmoid"}) == pytest.approx((0.25 * 0.9) ** 20)
     # a linear cell's Jacobian is W_hh itself: the measured growth per step tends to its spectral radius
-    linear = {**state.defaults(), "activation": "linear", "radius": 1.3}
+    linear = {**state.defaults(), "grad_activation": "linear", "radius": 1.3}
     assert lesson.growth_per_step("rnn")(linear) == pytest.approx(1.3, rel=0.02)
 
 
