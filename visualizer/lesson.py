@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS, ROOT
-from visualizer.maths import cells, gradients, longlag, rnn, seqtasks, seqtypes, unroll, whh
+from visualizer.maths import cells, gradients, longlag, pretrained, rnn, seqtasks, seqtypes, unroll, whh
 from visualizer.maths import gradient_inputs as gi
 from visualizer.plots import diagrams
 
@@ -179,19 +179,21 @@ def window_steps(s: Settings) -> int:
     return int(s["window"])
 
 
-def likeliest_after(step: int) -> Callable[[Settings], str]:
-    """The token the (untrained) network rates most likely after reading `step` tokens."""
-
-    def solve(s: Settings) -> str:
-        run = _run(s)
-        t = min(step, len(run.enc.tokens))
-        return run.enc.vocab.tokens[int(np.argmax(run.trace.probs[t - 1]))]
-
-    return solve
+def _story_run(s: Settings) -> unroll.Unrolled:
+    """The shipped story model the settings name, over the settings' text (as Home draws it)."""
+    return unroll.trained(pretrained.load_shipped(s["story_model"]), s["text"])
 
 
-def vocab_choices(s: Settings) -> tuple[str, ...]:
-    return tuple(_run(s).enc.vocab.tokens)
+def story_next_word(s: Settings) -> str:
+    """The word the story-trained network rates most likely after the whole text."""
+    run = _story_run(s)
+    return run.enc.vocab.tokens[int(np.argmax(run.trace.probs[-1]))]
+
+
+def story_choices(s: Settings) -> tuple[str, ...]:
+    """The sentence's own words and the network's favourite, each once, in a fixed order."""
+    words = dict.fromkeys([*_story_run(s).enc.tokens, story_next_word(s)])
+    return tuple(sorted(words))
 
 
 def pascanu_bound(back: int) -> Callable[[Settings], float]:

@@ -24,7 +24,6 @@ from visualizer.lesson import (
     growth_per_step,
     h0_memory,
     input_length,
-    likeliest_after,
     longest_solved_lag,
     loop_move,
     most_gradient_at_start,
@@ -32,8 +31,9 @@ from visualizer.lesson import (
     pascanu_bound,
     shape_of,
     steps_changed_by,
+    story_choices,
+    story_next_word,
     sweep_lags,
-    vocab_choices,
     window_steps,
 )
 from visualizer.maths import cells, seqtypes
@@ -107,7 +107,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "Words become vectors",
         EXPLORER,
-        {"representation": "onehot", "step": 2},
+        {"weights": "random", "representation": "onehot", "step": 2},
         "A network multiplies numbers, so each word becomes a vector x_t. A **one-hot** vector is all zeros "
         "except a 1 at the word's index in the vocabulary, so its length is the vocabulary size. An "
         "**embedding** is a short dense vector instead (switch *Representation* in the sidebar); a trained "
@@ -124,7 +124,7 @@ STOPS: tuple[Stop, ...] = (
     Stop(
         "The forward pass, with numbers",
         EXPLORER,
-        {"step": 3},
+        {"weights": "random", "step": 3},
         "At every step the cell computes h_t = tanh(W_hh h_(t-1) + W_xh x_t + b_h): yesterday's memory and "
         "today's word, mixed by the same weights. The prediction is ŷ_t = softmax(W_hy h_t + b_y). The step "
         "view shows these products with the real numbers of step 3.",
@@ -185,18 +185,20 @@ STOPS: tuple[Stop, ...] = (
     ),
     Stop(
         "“The United States of …” → America",
-        EXPLORER,
-        {"step": 4},
+        HOME,
+        {"text": "he grew up in the united states of"},
         "After *He grew up in the United States of*, you expect **America** because you remember the words "
-        "before it. The network can only do the same if its weights learned that pattern: with random weights "
-        "its memory is there but means nothing. On the Train page, P(America) rises as the network learns.",
-        "At step 4 the prediction bars are the untrained network's guess for the word after 'of'.",
+        "before it. This network was trained on a short story: as it reads the sentence word by word, its "
+        "hidden state carries *united states* forward to the word *of*. Switch the weights to random to see "
+        "the same loop with nothing learned.",
+        "Above the last step of the chain: the word it expects next. Below: 'Does it really remember?', "
+        "measured on text it never trained on.",
         Question(
-            "After reading the first 4 words, which word does this untrained network rate most likely next?",
+            "Which word does the story-trained network rate most likely after 'of'?",
             "choice",
-            likeliest_after(4),
-            "Read it off the prediction at step 4: untrained weights make an arbitrary guess.",
-            options_from=vocab_choices,
+            story_next_word,
+            "Its memory of 'united states' makes 'america' by far the likeliest: one word alone ('of') could not.",
+            options_from=story_choices,
         ),
     ),
     Stop(
@@ -302,8 +304,6 @@ STOPS: tuple[Stop, ...] = (
         ),
     ),
 )
-# TODO(lead): once `trained` lands, open "“The United States of …” → America" with {"weights": "trained"}
-#   and a shipped model, so P(America) can be read off a trained network.
 # TODO(lead): once `explorer` lands (backward phase), the BPTT stop could open the explorer's backward view.
 
 
