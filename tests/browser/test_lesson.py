@@ -2,6 +2,7 @@
 each stop on its own page with its link in the address bar; PageUp goes back; a reload keeps the stop."""
 
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
@@ -30,8 +31,8 @@ def test_lesson_walk_with_the_keyboard(page, app_url, screenshot):
     for number in range(2, len(STOPS) + 1):
         page.locator("body").press("PageDown")
         _at_stop(page, number)
-        for key, value in lesson_stops.query(number).items():
-            assert f"{key}={value}" in page.url, f"stop {number}: {key} missing from {page.url}"
+        shown = dict(parse_qsl(urlsplit(page.url).query))
+        assert lesson_stops.query(number).items() <= shown.items(), f"stop {number}: {page.url}"
         expect(page.get_by_text("could not be used")).to_have_count(0)
     page.locator("body").press("PageUp")
     _at_stop(page, len(STOPS) - 1)
