@@ -17,6 +17,7 @@ from typing import Any
 from visualizer.maths import cells, encoding, gradient_inputs, lagtasks, longlag, pretrained, rnn, seqtypes, train, whh
 
 DEFAULT_TEXT = "the united states of america"
+LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 
 
@@ -229,6 +230,7 @@ SETTINGS: dict[str, Setting] = _table(
         url="keep",
     ),
     # ---- classroom
+    Setting("lesson", "int", 0, lo=0, hi=LESSON_MAX_STOPS, help="stop of the guided lesson (0 = off)"),
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
     Setting(

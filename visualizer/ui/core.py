@@ -70,6 +70,7 @@ NAV = (
         "🧠",
         "Vanilla RNN, LSTM and GRU raced on a long-lag task, and why an RNN is slow.",
     ),
+    Page("pages/6_Lesson.py", "Guided lesson", "🎓", "A narrated path through every page, with checked questions."),
 )
 
 
@@ -118,7 +119,7 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
         page_title=f"{title} · RNN Visualizer",
         page_icon=icon,
         layout="wide",
-        initial_sidebar_state="collapsed" if present else "auto",
+        initial_sidebar_state="collapsed" if present and not st.query_params.get("lesson") else "auto",
     )
     if st.session_state.get("_page") != page:
         # A new visit (or a fresh session): the URL speaks. Query params are cleared when the
@@ -130,6 +131,9 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
             if isinstance(key, str) and key.startswith("w_") and key[2:] in values:
                 del st.session_state[key]
         st.session_state["_notices"] = notices
+    from visualizer.ui.lesson import panel  # here: ui.lesson imports this module
+
+    panel(settings)
     _site_map()
     if st.session_state.get("_notices"):
         st.warning(

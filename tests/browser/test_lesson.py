@@ -1,0 +1,51 @@
+"""The guided lesson in real Chromium: walk every stop with the keyboard (PageDown, as a clicker sends),
+each stop on its own page with its link in the address bar; PageUp goes back; a reload keeps the stop."""
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_for_app
+from visualizer import lesson_stops
+
+STOPS = lesson_stops.stops()
+
+
+def _at_stop(page, number: int) -> None:
+    """The panel shows stop `number`, and the address bar is that stop's page and link."""
+    stop = STOPS[number - 1]
+    panel = page.locator(".st-key-lesson_panel")
+    expect(panel).to_contain_text(f"stop {number} of {len(STOPS)}", timeout=30_000)
+    expect(panel).to_contain_text(stop.title, timeout=30_000)
+    path = lesson_stops.url_path(stop.page)
+    expect(page).to_have_url(re.compile(rf"/{path}\?(.*&)?lesson={number}(&|$)"), timeout=30_000)
+    wait_for_app(page)
+
+
+def test_lesson_walk_with_the_keyboard(page, app_url, screenshot):
+    """Stop 1 to the last with PageDown, back one with PageUp, and a reload keeps the position."""
+    page.goto(f"{app_url}/?lesson=1")
+    wait_for_app(page)
+    _at_stop(page, 1)
+    for number in range(2, len(STOPS) + 1):
+        page.locator("body").press("PageDown")
+        _at_stop(page, number)
+        shown = dict(parse_qsl(urlsplit(page.url).query))
+        assert lesson_stops.query(number).items() <= shown.items(), f"stop {number}: {page.url}"
+        expect(page.get_by_text("could not be used")).to_have_count(0)
+    page.locator("body").press("PageUp")
+    _at_stop(page, len(STOPS) - 1)
+    page.reload()
+    wait_for_app(page)
+    _at_stop(page, len(STOPS) - 1)
+    screenshot("lesson")
+
+
+def test_lesson_page_starts_at_any_stop(page, app_url):
+    """The Lesson page links each stop; clicking one opens its page in its preset state."""
+    page.goto(f"{app_url}/Lesson")
+    wait_for_app(page)
+    number = 5
+    page.get_by_role("link", name=re.compile(re.escape(f"{number}. {STOPS[number - 1].title}"))).click()
+    _at_stop(page, number)

@@ -1,0 +1,133 @@
+"""The guided lesson's data: every stop opens a real page with settings from the table, and every
+question's checker accepts the computed right answer and rejects a wrong one."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from visualizer import lesson, lesson_stops, state
+from visualizer.maths import rnn, unroll
+
+STOPS = lesson_stops.stops()
+
+
+def _wrong(q: lesson.Question, s) -> object:
+    right = q.answer(s)
+    if q.kind == "choice":
+        return next(o for o in q.choices(s) if o != right)
+    if q.kind == "steps":
+        return [c for c in q.choices(s) if int(c) not in set(right)][:1] or ["1"]
+    return float(right) * 2 + 1
+
+
+@pytest.mark.parametrize("number", range(1, len(STOPS) + 1))
+def test_checker_accepts_the_right_answer_and_rejects_a_wrong_one(number):
+    stop, s = STOPS[number - 1], lesson_stops.preset(number)
+    q = stop.question
+    right = q.answer(s)
+    given = [str(t) for t in right] if q.kind == "steps" else str(right) if q.kind == "number" else right
+    assert q.check(s, given)
+    assert not q.check(s, _wrong(q, s))
+    if q.kind == "choice":
+        assert right in q.choices(s), "the right answer must be on offer"
+
+
+@pytest.mark.parametrize("number", range(1, len(STOPS) + 1))
+def test_every_stop_is_a_page_in_a_valid_preset(number):
+    stop = STOPS[number - 1]
+    values, notices = state.parse(lesson_stops.query(number))
+    assert notices == []
+    assert values["lesson"] == number
+    for name, value in stop.settings.items():
+        assert name in state.SETTINGS
+        assert state.SETTINGS[name].clamp(value) == value, f"{stop.title}: {name} out of range"
+    assert stop.text.count(". ") + 1 <= 6 and stop.notice and stop.question.why
+
+
+def test_stop_count_and_setting_bound():
+    assert 12 <= len(STOPS) <= 15
+    assert len(lesson_stops.STOPS) <= state.LESSON_MAX_STOPS
+
+
+def test_limits_stop_only_when_its_page_exists(tmp_path):
+    """The optional limits stop is offered exactly when pages/5_Limits_of_memory.py exists."""
+    for stop in lesson_stops.STOPS:
+        (tmp_path / stop.page).parent.mkdir(parents=True, exist_ok=True)
+        if stop.page != lesson.LIMITS_PAGE:
+            (tmp_path / stop.page).write_text("")
+    without = lesson_stops.stops(tmp_path)
+    assert lesson.LIMITS_PAGE not in [s.page for s in without]
+    (tmp_path / lesson.LIMITS_PAGE).write_text("")
+    with_limits = lesson_stops.stops(tmp_path)
+    assert [s.page for s in with_limits].count(lesson.LIMITS_PAGE) == 1
+    assert len(with_limits) == len(without) + 1
+    # the stop after the limits one keeps its place at the end
+    assert with_limits[-1] == without[-1]
+    assert lesson_stops.preset(len(with_limits), root=tmp_path)["lesson"] == len(with_limits)
+
+
+def test_changed_steps_come_from_a_real_forward_pass():
+    """Changing word k changes h_k..h_T and nothing before (the forward pass, not a rule)."""
+    s = {**state.defaults(), "text": "a b c d e f g"}
+    for k in (1, 3, 7):
+        assert lesson.steps_changed_by(k)(s) == tuple(range(k, 8))
+    # cross-check one answer by hand: a second forward pass with word 3 replaced by another word
+    run = unroll.untrained("a b c d e f g", "words", "onehot", emb=6, hidden=6, seed=0, act="tanh", scale=1.0)
+    X = run.enc.X.copy()
+    X[2] = X[0]
+    hs = rnn.forward(run.params, X).hs
+    assert np.allclose(hs[:3], run.trace.hs[:3]) and not np.allclose(hs[3], run.trace.hs[3])
+
+
+def test_pascanu_bound_and_threshold():
+    s = {**state.defaults(), "radius": 0.9, "grad_activation": "tanh"}
+    assert math.isclose(lesson.pascanu_bound(20)(s), 0.9**20)
+    assert lesson.pascanu_bound(20)({**s, "grad_activation": "sigmoid"}) == pytest.approx((0.25 * 0.9) ** 20)
+    # a linear cell's Jacobian is W_hh itself: the measured growth per step tends to its spectral radius
+    linear = {**state.defaults(), "grad_activation": "linear", "radius": 1.3}
+    assert lesson.growth_per_step("rnn")(linear) == pytest.approx(1.3, rel=0.02)
+
+
+def test_number_checker_tolerance_and_garbage():
+    q = lesson.Question("?", "number", lambda s: 0.1216, "", rel_tol=0.05)
+    assert q.check({}, "0.12") and q.check({}, 0.1216)
+    assert not q.check({}, "0.2") and not q.check({}, "twelve") and not q.check({}, None)
+    steps = lesson.Question("?", "steps", lambda s: (3, 4), "")
+    assert steps.check({}, ["4", "3"]) and not steps.check({}, ["3"]) and not steps.check({}, None)
+
+
+def test_answers_follow_the_learners_settings():
+    """The checker reads the current settings, so a student who edits the sentence is checked on it."""
+    five = lesson_stops.preset(5)
+    assert lesson.steps_changed_by(3)(five) == (3, 4, 5)
+    longer = {**five, "text": "one two three four five six"}
+    assert lesson.steps_changed_by(3)(longer) == (3, 4, 5, 6)
+    assert lesson.input_length({**five, "representation": "embedding", "embed_size": 4}) == 4
+
+
+def test_preset_keeps_classroom_settings_and_resets_the_rest():
+    values = lesson_stops.preset(5, keep={"present": True, "hide": "seed", "text": "other", "hidden": 9})
+    assert values["present"] is True and values["hide"] == "seed"
+    assert values["text"] == state.DEFAULT_TEXT and values["hidden"] == state.SETTINGS["hidden"].default
+
+
+def test_url_path():
+    assert lesson_stops.url_path("app.py") == ""
+    assert lesson_stops.url_path("pages/1_Explorer.py") == "Explorer"
+    assert lesson_stops.url_path("pages/2_Sequence_types.py") == "Sequence_types"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["the", "cat", "sat", "on", "a", "mat", "of", "states"]), min_size=2, max_size=9),
+    k=st.integers(min_value=1, max_value=9),
+    seed=st.integers(min_value=0, max_value=1000),
+)
+def test_changing_word_k_changes_exactly_steps_k_to_T(words, k, seed):
+    """Property: in a forward pass, replacing x_k changes h_k..h_T and never an earlier h_t."""
+    k = min(k, len(words))
+    s = {**state.defaults(), "text": " ".join(words), "seed": seed}
+    assert lesson.steps_changed_by(k)(s) == tuple(range(k, len(words) + 1))

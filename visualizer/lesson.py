@@ -1,0 +1,271 @@
+"""The guided lesson: a narrated path through the pages, in the order a course teaches RNNs.
+
+Each stop is data: the page script it opens, the settings (names from the table in state.py) that put
+the page in a preset state, 2–4 sentences of narration, one thing to notice and a question. A question's
+right answer is computed from the same library the page draws with (a forward pass, a weight count,
+the Pascanu et al. bound), from the learner's current settings, so the check follows what is on screen.
+Stops are frozen dataclasses so the lead can retune one stop's settings without touching the views.
+Pure: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visualizer import ASSETS, ROOT
+from visualizer.maths import cells, gradients, longlag, pretrained, rnn, seqtasks, seqtypes, unroll, whh
+from visualizer.maths import gradient_inputs as gi
+from visualizer.plots import diagrams
+
+Settings = Mapping[str, Any]
+LIMITS_PAGE = "pages/5_Limits_of_memory.py"
+# Settings a lesson stop never overrides: how the room sees the app, not what it shows.
+CLASSROOM = ("present", "hide", "figure_format")
+
+
+# ---------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class Question:
+    """A check-your-understanding question whose right answer is computed from the settings.
+
+    kind: "choice" (one of `options`), "steps" (a set of 1-based time steps of the sequence)
+    or "number" (accepted within `rel_tol`, relative, or `abs_tol`).
+    """
+
+    prompt: str  # may name settings as {name}: it is formatted with the current settings
+    kind: str
+    solve: Callable[[Settings], Any]
+    why: str  # shown once the answer is checked: the reason, not just the verdict
+    options: tuple[str, ...] = ()
+    options_from: Callable[[Settings], tuple[str, ...]] | None = None  # options that depend on the settings
+    rel_tol: float = 0.05
+    abs_tol: float = 1e-9
+
+    def text(self, settings: Settings) -> str:
+        return self.prompt.format(**settings)
+
+    def choices(self, settings: Settings) -> tuple[str, ...]:
+        """The options offered: the fixed ones, or the steps 1..T of the current sequence."""
+        if self.kind == "steps":
+            return tuple(str(t) for t in range(1, len(_run(settings).enc.tokens) + 1))
+        return self.options_from(settings) if self.options_from is not None else self.options
+
+    def answer(self, settings: Settings) -> Any:
+        return self.solve(settings)
+
+    def check(self, settings: Settings, given: Any) -> bool:
+        """True when `given` (a str, a collection of steps, or a number) is the right answer."""
+        right = self.solve(settings)
+        if self.kind == "choice":
+            return given == right
+        if self.kind == "steps":
+            try:
+                return {int(g) for g in given} == set(right)
+            except (TypeError, ValueError):
+                return False
+        if self.kind == "number":
+            try:
+                value = float(given)
+            except (TypeError, ValueError):
+                return False
+            return bool(np.isclose(value, float(right), rtol=self.rel_tol, atol=self.abs_tol))
+        raise ValueError(f"unknown question kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One stop of the lesson: a page in a preset state, narrated, with a question."""
+
+    title: str
+    page: str  # script path from the project root
+    settings: dict[str, Any] = field(hash=False)  # non-default settings (code names from state.SETTINGS)
+    text: str  # 2–4 sentences beside the figure
+    notice: str  # the one thing to look at
+    question: Question
+    needs: str = ""  # a script that must exist for the stop to be offered (a page still being built)
+
+    def available(self, root: Path = ROOT) -> bool:
+        return not self.needs or (root / self.needs).exists()
+
+
+# ---------------------------------------------------------------------------- checkers (from the library)
+
+
+def _run(s: Settings) -> unroll.Unrolled:
+    """The untrained RNN the explorer and Home draw for these settings."""
+    return unroll.untrained(
+        s["text"],
+        s["mode"],
+        s["representation"],
+        emb=s["embed_size"],
+        hidden=s["hidden"],
+        seed=s["seed"],
+        act=s["activation"],
+        scale=s["scale"],
+    )
+
+
+def h0_memory(s: Settings) -> str:
+    """What h_0 is, read off an actual forward pass."""
+    return "all zeros" if np.allclose(_run(s).trace.hs[0], 0.0) else "what the last sentence left behind"
+
+
+def extra_weights_for_one_more_token(s: Settings) -> int:
+    """How many more weights the RNN needs to read a sequence one token longer (seqtypes.parameter_counts)."""
+    enc = _run(s).enc
+    T, D, V = len(enc.tokens), enc.X.shape[1], len(enc.vocab)
+    return (
+        seqtypes.parameter_counts(T + 1, D, s["hidden"], V)["rnn"]
+        - seqtypes.parameter_counts(T, D, s["hidden"], V)["rnn"]
+    )
+
+
+def loop_move(s: Settings) -> str:
+    """The move of the fold that adds the recurrent connection W_hh."""
+    (name,) = [name for name, text in diagrams.MOVES if "W_hh" in text and "loop" in name]
+    return name
+
+
+def input_length(s: Settings) -> int:
+    """The length D of each x_t the network reads."""
+    return int(_run(s).enc.X.shape[1])
+
+
+def steps_changed_by(position: int) -> Callable[[Settings], tuple[int, ...]]:
+    """The 1-based steps whose h_t changes when the token at `position` is replaced, by a second forward pass."""
+
+    def solve(s: Settings) -> tuple[int, ...]:
+        run = _run(s)
+        X = run.enc.X.copy()  # (T, D)
+        if position > X.shape[0]:
+            return ()
+        X[position - 1] = X[position - 1] + 1.0  # any different input vector will do
+        hs = rnn.forward(run.params, X, activation=s["activation"]).hs  # (T+1, H)
+        changed = ~np.all(np.isclose(hs[1:], run.trace.hs[1:], rtol=0, atol=1e-12), axis=1)
+        return tuple(int(t) + 1 for t in np.flatnonzero(changed))
+
+    return solve
+
+
+def outputs_emitted(kind: str) -> Callable[[Settings], int]:
+    """How many outputs one sequence type emits for the settings' sequence (seqtypes.layout)."""
+
+    def solve(s: Settings) -> int:
+        T = len(_run(s).enc.tokens)
+        return int(sum(seqtypes.layout(kind, T, s["output_length"]).emits))
+
+    return solve
+
+
+def shape_of(application: str) -> Callable[[Settings], str]:
+    """The sequence type the application gallery gives for one application."""
+
+    def solve(s: Settings) -> str:
+        (kind,) = [a.kind for a in seqtypes.GALLERY if a.name == application]
+        return seqtypes.LABELS[kind]
+
+    return solve
+
+
+def window_steps(s: Settings) -> int:
+    """Truncated BPTT: one update back-propagates through one window of `window` steps."""
+    return int(s["window"])
+
+
+def _story_run(s: Settings) -> unroll.Unrolled:
+    """The shipped story model the settings name, over the settings' text (as Home draws it)."""
+    return unroll.trained(pretrained.load_shipped(s["story_model"]), s["text"])
+
+
+def story_next_word(s: Settings) -> str:
+    """The word the story-trained network rates most likely after the whole text."""
+    run = _story_run(s)
+    return run.enc.vocab.tokens[int(np.argmax(run.trace.probs[-1]))]
+
+
+def story_choices(s: Settings) -> tuple[str, ...]:
+    """The sentence's own words and the network's favourite, each once, in a fixed order."""
+    words = dict.fromkeys([*_story_run(s).enc.tokens, story_next_word(s)])
+    return tuple(sorted(words))
+
+
+def pascanu_bound(back: int) -> Callable[[Settings], float]:
+    """(gamma sigma_max)^back: the bound on ||dh_T/dh_(T-back)|| with W_hh's largest singular value = radius."""
+
+    def solve(s: Settings) -> float:
+        return float((rnn.activation(s["grad_activation"]).gamma * s["radius"]) ** back)
+
+    return solve
+
+
+def growth_per_step(cell: str) -> Callable[[Settings], float]:
+    """The measured factor per step back of ||dL/dh_t|| for one cell, as the gradients page reports it."""
+
+    def solve(s: Settings) -> float:
+        return _experiment(s).cells[cell].rate()
+
+    return solve
+
+
+def _experiment(s: Settings) -> gradients.Experiment:
+    """The gradients page's measurement (random weights, hand edits of W_hh and b_h applied) for these settings."""
+    seq = gi.sequence_for(s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"])
+    W, b, _ = whh.hand_edits(s["w_hh"], s["b_h"], s["hidden"])
+    return gradients.run(
+        seq.X,
+        seq.tokens,
+        seq.target,
+        hidden=s["hidden"],
+        seed=s["seed"],
+        radius=s["radius"],
+        rkind=s["radius_kind"],
+        activation=s["grad_activation"],
+        cell_names=tuple(dict.fromkeys(("rnn", *gi.parse_cells(s["cells"])))),
+        output_size=seq.V,
+        W_hh=W,
+        b_h=b,
+        input_scale=s["input_scale"],
+    )
+
+
+def most_gradient_at_start(s: Settings) -> str:
+    """The cell whose ||dL/dh_1|| is largest, measured as the gradients page measures it."""
+    first = {name: float(g.dh_norm[0]) for name, g in _experiment(s).cells.items()}
+    return cells.CELLS[max(first, key=lambda n: first[n])].label
+
+
+def fixed(answer: Any) -> Callable[[Settings], Any]:
+    """A conceptual question's answer (no computation to check it against)."""
+    return lambda s: answer
+
+
+def better_on_long_inputs(s: Settings) -> str:
+    """Which shipped encoder–decoder was more accurate on the longest held-out inputs (measured when trained)."""
+    table = seqtasks.load_shipped("encoder_decoder", attend=True).extra
+    plain, att = float(table["acc_plain"][-1]), float(table["acc_attention"][-1])
+    return "with attention" if att > plain else "without attention" if plain > att else "the same"
+
+
+def longest_solved_lag(cell: str, task: str = "first") -> Callable[[Settings], str]:
+    """The longest lag of the shipped long-lag sweep at which `cell` reached the success threshold."""
+
+    def solve(s: Settings) -> str:
+        sweep = longlag.load_sweep(ASSETS / "models" / longlag.SWEEP_FILE)
+        if sweep is None:
+            raise ValueError("the shipped long-lag sweep is missing: run `python -m visualizer.pretrain longlag`")
+        data = sweep[task]
+        solved = [lag for lag, at in zip(data["lags"], data["cells"][cell]["solved_at"]) if at is not None]
+        return str(max(solved)) if solved else "none"
+
+    return solve
+
+
+def sweep_lags(s: Settings) -> tuple[str, ...]:
+    return tuple(str(lag) for lag in longlag.SWEEP_LAGS) + ("none",)
