@@ -1,8 +1,11 @@
 """Benchmark (a script, not a test): the server-side rerun of one step on the explorer.
 
-Clicks "Next ▶" on the real page through AppTest and times each rerun, against a baseline page
-script that draws the same figures and equations from data precomputed once (no widgets, no
-settings, no URL, nothing cached per step). Clicks alternate between the two, so both see the same
+Clicks "Next ▶" on the real page (forward phase, vanilla cell) through AppTest and times each rerun,
+against a baseline page script that draws the same figures (chain with the future hidden, the
+step's equations, the prediction bars, the heatmap, the embedding map and the fold diagram) from
+data precomputed once (no widgets, no settings, no URL, nothing cached per step). AppTest reruns the
+whole page for a click inside the step fragment (the browser reruns only the fragment), so this
+times the whole page. Clicks alternate between the two, so both see the same
 machine load. The times are the scripts' own execution on the server (widgets, compute, figure
 JSON); AppTest's round trip, which also parses every element, is reported beside them.
 Prints one JSON line with the medians and their ratio.
@@ -50,8 +53,8 @@ _runner.exec_func_with_error_handling = _timed_exec
 
 BASELINE = """
 import streamlit as st
-from visualizer.maths import encoding, rnn
-from visualizer.plots import diagrams, equations, figures
+from visualizer.maths import encoding, explore
+from visualizer.plots import chain, diagrams, equations, figures, step_figures
 from visualizer.plots.style import PLOTLY_CONFIG
 
 TEXT, H = {text!r}, {hidden}
@@ -60,25 +63,26 @@ TEXT, H = {text!r}, {hidden}
 @st.cache_resource
 def data():
     enc = encoding.encode_text(TEXT, "words", "onehot")
-    params = rnn.init_params(enc.X.shape[1], H, len(enc.vocab), seed=0)
-    trace = rnn.forward(params, enc.X)
-    return enc, params, trace, diagrams.fold_figure(5, enc.tokens[:4])
+    u = explore.unroll("rnn", enc, explore.make_params("rnn", enc, H, seed=0))
+    fold = diagrams.fold_figure(5, enc.tokens, animated=False)
+    return enc, u, fold, step_figures.embedding_map(explore.embedding_vectors(u), enc.vocab.tokens)
 
 
-enc, params, trace, fold = data()
-T, tokens, vocab = trace.T, enc.tokens, enc.vocab.tokens
+enc, u, fold, emb = data()
+trace, T, tokens, vocab = u.trace, u.T, enc.tokens, enc.vocab.tokens
 if st.button("Next ▶"):
     st.session_state["t"] = st.session_state.get("t", 1) % T + 1
 t = st.session_state.get("t", 1)
 show = lambda fig: st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
-show(fold)
-show(figures.unrolled_chain(tokens, trace.hs, trace.probs, vocab, step=t, window=figures.chain_window(T, t), X=trace.X))
-eqs = equations.step_equations(params, trace, t, tokens=tokens, vocab_tokens=vocab, ids=enc.ids)
-for line in eqs.symbolic + eqs.input + eqs.hidden + eqs.output + eqs.stacked:
+show(chain.unrolled_chain(tokens, trace.hs, trace.probs, vocab, step=t, window=chain.chain_window(T, t), X=trace.X,
+                          reveal=t))
+eqs = equations.step_equations(u.params, trace, t, tokens=tokens, vocab_tokens=vocab, ids=enc.ids)
+for line in eqs.symbolic[:1] + eqs.input + eqs.hidden + eqs.output:
     st.latex(line)
-show(figures.input_vector(trace.X[t - 1], vocab, step=t, token=tokens[t - 1]))
 show(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None))
-show(figures.hidden_heatmap(trace.hs[1:], tokens, step=t))
+show(figures.hidden_heatmap(trace.hs[1:], tokens, step=t, reveal=t))
+show(emb)
+show(fold)
 """
 
 
