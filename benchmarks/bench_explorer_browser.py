@@ -3,7 +3,9 @@
 Starts `streamlit run app.py` on a free port, opens the explorer in headless Chromium (Debian's binary),
 and for each click measures click → every step view shows the new step, read from what the browser has
 drawn: the chain's outlined column, the step sentence, the heatmap's outline (forward) and the running
-gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase.
+gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase, and the browser
+main thread's busy time per click (Chrome's TaskDuration; the wall time also waits for the server and
+for whatever else runs on the machine).
 
     python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm]
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -84,21 +87,33 @@ def wait_step(page, step: int, timeout_s: float = 30.0) -> None:
     page.wait_for_function(f"() => ({SHOWN})() === {step}", timeout=timeout_s * 1000, polling="raf")
 
 
-def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> list[float]:
-    """Click 'Next ▶' `clicks` times from step `start`; ms per click until every view shows the new step."""
+def _task_ms(cdp) -> float:
+    """Main-thread busy time of the page so far (Chrome's TaskDuration), in ms: the browser's own work,
+    less sensitive than wall time to other processes on a shared machine."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics["TaskDuration"] * 1000
+
+
+def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> tuple[list[float], list[float]]:
+    """Click 'Next ▶' `clicks` times from step `start`. Returns (wall ms per click until every view shows
+    the new step, the browser main thread's busy ms in that time)."""
     page.goto(f"{url}/Explorer?{query}")
     page.wait_for_selector("[data-testid='stApp']")
     wait_step(page, start, 120)
     time.sleep(1.0)  # let the first render's late work (fonts, KaTeX) finish
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     button = page.get_by_role("button", name="Next ▶")
-    out, step = [], start
+    wall, busy, step = [], [], start
     for _ in range(clicks):
         step += -1 if backward else 1
-        t0 = time.perf_counter()
+        t0, b0 = time.perf_counter(), _task_ms(cdp)
         button.click()
         wait_step(page, step)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+        wall.append((time.perf_counter() - t0) * 1000)
+        busy.append(_task_ms(cdp) - b0)
+    cdp.detach()
+    return wall, busy
 
 
 def main() -> None:
@@ -122,18 +137,24 @@ def main() -> None:
                 for phase in args.phases.split(","):
                     start = args.tokens if phase == "backward" else 1
                     query = f"text={text}&cell={cell}&phase={phase}&step={start}"
-                    ms = measure(page, url, query, args.clicks, start, phase == "backward")
+                    ms, busy = measure(page, url, query, args.clicks, start, phase == "backward")
                     results[f"{cell}_{phase}"] = {
                         "median_ms": round(statistics.median(ms), 1),
                         "p90_ms": round(statistics.quantiles(ms, n=10)[-1], 1),
+                        "browser_busy_ms_median": round(statistics.median(busy), 1),
                     }
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    print(
-        json.dumps({"bench": "explorer_next_click_browser", "tokens": args.tokens, "target_median_ms": 250, **results})
-    )
+    load = round(os.getloadavg()[0], 1)
+    out = {
+        "bench": "explorer_next_click_browser",
+        "tokens": args.tokens,
+        "load_avg_1min": load,
+        "target_median_ms": 250,
+    }
+    print(json.dumps({**out, **results}))
 
 
 if __name__ == "__main__":
