@@ -4,8 +4,9 @@ Clicks "Next ▶" on the real page (forward phase, vanilla cell) through AppTest
 against a baseline page script that draws the same figures (chain with the future hidden, the
 step's equations, the prediction bars, the heatmap, the embedding map and the fold diagram) from
 data precomputed once (no widgets, no settings, no URL, nothing cached per step). AppTest reruns the
-whole page for a click inside the step fragment (the browser reruns only the fragment), so this
-times the whole page. Clicks alternate between the two, so both see the same
+whole page for a click inside the step fragment, so `ratio` times the whole page; the browser reruns
+only the fragment, so `fragment_ratio` times the step fragment alone against a baseline drawing only
+the step views (chain, equations, bars, heatmap). Clicks alternate between the two, so both see the same
 machine load. The times are the scripts' own execution on the server (widgets, compute, figure
 JSON); AppTest's round trip, which also parses every element, is reported beside them.
 Prints one JSON line with the medians and their ratio.
@@ -31,6 +32,8 @@ import streamlit.delta_generator as _dg  # noqa: E402
 import streamlit.runtime.scriptrunner.script_runner as _runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from visualizer.ui import explorer as explorer_ui  # noqa: E402
+
 # The sidebar site map links to the entry script, which AppTest does not know when it runs a page
 # file on its own; both scripts skip it alike.
 _dg.DeltaGenerator.page_link = lambda self, *a, **k: None
@@ -50,6 +53,21 @@ def _timed_exec(*args, **kwargs):
 
 
 _runner.exec_func_with_error_handling = _timed_exec
+
+# The step fragment on its own: what a Next click reruns in the browser (AppTest reruns the whole page).
+_FRAGMENT_MS: list[float] = []
+_step_views = explorer_ui._step_views
+
+
+def _timed_step_views(*args, **kwargs):
+    t0 = time.perf_counter()
+    try:
+        return _step_views(*args, **kwargs)
+    finally:
+        _FRAGMENT_MS.append((time.perf_counter() - t0) * 1000)
+
+
+explorer_ui._step_views = _timed_step_views
 
 BASELINE = """
 import streamlit as st
@@ -81,8 +99,9 @@ for line in eqs.symbolic[:1] + eqs.input + eqs.hidden + eqs.output:
     st.latex(line)
 show(figures.output_bars(trace.probs[t - 1], vocab, step=t, next_token=tokens[t] if t < T else None))
 show(figures.hidden_heatmap(trace.hs[1:], tokens, step=t, reveal=t))
-show(emb)
-show(fold)
+if {extras}:
+    show(emb)
+    show(fold)
 """
 
 
@@ -90,6 +109,7 @@ def _click_next(at: AppTest) -> tuple[float, float]:
     """(script ms, round-trip ms) for one 'Next ▶' click and the rerun it causes."""
     (button,) = [b for b in at.button if b.label == "Next ▶"]
     _SCRIPT_MS.clear()
+    _FRAGMENT_MS.clear()
     t0 = time.perf_counter()
     button.click().run()
     dt = time.perf_counter() - t0
@@ -107,21 +127,27 @@ def main() -> None:
 
     page = AppTest.from_file(str(ROOT / "pages" / "1_Explorer.py"), default_timeout=60)
     page.query_params.update({"text": text, "hidden": str(args.hidden)})
-    page_ms, base_ms, page_rt, base_rt = [], [], [], []
+    page_ms, base_ms, page_rt, base_rt, frag_ms, step_ms = [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "baseline.py"
-        script.write_text(BASELINE.format(text=text, hidden=args.hidden))
+        script, steps_only = Path(tmp) / "baseline.py", Path(tmp) / "baseline_steps.py"
+        script.write_text(BASELINE.format(text=text, hidden=args.hidden, extras=True))
+        steps_only.write_text(BASELINE.format(text=text, hidden=args.hidden, extras=False))
         base = AppTest.from_file(str(script), default_timeout=60)
-        page.run(), base.run()
-        for i in range(args.n + 3):  # interleaved, so both see the same machine load; 3 warm-up clicks
-            (p, p_rt), (b, b_rt) = _click_next(page), _click_next(base)
+        base_steps = AppTest.from_file(str(steps_only), default_timeout=60)
+        page.run(), base.run(), base_steps.run()
+        for i in range(args.n + 3):  # interleaved, so all see the same machine load; 3 warm-up clicks
+            (p, p_rt), frag = _click_next(page), sum(_FRAGMENT_MS)
+            (b, b_rt), (bs, _) = _click_next(base), _click_next(base_steps)
             if i >= 3:
                 page_ms.append(p)
                 base_ms.append(b)
                 page_rt.append(p_rt)
                 base_rt.append(b_rt)
+                frag_ms.append(frag)
+                step_ms.append(bs)
 
     page_med, base_med = statistics.median(page_ms), statistics.median(base_ms)
+    frag_med, step_med = statistics.median(frag_ms), statistics.median(step_ms)
     print(
         json.dumps(
             {
@@ -135,6 +161,10 @@ def main() -> None:
                 "baseline_ms_p90": round(statistics.quantiles(base_ms, n=10)[-1], 2),
                 "ratio": round(page_med / base_med, 3),
                 "target_ratio": 2.0,
+                # What the browser reruns on a click: the step fragment, against a page drawing its figures.
+                "fragment_ms_median": round(frag_med, 2),
+                "step_views_baseline_ms_median": round(step_med, 2),
+                "fragment_ratio": round(frag_med / step_med, 3),
                 "apptest_roundtrip_ms_median": {
                     "page": round(statistics.median(page_rt), 2),
                     "baseline": round(statistics.median(base_rt), 2),
