@@ -12,6 +12,7 @@ from visualizer.maths.train import TrainedModel
 from visualizer.plots import equations
 
 PAGE = "pages/1_Explorer.py"
+RANDOM = {"weights": "random"}  # most tests check numbers of the seeded random weights
 
 
 def _charts(at) -> list[dict]:
@@ -82,7 +83,7 @@ def _all_text(at) -> str:
 
 
 def test_default_view_draws_the_step_views_at_step_one(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     assert not at.exception
     titles = [s["layout"]["title"]["text"] for s in _charts(at)]
     assert any(t.startswith("The unrolled chain") for t in titles)
@@ -96,7 +97,7 @@ def test_default_view_draws_the_step_views_at_step_one(run_page):
 
 
 def test_the_future_is_hidden_while_stepping_forward(run_page):
-    at = run_page(PAGE, {"step": "2"})
+    at = run_page(PAGE, {**RANDOM, "step": "2"})
     chain = _chain(at)
     assert _trace(chain, "x_t")["text"] == ["the", "united", "", "", ""]
     assert _trace(chain, "ŷ_t")["text"][2:] == ["", "", ""]
@@ -110,7 +111,7 @@ def test_the_future_is_hidden_while_stepping_forward(run_page):
 
 
 def test_buttons_step_clamp_and_disable_at_the_ends(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     assert _button(at, "◀ Back").disabled and _button(at, "|◀ First").disabled
     _button(at, "Next ▶").click().run()
     assert _chain_step(at) == 2 and _heatmap_box(at) == 2 and _slider(at).value == 2
@@ -124,14 +125,14 @@ def test_buttons_step_clamp_and_disable_at_the_ends(run_page):
 
 
 def test_one_token_disables_next_and_last(run_page):
-    at = run_page(PAGE, {"text": "hello"})
+    at = run_page(PAGE, {**RANDOM, "text": "hello"})
     assert not at.exception
     assert all(_button(at, b).disabled for b in ("|◀ First", "◀ Back", "Next ▶", "Last ▶|"))
     assert any("One token" in c.value for c in at.caption)
 
 
 def test_buttons_have_keyboard_shortcuts(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     shortcuts = {b.label: b.proto.shortcut for b in at.button if b.label in ("Next ▶", "◀ Back", "|◀ First", "Last ▶|")}
     assert {k: v.lower() for k, v in shortcuts.items()} == {
         "|◀ First": "home",
@@ -142,41 +143,41 @@ def test_buttons_have_keyboard_shortcuts(run_page):
 
 
 def test_slider_scrubs(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     _slider(at).set_value(4).run()
     assert _chain_step(at) == 4 and _heatmap_box(at) == 4
     assert "“of”" in _step_text(at) and "“america” next" in _step_text(at)
 
 
 def test_url_step_opens_there_and_large_steps_clamp(run_page):
-    at = run_page(PAGE, {"step": "3"})
+    at = run_page(PAGE, {**RANDOM, "step": "3"})
     assert _chain_step(at) == 3 and _slider(at).value == 3
-    at = run_page(PAGE, {"step": "99"})
+    at = run_page(PAGE, {**RANDOM, "step": "99"})
     assert not at.exception and _chain_step(at) == 5
 
 
 def test_bad_url_params_fall_back_with_notice(run_page):
-    at = run_page(PAGE, {"step": "abc", "hidden": "999", "notation": "z", "fold": "9", "phase": "sideways"})
+    at = run_page(PAGE, {**RANDOM, "step": "abc", "hidden": "999", "notation": "z", "fold": "9", "phase": "sideways"})
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
     assert _chain_step(at) == 1
 
 
 def test_typing_a_new_sequence_redraws_and_keeps_the_step_in_range(run_page):
-    at = run_page(PAGE, {"step": "5"})
+    at = run_page(PAGE, {**RANDOM, "step": "5"})
     at.text_area[0].set_value("cats chase mice").run()
     assert _trace(_chain(at), "x_t")["text"] == ["cats", "chase", "mice"]
     assert _chain_step(at) == 3
 
 
 def test_long_sequence_uses_a_window(run_page):
-    at = run_page(PAGE, {"text": " ".join(f"w{i}" for i in range(40)), "step": "20"})
+    at = run_page(PAGE, {**RANDOM, "text": " ".join(f"w{i}" for i in range(40)), "step": "20"})
     assert "steps 14–25 of 40" in _chain(at)["layout"]["title"]["text"]
     assert _chain_step(at) == 20
 
 
 def test_play_toggle_runs_without_error(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     at.toggle(key="explorer_play").set_value(True).run()
     assert not at.exception and _chain_step(at) == 1  # a full rerun does not advance; the timer does
     at.toggle(key="explorer_play").set_value(False).run()
@@ -192,7 +193,7 @@ def _phase(at, value: str):
 
 
 def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_page):
-    at = run_page(PAGE, {"step": "2"})
+    at = run_page(PAGE, {**RANDOM, "step": "2"})
     _phase(at, "backward")
     assert not at.exception and at.query_params["phase"] == "backward"
     assert _chain_step(at) == 5 and _chain(at)["layout"]["title"]["text"].startswith("Backward")
@@ -224,7 +225,7 @@ def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_
 @pytest.mark.parametrize("phase", ["forward", "backward"])
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_a_notation_leaves_no_h_symbols(run_page, phase, cell):
-    at = run_page(PAGE, {"notation": "a", "phase": phase, "cell": cell, "step": "3"})
+    at = run_page(PAGE, {**RANDOM, "notation": "a", "phase": phase, "cell": cell, "step": "3"})
     assert not at.exception
     text = _all_text(at)
     for h in ("W_hh", "W_{hh}", "W_xh", "W_{xh}", "W_hy", "W_{hy}", "h_t", "h_(t-1)", "h_{3}", "dL/dh"):
@@ -233,7 +234,7 @@ def test_a_notation_leaves_no_h_symbols(run_page, phase, cell):
 
 
 def test_notation_toggle_changes_the_equations_and_the_link(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     assert "W_{hh}" in _latex(at)
     (radio,) = [r for r in at.radio if r.label == "Notation"]
     radio.set_value("a").run()
@@ -242,7 +243,7 @@ def test_notation_toggle_changes_the_equations_and_the_link(run_page):
 
 
 def test_no_internal_names_anywhere(run_page):
-    for params in ({}, {"notation": "a"}, {"phase": "backward"}, {"cell": "gru"}):
+    for params in ({}, {"notation": "a"}, {"phase": "backward"}, {"cell": "gru"}, RANDOM):
         text = _all_text(run_page(PAGE, params)).lower()
         assert "seed 00" not in text and "seed 003" not in text
 
@@ -252,7 +253,7 @@ def test_no_internal_names_anywhere(run_page):
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_each_gated_cell_renders_with_its_cell_view_open(run_page, cell):
-    at = run_page(PAGE, {"cell": cell, "step": "2"})
+    at = run_page(PAGE, {**RANDOM, "cell": cell, "step": "2"})
     assert not at.exception
     name = "LSTM" if cell == "lstm" else "GRU"
     (exp,) = [e for e in at.expander if e.label.startswith(f"Inside the {name} cell")]
@@ -287,7 +288,7 @@ def _decode(y):
 
 
 def test_numbers_are_values_and_the_task_is_regression(run_page):
-    at = run_page(PAGE, {"mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding", "step": "2"})
+    at = run_page(PAGE, {**RANDOM, "mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding", "step": "2"})
     assert not at.exception and not at.error
     assert _chart(at, "ŷ_2 guesses value 3")
     assert "softmax" not in _latex(at) and "scaled" in _latex(at)
@@ -296,15 +297,15 @@ def test_numbers_are_values_and_the_task_is_regression(run_page):
 
 
 def test_embedding_explains_its_size(run_page):
-    at = run_page(PAGE, {"repr": "embedding"})
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding"})
     assert "E\\,o_w" in _latex(at)
     assert any("V = 5" in c.value and "3 numbers" in c.value for c in at.caption)
-    at = run_page(PAGE, {"repr": "embedding", "emb": "8"})
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding", "emb": "8"})
     assert any("saves nothing" in c.value for c in at.caption)
 
 
 def test_embedding_view_pairs_similar_tokens(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     assert [e for e in at.expander if e.label.startswith("Which tokens get similar vectors")]
     assert _chart(at, "Each word's vector")
     (table,) = [m.value for m in at.markdown if m.value.startswith("| token | most similar token")]
@@ -316,7 +317,7 @@ def test_embedding_view_pairs_similar_tokens(run_page):
     [("chars", "abca", ["a", "b", "c", "a"]), ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"])],
 )
 def test_modes(run_page, mode, text, tokens):
-    at = run_page(PAGE, {"mode": mode, "text": text, "step": str(len(tokens))})
+    at = run_page(PAGE, {**RANDOM, "mode": mode, "text": text, "step": str(len(tokens))})
     assert not at.exception and not at.error
     assert _trace(_chain(at), "x_t")["text"] == tokens
 
@@ -337,18 +338,18 @@ def test_bad_input_shows_a_message(run_page, params, message):
 
 
 def test_emoji_and_markup_are_shown_literally(run_page):
-    at = run_page(PAGE, {"text": "<script>alert(1)</script> 🙂", "mode": "words", "step": "99"})
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words", "step": "99"})
     assert not at.exception and not at.error
     x = _trace(_chain(at), "x_t")["text"]
     assert x[:3] == ["<", "script", ">"] and "🙂" in x
-    at = run_page(PAGE, {"text": "<script>alert(1)</script> 🙂", "mode": "words"})
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words"})
     assert "\\<" in _step_text(at) and "\\textless{}" in _latex(at)  # escaped: shown as '<', never markup
     for md in at.markdown:
         assert not (md.proto.allow_html and "script" in md.value)
 
 
 def test_compare_draws_side_by_side_and_difference(run_page):
-    at = run_page(PAGE, {"compare": "the united kingdom of great britain", "step": "3"})
+    at = run_page(PAGE, {**RANDOM, "compare": "the united kingdom of great britain", "step": "3"})
     assert not at.exception
     a, b = _chart(at, "A: your sequence"), _chart(at, "B: the second sequence")
     assert len(a["data"][0]["x"]) == 5 and len(b["data"][0]["x"]) == 6
@@ -359,7 +360,7 @@ def test_compare_draws_side_by_side_and_difference(run_page):
 
 
 def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
-    at = run_page(PAGE, {"text": "the cat sat"})
+    at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
     fold = _chart(at, "Move 5 of 5")
     labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
     assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)
@@ -374,7 +375,7 @@ def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
 
 
 def test_trained_weights_of_any_cell_are_offered_and_used(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     vocab = encoding.Vocab.build(list("the united states of america"))
     model = TrainedModel("gru", "chars", vocab, explore.cells.CELLS["gru"].init(len(vocab), 8, len(vocab), seed=3))
     at.session_state["trained_model"] = model
@@ -382,13 +383,29 @@ def test_trained_weights_of_any_cell_are_offered_and_used(run_page):
     (radio,) = [r for r in at.radio if r.label == "Weights"]
     radio.set_value("trained").run()
     assert not at.exception and not at.error
-    assert any("Trained GRU" in i.value for i in at.info)
+    assert any("your model from the Train page" in i.value and "GRU" in i.value for i in at.info)
     _slider(at).set_value(3).run()
     assert _trace(_chain(at), "x_t")["text"][:3] == ["t", "h", "e"]  # the model's character level
     assert [e for e in at.expander if e.label.startswith("Inside the GRU cell")]
 
 
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_default_weights_are_the_story_model_of_the_chosen_cell(run_page, cell):
+    at = run_page(PAGE, {"cell": cell, "step": "3"})
+    assert not at.exception and not at.error
+    kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[cell]
+    assert any("trained on the story" in i.value and kind in i.value for i in at.info)
+    assert _chain_step(at) == 3
+    if cell != "rnn":
+        assert [e for e in at.expander if e.label.startswith(f"Inside the {kind} cell")]
+
+
+def test_unknown_words_are_named(run_page):
+    at = run_page(PAGE, {"text": "the zyxwv of america"})
+    assert any("zyxwv" in i.value for i in at.info)
+
+
 def test_trace_downloads_offered(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels

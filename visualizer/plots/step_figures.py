@@ -138,12 +138,20 @@ def gate_bars(step, *, notation: str = "h") -> go.Figure:
 # ---------------------------------------------------------------------------- embeddings
 
 
-def embedding_map(vectors: np.ndarray, vocab_tokens, *, highlight: str | None = None, title: str = "") -> go.Figure:
+def embedding_map(
+    vectors: np.ndarray,
+    vocab_tokens,
+    *,
+    highlight: str | None = None,
+    title: str = "",
+    labelled: set[str] | None = None,
+) -> go.Figure:
     """Each token's vector projected onto the two directions of largest variance (PCA), labelled.
 
     Args:
         vectors: (V, dim) one row per vocabulary token (columns of E, or of W_xh for one-hot inputs).
         highlight: the current token, drawn in orange.
+        labelled: tokens to write beside their point (all when None); the others show on hover.
     """
     V = vectors.shape[0]
     centred = vectors - vectors.mean(axis=0, keepdims=True)
@@ -157,16 +165,18 @@ def embedding_map(vectors: np.ndarray, vocab_tokens, *, highlight: str | None = 
         xy = np.c_[xy, np.zeros(V)]
         share = np.r_[share, 0.0]
     labels = [short(t) for t in vocab_tokens]
+    shown = [lab if labelled is None or t in labelled else "" for t, lab in zip(vocab_tokens, labels)]
     data = [
         dict(
             type="scatter",
             x=xy[:, 0],
             y=xy[:, 1],
             mode="markers+text",
-            text=labels,
+            text=shown,
+            hovertext=labels,
             textposition="top center",
             marker=dict(size=10, color=[HIGHLIGHT if t == highlight else Y_COLOUR for t in vocab_tokens]),
-            hovertemplate="%{text}<extra></extra>",
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     ]
     return figure(

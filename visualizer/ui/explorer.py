@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import cells, encoding, explore, gradients, unroll
+from visualizer.maths import encoding, explore, pretrained, unroll
 from visualizer.maths.train import TrainedModel
 from visualizer.plots.notation import NOTATION_LABELS, at, translate
 from visualizer.ui import controls, explorer_views
@@ -77,35 +77,26 @@ def trained_cached(
     return out[0], out[1]
 
 
-def _trained_model(model: object) -> TrainedModel | None:
-    """The Train page's model in float64 if the explorer can read it (any of the three cells)."""
-    if not isinstance(model, TrainedModel) or model.cell not in cells.CELLS:
-        return None
-    if model.cell == "rnn":
-        return gradients.trained_vanilla(model)
-    try:
-        return model.as_float64()
-    except (AttributeError, TypeError, ValueError):
-        return None
-
-
 def weights(settings: Settings) -> TrainedModel | None:
-    """The weights picker: 'trained' is offered when the Train page left a model."""
-    model = st.session_state.get("trained_model")
-    trained = _trained_model(model)
-    why = "The weights are random (untrained). Train a model on the Train page and it will be offered here."
-    available = ("trained",) if trained is not None else ()
-    picked = controls.weights(
-        settings, available, why_not=why, help="random weights, or the model trained on the Train page"
-    )
-    if picked != "trained" or trained is None:
+    """The shared weights picker (trained on the story by default, random, or the Train page's model).
+
+    A story model of the chosen cell is offered; the student's own model is used whatever its cell (the
+    cell choice then follows it). Returns the model in use (float64), or None for random weights.
+    """
+    own = st.session_state.get("w_weights", settings["weights"]) == "trained"  # the radio's value in this run
+    # Trained models read words or characters; numbers (values or categories) need random weights.
+    levels = ("numbers",) if settings["mode"] == "numbers" else ("words", "chars")
+    choice = controls.weights_picker(settings, levels=levels, cells=() if own else (settings["cell"],))
+    if choice.model is None:
+        st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
         return None
+    model = choice.model.as_float64()
     st.info(
-        f"Trained {CELL_LABELS[trained.cell]} (H = {trained.hidden_size}, {len(trained.vocab)} {trained.level}): "
-        "its own cell, weights and vocabulary are used; the Network controls above do not apply.",
+        f"Weights {md_escape(choice.label)}: the model's own cell, vocabulary and {model.level} are used; the "
+        "Network controls do not apply.",
         icon="🎓",
     )
-    return trained
+    return model
 
 
 def run(settings: Settings, trained: TrainedModel | None = None):
@@ -171,8 +162,12 @@ def network(settings: Settings) -> None:
 
 
 def intro(settings: Settings, u: explore.Unroll) -> None:
-    """The page's first sentences, in the chosen notation and for the chosen cell."""
+    """The page's first sentences, in the chosen notation and for the cell in use; unknown words named."""
     n = settings["notation"]
+    vocab = u.enc.vocab.index
+    unknown = [t for t in dict.fromkeys(u.enc.tokens) if t not in vocab]
+    if unknown:
+        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="ℹ️")
     what = {
         "rnn": "mixes the new input x_t with the memory h_(t-1) into h_t",
         "lstm": "uses four gates to update a memory cell c_t and show part of it as h_t",

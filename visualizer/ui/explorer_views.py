@@ -258,9 +258,13 @@ def embedding(u: explore.Unroll, n: str, trained: bool) -> None:
         return
     source = "the embedding matrix E" if u.enc.E is not None else translate("the input weights W_xh", n)
     with st.expander(f"Which tokens get similar vectors? (from {source})", expanded=False):
-        show_fig(step_figures.embedding_map(vectors, u.enc.vocab.tokens), key="explorer_embedding")
-        typed = list(dict.fromkeys(u.enc.tokens))[:8]
+        vocab = u.enc.vocab.index
+        typed = [w for w in dict.fromkeys(u.enc.tokens) if w in vocab][:8]  # unknown words have no vector
         pairs = [(w, *step_figures.nearest(vectors, u.enc.vocab.tokens, w, k=1)[0]) for w in typed]
+        # A large vocabulary: name only your tokens and their nearest neighbours (hover shows the rest).
+        named = None if len(vocab) <= 40 else {w for w, _, _ in pairs} | {v for _, v, _ in pairs}
+        fig = step_figures.embedding_map(vectors, u.enc.vocab.tokens, labelled=named)
+        show_fig(fig, key="explorer_embedding")
         rows = [f"| {md_escape(w)} | {md_escape(v)} | {c:.2f} |" for w, v, c in pairs]  # tokens shown literally
         st.markdown("\n".join(["| token | most similar token | cosine similarity |", "|---|---|---|", *rows]))
         _caption(
