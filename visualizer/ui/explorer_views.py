@@ -22,6 +22,11 @@ def _caption(text: str, n: str) -> None:
     st.caption(translate(text, n))
 
 
+def _latex(lines: list[str]) -> None:
+    """Several display equations as one KaTeX block: one element to update per step, not one per line."""
+    st.latex("\\begin{gathered}" + " \\\\[10pt] ".join(lines) + "\\end{gathered}")
+
+
 # ---------------------------------------------------------------------------- the chain
 
 
@@ -94,8 +99,7 @@ def _vanilla_equations(u: explore.Unroll, t: int, n: str) -> None:
         E=enc.E,
         values=enc.values,
     )
-    for line in eqs.symbolic[:1] + eqs.input + eqs.hidden + eqs.output:
-        st.latex(line)
+    _latex(eqs.symbolic[:1] + eqs.input + eqs.hidden + eqs.output)
     # A toggle, not an expander: a collapsed expander still renders its KaTeX on every step.
     if st.toggle(
         translate("Show the stacked form: one matrix [W_hh | W_xh] times one vector [h_(t-1); x_t]", n),
@@ -122,10 +126,8 @@ def cell_view(u: explore.Unroll, t: int, n: str) -> None:
         names = {"h_prev": at("h", "t-1", n), "h": at("h", "t", n), "c_prev": at("c", "t-1", n), "c": at("c", "t", n)}
         said = gates.gate_sentences(step, names)
         order = ("f", "i", "g", "o", "c", "h") if u.cell == "lstm" else ("r", "u", "n", "h")
-        for key in order:
-            st.latex(eqs[key])
-            if key in said:
-                st.markdown(said[key])
+        _latex([eqs[key] for key in order])
+        st.markdown("\n".join(f"- {said[key]}" for key in order if key in said))
 
 
 def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
@@ -287,10 +289,7 @@ def backward(u: explore.Unroll, t: int, n: str) -> None:
     """The backward step at t: its equations with numbers, then the error per step and the running total."""
     st.subheader(f"Back-propagation through time at step {t}, with its numbers")
     if u.steps is not None:
-        for line in equations.backward_symbolic(n):
-            st.latex(line)
-        for line in equations.backward_equations(u.params, u.steps, t, notation=n):
-            st.latex(line)
+        _latex(equations.backward_symbolic(n) + equations.backward_equations(u.params, u.steps, t, notation=n))
         _caption(
             "How to read this: δ_t = ∂L/∂h_t has two sources, the step's own error (through W_hy) and the error "
             "from all later steps (through W_hh and f′). What step t adds to each weight gradient is an outer "
@@ -299,8 +298,7 @@ def backward(u: explore.Unroll, t: int, n: str) -> None:
             n,
         )
     else:
-        for line in equations.gated_backward_equations(u.gated, t, notation=n):
-            st.latex(line)
+        _latex(equations.gated_backward_equations(u.gated, t, notation=n))
         _caption(
             "How to read this: ∂L/∂h_t again has the step's own error plus what flows back from step t+1, here "
             "through the gates."
