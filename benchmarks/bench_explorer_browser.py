@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=30)
     ap.add_argument("--cells", default="rnn,lstm")
     ap.add_argument("--phases", default="forward,backward")
+    ap.add_argument("--weights", default="story", help="story (the shipped model of each cell) or random")
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve (compare with another version)")
     args = ap.parse_args()
     if args.clicks >= args.tokens:
@@ -136,7 +137,7 @@ def main() -> None:
             for cell in args.cells.split(","):
                 for phase in args.phases.split(","):
                     start = args.tokens if phase == "backward" else 1
-                    query = f"text={text}&cell={cell}&phase={phase}&step={start}"
+                    query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
                     ms, busy = measure(page, url, query, args.clicks, start, phase == "backward")
                     results[f"{cell}_{phase}"] = {
                         "median_ms": round(statistics.median(ms), 1),
@@ -151,6 +152,7 @@ def main() -> None:
     out = {
         "bench": "explorer_next_click_browser",
         "tokens": args.tokens,
+        "weights": args.weights,
         "load_avg_1min": load,
         "target_median_ms": 250,
     }
