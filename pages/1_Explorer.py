@@ -1,28 +1,32 @@
-"""Step-through explorer: the RNN reads the user's sequence one step at a time, every view on the same step."""
+"""Step-through explorer: the RNN reads the user's sequence one step at a time, forward and then backward
+(back-propagation through time), every view on the same step; vanilla, LSTM or GRU cell."""
 
 import streamlit as st
 
-from visualizer.ui import controls, core, explorer
+from visualizer.ui import controls, core, explorer, explorer_fold, explorer_views
 
 settings = core.page_setup("explorer", "Step-through explorer")
-controls.sequence_and_network(settings)
+with st.sidebar:
+    controls.sequence(settings)
 trained = explorer.sidebar(settings)
+if trained is None:
+    explorer.network(settings)
 
 st.title("🔍 Step-through explorer")
-st.markdown(
-    "Type a sequence in the sidebar and step through it: at every step the **same cell** mixes the new "
-    "input x_t with the memory h_(t-1) into h_t, and predicts the next token from h_t."
-)
 result = explorer.run(settings, trained)
 if result is not None:
-    core.overflow_note(result.trace)
-    if result.enc_b is not None and trained is None:
+    u, u_b = result
+    explorer.intro(settings, u)
+    core.overflow_note(u.trace)
+    if u_b is not None and trained is None:
         st.caption(
             "Comparing two sequences: the network's vocabulary covers both, so its random weights differ "
             "from the single-sequence view."
         )
-    explorer.downloads(settings, result)
-    explorer.fold(settings, result.enc.tokens)
+    explorer.input_notes(settings, u)
+    explorer.downloads(settings, u)
     explorer.steps(settings, result, trained)
+    explorer_views.embedding(u, settings["notation"], trained is not None)
+    explorer_fold.fold(settings, u.enc.tokens)
 
 core.sync_url(settings)

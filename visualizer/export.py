@@ -25,22 +25,38 @@ def _num(x: float) -> float | str | None:
 
 
 def trace_table(
-    tokens, X: np.ndarray, hs: np.ndarray, probs: np.ndarray, vocab_tokens, dh: np.ndarray | None = None
+    tokens,
+    X: np.ndarray,
+    hs: np.ndarray,
+    probs: np.ndarray,
+    vocab_tokens,
+    dh: np.ndarray | None = None,
+    *,
+    notation: str = "h",
+    cs: np.ndarray | None = None,
+    outputs: str = "p",
 ) -> tuple[list[str], list[list[Any]]]:
-    """One row per time step: t, token, x_t, h_t, p_t (and dL/dh_t when given).
+    """One row per time step: t, token, x_t, h_t ([c_t]), p_t (and dL/dh_t when given).
 
     Args:
         X: (T, D) inputs; hs: (T+1, H) with h_0 first; probs: (T, V); dh: (T, H) or None.
+        notation: "h" names the state columns h[j], dL/dh[j]; "a" names them a[j], dL/da[j].
+        cs: (T+1, H) LSTM memory cells, written as c[j]. outputs: "p" (probabilities) or "yhat" (values).
     """
     T, D = X.shape
     H = hs.shape[1]
-    header = ["t", "token"] + [f"x[{i}]" for i in range(D)] + [f"h[{j}]" for j in range(H)]
-    header += [f"p({tok})" for tok in vocab_tokens]
+    s = "a" if notation == "a" else "h"
+    header = ["t", "token"] + [f"x[{i}]" for i in range(D)] + [f"{s}[{j}]" for j in range(H)]
+    if cs is not None:
+        header += [f"c[{j}]" for j in range(H)]
+    header += [f"p({tok})" for tok in vocab_tokens] if outputs == "p" else ["yhat (next value)"]
     if dh is not None:
-        header += [f"dL/dh[{j}]" for j in range(H)]
+        header += [f"dL/d{s}[{j}]" for j in range(H)]
     rows = []
     for t in range(T):
-        row: list[Any] = [t + 1, tokens[t], *X[t].tolist(), *hs[t + 1].tolist(), *probs[t].tolist()]
+        row: list[Any] = [t + 1, tokens[t], *X[t].tolist(), *hs[t + 1].tolist()]
+        row += cs[t + 1].tolist() if cs is not None else []
+        row += probs[t].tolist()
         if dh is not None:
             row += dh[t].tolist()
         rows.append(row)
@@ -52,23 +68,56 @@ def trace_csv(*args, **kwargs) -> str:
     return table_csv(*trace_table(*args, **kwargs))
 
 
-def trace_json(tokens, X, hs, probs, vocab_tokens, dh=None, settings: Mapping[str, Any] | None = None) -> str:
-    """The trace as JSON: settings, vocabulary, and per-step arrays (h_0 included)."""
+def trace_json(
+    tokens,
+    X,
+    hs,
+    probs,
+    vocab_tokens,
+    dh=None,
+    settings: Mapping[str, Any] | None = None,
+    *,
+    notation: str = "h",
+    cs=None,
+    outputs: str = "p",
+) -> str:
+    """The trace as JSON: settings, vocabulary, and per-step arrays (h_0 included), keys in the notation."""
 
     def arr(a):
         return [[_num(v) for v in row] for row in np.asarray(a).reshape(len(a), -1)]
 
+    s = "a" if notation == "a" else "h"
     doc = {
         "settings": dict(settings or {}),
         "tokens": list(tokens),
         "vocab": list(vocab_tokens),
         "x": arr(X),
-        "h": arr(hs),
-        "probs": arr(probs),
+        s: arr(hs),
+        "probs" if outputs == "p" else "yhat": arr(probs),
     }
+    if cs is not None:
+        doc["c"] = arr(cs)
     if dh is not None:
-        doc["dL_dh"] = arr(dh)
+        doc[f"dL_d{s}"] = arr(dh)
     return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def explorer_trace(u, notation: str = "h") -> dict[str, Any]:
+    """Keyword arguments for trace_csv/trace_json from an explore.Unroll: its states, outputs and ∂L/∂h_t
+    (next-item loss), with columns named in the notation; LSTM memory cells and regression values included."""
+    enc = u.enc
+    regression = enc.regression
+    return dict(
+        tokens=enc.tokens,
+        X=u.trace.X,
+        hs=u.trace.hs,
+        probs=u.trace.logits if regression else u.trace.probs,
+        vocab_tokens=() if regression else enc.vocab.tokens,
+        dh=None if u.trace.overflowed else u.dh,
+        notation=notation,
+        cs=u.cs,
+        outputs="yhat" if regression else "p",
+    )
 
 
 def next_token_trace(tokens, ids, params, trace, vocab_tokens) -> dict[str, Any]:

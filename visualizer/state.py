@@ -117,7 +117,9 @@ SETTINGS: dict[str, Setting] = _table(
     Setting(
         "representation", "choice", "onehot", choices=encoding.REPRESENTATIONS, help="how x_t is built", url="repr"
     ),
-    Setting("embed_size", "int", 6, lo=2, hi=32, help="embedding size", url="emb"),
+    Setting(
+        "embed_size", "int", 3, lo=2, hi=32, help="embedding size: shorter than the vocabulary is the point", url="emb"
+    ),
     Setting("hidden", "int", 6, lo=2, hi=64, help="hidden size H"),
     Setting("seed", "int", 0, lo=0, hi=2**31 - 1, help="random seed"),
     Setting("activation", "choice", "tanh", choices=rnn.ACTIVATIONS, help="activation f", url="act"),
@@ -140,8 +142,9 @@ SETTINGS: dict[str, Setting] = _table(
     # ---- explorer
     Setting("step", "int", 1, lo=1, hi=10_000, help="current time step (1-based)"),
     Setting("notation", "choice", "h", choices=("h", "a"), help="h/W_hh or the a/W_aa notation of many courses"),
+    Setting("phase", "choice", "forward", choices=("forward", "backward"), help="forward pass, or BPTT stepped back"),
     Setting("compare", "str", "", help="a second sequence to compare"),
-    Setting("fold", "int", 5, lo=1, hi=5, help="stage of the fold from feed-forward to RNN"),
+    Setting("fold", "int", 5, lo=1, hi=5, help="move of the fold from a feed-forward net to an RNN"),
     # ---- sequence types
     Setting("seqtype", "choice", "many_to_many", choices=_TASKS),
     Setting("output_length", "int", 5, lo=1, hi=30, help="decoder / generated output length", url="outlen"),
@@ -208,7 +211,7 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("optimizer", "choice", "adam", choices=train.OPTIMIZERS, url="opt"),
     Setting("lr", "float", 0.01, lo=1e-5, hi=1.0, help="learning rate"),
     Setting("train_hidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model", url="thidden"),
-    Setting("cell", "choice", "rnn", choices=_CELLS),
+    Setting("cell", "choice", "rnn", choices=_CELLS, help="the recurrent cell (explorer and training)"),
     Setting("temperature", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature", url="temp"),
     Setting("prompt", "str", train.WATCH_PROMPT, max_len=200),
     # ---- limits of memory (defaults and bounds from the long-lag library)

@@ -1,13 +1,18 @@
-"""AppTest of the step-through explorer: stepping, typing, mode switches, bad input, links, trained weights."""
+"""AppTest of the step-through explorer: stepping forward and backward, the hidden future, notation everywhere,
+the three cells gate by gate, numbers as values, typing, bad input, links, trained weights, downloads."""
 
-import dataclasses
 import json
+import re
 
+import numpy as np
 import pytest
 
-from visualizer.maths import encoding, rnn, train
+from visualizer.maths import bptt, encoding, explore, gates, rnn
+from visualizer.maths.train import TrainedModel
+from visualizer.plots import equations
 
 PAGE = "pages/1_Explorer.py"
+RANDOM = {"weights": "random"}  # most tests check numbers of the seeded random weights
 
 
 def _charts(at) -> list[dict]:
@@ -19,16 +24,24 @@ def _chart(at, title_start: str) -> dict:
     return spec
 
 
+def _chain(at) -> dict:
+    (spec,) = [s for s in _charts(at) if re.match(r"(The unrolled chain|Backward)", s["layout"]["title"]["text"])]
+    return spec
+
+
+def _trace(spec: dict, prefix: str) -> dict:
+    (tr,) = [t for t in spec["data"] if t.get("name", "").startswith(prefix)]
+    return tr
+
+
 def _chain_step(at) -> int:
-    """The step the unrolled chain highlights (its orange h_t)."""
-    chain = _chart(at, "The unrolled chain")
-    (h,) = [t for t in chain["data"] if t.get("name", "").startswith("h_t")]
-    (i,) = [k for k, c in enumerate(h["marker"]["color"]) if c == "#f58518"]
-    return h["x"][i]
+    """The step the unrolled chain outlines."""
+    box = _chain(at)["layout"]["shapes"][0]
+    return round((box["x0"] + box["x1"]) / 2)
 
 
 def _heatmap_box(at) -> float:
-    heat = _chart(at, "Hidden state h_t over time")
+    heat = _chart(at, "Hidden state")
     (box,) = heat["layout"]["shapes"]
     return box["x0"] + 1.5  # the outline spans step-1.5 .. step-0.5
 
@@ -52,14 +65,29 @@ def _latex(at) -> str:
     return " ".join(x.value for x in at.get("latex"))
 
 
-def test_default_view_draws_every_view_at_step_one(run_page):
-    at = run_page(PAGE)
+def _all_text(at) -> str:
+    """Everything the page says: text elements, widget labels and help, expander labels, chart JSON."""
+    parts = [e.value for kind in ("markdown", "caption", "latex", "subheader", "title", "info") for e in at.get(kind)]
+    parts += [e.label for e in at.expander]
+    for kind in ("button", "radio", "slider", "toggle", "selectbox", "text_area", "text_input"):
+        for w in at.get(kind):
+            if w.label == "Notation":  # the switch itself names both notations
+                continue
+            parts += [str(w.label), str(getattr(w.proto, "help", ""))]
+            parts += [str(o) for o in getattr(w, "options", [])]
+    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------- stepping forward
+
+
+def test_default_view_draws_the_step_views_at_step_one(run_page):
+    at = run_page(PAGE, RANDOM)
     assert not at.exception
     titles = [s["layout"]["title"]["text"] for s in _charts(at)]
-    assert titles[0].startswith("Move 5 of 5: unroll")
     assert any(t.startswith("The unrolled chain") for t in titles)
     assert any(t.startswith("ŷ_1") for t in titles)
-    assert any(t.startswith("x_1") for t in titles)
     assert any(t.startswith("Hidden state") for t in titles)
     assert _chain_step(at) == 1 and _heatmap_box(at) == 1
     assert "h_{1} = \\tanh" in _latex(at)
@@ -68,93 +96,145 @@ def test_default_view_draws_every_view_at_step_one(run_page):
     assert any("random (untrained)" in c.value for c in at.caption)
 
 
-def test_buttons_step_and_clamp(run_page):
-    at = run_page(PAGE)
+def test_the_future_is_hidden_while_stepping_forward(run_page):
+    at = run_page(PAGE, {**RANDOM, "step": "2"})
+    chain = _chain(at)
+    assert _trace(chain, "x_t")["text"] == ["the", "united", "", "", ""]
+    assert _trace(chain, "ŷ_t")["text"][2:] == ["", "", ""]
+    heat = _chart(at, "Hidden state")
+    z = np.array(heat["data"][0]["z"], dtype=float) if isinstance(heat["data"][0]["z"], list) else None
+    if z is not None:
+        assert np.all(np.isnan(z[:, 2:])) and np.all(np.isfinite(z[:, :2]))
+    assert heat["data"][0]["x"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens are not named
+    _button(at, "Next ▶").click().run()
+    assert _trace(_chain(at), "x_t")["text"][:3] == ["the", "united", "states"]
+
+
+def test_buttons_step_clamp_and_disable_at_the_ends(run_page):
+    at = run_page(PAGE, RANDOM)
+    assert _button(at, "◀ Back").disabled and _button(at, "|◀ First").disabled
     _button(at, "Next ▶").click().run()
     assert _chain_step(at) == 2 and _heatmap_box(at) == 2 and _slider(at).value == 2
     assert at.query_params["step"] == "2"
     assert "h_{2} = \\tanh" in _latex(at)
     _button(at, "Last ▶|").click().run()
     assert _chain_step(at) == 5
-    _button(at, "Next ▶").click().run()
-    assert _chain_step(at) == 5  # no step past the end
+    assert _button(at, "Next ▶").disabled and _button(at, "Last ▶|").disabled
     _button(at, "◀ Back").click().run()
-    assert _chain_step(at) == 4
-    _button(at, "|◀ First").click().run()
-    _button(at, "◀ Back").click().run()
-    assert _chain_step(at) == 1 and not at.exception
+    assert _chain_step(at) == 4 and not at.exception
+
+
+def test_one_token_disables_next_and_last(run_page):
+    at = run_page(PAGE, {**RANDOM, "text": "hello"})
+    assert not at.exception
+    assert all(_button(at, b).disabled for b in ("|◀ First", "◀ Back", "Next ▶", "Last ▶|"))
+    assert any("One token" in c.value for c in at.caption)
+
+
+def test_buttons_have_keyboard_shortcuts(run_page):
+    at = run_page(PAGE, RANDOM)
+    shortcuts = {b.label: b.proto.shortcut for b in at.button if b.label in ("Next ▶", "◀ Back", "|◀ First", "Last ▶|")}
+    assert {k: v.lower() for k, v in shortcuts.items()} == {
+        "|◀ First": "home",
+        "◀ Back": "left",
+        "Next ▶": "right",
+        "Last ▶|": "end",
+    }
 
 
 def test_slider_scrubs(run_page):
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     _slider(at).set_value(4).run()
     assert _chain_step(at) == 4 and _heatmap_box(at) == 4
     assert "“of”" in _step_text(at) and "“america” next" in _step_text(at)
 
 
 def test_url_step_opens_there_and_large_steps_clamp(run_page):
-    at = run_page(PAGE, {"step": "3"})
+    at = run_page(PAGE, {**RANDOM, "step": "3"})
     assert _chain_step(at) == 3 and _slider(at).value == 3
-    at = run_page(PAGE, {"step": "99"})
+    at = run_page(PAGE, {**RANDOM, "step": "99"})
     assert not at.exception and _chain_step(at) == 5
 
 
 def test_bad_url_params_fall_back_with_notice(run_page):
-    at = run_page(PAGE, {"step": "abc", "hidden": "999", "notation": "z", "fold": "9"})
+    at = run_page(PAGE, {**RANDOM, "step": "abc", "hidden": "999", "notation": "z", "fold": "9", "phase": "sideways"})
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
-    assert _chain_step(at) == 1 and _chart(at, "Move 5")
+    assert _chain_step(at) == 1
 
 
 def test_typing_a_new_sequence_redraws_and_keeps_the_step_in_range(run_page):
-    at = run_page(PAGE, {"step": "5"})
+    at = run_page(PAGE, {**RANDOM, "step": "5"})
     at.text_area[0].set_value("cats chase mice").run()
-    chain = _chart(at, "The unrolled chain")
-    (x,) = [t for t in chain["data"] if t.get("name", "").startswith("x_t")]
-    assert x["text"] == ["cats", "chase", "mice"]
+    assert _trace(_chain(at), "x_t")["text"] == ["cats", "chase", "mice"]
     assert _chain_step(at) == 3
 
 
 def test_long_sequence_uses_a_window(run_page):
-    at = run_page(PAGE, {"text": " ".join(f"w{i}" for i in range(40)), "step": "20"})
-    assert "steps 14–25 of 40" in _chart(at, "The unrolled chain")["layout"]["title"]["text"]
+    at = run_page(PAGE, {**RANDOM, "text": " ".join(f"w{i}" for i in range(40)), "step": "20"})
+    assert "steps 14–25 of 40" in _chain(at)["layout"]["title"]["text"]
     assert _chain_step(at) == 20
 
 
-@pytest.mark.parametrize(
-    "mode,text,tokens",
-    [
-        ("chars", "abca", ["a", "b", "c", "a"]),
-        ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"]),
-        ("words", "hi there", ["hi", "there"]),
-    ],
-)
-def test_modes(run_page, mode, text, tokens):
-    at = run_page(PAGE, {"mode": mode, "text": text})
-    assert not at.exception and not at.error
-    (x,) = [t for t in _chart(at, "The unrolled chain")["data"] if t.get("name", "").startswith("x_t")]
-    assert x["text"] == tokens
+def test_play_toggle_runs_without_error(run_page):
+    at = run_page(PAGE, RANDOM)
+    at.toggle(key="explorer_play").set_value(True).run()
+    assert not at.exception and _chain_step(at) == 1  # a full rerun does not advance; the timer does
+    at.toggle(key="explorer_play").set_value(False).run()
+    assert not at.exception
 
 
-def test_mode_radio_switches_to_characters(run_page):
-    at = run_page(PAGE, {"text": "hey"})
-    (radio,) = [r for r in at.radio if r.label == "Split into"]
-    radio.set_value("chars").run()
-    assert "Step 1 of 3" in _step_text(at)
+# ---------------------------------------------------------------------------- the backward phase
 
 
-def test_embedding_shows_E_times_one_hot(run_page):
-    at = run_page(PAGE, {"repr": "embedding", "emb": "4"})
-    assert "E\\,o_w" in _latex(at)
-    spec = _chart(at, "x_1 = E·o_w")
-    assert spec["layout"]["yaxis"]["title"]["text"] == "embedding dimension"
-    (radio,) = [r for r in at.radio if r.label == "x_t is"]
-    radio.set_value("onehot").run()
-    assert "o_w = " in _latex(at) and "E\\,o_w" not in _latex(at)
+def _phase(at, value: str):
+    (seg,) = [w for w in at.get("button_group") if w.proto.label == "Pass"]
+    return seg.set_value(value).run()
 
 
-def test_notation_toggle(run_page):
-    at = run_page(PAGE)
+def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_page):
+    at = run_page(PAGE, {**RANDOM, "step": "2"})
+    _phase(at, "backward")
+    assert not at.exception and at.query_params["phase"] == "backward"
+    assert _chain_step(at) == 5 and _chain(at)["layout"]["title"]["text"].startswith("Backward")
+    assert "backward" in _step_text(at)
+    _button(at, "Next ▶").click().run()  # backward: Next goes one step back in time
+    assert _chain_step(at) == 4
+    # The numbers on the page are the library's backward pass.
+    enc = encoding.encode_text("the united states of america", "words", "onehot")
+    params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
+    trace = rnn.forward(params, enc.X)
+    ref = rnn.backward(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
+    tex = _latex(at)
+    assert f"\\lVert \\delta_{{4}} \\rVert = {equations.num(np.linalg.norm(ref.dh[3]), 3)}" in tex
+    for v in ref.dh[3]:
+        assert equations.num(v) in tex
+    norms = _chart(at, "The error per step")
+    assert norms["data"][0]["y"][3] == pytest.approx(np.linalg.norm(ref.dh[3]))
+    assert norms["data"][0]["y"][:3] == [None, None, None]  # steps not reached yet
+    _button(at, "Last ▶|").click().run()
+    assert _chain_step(at) == 1 and "(the whole gradient)" in _latex(at)
+    assert _button(at, "Next ▶").disabled
+    _phase(at, "forward")
+    assert _chain_step(at) == 1 and _chain(at)["layout"]["title"]["text"].startswith("The unrolled chain")
+
+
+# ---------------------------------------------------------------------------- notation everywhere
+
+
+@pytest.mark.parametrize("phase", ["forward", "backward"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_a_notation_leaves_no_h_symbols(run_page, phase, cell):
+    at = run_page(PAGE, {**RANDOM, "notation": "a", "phase": phase, "cell": cell, "step": "3"})
+    assert not at.exception
+    text = _all_text(at)
+    for h in ("W_hh", "W_{hh}", "W_xh", "W_{xh}", "W_hy", "W_{hy}", "h_t", "h_(t-1)", "h_{3}", "dL/dh"):
+        assert h not in text, h
+    assert "W_aa" in text or "W_{aa}" in text
+
+
+def test_notation_toggle_changes_the_equations_and_the_link(run_page):
+    at = run_page(PAGE, RANDOM)
     assert "W_{hh}" in _latex(at)
     (radio,) = [r for r in at.radio if r.label == "Notation"]
     radio.set_value("a").run()
@@ -162,12 +242,84 @@ def test_notation_toggle(run_page):
     assert at.query_params["notation"] == "a"
 
 
-def test_fold_slider_steps_through_the_five_moves(run_page):
-    at = run_page(PAGE)
-    fold = _slider(at, "Move (of five)")
-    fold.set_value(2).run()
-    assert _charts(at)[0]["layout"]["title"]["text"] == "Move 2 of 5: merge the arrows"
-    assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
+def test_no_internal_names_anywhere(run_page):
+    for params in ({}, {"notation": "a"}, {"phase": "backward"}, {"cell": "gru"}, RANDOM):
+        text = _all_text(run_page(PAGE, params)).lower()
+        assert "seed 00" not in text and "seed 003" not in text
+
+
+# ---------------------------------------------------------------------------- gated cells
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_each_gated_cell_renders_with_its_cell_view_open(run_page, cell):
+    at = run_page(PAGE, {**RANDOM, "cell": cell, "step": "2"})
+    assert not at.exception
+    name = "LSTM" if cell == "lstm" else "GRU"
+    (exp,) = [e for e in at.expander if e.label.startswith(f"Inside the {name} cell")]
+    assert exp.proto.expanded
+    enc = encoding.encode_text("the united states of america", "words", "onehot")
+    u = explore.unroll(cell, enc, explore.make_params(cell, enc, 6, seed=0))
+    step = gates.cell_step(cell, u.trace, 2)
+    bars = _chart(at, "The gates at step 2")
+    for k, g in enumerate(step.gates):  # the bars are the forward pass's numbers
+        assert np.allclose(_decode(bars["data"][k]["y"]), g.values, rtol=0, atol=0)
+    said = " ".join(m.value for m in at.markdown)
+    if cell == "lstm":
+        assert f"kept {gates.percent(step.gate('f').values)} % of the memory" in said
+        assert _chart(at, "Memory cell c_t")
+    else:
+        assert "Cho et al. (2014)" in " ".join(c.value for c in at.caption)
+    _phase(at, "backward")
+    assert not at.exception and _chain_step(at) == 5
+    assert ("\\partial c_{5}" in _latex(at)) == (cell == "lstm")
+
+
+def _decode(y):
+    """Plotly JSON carries NumPy arrays as base64 'bdata'."""
+    if isinstance(y, dict) and "bdata" in y:
+        import base64
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+    return np.asarray(y, dtype=float)
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def test_numbers_are_values_and_the_task_is_regression(run_page):
+    at = run_page(PAGE, {**RANDOM, "mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding", "step": "2"})
+    assert not at.exception and not at.error
+    assert _chart(at, "ŷ_2 guesses value 3")
+    assert "softmax" not in _latex(at) and "scaled" in _latex(at)
+    assert any("regression" in c.value for c in at.caption)
+    assert _trace(_chain(at), "ŷ_t")["text"][0].startswith("→ ")
+
+
+def test_embedding_explains_its_size(run_page):
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding"})
+    assert "E\\,o_w" in _latex(at)
+    assert any("V = 5" in c.value and "3 numbers" in c.value for c in at.caption)
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding", "emb": "8"})
+    assert any("saves nothing" in c.value for c in at.caption)
+
+
+def test_embedding_view_pairs_similar_tokens(run_page):
+    at = run_page(PAGE, RANDOM)
+    assert [e for e in at.expander if e.label.startswith("Which tokens get similar vectors")]
+    assert _chart(at, "Each word's vector")
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| token | most similar token")]
+    assert "| the |" in table
+
+
+@pytest.mark.parametrize(
+    "mode,text,tokens",
+    [("chars", "abca", ["a", "b", "c", "a"]), ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"])],
+)
+def test_modes(run_page, mode, text, tokens):
+    at = run_page(PAGE, {**RANDOM, "mode": mode, "text": text, "step": str(len(tokens))})
+    assert not at.exception and not at.error
+    assert _trace(_chain(at), "x_t")["text"] == tokens
 
 
 @pytest.mark.parametrize(
@@ -186,83 +338,74 @@ def test_bad_input_shows_a_message(run_page, params, message):
 
 
 def test_emoji_and_markup_are_shown_literally(run_page):
-    at = run_page(PAGE, {"text": "<script>alert(1)</script> 🙂", "mode": "words"})
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words", "step": "99"})
     assert not at.exception and not at.error
-    (x,) = [t for t in _chart(at, "The unrolled chain")["data"] if t.get("name", "").startswith("x_t")]
-    assert x["text"][:3] == ["<", "script", ">"] and "🙂" in x["text"]
-    assert "\\<" in _step_text(at)  # escaped for Markdown, so it shows as '<'
-    assert "\\textless{}" in _latex(at)
+    x = _trace(_chain(at), "x_t")["text"]
+    assert x[:3] == ["<", "script", ">"] and "🙂" in x
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words"})
+    assert "\\<" in _step_text(at) and "\\textless{}" in _latex(at)  # escaped: shown as '<', never markup
     for md in at.markdown:
         assert not (md.proto.allow_html and "script" in md.value)
 
 
 def test_compare_draws_side_by_side_and_difference(run_page):
-    at = run_page(PAGE, {"compare": "the united kingdom of great britain", "step": "3"})
+    at = run_page(PAGE, {**RANDOM, "compare": "the united kingdom of great britain", "step": "3"})
     assert not at.exception
     a, b = _chart(at, "A: your sequence"), _chart(at, "B: the second sequence")
     assert len(a["data"][0]["x"]) == 5 and len(b["data"][0]["x"]) == 6
-    diff = _chart(at, "Difference")
-    assert len(diff["data"][0]["x"]) == 5 and diff["layout"]["shapes"]
-    assert any("vocabulary covers both" in c.value for c in at.caption)
+    assert _chart(at, "Difference")["layout"]["shapes"]
 
 
-def test_bad_compare_text_keeps_the_main_view(run_page):
-    at = run_page(PAGE, {"mode": "numbers", "text": "1 2 3", "compare": "1 x"})
-    assert any(e.value.startswith("Second sequence") for e in at.error)
-    assert _chain_step(at) == 1
-    assert not [s for s in _charts(at) if s["layout"]["title"]["text"].startswith("Difference")]
+# ---------------------------------------------------------------------------- the fold
 
 
-def _trained_entry() -> dict:
-    vocab = encoding.Vocab.build(list("the united states of america"))
-    params = rnn.init_params(len(vocab), 8, len(vocab), seed=3)
-    return train.TrainedModel(**{"cell": "rnn", "params": params, "vocab": vocab, "level": "chars"})
-
-
-def test_trained_weights_offered_only_when_present(run_page):
-    at = run_page(PAGE, {"weights": "trained"})
+def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
+    at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
+    fold = _chart(at, "Move 5 of 5")
+    labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
+    assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)
+    _slider(at, "Move (of five)").set_value(2).run()
+    assert _chart(at, "Move 2 of 5: merge the arrows")
+    assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
+    at.toggle(key="explorer_fold_play").set_value(True).run()
     assert not at.exception
-    assert not [r for r in at.radio if r.label == "Weights"]
-    assert any("Train a vanilla RNN" in c.value for c in at.caption)
 
-    at.session_state["trained_model"] = _trained_entry()
+
+# ---------------------------------------------------------------------------- weights and downloads
+
+
+def test_trained_weights_of_any_cell_are_offered_and_used(run_page):
+    at = run_page(PAGE, RANDOM)
+    vocab = encoding.Vocab.build(list("the united states of america"))
+    model = TrainedModel("gru", "chars", vocab, explore.cells.CELLS["gru"].init(len(vocab), 8, len(vocab), seed=3))
+    at.session_state["trained_model"] = model
     at.run()
     (radio,) = [r for r in at.radio if r.label == "Weights"]
     radio.set_value("trained").run()
     assert not at.exception and not at.error
-    assert any("Trained vanilla RNN" in i.value for i in at.info)
-    (x,) = [t for t in _chart(at, "The unrolled chain")["data"] if t.get("name", "").startswith("x_t")]
-    assert x["text"][:3] == ["t", "h", "e"]  # the model's character level, not the words setting
-    assert any("trained weights" in c.value for c in at.caption)
+    assert any("your model from the Train page" in i.value and "GRU" in i.value for i in at.info)
+    _slider(at).set_value(3).run()
+    assert _trace(_chain(at), "x_t")["text"][:3] == ["t", "h", "e"]  # the model's character level
+    assert [e for e in at.expander if e.label.startswith("Inside the GRU cell")]
 
 
-def test_trained_lstm_is_explained_not_used(run_page):
-    at = run_page(PAGE)
-    at.session_state["trained_model"] = dataclasses.replace(_trained_entry(), cell="lstm")
-    at.run()
-    assert not [r for r in at.radio if r.label == "Weights"]
-    assert any("not a vanilla RNN" in c.value for c in at.caption)
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_default_weights_are_the_story_model_of_the_chosen_cell(run_page, cell):
+    at = run_page(PAGE, {"cell": cell, "step": "3"})
+    assert not at.exception and not at.error
+    kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[cell]
+    assert any("trained on the story" in i.value and kind in i.value for i in at.info)
+    assert _chain_step(at) == 3
+    if cell != "rnn":
+        assert [e for e in at.expander if e.label.startswith(f"Inside the {kind} cell")]
 
 
-def test_play_toggle_runs_without_error(run_page):
-    at = run_page(PAGE)
-    at.toggle(key="explorer_play").set_value(True).run()
-    assert not at.exception and _chain_step(at) == 1  # a full rerun does not advance; the timer does
-    at.toggle(key="explorer_play").set_value(False).run()
-    assert not at.exception
-
-
-def test_exploding_states_are_drawn_in_scientific_notation(run_page):
-    at = run_page(
-        PAGE, {"act": "linear", "scale": "5", "text": " ".join(["a b c"] * 90), "hidden": "64", "step": "270"}
-    )
-    assert not at.exception
-    assert _chain_step(at) == 270
-    assert "\\times\\!10^{" in _latex(at)
+def test_unknown_words_are_named(run_page):
+    at = run_page(PAGE, {"text": "the zyxwv of america"})
+    assert any("zyxwv" in i.value for i in at.info)
 
 
 def test_trace_downloads_offered(run_page):
-    """The sidebar offers the trace as CSV and JSON (generated only when clicked)."""
-    at = run_page(PAGE)
+    at = run_page(PAGE, RANDOM)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels

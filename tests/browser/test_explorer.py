@@ -1,4 +1,4 @@
-"""Step-through explorer in real Chromium: deep link, typing, stepping, playing."""
+"""Step-through explorer in real Chromium: deep link, typing, stepping, clicking the chain, keyboard, playing."""
 
 import re
 import time
@@ -18,6 +18,17 @@ _CHART = """(prefix) => {
                                  color: d.marker && Array.isArray(d.marker.color) ? d.marker.color : null})),
       shapes: (gd.layout.shapes || []).map(s => [s.x0, s.x1]),
     };
+  }
+  return null;
+}"""
+
+# Where column `step` of the chain's hidden row is on the screen (to click it like a student).
+_COLUMN = """(step) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '');
+    if (!title.includes('unrolled chain')) continue;
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+    return [r.left + xa._offset + xa.l2p(step), r.top + ya._offset + ya.l2p(1)];
   }
   return null;
 }"""
@@ -59,13 +70,13 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     expect(page.get_by_role("heading", name="Step-through explorer")).to_be_visible(timeout=30_000)
     _until(lambda: _highlighted(page) == 2)
     labels, shapes = _until(lambda: _heatmap(page))
-    assert "5. america" in labels and shapes == [[0.5, 1.5]]
+    assert labels[:2] == ["1. the", "2. united"] and labels[4] == "5. ·" and shapes == [[0.5, 1.5]]
     expect(page.locator(".katex").first).to_be_visible()
 
     box = page.get_by_label("Type a sequence", exact=True)
     box.fill("cats chase mice and dogs chase cats")
     box.press("Control+Enter")
-    _until(lambda: (_heatmap(page) or [[]])[0][-1:] == ["7. cats"])
+    _until(lambda: (_heatmap(page) or [[]])[0][-1:] == ["7. ·"])
     assert _highlighted(page) == 2
     expect(page).to_have_url(re.compile(r"text=cats"))
 
@@ -80,3 +91,36 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     _until(lambda: (_highlighted(page) or 0) >= 5, timeout=20)
     page.get_by_text("▶ Play through the steps").click()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def test_explorer_click_a_column_and_keyboard_shortcuts(page, app_url):
+    """Clicking column 5 of the chain jumps there; ← steps back, Home goes to the first step, → forward."""
+    page.goto(f"{app_url}/Explorer?step=2")
+    wait_for_app(page)
+    _until(lambda: _highlighted(page) == 2, timeout=60)
+    expect(page.locator(".katex").first).to_be_visible(timeout=30_000)  # the first render has settled
+    x, y = page.evaluate(_COLUMN, 5)
+    page.mouse.click(x, y)
+    _until(lambda: _highlighted(page) == 5, timeout=60)
+    expect(page.get_by_text("Step 5 of 5")).to_be_visible()
+    expect(page.get_by_role("button", name="Next ▶")).to_be_disabled()  # at the end: disabled, not dead
+
+    page.keyboard.press("ArrowLeft")
+    _until(lambda: _highlighted(page) == 4)
+    page.keyboard.press("Home")
+    _until(lambda: _highlighted(page) == 1)
+    page.keyboard.press("ArrowRight")
+    _until(lambda: _highlighted(page) == 2)
+    expect(page).to_have_url(re.compile(r"step=2"))
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def test_explorer_backward_phase_in_the_browser(page, app_url, screenshot):
+    """The backward pass starts at the last step and Next walks back in time, the error arrows drawn in red."""
+    page.goto(f"{app_url}/Explorer?phase=backward&step=5")
+    wait_for_app(page)
+    chart = _until(lambda: _chart(page, "Backward"))
+    assert any(t["name"].startswith("h_t") for t in chart["traces"])
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.get_by_text("Step 4 of 5, backward")).to_be_visible(timeout=30_000)
+    screenshot("explorer-backward")

@@ -61,7 +61,7 @@ def test_explorer_link_opens_at_the_step_it_names(page, app_url):
     wait_for_app(page)
     expect(page.get_by_text("Step 3 of 4", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("“blue”", exact=False).first).to_be_visible()
-    expect(page.get_by_role("radio", name="a, W_aa (the notation of many courses)")).to_be_checked()
+    expect(page.get_by_role("radio", name="a, W_aa (the notation used in many courses)")).to_be_checked(timeout=30_000)
 
 
 def test_sequence_types_link_opens_the_type_it_names(page, app_url):

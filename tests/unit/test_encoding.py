@@ -70,7 +70,13 @@ def test_encode_text_shapes_and_numbers_mode():
     e = enc.encode_text("the cat the", "words")
     assert e.X.shape == (3, 2) and e.vocab.tokens == ("the", "cat")
     n = enc.encode_text("1, 2.0, 1", "numbers", "embedding")
-    assert n.X.tolist() == [[1.0], [2.0], [1.0]] and len(n.vocab) == 2
+    assert n.X.shape == (3, 1) and len(n.vocab) == 2 and n.regression
+    # Values, scaled to mean 0 and standard deviation 1; the raw numbers come back exactly.
+    assert abs(float(n.X.mean())) < 1e-12 and abs(float(n.X.std()) - 1.0) < 1e-12
+    np.testing.assert_allclose(n.raw_values, [1.0, 2.0, 1.0])
+    assert not enc.encode_text("1, 2", "numbers", "onehot").regression
+    const = enc.encode_text("5 5 5", "numbers", "embedding")
+    assert const.X.tolist() == [[0.0], [0.0], [0.0]]  # a constant series: std taken as 1, no division by 0
     w = enc.encode_text("a b", "words", "embedding", embed_dim=5, seed=3)
     assert w.X.shape == (2, 5)
     np.testing.assert_array_equal(w.X, enc.encode_text("a b", "words", "embedding", embed_dim=5, seed=3).X)

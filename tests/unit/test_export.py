@@ -87,3 +87,17 @@ def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
     doc = json.loads(export.table_json(header, rows, settings={"radius": "1.5"}))
     assert len(doc["steps"]) == 30 and doc["settings"] == {"radius": "1.5"}
     assert list(csv.reader(io.StringIO(export.table_csv(header, rows))))[0] == header
+
+
+def test_explorer_trace_names_columns_in_the_notation():
+    from visualizer.maths import encoding, explore
+
+    enc = encoding.encode_text("the cat sat", "words", "onehot")
+    u = explore.unroll("lstm", enc, explore.make_params("lstm", enc, 3, seed=0))
+    header = export.trace_csv(**export.explorer_trace(u, "a")).splitlines()[0]
+    assert "a[0]" in header and "dL/da[2]" in header and "c[0]" in header and "h[" not in header
+    doc = json.loads(export.trace_json(**export.explorer_trace(u, "a")))
+    assert "a" in doc and "dL_da" in doc and "h" not in doc
+    nums = encoding.encode_text("1 2 4", "numbers", "embedding")
+    r = explore.unroll("rnn", nums, explore.make_params("rnn", nums, 3))
+    assert "yhat (next value)" in export.trace_csv(**export.explorer_trace(r)).splitlines()[0]

@@ -165,9 +165,28 @@ def test_fold_stages_have_the_right_symbols():
     vertical = diagrams.scene(3)
     assert [n[1] for n in vertical.nodes] == [0.0, 2.0, 4.0] and not vertical.loop  # x below h below y
     assert diagrams.scene(4).loop and "W_hh" in [lab for _, _, lab in diagrams.scene(4).labels]
+    # The unroll uses the user's sequence: one copy per token, no empty x_t slots for short inputs.
     unrolled = diagrams.scene(5, ("the", "united"))
-    assert kinds(unrolled).count("h") == 4 and len(unrolled.carries) == 5
-    assert "x_1 the" in [lab for _, _, lab in unrolled.labels]
+    assert kinds(unrolled).count("h") == 2 and len(unrolled.carries) == 3
+    assert {"x_1 the", "x_2 united"} <= {lab for _, _, lab in unrolled.labels}
+
+
+def test_fold_unroll_long_input_keeps_the_last_word_after_an_ellipsis():
+    tokens = tuple(f"w{i}" for i in range(1, 10))
+    labels = [lab for _, _, lab in diagrams.scene(5, tokens).labels]
+    assert diagrams.unrolled_steps(9) == [1, 2, 3, 4, None, 9]
+    assert "x_9 w9" in labels and "…" in labels and "x_5 w5" not in labels
+    assert [k for _, _, k, _ in diagrams.scene(5, tokens).nodes].count("h") == diagrams.MAX_COPIES
+    assert all(lab.strip() != "x_" for lab in labels)
+
+
+def test_fold_follows_the_notation():
+    fig = _valid(diagrams.fold_figure(5, ("the", "cat"), notation="a", animated=False))
+    text = str(fig.to_dict())
+    assert "W_hh" not in text and "W_aa" in text and "a⟨1⟩" in text
+    assert not fig.frames and not fig.layout.updatemenus
+    moves = diagrams.fold_figure(4, notation="a")  # the loop's label too, in every frame
+    assert "W_hh" not in str(moves.to_dict())
 
 
 def test_fold_figure_has_frames_for_every_stage_and_a_play_button():

@@ -144,6 +144,26 @@ def embed(ids: np.ndarray, E: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class ValueScale:
+    """Numbers as values: z = (v − mean) / std, so any range of numbers lands near [-2, 2] (std 1 if constant)."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, values) -> ValueScale:
+        v = np.asarray(values, dtype=float)
+        std = float(np.std(v))
+        return cls(float(np.mean(v)), std if std > 0 else 1.0)
+
+    def scale(self, values) -> np.ndarray:
+        return (np.asarray(values, dtype=float) - self.mean) / self.std
+
+    def unscale(self, z) -> np.ndarray:
+        return np.asarray(z, dtype=float) * self.std + self.mean
+
+
+@dataclass(frozen=True)
 class Encoded:
     """A tokenised sequence ready for the RNN."""
 
@@ -154,6 +174,17 @@ class Encoded:
     mode: str
     representation: str
     E: np.ndarray | None = None  # (dim, V) when representation == "embedding"
+    values: ValueScale | None = None  # numbers read as values: X is (T, 1), the scaled value
+
+    @property
+    def regression(self) -> bool:
+        """True when the numbers are values and the task is to predict the next value (squared error)."""
+        return self.values is not None
+
+    @property
+    def raw_values(self) -> np.ndarray | None:
+        """(T,) the numbers as typed, in regression mode."""
+        return None if self.values is None else self.values.unscale(self.X[:, 0])
 
 
 def encode_text(
@@ -168,8 +199,9 @@ def encode_text(
 ) -> Encoded:
     """Tokenise, build (or reuse) a vocabulary and produce X.
 
-    In numbers mode a one-hot input has one slot per distinct value; the 'embedding' choice
-    there feeds the raw value itself as a 1-dimensional x_t.
+    In numbers mode a one-hot input has one slot per distinct value (numbers as categories); the
+    'embedding' choice there reads each number as a value: x_t is the scaled value, one input unit,
+    and the task is regression (predict the next value).
     """
     if representation not in REPRESENTATIONS:
         raise ValueError(f"unknown representation {representation!r}")
@@ -178,15 +210,17 @@ def encode_text(
         tokens = [_canonical_number(t) for t in tokens]
     vocab = vocab or Vocab.build(tokens)
     ids = vocab.encode(tokens)
-    E = None
+    E, scale = None, None
     if representation == "onehot":
         X = one_hot(ids, len(vocab))
     elif mode == "numbers":
-        X = np.array([[float(t)] for t in tokens])
+        raw = [float(t) for t in tokens]
+        scale = ValueScale.fit(raw)
+        X = scale.scale(raw)[:, None]  # (T, 1)
     else:
         E = embedding_matrix(len(vocab), embed_dim, seed=seed)
         X = embed(ids, E)
-    return Encoded(tuple(tokens), vocab, ids, X, mode, representation, E)
+    return Encoded(tuple(tokens), vocab, ids, X, mode, representation, E, scale)
 
 
 def _canonical_number(tok: str) -> str:

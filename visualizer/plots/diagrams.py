@@ -1,4 +1,4 @@
-"""The temporal loop, and seed 004's five moves that turn a feed-forward network into an RNN. Pure Plotly.
+"""The temporal loop, and the five moves that turn a feed-forward network into an RNN. Pure Plotly.
 
 Stage 0 is a feed-forward net (input layer, two hidden layers, output layer, every neuron wired to the
 next layer). Then, one move per stage:
@@ -21,6 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.plots.figures import arrow_traces
+from visualizer.plots.notation import translate
 from visualizer.plots.style import GHOST, H_COLOUR, X_COLOUR, Y_COLOUR, figure, short
 
 MOVES: tuple[tuple[str, str], ...] = (
@@ -127,31 +128,53 @@ def _vertical(loop: bool) -> Scene:
     return s
 
 
-def _unrolled(tokens) -> Scene:
-    xs = [0.6, 2.3, 4.0, 5.7]
+MAX_COPIES = 5  # copies of the cell drawn in the unrolled stage; longer inputs show the first ones, …, the last
+
+
+def unrolled_steps(T: int, max_copies: int = MAX_COPIES) -> list[int | None]:
+    """1-based steps drawn in the unrolled stage, None for an ellipsis: all when they fit, else the first
+    max_copies - 1, an ellipsis, and always the last word."""
+    if max_copies >= T:
+        return list(range(1, T + 1))
+    return list(range(1, max_copies)) + [None, T]
+
+
+def _unrolled(tokens, notation: str = "h") -> Scene:
+    tr = lambda s: translate(s, notation)  # noqa: E731
+    shown: list[int | None] = unrolled_steps(len(tokens)) if len(tokens) else [1, 2, 3, 4]
+    n = len(shown)
+    left, right = 0.4, 6.4
+    xs = [left + k * (right - left) / (n - 1) for k in range(n)] if n > 1 else [3.0]
     s = Scene()
-    for i, x in enumerate(xs, start=1):
-        tok = short(tokens[i - 1], 8) if i <= len(tokens) else ""
-        s.nodes += [(x, 0.0, "x", f"x_{i} {tok}"), (x, 2.0, "h", f"h_{i}"), (x, 4.0, "y", f"ŷ_{i}")]
+    for x, t in zip(xs, shown):
+        if t is None:
+            hidden_steps = len(tokens) - MAX_COPIES
+            s.labels += [(x, 2.0, "…"), (x, -0.7, f"{hidden_steps} more")]
+            continue
+        tok = short(tokens[t - 1], 8) if tokens else ""
+        x_lab, h_lab, y_lab = tr(f"x_{t}"), tr(f"h_{t}"), tr(f"ŷ_{t}")
+        s.nodes += [(x, 0.0, "x", f"{x_lab} {tok}"), (x, 2.0, "h", h_lab), (x, 4.0, "y", y_lab)]
         s.arrows += [(x, 0.0, x, 2.0), (x, 2.0, x, 4.0)]
-        s.labels += [(x, -0.7, f"x_{i} {tok}".strip()), (x, 2.0, f"h_{i}"), (x, 4.7, f"ŷ_{i}")]
-    s.carries = [(-0.9, 2.0, xs[0], 2.0)] + [(a, 2.0, b, 2.0) for a, b in zip(xs, xs[1:])] + [(xs[-1], 2.0, 7.2, 2.0)]
-    s.labels += [(-0.75, 2.45, "h_0"), (1.45, 2.45, "W_hh"), (3.15, 2.45, "W_hh"), (4.85, 2.45, "W_hh")]
+        s.labels += [(x, -0.7, f"{x_lab} {tok}".strip()), (x, 2.0, h_lab), (x, 4.7, y_lab)]
+    s.carries = [(-0.9, 2.0, xs[0], 2.0)] + [(a, 2.0, b, 2.0) for a, b in zip(xs, xs[1:])]
+    s.carries.append((xs[-1], 2.0, 7.2, 2.0))
+    s.labels.append((-0.75, 2.45, tr("h_0")))
+    s.labels += [((a + b) / 2, 2.45, tr("W_hh")) for a, b in zip(xs, xs[1:])]
     return s
 
 
-def scene(stage: int, tokens=()) -> Scene:
-    """The picture after move `stage` (0 = the feed-forward net before any move)."""
+def scene(stage: int, tokens=(), notation: str = "h") -> Scene:
+    """The picture after move `stage` (0 = the feed-forward net before any move), labelled in the notation."""
     if not 0 <= stage <= N_STAGES:
         raise ValueError(f"stage must be between 0 and {N_STAGES}")
-    return [
-        _feed_forward,
-        lambda: _squashed(False),
-        lambda: _squashed(True),
-        lambda: _vertical(False),
-        lambda: _vertical(True),
-        lambda: _unrolled(tokens),
-    ][stage]()
+    if stage == N_STAGES:
+        return _unrolled(tokens, notation)
+    builders = [_feed_forward, lambda: _squashed(False), lambda: _squashed(True), lambda: _vertical(False)]
+    s = (builders + [lambda: _vertical(True)])[stage]()
+    # Stages before the unroll hold no user text, so every label can be translated whole.
+    s.labels = [(x, y, translate(text, notation)) for x, y, text in s.labels]
+    s.nodes = [(x, y, kind, translate(hover, notation)) for x, y, kind, hover in s.nodes]
+    return s
 
 
 def _scene_traces(s: Scene, *, ghost: bool = False) -> list[dict]:
@@ -219,18 +242,23 @@ def _title(stage: int) -> str:
     return f"Move {stage} of {N_STAGES}: {MOVES[stage - 1][0]}"
 
 
-def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
-    """Stage `stage` (1..5) drawn over a ghost of the stage before (moves 1-3), with frames for all stages.
+def fold_figure(stage: int, tokens=(), *, height: int = 420, notation: str = "h", animated: bool = True) -> go.Figure:
+    """Stage `stage` (1..5) drawn over a ghost of the stage before (moves 1-3).
 
-    The figure's own '▶ Play the five moves' button animates stages 0..5.
+    With `animated`, the figure also carries frames for all stages and its own '▶ Play the five moves'
+    button; a page that plays the moves itself (keeping its slider and text in step) passes False.
     """
     if not 1 <= stage <= N_STAGES:
         raise ValueError(f"stage must be between 1 and {N_STAGES}")
     # The ghost shows where the move started; after the turn the old picture only gets in the way.
-    ghost = _scene_traces(scene(stage - 1, tokens) if stage <= 3 else Scene(), ghost=True)
+    ghost = _scene_traces(scene(stage - 1, tokens, notation) if stage <= 3 else Scene(), ghost=True)
     empty = _scene_traces(Scene(), ghost=True)
     frames = [
-        dict(name=str(k), data=empty + _scene_traces(scene(k, tokens)), layout=dict(title=dict(text=_title(k))))
+        dict(
+            name=str(k),
+            data=empty + _scene_traces(scene(k, tokens, notation)),
+            layout=dict(title=dict(text=_title(k))),
+        )
         for k in range(N_STAGES + 1)
     ]
     play = dict(
@@ -243,15 +271,20 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420) -> go.Figure:
             ),
         ],
     )
+    layout = dict(
+        title=dict(text=_title(stage)),
+        height=height,
+        plot_bgcolor="white",
+        margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(range=list(XR), visible=False, fixedrange=True),
+        yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
+    )
+    if not animated:
+        return figure(ghost + _scene_traces(scene(stage, tokens, notation)), layout)
     return figure(
-        ghost + _scene_traces(scene(stage, tokens)),
+        ghost + _scene_traces(scene(stage, tokens, notation)),
         dict(
-            title=dict(text=_title(stage)),
-            height=height,
-            plot_bgcolor="white",
-            margin=dict(l=10, r=10, t=50, b=10),
-            xaxis=dict(range=list(XR), visible=False, fixedrange=True),
-            yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
+            **layout,
             updatemenus=[
                 dict(
                     type="buttons",

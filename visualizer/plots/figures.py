@@ -9,7 +9,6 @@ The unit tests re-validate every builder's output with `go.Figure(fig.to_dict())
 
     hidden_heatmap      H x T hidden states, one column per token, the current step outlined
     difference_heatmap  h_t(A) − h_t(B) for two sequences, step by step
-    unrolled_chain      one column per step: x_t -> h_t -> ŷ_t, h_{t-1} -> h_t, the current step outlined
     output_bars         ŷ_t over the vocabulary, the true next token in orange
     input_vector        x_t: the one-hot o_w, or E with the column E·o_w outlined
 """
@@ -19,12 +18,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from visualizer.plots.notation import translate
 from visualizer.plots.style import (
     DIVERGING_SCALE,
     H_COLOUR,
     HIGHLIGHT,
     X_COLOUR,
-    Y_COLOUR,
     figure,
     heading,
     short,
@@ -89,6 +88,8 @@ def hidden_heatmap(
     colorbar_title: str = "h value",
     row_name: str = "h",
     row_title: str = "hidden unit",
+    reveal: int | None = None,
+    notation: str = "h",
 ) -> go.Figure:
     """Heatmap of hidden states, units down the side and tokens along the bottom.
 
@@ -97,21 +98,31 @@ def hidden_heatmap(
         tokens: T labels.
         step: 1-based step to outline, or None.
         zrange: colour range; by default fixed by the activation (tanh: [-1, 1]).
+        reveal: steps after it are left empty (not computed yet) and their tokens unnamed.
+        notation: "h" or "a" for the labels.
     """
     T, H = H_states.shape
     zmin, zmax = zrange or value_range(activation, H_states)
-    rows = [f"{row_name}[{j}]" for j in range(H)]
+    z = H_states.T  # (H, T)
+    labels = token_labels(tokens)
+    if reveal is not None and reveal < T:
+        z = z.copy()
+        z[:, reveal:] = np.nan  # an empty cell: not computed yet
+        labels = labels[:reveal] + [f"{i}. ·" for i in range(reveal + 1, T + 1)]
+    tr = lambda s: translate(s, notation)  # noqa: E731
+    rows = [f"{'a' if notation == 'a' and row_name == 'h' else row_name}[{j}]" for j in range(H)]
     trace = dict(
         type="heatmap",
-        z=H_states.T,
-        x=token_labels(tokens),
+        z=z,
+        x=labels,
         y=rows,  # z (H, T)
         zmin=zmin,
         zmax=zmax,
         colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
         # Three labelled ticks (ends and middle): five crowd into each other on a short heatmap.
-        colorbar=dict(title=heading(colorbar_title), tickvals=_three_ticks(zmin, zmax), thickness=14),
+        colorbar=dict(title=heading(tr(colorbar_title)), tickvals=_three_ticks(zmin, zmax), thickness=14),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
+        hoverongaps=False,
     )
     if zmin < 0:
         trace["zmid"] = 0.0
@@ -122,9 +133,10 @@ def hidden_heatmap(
     return figure(
         [trace],
         dict(
-            title=heading(title),
+            title=heading(tr(title)),
             shapes=shapes,
             xaxis=xaxis,
+            plot_bgcolor="#f4f4f4",
             # Every unit labelled up to 32 units (Plotly would skip every other one on a short plot).
             yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(rows)),
             height=max(240, min(640, 90 + 22 * H)),
@@ -212,168 +224,6 @@ def arrow_traces(
         marker=dict(symbol="triangle-up", size=head, angle=angles, color=color, line=dict(width=0)),
     )
     return [line, heads]
-
-
-# ---------------------------------------------------------------------------- the unrolled chain
-
-CHAIN_WINDOW = 12  # columns drawn at once; longer sequences scroll with the current step
-
-
-def chain_window(T: int, step: int, width: int = CHAIN_WINDOW) -> tuple[int, int]:
-    """(first, last) 1-based steps of a window of `width` columns that contains `step`, kept in 1..T."""
-    if width >= T:
-        return 1, T
-    first = min(max(1, step - width // 2), T - width + 1)
-    return first, first + width - 1
-
-
-def unrolled_chain(
-    tokens,
-    hs: np.ndarray,
-    probs: np.ndarray,
-    vocab_tokens,
-    *,
-    step: int | None = None,
-    window: tuple[int, int] | None = None,
-    X: np.ndarray | None = None,
-) -> go.Figure:
-    """The RNN unrolled over the tokens: one column per step, x_t below, h_t in the middle, ŷ_t above.
-
-    Blue arrows carry h_{t-1} into h_t; the current step's column is outlined and its h_t is orange.
-    The top predicted next token is written above each ŷ_t; hovering shows the vectors.
-
-    Args:
-        tokens: T input tokens.
-        hs: (T+1, H) hidden states with h_0 first.
-        probs: (T, V) output distributions.
-        vocab_tokens: V labels of the output classes.
-        step: 1-based current step, drawn highlighted.
-        window: (first, last) 1-based steps to draw; all when None.
-        X: (T, D) inputs, shown on hover when given.
-    Traces, in order: 2 up-arrow traces, 2 carry-arrow traces, x_t, carried-in h, h_t, ŷ_t.
-    """
-    T = len(tokens)
-    first, last = window or (1, T)
-    steps = list(range(first, last + 1))
-    carry = first - 1  # the state flowing in from the left: h_0, or the last step before the window
-    up = [(t, 0, t, 1) for t in steps] + [(t, 1, t, 2) for t in steps]
-    data = arrow_traces(up, color="#999", shorten=0.24, head=9)
-    data += arrow_traces([(t - 1, 1, t, 1) for t in steps], color=H_COLOUR, width=2.5, shorten=0.24, head=11)
-
-    sizes = [36 if t == step else 26 for t in steps]
-    data.append(
-        dict(
-            type="scatter",
-            x=steps,
-            y=[0] * len(steps),
-            mode="markers+text",
-            name="x_t (input)",
-            marker=dict(symbol="diamond", size=sizes, color=X_COLOUR, line=dict(width=1, color="#333")),
-            text=[short(tokens[t - 1]) for t in steps],
-            textposition="bottom center",
-            customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
-            hovertemplate="x_%{x} = %{text}<br>%{customdata}<extra></extra>",
-        )
-    )
-    with np.errstate(over="ignore", invalid="ignore"):  # exploding states: the norm may be inf
-        norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
-    data.append(
-        dict(
-            type="scatter",
-            x=[carry],
-            y=[1],
-            mode="markers+text",
-            name="carried-in state",
-            marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
-            text=["h₀ = 0" if carry == 0 else f"h_{carry}"],
-            textposition="bottom center",
-            customdata=[[f"{norms[0]:.3f}", _vec(hs[carry])]],
-            hovertemplate="h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        )
-    )
-    data.append(
-        dict(
-            type="scatter",
-            x=steps,
-            y=[1] * len(steps),
-            mode="markers",
-            name="h_t (hidden state)",
-            marker=dict(
-                symbol="square",
-                size=sizes,
-                color=[HIGHLIGHT if t == step else H_COLOUR for t in steps],
-                line=dict(width=1, color="#333"),
-            ),
-            customdata=[[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norms[1:], steps)],
-            hovertemplate="h_%{x}<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-        )
-    )
-    top, hover = [], []
-    for t in steps:
-        p = probs[t - 1]
-        if not np.all(np.isfinite(p)):
-            top.append("NaN")
-            hover.append("not a number (overflow)")
-            continue
-        order = np.argsort(-p)[:3]
-        top.append("→ " + short(vocab_tokens[order[0]]))
-        hover.append("<br>".join(f"{short(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
-    data.append(
-        dict(
-            type="scatter",
-            x=steps,
-            y=[2] * len(steps),
-            mode="markers+text",
-            name="ŷ_t (top prediction)",
-            marker=dict(symbol="circle", size=sizes, color=Y_COLOUR, line=dict(width=1, color="#333")),
-            text=top,
-            textposition="top center",
-            customdata=hover,
-            hovertemplate="ŷ_%{x}: most likely next tokens<br>%{customdata}<extra></extra>",
-        )
-    )
-    shapes = []
-    if step is not None and first <= step <= last:
-        shapes.append(
-            dict(
-                type="rect",
-                x0=step - 0.45,
-                x1=step + 0.45,
-                y0=-0.75,
-                y1=2.75,
-                layer="below",
-                line=dict(color=HIGHLIGHT, width=2),
-                fillcolor="rgba(245,133,24,0.10)",
-                name="current step",
-            )
-        )
-    more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
-    return figure(
-        data,
-        dict(
-            title=heading("The unrolled chain: the same cell, the same weights, at every step" + more),
-            shapes=shapes,
-            xaxis=dict(
-                title=heading("time step t"), range=[carry - 0.6, last + 0.6], dtick=1, zeroline=False, showgrid=False
-            ),
-            yaxis=dict(
-                tickvals=[0, 1, 2],
-                ticktext=["input x_t", "hidden h_t", "output ŷ_t"],
-                range=[-0.9, 2.9],
-                zeroline=False,
-                showgrid=False,
-            ),
-            height=330,
-            showlegend=False,
-            margin=dict(l=90, r=20, t=50, b=40),
-            plot_bgcolor="white",
-        ),
-    )
-
-
-def _vec(v: np.ndarray, n: int = 6) -> str:
-    shown = ", ".join(f"{x:.3f}" for x in v[:n])
-    return f"[{shown}{', …' if v.size > n else ''}]"
 
 
 # ---------------------------------------------------------------------------- one step's input and output
@@ -483,3 +333,20 @@ def input_vector(
             margin=dict(l=60, r=20, t=50, b=50),
         ),
     )
+
+
+# ---------------------------------------------------------------------------- the chain moved to chain.py
+
+
+def unrolled_chain(*args, **kwargs) -> go.Figure:
+    """chain.unrolled_chain (imported late: chain.py builds on this module)."""
+    from visualizer.plots import chain
+
+    return chain.unrolled_chain(*args, **kwargs)
+
+
+def chain_window(T: int, step: int, width: int = 12) -> tuple[int, int]:
+    """chain.chain_window."""
+    from visualizer.plots import chain
+
+    return chain.chain_window(T, step, width)

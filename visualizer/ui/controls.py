@@ -12,6 +12,7 @@ import streamlit as st
 
 from visualizer.maths import encoding, pretrained
 from visualizer.maths.train import TrainedModel
+from visualizer.plots.notation import translate
 from visualizer.ui.core import control, md_escape, set_setting
 
 Settings = dict[str, Any]
@@ -48,7 +49,8 @@ def hidden_size(settings: Settings, name: str = "hidden", **kwargs) -> int:
 
 
 def activation(settings: Settings) -> str:
-    return control(settings, "activation", st.selectbox, "Activation f", help=ACT_HELP)
+    help_text = translate(ACT_HELP, settings.get("notation", "h"))
+    return control(settings, "activation", st.selectbox, "Activation f", help=help_text)
 
 
 def seed(settings: Settings) -> int:

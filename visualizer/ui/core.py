@@ -259,8 +259,11 @@ def weights_fingerprint(params) -> str:
     return f"{id(params)}:" + ":".join(f"{float(np.sum(a)):.17g}" for a in params.as_dict().values())
 
 
-def show_fig(fig, key: str | None = None) -> None:
-    """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution."""
+def show_fig(fig, key: str | None = None, **kwargs) -> Any:
+    """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution.
+
+    kwargs go to st.plotly_chart (e.g. on_select=callback, selection_mode="points" for click events).
+    """
     settings: dict[str, Any] = st.session_state.get(SETTINGS_KEY) or {}
     fmt = settings.get("figure_format", "png")
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
@@ -268,7 +271,7 @@ def show_fig(fig, key: str | None = None) -> None:
         # Streamlit themes the chart in the browser; Plotly's default template would otherwise be
         # deep-copied and sent with every figure (~7 KB and ~0.75 ms each, on every rerun).
         fig.update_layout(template=NO_TEMPLATE)
-    st.plotly_chart(fig, width="stretch", config=config, key=key)
+    return st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:

@@ -1,7 +1,9 @@
-"""Step-through explorer views: the sidebar, the fold diagram and the step fragment.
+"""Step-through explorer: sidebar, cached forward + backward, the fold diagram, and the step fragment.
 
-The unroll and the fold diagram are cached; every step-dependent view lives in one fragment, so
-stepping and playing rerun only that fragment.
+Stepping: the forward phase reveals steps 1..t (the future stays empty); the backward phase walks
+t = T … 1 and shows back-propagation through time. Buttons (with keyboard shortcuts ← → Home End),
+the slider, a click on a column of the chain, and the player all move the same `step` setting;
+every step-dependent view lives in one fragment, so a step reruns only that fragment.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Any
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import gradients, unroll
+from visualizer.maths import encoding, explore, pretrained, unroll
 from visualizer.maths.train import TrainedModel
-from visualizer.plots import diagrams, equations, figures
-from visualizer.ui import controls
+from visualizer.plots.notation import NOTATION_LABELS, at, translate
+from visualizer.ui import controls, explorer_views
 from visualizer.ui.core import (
     CACHE,
     control,
@@ -28,54 +30,92 @@ from visualizer.ui.core import (
 )
 
 Settings = dict[str, Any]
+CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+# ---------------------------------------------------------------------------- compute (cached)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
 def untrained_cached(
-    text: str, compare: str, mode: str, representation: str, emb: int, hidden: int, seed: int, act: str, scale: float
-) -> unroll.Unrolled:
-    return unroll.untrained(
-        text, mode, representation, emb=emb, hidden=hidden, seed=seed, act=act, scale=scale, compare=compare
-    )
+    text: str,
+    compare: str,
+    cell: str,
+    mode: str,
+    representation: str,
+    emb: int,
+    hidden: int,
+    seed: int,
+    act: str,
+    scale: float,
+) -> tuple[explore.Unroll, explore.Unroll | None]:
+    """Random weights of the chosen cell over the text (and a second sequence, one vocabulary for both)."""
+    if compare.strip():
+        enc, enc_b = encoding.encode_pair(text, compare, mode, representation, embed_dim=emb, seed=seed)
+    else:
+        enc, enc_b = encoding.encode_text(text, mode, representation, embed_dim=emb, seed=seed), None
+    params = explore.make_params(cell, enc, hidden, seed=seed, scale=scale)
+    return explore.unroll(cell, enc, params, act), None if enc_b is None else explore.unroll(cell, enc_b, params, act)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def trained_cached(text: str, compare: str, fingerprint: str, _model: TrainedModel) -> unroll.Unrolled:
-    """The session's trained vanilla RNN over one or two sequences (fingerprint identifies the weights)."""
-    return unroll.trained(_model, text, compare)
+def trained_cached(
+    text: str, compare: str, fingerprint: str, _model: TrainedModel
+) -> tuple[explore.Unroll, explore.Unroll | None]:
+    """A trained model over one or two sequences (fingerprint identifies the weights)."""
+    out: list[explore.Unroll | None] = []
+    for prefix, t in (("", text), ("Second sequence: ", compare)):
+        if prefix and not t.strip():
+            out.append(None)
+            continue
+        try:
+            enc = unroll.encode_for_model(t, _model)
+        except ValueError as err:
+            raise ValueError(f"{prefix}{err}") from None
+        out.append(explore.unroll(_model.cell, enc, _model.params))
+    assert out[0] is not None
+    return out[0], out[1]
 
 
 def weights(settings: Settings) -> TrainedModel | None:
-    """The weights picker: 'trained' is offered only when the Train page left a usable vanilla RNN."""
-    model = st.session_state.get("trained_model")
-    trained = gradients.trained_vanilla(model)
-    why = (
-        "The weights are random (untrained). Train a vanilla RNN on the Train page and it will be offered here."
-        if model is None
-        else "The trained model is not a vanilla RNN (or does not fit), so random weights are used."
-    )
-    available = ("trained",) if trained is not None else ()
-    picked = controls.weights(
-        settings, available, why_not=why, help="random weights, or the vanilla RNN trained on the Train page"
-    )
-    if picked != "trained" or trained is None:
+    """The shared weights picker (trained on the story by default, random, or the Train page's model).
+
+    A story model of the chosen cell is offered; the student's own model is used whatever its cell (the
+    cell choice then follows it). Returns the model in use (float64), or None for random weights.
+    """
+    own = st.session_state.get("w_weights", settings["weights"]) == "trained"  # the radio's value in this run
+    # Trained models read words or characters; numbers (values or categories) need random weights.
+    levels = ("numbers",) if settings["mode"] == "numbers" else ("words", "chars")
+    choice = controls.weights_picker(settings, levels=levels, cells=() if own else (settings["cell"],))
+    if choice.model is None:
+        st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
         return None
+    model = choice.model.as_float64()
     st.info(
-        f"Trained vanilla RNN (tanh, H = {trained.hidden_size}, {len(trained.vocab)} {trained.level}): "
-        "its own weights and vocabulary are used; the Network controls above do not apply.",
+        f"Weights {md_escape(choice.label)}: the model's own cell, vocabulary and {model.level} are used; the "
+        "Network controls do not apply.",
         icon="🎓",
     )
-    return trained
+    return model
 
 
-def run(settings: Settings, trained: TrainedModel | None = None) -> unroll.Unrolled | None:
-    """The cached unroll for the current settings, or None after showing why not."""
+def run(settings: Settings, trained: TrainedModel | None = None):
+    """(unroll, second unroll or None) for the current settings, or None after showing why not."""
     s = settings
     compare = s["compare"] if s["compare"].strip() else ""
     try:
         if trained is not None:
             return trained_cached(s["text"], compare, weights_fingerprint(trained.params), trained)
-        args = (s["mode"], s["representation"], s["embed_size"], s["hidden"], s["seed"], s["activation"], s["scale"])
+        args = (
+            s["cell"],
+            s["mode"],
+            s["representation"],
+            s["embed_size"],
+            s["hidden"],
+            s["seed"],
+            s["activation"],
+            s["scale"],
+        )
         try:
             return untrained_cached(s["text"], compare, *args)
         except ValueError as err:
@@ -88,34 +128,15 @@ def run(settings: Settings, trained: TrainedModel | None = None) -> unroll.Unrol
         return None
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def fold_figure_cached(stage: int, tokens: tuple[str, ...]):
-    """The fold diagram never depends on the step: built once per stage and shared (read-only)."""
-    return diagrams.fold_figure(stage, tokens)
+# ---------------------------------------------------------------------------- sidebar
 
 
-_SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
-_MOVES = {
-    "|◀ First": lambda t, T: 1,
-    "◀ Back": lambda t, T: t - 1,
-    "Next ▶": lambda t, T: t + 1,
-    "Last ▶|": lambda t, T: T,
-}
-
-
-def sidebar(settings: Settings):
-    """Notation, a second sequence, and the weights choice; returns the trained model or None."""
+def sidebar(settings: Settings) -> TrainedModel | None:
+    """Cell, notation, a second sequence and the weights choice; returns the trained model or None."""
     with st.sidebar:
         st.subheader("Explorer")
-        control(
-            settings,
-            "notation",
-            st.radio,
-            "Notation",
-            options=["h", "a"],
-            horizontal=True,
-            format_func={"h": "h, W_hh", "a": "a, W_aa (the notation of many courses)"}.get,
-        )
+        control(settings, "cell", st.radio, "Cell", horizontal=True, format_func=CELL_LABELS.get)
+        control(settings, "notation", st.radio, "Notation", horizontal=True, format_func=NOTATION_LABELS.get)
         control(
             settings,
             "compare",
@@ -127,27 +148,105 @@ def sidebar(settings: Settings):
         return weights(settings)
 
 
-def fold(settings: Settings, tokens) -> None:
-    """Section 1: the five moves from a feed-forward net to the RNN (the figure is cached)."""
-    st.subheader("1 · The temporal loop: from a feed-forward net to an RNN")
-    left, right = st.columns([1, 2])
-    with left:
-        stage = control(settings, "fold", st.slider, "Move (of five)", min_value=1, max_value=diagrams.N_STAGES)
-        name, text = diagrams.MOVES[stage - 1]
-        st.markdown(f"**Move {stage}: {name}.** {text}")
-        st.caption(
-            "How to read this: the faint grey picture is where the move started. ▶ Play the five moves "
-            "(on the figure) animates the whole fold; move 4 is the folded RNN, x → h (with its loop) → ŷ."
+def network(settings: Settings) -> None:
+    """The untrained network's controls; the activation f only exists in the vanilla cell."""
+    with st.sidebar:
+        st.subheader("Network")
+        controls.hidden_size(settings)
+        if settings["cell"] == "rnn":
+            controls.activation(settings)
+        else:
+            st.caption("Gated cells have their own nonlinearities: sigmoid gates and a tanh candidate.")
+        control(settings, "scale", st.slider, "Weight scale", step=0.05)
+        controls.seed(settings)
+
+
+def intro(settings: Settings, u: explore.Unroll) -> None:
+    """The page's first sentences, in the chosen notation and for the cell in use; unknown words named."""
+    n = settings["notation"]
+    vocab = u.enc.vocab.index
+    unknown = [t for t in dict.fromkeys(u.enc.tokens) if t not in vocab]
+    if unknown:
+        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="ℹ️")
+    what = {
+        "rnn": "mixes the new input x_t with the memory h_(t-1) into h_t",
+        "lstm": "uses four gates to update a memory cell c_t and show part of it as h_t",
+        "gru": "uses two gates to blend the memory h_(t-1) with a new candidate into h_t",
+    }[u.cell]
+    task = "the next value" if u.regression else "the next token"
+    st.markdown(
+        translate(
+            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries the "
+            "error from the last step to the first.",
+            n,
         )
-    with right:
-        show_fig(fold_figure_cached(stage, tokens[:4]), key="explorer_fold")
+    )
 
 
-def steps(settings: Settings, result: unroll.Unrolled, trained: TrainedModel | None) -> None:
-    """Play/speed controls, then every step-dependent view in one fragment: a step click or a tick
-    of the player reruns only the fragment, from the cached unroll."""
-    play_col, speed_col, _ = st.columns([1, 1, 2], vertical_alignment="center")
-    playing = play_col.toggle("▶ Play through the steps", key="explorer_play", help="advance one time step at a time")
+def input_notes(settings: Settings, u: explore.Unroll) -> None:
+    """Under the sequence controls: why an embedding is shorter than a one-hot, and what numbers mode does."""
+    V = len(u.enc.vocab)
+    with st.sidebar:
+        if u.regression:
+            st.caption(
+                "Numbers are read as **values**: each x_t is one number, scaled to mean 0 and spread 1, and the "
+                "network predicts the next value (regression, squared error). Choose one-hot to read them as "
+                "categories instead."
+            )
+        elif u.enc.E is not None:
+            dim = u.enc.E.shape[0]
+            st.caption(
+                f"A one-hot x_t has one slot per vocabulary token (V = {V}); an embedding gives each token a dense "
+                f"vector of {dim} numbers. Shorter is the point: related tokens can share directions, and the input "
+                "weights shrink from H×V to H×"
+                + str(dim)
+                + "."
+                + (f" Here {dim} ≥ V, so it saves nothing: pick a size below {V}." if dim >= V else "")
+            )
+
+
+def downloads(settings: Settings, u: explore.Unroll) -> None:
+    """The trace as CSV/JSON (built only when a button is clicked), column names in the notation."""
+    n = settings["notation"]
+    with st.sidebar:
+        st.subheader("Download")
+        trace_downloads(settings, lambda: export.explorer_trace(u, n), key="explorer_trace")
+        st.caption(
+            translate("Every step's x_t, h_t, ŷ_t and ∂L/∂h_t (next-item loss). Figures: camera icon on each chart.", n)
+        )
+
+
+# ---------------------------------------------------------------------------- stepping
+
+_SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
+# label -> (keyboard shortcut, forward move, backward move); backward runs t = T … 1
+_MOVES = {
+    "|◀ First": ("Home", lambda t, T: 1, lambda t, T: T),
+    "◀ Back": ("Left", lambda t, T: t - 1, lambda t, T: t + 1),
+    "Next ▶": ("Right", lambda t, T: t + 1, lambda t, T: t - 1),
+    "Last ▶|": ("End", lambda t, T: T, lambda t, T: 1),
+}
+PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
+
+
+def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
+    """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
+    T = result[0].T
+    phase_col, play_col, speed_col = st.columns([1.6, 1.2, 1], vertical_alignment="center")
+    with phase_col:
+        control(
+            settings,
+            "phase",
+            st.segmented_control,
+            "Pass",
+            format_func=PHASES.get,
+            on_change=_phase_changed,
+            args=(settings, T),
+            selection_mode="single",
+            required=True,
+            label_visibility="collapsed",
+        )
+    playing = play_col.toggle("▶ Play through the steps", key="explorer_play", help="one step at a time")
     speed = speed_col.select_slider(
         "Speed",
         options=list(_SPEEDS),
@@ -170,25 +269,51 @@ def _scrubbed(settings: Settings) -> None:
 
 
 def _go_to(settings: Settings, label: str, T: int) -> None:
-    set_setting(settings, "step", max(1, min(T, _MOVES[label](settings["step"], T))))
+    _, fwd, back = _MOVES[label]
+    move = back if settings["phase"] == "backward" else fwd
+    set_setting(settings, "step", max(1, min(T, move(settings["step"], T))))
     _hold()
 
 
-def _step_views(settings: Settings, result: unroll.Unrolled, trained: TrainedModel | None, playing: bool) -> None:
-    enc, params, trace, enc_b, trace_b = result.enc, result.params, result.trace, result.enc_b, result.trace_b
-    T, tokens, vocab = trace.T, enc.tokens, enc.vocab.tokens
-    full_run, held = st.session_state.pop("_explorer_full", False), st.session_state.pop("_explorer_hold", False)
-    if settings["step"] > T:
-        set_setting(settings, "step", T)
-    if playing and not full_run and not held:  # a timer tick: advance, and stop at the end
-        if settings["step"] >= T:
-            st.session_state["explorer_play"] = False
-            st.rerun(scope="app")
-        set_setting(settings, "step", settings["step"] + 1)
+def _phase_changed(settings: Settings, T: int) -> None:
+    # BPTT starts where the forward pass ended; the forward pass starts from the first token.
+    set_setting(settings, "phase", st.session_state["w_phase"])
+    set_setting(settings, "step", T if settings["phase"] == "backward" else 1)
+    _hold()
 
-    bar = st.columns([1.2, 1.2, 1.2, 1.2, 6], vertical_alignment="bottom")
-    for col, label in zip(bar, _MOVES):
-        col.button(label, on_click=_go_to, args=(settings, label, T), key=f"explorer_{label}", width="stretch")
+
+def _clicked(settings: Settings, T: int) -> None:
+    """A click on the chain selects a point: jump to its column."""
+    event = st.session_state.get("explorer_chain")
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
+    if not points and event is not None:
+        points = getattr(getattr(event, "selection", None), "points", []) or []
+    xs = [p.get("x") for p in points if isinstance(p.get("x"), (int, float))]
+    if xs:
+        set_setting(settings, "step", max(1, min(T, int(round(xs[0] if xs[0] >= 1 else 1)))))
+        _hold()
+
+
+def _at_end(label: str, t: int, T: int, phase: str) -> bool:
+    """True when the move would not change the step (so its button is disabled, not dead)."""
+    _, fwd, back = _MOVES[label]
+    return max(1, min(T, (back if phase == "backward" else fwd)(t, T))) == t
+
+
+def _controls(settings: Settings, T: int) -> None:
+    bar = st.columns([1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center")
+    t, phase = settings["step"], settings["phase"]
+    for col, (label, (key, _, _)) in zip(bar[:4], _MOVES.items()):
+        col.button(
+            label,
+            on_click=_go_to,
+            args=(settings, label, T),
+            key=f"explorer_{label}",
+            width="stretch",
+            shortcut=key,
+            disabled=_at_end(label, t, T, phase),
+            help=f"keyboard: {key}" + (" (the backward pass runs from t = T down to 1)" if phase == "backward" else ""),
+        )
     with bar[4]:
         if T > 1:
             # A new T gives the slider a new identity, which would reset it to 1: hand it the step explicitly.
@@ -202,130 +327,52 @@ def _step_views(settings: Settings, result: unroll.Unrolled, trained: TrainedMod
                 max_value=T,
                 on_change=_scrubbed,
                 args=(settings,),
+                label_visibility="collapsed",
             )
-    t = settings["step"]
-    st.markdown(
-        f"**Step {t} of {T}:** the network reads x\\_{t} = “{md_escape(tokens[t - 1])}”"
-        + (f" and should predict “{md_escape(tokens[t])}” next." if t < T else ", the last token.")
-    )
+        else:
+            st.caption("One token: there is only step 1. Type more to step through a sequence.")
 
-    st.subheader("2 · The unrolled chain")
-    show_fig(
-        figures.unrolled_chain(
-            tokens, trace.hs, trace.probs, vocab, step=t, window=figures.chain_window(T, t), X=trace.X
-        ),
-        key="explorer_chain",
-    )
-    st.caption(
-        "How to read this: one column per step, read left to right. Green diamonds are the inputs, blue "
-        "boxes the hidden state, yellow circles the predictions (top next token written above). Blue arrows "
-        "carry h_(t-1) into h_t: that is the memory. The orange column is the current step; hover for values."
-    )
 
-    st.subheader(f"3 · The equations at step {t}, with their numbers")
-    eqs = equations.step_equations(
-        params, trace, t, notation=settings["notation"], tokens=tokens, vocab_tokens=vocab, ids=enc.ids, E=enc.E
-    )
-    for line in eqs.symbolic[:2] + eqs.input + eqs.hidden + eqs.output:
-        st.latex(line)
-    with st.expander("The stacked form: one matrix [W_hh | W_xh] times one vector [h_(t-1); x_t]"):
-        for line in eqs.symbolic[2:] + eqs.stacked:
-            st.latex(line)
-    st.caption(
-        "How to read this: the first product carries the memory forward, the second brings in the new input; "
-        "their sum (plus the bias) goes through f. Large matrices show their first and last rows and columns, "
-        "with dots for the rest."
-    )
-    left, right = st.columns(2)
-    with left:
-        w = int(enc.ids[t - 1])
-        show_fig(
-            figures.input_vector(
-                trace.X[t - 1], vocab, step=t, token=tokens[t - 1], E=enc.E, w=w if enc.E is not None else None
-            ),
-            key="explorer_input",
-        )
-        st.caption(
-            "How to read this: x_t is what the network actually receives. One-hot: a 1 in the token's slot. "
-            "Embedding: the one-hot o_w picks one column of the matrix E, a short dense vector."
-        )
-    with right:
-        show_fig(
-            figures.output_bars(
-                trace.probs[t - 1],
-                vocab,
-                step=t,
-                next_token=tokens[t] if t < T else None,
-                ymax=min(1.0, float(trace.probs.max()) * 1.1),
-            ),
-            key="explorer_bars",
-        )
-        st.caption(
-            "How to read this: the bars are ŷ_t, the network's guess for the next token; the orange bar is "
-            "the token that really comes next. "
-            + (
-                "These are trained weights: a good model puts its tallest bar on the orange one."
-                if trained
-                else "The weights are random (untrained), so the guesses are arbitrary: watch how they change "
-                "with the memory, not whether they are right."
-            )
-        )
+def _step_views(settings: Settings, result, trained: TrainedModel | None, playing: bool) -> None:
+    u, u_b = result
+    T = u.T
+    full_run, held = st.session_state.pop("_explorer_full", False), st.session_state.pop("_explorer_hold", False)
+    if settings["step"] > T:
+        set_setting(settings, "step", T)
+    backward = settings["phase"] == "backward"
+    if playing and not full_run and not held:  # a timer tick: advance, and stop at the end
+        end = 1 if backward else T
+        if settings["step"] == end:
+            st.session_state["explorer_play"] = False
+            st.rerun(scope="app")
+        set_setting(settings, "step", settings["step"] + (-1 if backward else 1))
 
-    st.subheader("4 · The hidden state over time")
-    zrange = figures.shared_range(trace.activation, trace.hs[1:], *(() if trace_b is None else (trace_b.hs[1:],)))
-    if trace_b is None or enc_b is None:
-        show_fig(
-            figures.hidden_heatmap(trace.hs[1:], tokens, step=t, activation=trace.activation, zrange=zrange),
-            key="explorer_heatmap",
+    _controls(settings, T)
+    t, n = settings["step"], settings["notation"]
+
+    def sym(base: str, k: int) -> str:
+        return md_escape(at(base, k, n))
+
+    if backward:
+        head = (
+            f"**Step {t} of {T}, backward:** the error of step {t} enters at {sym('ŷ', t)}, joins what flows "
+            f"back from step {t + 1}, and goes on to {sym('h', t - 1)}."
         )
     else:
-        a_col, b_col = st.columns(2)
-        with a_col:
-            show_fig(
-                figures.hidden_heatmap(
-                    trace.hs[1:], tokens, step=t, activation=trace.activation, zrange=zrange, title="A: your sequence"
-                ),
-                key="explorer_heatmap",
-            )
-        with b_col:
-            show_fig(
-                figures.hidden_heatmap(
-                    trace_b.hs[1:],
-                    enc_b.tokens,
-                    step=t,
-                    activation=trace.activation,
-                    zrange=zrange,
-                    title="B: the second sequence",
-                ),
-                key="explorer_heatmap_b",
-            )
-        show_fig(
-            figures.difference_heatmap(
-                trace.hs[1:], tokens, trace_b.hs[1:], enc_b.tokens, step=t, activation=trace.activation
-            ),
-            key="explorer_diff",
+        tok, nxt = md_escape(u.enc.tokens[t - 1]), "value" if u.regression else "token"
+        head = f"**Step {t} of {T}:** the network reads {sym('x', t)} = “{tok}”" + (
+            f" and should predict “{md_escape(u.enc.tokens[t])}” next." if t < T else f", the last {nxt}."
         )
-    st.caption(
-        "How to read this: each column is h_t, the whole memory after reading that token; each row is one "
-        "hidden unit (red positive, blue negative, white zero). The outlined column is the current step."
-        + (
-            " With two sequences, the same network reads both; the difference is white while they agree "
-            "and lights up from the first token where they differ."
-            if trace_b is not None
-            else ""
-        )
+    st.markdown(head)
+    show_fig(
+        explorer_views.chain(u, t, n, backward),
+        key="explorer_chain",
+        on_select=lambda: _clicked(settings, T),
+        selection_mode="points",
     )
+    explorer_views.chain_caption(u, n, backward)
+    if backward:
+        explorer_views.backward(u, t, n)
+    else:
+        explorer_views.forward(u, u_b, t, n, trained is not None)
     write_url(settings)  # the fragment reruns alone when stepping: keep the address bar in step
-
-
-def downloads(settings: Settings, result: unroll.Unrolled) -> None:
-    """The trace as CSV/JSON (built only when a button is clicked), in the sidebar."""
-    enc, params, trace = result.enc, result.params, result.trace
-    with st.sidebar:
-        st.subheader("Download")
-        trace_downloads(
-            settings,
-            lambda: export.next_token_trace(enc.tokens, enc.ids, params, trace, enc.vocab.tokens),
-            key="explorer_trace",
-        )
-        st.caption("Every step's x_t, h_t, ŷ_t and dL/dh_t (next-token loss). Figures: camera icon on each chart.")

@@ -1,0 +1,163 @@
+"""Benchmark (a script, not a test): how long a "Next ▶" click takes to update every step view in Chromium.
+
+Starts `streamlit run app.py` on a free port, opens the explorer in headless Chromium (Debian's binary),
+and for each click measures click → every step view shows the new step, read from what the browser has
+drawn: the chain's outlined column, the step sentence, the heatmap's outline (forward) and the running
+gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase, and the browser
+main thread's busy time per click (Chrome's TaskDuration; the wall time also waits for the server and
+for whatever else runs on the machine).
+
+    python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm]
+
+Target (issue 13): median <= 250 ms on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# The step every step view shows, or null while they disagree (some view not updated yet).
+SHOWN = """() => {
+  const title = gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]+>/g, '');
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const chain = plots.find(gd => /^(The unrolled chain|Backward)/.test(title(gd)));
+  if (!chain || !chain.layout.shapes || !chain.layout.shapes.length) return null;
+  const box = chain.layout.shapes[0];
+  const step = Math.round((box.x0 + box.x1) / 2);
+  const md = [...document.querySelectorAll('[data-testid="stMarkdownContainer"] strong')]
+    .map(e => e.textContent).find(t => t.startsWith('Step '));
+  if (!md || parseInt(md.slice(5)) !== step) return null;
+  const heat = plots.find(gd => title(gd).startsWith('Hidden state'));
+  if (heat && heat.layout.shapes && heat.layout.shapes.length && Math.round(heat.layout.shapes[0].x0 + 1.5) !== step)
+    return null;
+  const back = plots.find(gd => title(gd).startsWith('The error per step'));
+  if (back && parseInt(title(back).split('back to step ')[1]) !== step) return null;
+  return step;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` (in checkout `root`) on a free port, once /_stcore/health answers."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    cmd += ["--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("streamlit did not become healthy")
+
+
+def wait_step(page, step: int, timeout_s: float = 30.0) -> None:
+    """Return once every step view shows `step` (checked on every animation frame)."""
+    page.wait_for_function(f"() => ({SHOWN})() === {step}", timeout=timeout_s * 1000, polling="raf")
+
+
+def _task_ms(cdp) -> float:
+    """Main-thread busy time of the page so far (Chrome's TaskDuration), in ms: the browser's own work,
+    less sensitive than wall time to other processes on a shared machine."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics["TaskDuration"] * 1000
+
+
+def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> tuple[list[float], list[float]]:
+    """Click 'Next ▶' `clicks` times from step `start`. Returns (wall ms per click until every view shows
+    the new step, the browser main thread's busy ms in that time)."""
+    page.goto(f"{url}/Explorer?{query}")
+    page.wait_for_selector("[data-testid='stApp']")
+    wait_step(page, start, 120)
+    time.sleep(1.0)  # let the first render's late work (fonts, KaTeX) finish
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    button = page.get_by_role("button", name="Next ▶")
+    wall, busy, step = [], [], start
+    for _ in range(clicks):
+        step += -1 if backward else 1
+        t0, b0 = time.perf_counter(), _task_ms(cdp)
+        button.click()
+        wait_step(page, step)
+        wall.append((time.perf_counter() - t0) * 1000)
+        busy.append(_task_ms(cdp) - b0)
+    cdp.detach()
+    return wall, busy
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clicks", type=int, default=20)
+    ap.add_argument("--tokens", type=int, default=30)
+    ap.add_argument("--cells", default="rnn,lstm")
+    ap.add_argument("--phases", default="forward,backward")
+    ap.add_argument("--weights", default="story", help="story (the shipped model of each cell) or random")
+    ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve (compare with another version)")
+    args = ap.parse_args()
+    if args.clicks >= args.tokens:
+        raise SystemExit("--clicks must be smaller than --tokens")
+    text = "+".join(f"w{i % 11}" for i in range(args.tokens))  # '+' is a space in a query string
+    proc, url = serve(args.root)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for cell in args.cells.split(","):
+                for phase in args.phases.split(","):
+                    start = args.tokens if phase == "backward" else 1
+                    query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
+                    ms, busy = measure(page, url, query, args.clicks, start, phase == "backward")
+                    results[f"{cell}_{phase}"] = {
+                        "median_ms": round(statistics.median(ms), 1),
+                        "p90_ms": round(statistics.quantiles(ms, n=10)[-1], 1),
+                        "browser_busy_ms_median": round(statistics.median(busy), 1),
+                    }
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    load = round(os.getloadavg()[0], 1)
+    out = {
+        "bench": "explorer_next_click_browser",
+        "tokens": args.tokens,
+        "weights": args.weights,
+        "load_avg_1min": load,
+        "target_median_ms": 250,
+    }
+    print(json.dumps({**out, **results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""The explorer's stepped views: hidden future, backward arrows, notation, backward equations, gate views."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from visualizer.maths import bptt, cells, encoding, gates, rnn
+from visualizer.plots import chain, equations, figures, step_figures
+from visualizer.plots.notation import at, translate
+
+
+def _valid(fig: go.Figure) -> go.Figure:
+    go.Figure(fig.to_dict())
+    return fig
+
+
+@pytest.fixture(scope="module")
+def run():
+    enc = encoding.encode_text("the united states of america", "words", "onehot")
+    params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
+    trace = rnn.forward(params, enc.X)
+    steps = bptt.backward_steps(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
+    return enc, params, trace, steps
+
+
+def _named(fig, prefix):
+    (tr,) = [t for t in fig.data if (t.name or "").startswith(prefix)]
+    return tr
+
+
+# ---------------------------------------------------------------------------- notation
+
+
+def test_translate_rewrites_every_symbol_and_leaves_h_notation_alone():
+    text = "h_t = f(W_hh h_(t-1) + W_xh x_t + b_h), ŷ_t = softmax(W_hy h_t), h₀, h[2], ∂L/∂h_t, dL/dh[0]"
+    a = translate(text, "a")
+    for old in ("W_hh", "W_xh", "W_hy", "b_h", "h_t", "h_(t-1)", "h₀", "h[", "∂h_t", "dL/dh"):
+        assert old not in a, old
+    assert "a⟨t-1⟩" in a and "W_aa" in a and "W_ax" in a and "W_ya" in a and "ŷ⟨t⟩" in a
+    assert translate(text, "h") == text
+    assert at("h", 3, "a") == "a⟨3⟩" and at("h", "t-1") == "h_(t-1)" and at("c", 2) == "c_2"
+
+
+# ---------------------------------------------------------------------------- chain
+
+
+def test_forward_phase_hides_the_future(run):
+    enc, _, trace, _ = run
+    fig = _valid(chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=2, reveal=2))
+    xs, hs, ys = _named(fig, "x_t"), _named(fig, "h_t"), _named(fig, "ŷ_t")
+    assert list(xs.text) == ["the", "united", "", "", ""]  # the future's tokens are not shown
+    assert list(ys.text[2:]) == ["", "", ""] and ys.text[0].startswith("→ ")
+    assert list(hs.marker.color[2:]) == [chain.FUTURE] * 3
+    assert hs.customdata[4][1] == "not computed yet"
+    # Only the revealed steps have arrows: 2 up-arrows per step and one carry per step.
+    heads = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-up"]
+    assert sum(len(t.x) for t in heads) == 2 * 2 + 2
+
+
+def test_backward_phase_draws_arrows_by_norm_right_to_left(run):
+    enc, params, trace, steps = run
+    loss_norm = np.linalg.norm(steps.from_output, axis=1)
+    back = chain.ChainBackward(steps.dh_norm, loss_norm, reached=3)
+    fig = _valid(chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=3, backward=back))
+    red = [t for t in fig.data if t.line is not None and t.line.color == chain.BACK and t.mode == "lines"]
+    segments = [(x0, x1) for t in red for x0, x1, _ in zip(t.x[::3], t.x[1::3], t.x[2::3])]
+    # Steps 3, 4, 5 are done: three h_t -> h_(t-1) arrows (pointing left) and three loss arrows (vertical).
+    assert sum(1 for a, b in segments if b < a) == 3 and sum(1 for a, b in segments if a == b) == 3
+    widths = {t.line.width for t in red}
+    assert len(widths) >= 2  # widths follow the norms
+    hs = _named(fig, "h_t")
+    assert list(hs.text[:2]) == ["", ""] and hs.text[2] == f"{steps.dh_norm[2]:.2g}"
+    assert "right to left" in fig.layout.title.text
+
+
+def test_chain_notation_a_has_no_h_symbols(run):
+    enc, _, trace, _ = run
+    fig = chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=1, notation="a")
+    layout = str(fig.layout.to_plotly_json()) + str([t.hovertemplate for t in fig.data])
+    assert "h_t" not in layout and "a⟨t⟩" in layout and "h_%" not in layout
+
+
+def test_lstm_chain_shows_the_memory_cells():
+    spec = cells.CELLS["lstm"]
+    p = spec.init(3, 4, 3, seed=0)
+    X = encoding.one_hot(np.array([0, 1, 2, 1]), 3)
+    tr = spec.forward(p, X)
+    fig = _valid(chain.unrolled_chain(list("abcb"), tr.hs, tr.probs, list("abc"), step=2, reveal=2, cs=tr.cs))
+    assert len(_named(fig, "c_t").x) == 2
+    assert "memory c_t" in list(fig.layout.yaxis.ticktext)
+
+
+def test_heatmap_reveal_leaves_the_future_empty(run):
+    enc, _, trace, _ = run
+    fig = _valid(figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=2, reveal=2, notation="a"))
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert np.all(np.isnan(z[:, 2:])) and np.all(np.isfinite(z[:, :2]))
+    assert list(fig.data[0].x[2:]) == ["3. ·", "4. ·", "5. ·"]
+    assert "h_t" not in fig.layout.title.text and fig.data[0].y[0] == "a[0]"
+
+
+# ---------------------------------------------------------------------------- equations
+
+
+def test_backward_equations_show_the_library_numbers(run):
+    _, params, trace, steps = run
+    ref = rnn.backward(params, trace, bptt.next_token_loss(trace, run[0].ids).dout)
+    lines = equations.backward_equations(params, steps, 2)
+    delta = [ln for ln in lines if ln.startswith("\\delta_{2} =")][0]
+    for v in ref.dh[1]:
+        assert equations.num(v) in delta
+    assert "\\Delta\\frac{\\partial L}{\\partial W_{hh}}" in "".join(lines)
+    last = equations.backward_equations(params, steps, steps.T)
+    assert any("no loss enters here" in ln for ln in last)
+    assert any(equations.num(steps.running_W_hh[0], 3) in ln for ln in equations.backward_equations(params, steps, 1))
+    a = "".join(equations.backward_equations(params, steps, 2, notation="a") + equations.backward_symbolic("a"))
+    assert "W_{hh}" not in a and "W_{aa}" in a
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gate_equations_and_gated_backward_lines(cell):
+    spec = cells.CELLS[cell]
+    p = spec.init(3, 4, 3, seed=1)
+    X = encoding.one_hot(np.array([0, 1, 2, 1]), 3)
+    tr = spec.forward(p, X)
+    step = gates.cell_step(cell, tr, 3)
+    eqs = equations.gate_equations(step, notation="a")
+    assert set(eqs) >= {g.key for g in step.gates} | {"h"}
+    first = step.gates[0]
+    assert equations.num(first.values[0]) in eqs[first.key]
+    back = bptt.gated_backward(cell, p, tr, bptt.next_token_loss(tr, np.array([0, 1, 2, 1])).dout)
+    lines = equations.gated_backward_equations(back, 2)
+    assert ("c_{2}" in "".join(lines)) == (cell == "lstm")
+    fig = _valid(step_figures.gate_bars(step))
+    assert len(fig.data) == len(step.gates)
+    np.testing.assert_array_equal(np.asarray(fig.data[0].y), first.values)
+
+
+# ---------------------------------------------------------------------------- small figures
+
+
+def test_backward_norms_only_fill_the_steps_reached(run):
+    _, _, _, steps = run
+    fig = _valid(step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=4, notation="a"))
+    bars = fig.data[0]
+    assert list(bars.y[:3]) == [None, None, None] and bars.y[4] == pytest.approx(steps.dh_norm[4])
+    assert "W_hh" not in str(fig.to_dict())
+
+
+def test_embedding_map_and_nearest():
+    vecs = np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.0, 0.0, 1.0]])
+    fig = _valid(step_figures.embedding_map(vecs, ["king", "queen", "apple"], highlight="king"))
+    assert list(fig.data[0].text) == ["king", "queen", "apple"]
+    assert step_figures.nearest(vecs, ["king", "queen", "apple"], "king", k=1)[0][0] == "queen"
+
+
+def test_value_predictions_reveal():
+    fig = _valid(step_figures.value_predictions(np.arange(5.0), np.arange(5.0) + 1, step=2, reveal=2))
+    assert list(fig.data[0].y) == [0.0, 1.0, None, None, None] and list(fig.data[1].x) == [2, 3]
+
+
+def test_regression_equations_have_no_softmax():
+    from visualizer.maths import explore
+
+    enc = encoding.encode_text("1 3 2 5", "numbers", "embedding")
+    u = explore.unroll("rnn", enc, explore.make_params("rnn", enc, 3))
+    e = equations.step_equations(u.params, u.trace, 2, tokens=enc.tokens, ids=enc.ids, values=enc.values)
+    assert "softmax" not in "".join(e.output) and equations.num(u.predicted_values()[1], 3) in e.output[0]
+    assert "scaled" in e.input[0]
