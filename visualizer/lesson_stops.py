@@ -304,7 +304,6 @@ STOPS: tuple[Stop, ...] = (
         ),
     ),
 )
-# TODO(lead): once `explorer` lands (backward phase), the BPTT stop could open the explorer's backward view.
 
 
 def stops(root: Path = ROOT) -> tuple[Stop, ...]:
