@@ -398,10 +398,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="extra `streamlit run` flag, e.g. --server-arg=--runner.postScriptGC=false (repeatable)",
     )
     args = p.parse_args(argv)
-    if any(not 0 <= n <= MAX_SESSIONS for n in args.sessions) or any(
-        n + args.trainers > MAX_SESSIONS for n in args.sessions
-    ):
-        p.error(f"--sessions (plus --trainers) must be between 0 and {MAX_SESSIONS}")
+    low = 0 if args.trainers > 0 else 1  # only trainers: no steppers needed
+    if any(not low <= n <= MAX_SESSIONS - args.trainers for n in args.sessions):
+        p.error(f"--sessions (plus --trainers) must be between {low} and {MAX_SESSIONS}")
     if args.replicas < 0 or args.trainers < 0 or args.train_seconds <= 0:
         p.error("--replicas and --trainers must be >= 0, --train-seconds > 0")
     if args.steps < 1 or args.tokens < 2:
