@@ -33,7 +33,11 @@ def test_nginx_accepts_the_config(tmp_path):
     (tmp_path / "tmp").mkdir()
     (tmp_path / "static").mkdir()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(serve.nginx_conf([9001, 9002], f"127.0.0.1:{serve.free_port()}", tmp_path, tmp_path / "static", as_root=os.geteuid() == 0))
+    conf.write_text(
+        serve.nginx_conf(
+            [9001, 9002], f"127.0.0.1:{serve.free_port()}", tmp_path, tmp_path / "static", as_root=os.geteuid() == 0
+        )
+    )
     out = subprocess.run(
         [serve.NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
         capture_output=True,
