@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import wait_for_page
 from tests.conftest import ROOT
 from tools.loadtest import page_names
 
@@ -32,8 +32,7 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
 
 def open_page(page, app_url: str, name: str) -> None:
     page.goto(f"{app_url}/{PAGES[name]}")
-    wait_for_app(page)
-    page.wait_for_timeout(1500)  # charts and fragments settle
+    wait_for_page(page)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -47,6 +46,5 @@ def test_no_serious_accessibility_violations(page, app_url, name):
 def test_presenter_mode_stays_accessible(page, app_url, name):
     """The same holds in presenter mode (?present=1), which is what a projector shows."""
     page.goto(f"{app_url}/{PAGES[name]}?present=1")
-    wait_for_app(page)
-    page.wait_for_timeout(1500)
+    wait_for_page(page)
     assert axe_violations(page) == []
