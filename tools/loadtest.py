@@ -5,7 +5,10 @@ it is not part of the default test run.
 
 For every (page, N) the tool
 1. starts a fresh `streamlit run app.py` on a free port (fresh, so the peak memory belongs to this N;
-   no file watcher, as deployed) and polls `/_stcore/health`;
+   no file watcher, as deployed) and polls `/_stcore/health` — or, with `--replicas R`, R replicas
+   behind nginx (tools/serve.py), connecting through the balancer as a browser does (page first, for
+   the route cookie; then the websocket, which must reach the same replica); then, unless
+   `--no-warmup`, opens the page once per server, as the lecturer does before class;
 2. opens N websocket sessions on `/_stcore/stream` at once (a lecture hall opening one link). Each
    session sends a `BackMsg.rerun_script` carrying its own sequence in the query string
    (`?text=zq007w0+zq007w1+...&step=1`) and the page's name, exactly as the browser does on load;
@@ -384,6 +387,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=0,
         help="also open this many Train-page sessions that press Train at once (default: 0)",
     )
+    p.add_argument(
+        "--warmup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="open each page once per server before measuring, as a lecturer does before class (default: on)",
+    )
     p.add_argument("--train-seconds", type=float, default=20.0, help="how long each trainer trains before Stop")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one script run (default: 120)")
     p.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter")
@@ -737,6 +746,19 @@ async def _run_sessions(url: str, page_name: str, n: int, args: argparse.Namespa
     )
 
 
+async def warm_up(urls: Sequence[str], page_names_: Sequence[str], timeout: float) -> None:
+    """Open each page once on each server, as the lecturer does before class: imports and caches are warm."""
+    import websockets
+
+    for url in urls:
+        for name in page_names_:
+            async with websockets.connect(
+                f"{url.replace('http', 'ws', 1)}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+            ) as ws:
+                session = Session(ws, name, initial_query(session_tokens(MAX_SESSIONS, 4)), timeout)
+                await session.rerun()
+
+
 async def _run_all(
     url: str, page_name: str, n: int, args: argparse.Namespace, train_page: str
 ) -> tuple[list[SessionResult], list]:
@@ -776,6 +798,9 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str, train_p
         log = Path(tmp) / "server.log"
         with _servers(args, log) as (url, procs, names):
             time.sleep(0.5)
+            if args.warmup:
+                warm = [page_name] + ([train_page] if args.trainers else [])
+                asyncio.run(warm_up([f"http://{n}" for n in names] if args.replicas else [url], warm, args.timeout))
             idle = sum(rss_kb(p.pid) for p in procs)
             cpu0, client0, load_avg = sum(cpu_seconds(p.pid) for p in procs), time.process_time(), os.getloadavg()[0]
             samplers = [RssSampler(p.pid) for p in procs]
@@ -798,6 +823,7 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str, train_p
                 think_s=args.think,
                 load_avg=load_avg,
             )
+        row["warmup"] = args.warmup
         row.update(replica_figures(names, samples, [r.replica for r in results] + [r.replica for r in trained]))
         if trained:
             from tools.loadtest_train import summarize_trainers
