@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from visualizer.plots import figures
-from visualizer.plots.presenter import PRESENTER_SCALE, scale_altair, scale_plotly
+from visualizer.plots.presenter import PRESENTER_SCALE, scale_altair, scale_plotly, scale_spec
 
 
 def _fig() -> go.Figure:
@@ -41,16 +41,28 @@ def test_every_explicit_font_size_and_the_base_font_scale():
 def test_base_font_defaults_to_plotlys_when_unset_and_factor_one_is_a_no_op():
     fig = go.Figure(go.Scatter(x=[1], y=[1]))
     assert scale_plotly(fig, 1.5).layout.font.size == 18
+    assert fig.layout.font.size is None  # the original is left alone
     before = _fig().to_dict()
     assert scale_plotly(_fig(), 1).to_dict() == before
 
 
+def test_animation_frames_scale_too():
+    spec = {
+        "data": [{"type": "scatter", "x": [1], "y": [1]}],
+        "layout": {"annotations": [{"text": "a", "font": {"size": 10}}]},
+        "frames": [{"layout": {"annotations": [{"text": "b", "font": {"size": 10}}]}, "data": [{"x": [2]}]}],
+    }
+    out = scale_spec(spec, 2.0)
+    assert out["frames"][0]["layout"]["annotations"][0]["font"]["size"] == 20
+    assert out["layout"]["annotations"][0]["font"]["size"] == 20 and out["layout"]["font"]["size"] == 24
+    assert spec["layout"]["annotations"][0]["font"]["size"] == 10  # the input spec is not changed
+
+
 def test_real_builders_scale_and_stay_valid():
     fig = figures.hidden_heatmap(np.zeros((4, 3)), ["a", "b", "c"], step=2)
-    size = fig.layout.font.size
-    scale_plotly(fig)
-    assert fig.layout.font.size == pytest.approx(size * PRESENTER_SCALE, abs=0.1)
-    go.Figure(fig.to_dict())  # still a valid figure
+    big = scale_plotly(fig)
+    assert big.layout.font.size == pytest.approx(fig.layout.font.size * PRESENTER_SCALE, abs=0.1)
+    go.Figure(big.to_dict())  # still a valid figure
 
 
 def test_altair_config_scales_the_theme_sizes():

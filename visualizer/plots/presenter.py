@@ -28,48 +28,42 @@ _VL_HEADER = {"labelFontSize": 12, "titleFontSize": 14}
 _VL_TEXT = 12
 
 
-def _font_sizes(node: Any, factor: float, inside_font: bool = False) -> Any:
-    """A sparse update dict: every 'size' found under a font key of `node`, times factor (None if none)."""
+def _scaled(node: Any, factor: float, inside_font: bool = False) -> Any:
+    """A copy of `node` with every 'size' under a font key times factor (other values shared, not copied)."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if inside_font and key == "size" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 out[key] = round(value * factor, 1)
-            elif isinstance(value, (dict, list, tuple)):
-                sub = _font_sizes(value, factor, key in _FONT_KEYS)
-                if sub is not None:
-                    out[key] = sub
-        return out or None
-    if isinstance(node, (list, tuple)) and node and all(isinstance(v, dict) for v in node):
-        subs = [_font_sizes(v, factor, inside_font) for v in node]
-        return [s or {} for s in subs] if any(subs) else None
-    return None
+            elif isinstance(value, (dict, list)):
+                out[key] = _scaled(value, factor, key in _FONT_KEYS)
+            else:
+                out[key] = value
+        return out
+    if isinstance(node, list):
+        return [_scaled(v, factor, inside_font) if isinstance(v, (dict, list)) else v for v in node]
+    return node
+
+
+def scale_spec(spec: dict, factor: float = PRESENTER_SCALE) -> dict:
+    """A figure spec (fig.to_dict()) with the base font and every explicit font size times `factor`.
+
+    Frames of an animation are scaled too, so a played animation keeps the large text.
+    """
+    if factor == 1:
+        return spec
+    base = ((spec.get("layout") or {}).get("font") or {}).get("size") or PLOTLY_BASE_SIZE
+    out = _scaled(spec, factor)
+    layout = out.setdefault("layout", {})
+    layout["font"] = {**(layout.get("font") or {}), "size": round(base * factor, 1)}
+    return out
 
 
 def scale_plotly(fig: go.Figure, factor: float = PRESENTER_SCALE) -> go.Figure:
-    """The figure with every font size times `factor` (in place; returned for chaining)."""
+    """A new figure: `fig` with every font size times `factor` (the original is left as it was)."""
     if factor == 1:
         return fig
-    layout = fig.layout.to_plotly_json()
-    update = _font_sizes(layout, factor) or {}
-    base = (layout.get("font") or {}).get("size") or PLOTLY_BASE_SIZE
-    update.setdefault("font", {})["size"] = round(base * factor, 1)
-    # Lists (annotations, shapes) are replaced whole by update_layout: merge the scaled sizes into them.
-    for key, value in list(update.items()):
-        if isinstance(value, list):
-            update[key] = [_merge(dict(orig), new) for orig, new in zip(layout[key], value)]
-    fig.update_layout(update)
-    for trace in fig.data:
-        sizes = _font_sizes(trace.to_plotly_json(), factor)
-        if sizes:
-            trace.update(sizes)
-    return fig
-
-
-def _merge(base: dict, new: dict) -> dict:
-    for key, value in new.items():
-        base[key] = _merge(dict(base.get(key) or {}), value) if isinstance(value, dict) else value
-    return base
+    return go.Figure(scale_spec(fig.to_dict(), factor), skip_invalid=False)
 
 
 def scale_altair(chart, factor: float = PRESENTER_SCALE):
