@@ -11,7 +11,7 @@ import plotly.io as pio
 import plotly.tools
 
 from visualizer.plots import figures, spec_cache
-from visualizer.plots.figures import NO_TEMPLATE
+from visualizer.plots.style import NO_TEMPLATE
 from visualizer.plots.presenter import scale_spec
 
 
