@@ -50,18 +50,18 @@ def training_turn() -> bool:
 def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int) -> bool:
     """Train for about `seconds` if this session holds a trainer: True; False when it waits (notice drawn).
 
-    The run that takes the trainer answers at once (the click that pressed Train sees its progress bar
-    or queue place without waiting); chunks run in the fragment's timed reruns, in slices of
-    YIELD_STEPS steps with a yield between them.
+    Training goes in slices of YIELD_STEPS steps with a yield between them. The run that takes the
+    trainer (the click on Train) trains one slice only and answers at once: its progress bar, or its
+    place in the queue, shows without waiting for a whole chunk.
     """
     fresh = TICKET_KEY not in st.session_state
     if not training_turn():
         return False
-    if fresh:
-        return True
     t0 = time.perf_counter()
-    while trainer.step_count < until_step and not trainer.diverged and time.perf_counter() - t0 < seconds:
+    while trainer.step_count < until_step and not trainer.diverged:
         trainer.train(min(YIELD_STEPS, until_step - trainer.step_count))
+        if fresh or time.perf_counter() - t0 >= seconds:
+            break
         time.sleep(0)  # hand the interpreter to other sessions' threads between slices
     return True
 
