@@ -11,8 +11,8 @@ import plotly.io as pio
 import plotly.tools
 
 from visualizer.plots import figures, spec_cache
-from visualizer.plots.style import NO_TEMPLATE
 from visualizer.plots.presenter import scale_spec
+from visualizer.plots.style import NO_TEMPLATE
 
 
 def _fig() -> go.Figure:
