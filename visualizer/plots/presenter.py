@@ -1,9 +1,11 @@
 """Presenter mode for figures: every font of a chart scaled by one factor, as the prose is.
 
 A projected chart must be read from the back row: its title, axis titles, tick labels, legend,
-annotations, in-cell text and colour-bar labels all grow by ``PRESENTER_SCALE`` (prose grows
-from 16 px to 20 px in presenter mode; chart text from 13 px to 18 px). Layout sizes stay: the
-page still fits 1280×720. Pure: takes and returns figures, never calls Streamlit.
+annotations, in-cell text and colour-bar labels all grow by ``PRESENTER_SCALE``, the factor the
+prose grows by in presenter mode (16 px -> 20 px). Streamlit's chart theme sizes ticks and titles
+in rem, so those follow the page's root font by themselves; the sizes a figure sets itself (its
+base font, annotations, in-cell text) are scaled here. Layout sizes stay: the page still fits
+1280×720. Pure: takes and returns figures, never calls Streamlit.
 
 Plotly: the layout's base font (every text without its own size inherits it) and each explicit
 ``size`` under a font property, in the layout and in every trace. Altair: the chart's config
@@ -16,7 +18,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-PRESENTER_SCALE = 1.4
+PRESENTER_SCALE = 1.25  # = the prose: 1.25rem in presenter mode (visualizer/ui/core.py)
 PLOTLY_BASE_SIZE = 12  # plotly.js's default font size
 _FONT_KEYS = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "outsidetextfont", "grouptitlefont")
 

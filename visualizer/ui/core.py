@@ -166,18 +166,22 @@ _BASE_CSS = """<style>
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}
 </style>"""
 # Presenter mode: prose 20 px (charts scale with it, see show_fig), headings and padding compact so a
-# page still fits 1280x720, no chrome. ?hide=sidebar removes the sidebar for a locked-down classroom link.
+# page still fits 1280x720, no chrome but the button that reopens the sidebar (where the toggle is).
+# ?hide=sidebar removes the sidebar for a locked-down classroom link.
 _PRESENT_CSS = """<style>
 html, .stMarkdown, .stCaption, p, li, label {font-size: 1.25rem !important;}
-h1 {font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important;}
+h1 {font-size: 2.5rem !important; padding: 0.25rem 0 0.5rem !important;}
 h2, h3 {font-size: 1.6rem !important; padding: 0.3rem 0 !important;}
-header[data-testid='stHeader'], [data-testid='stToolbar'], footer {display: none !important;}
+header[data-testid='stHeader'] {visibility: hidden; background: transparent !important;}
+[data-testid='stExpandSidebarButton'] {visibility: visible !important;}
+footer {display: none !important;}
 .block-container {padding-top: 0.75rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
 [data-testid='stMetricLabel'] p {font-size: 1.1rem !important;}
 [data-testid='stMetricValue'] {font-size: 2rem !important;}
 </style>"""
 _NO_SIDEBAR_CSS = (
-    "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>"
+    "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+    "[data-testid='stExpandSidebarButton'] {display: none !important;}</style>"
 )
 
 
