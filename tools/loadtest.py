@@ -5,7 +5,10 @@ it is not part of the default test run.
 
 For every (page, N) the tool
 1. starts a fresh `streamlit run app.py` on a free port (fresh, so the peak memory belongs to this N;
-   no file watcher, as deployed) and polls `/_stcore/health`;
+   no file watcher, as deployed) and polls `/_stcore/health` — or, with `--replicas R`, R replicas
+   behind nginx (tools/serve.py), connecting through the balancer as a browser does (page first, for
+   the route cookie; then the websocket, which must reach the same replica); then, unless
+   `--no-warmup`, opens the page once per server, as the lecturer does before class;
 2. opens N websocket sessions on `/_stcore/stream` at once (a lecture hall opening one link). Each
    session sends a `BackMsg.rerun_script` carrying its own sequence in the query string
    (`?text=zq007w0+zq007w1+...&step=1`) and the page's name, exactly as the browser does on load;
@@ -190,6 +193,7 @@ def build_rerun(
     page_name: str = "",
     fragment_id: str = "",
     widgets: Iterable[WidgetState] = (),
+    is_auto_rerun: bool = False,
 ) -> bytes:
     """A serialized BackMsg asking for a script run (or one fragment's run), as the browser sends it."""
     msg = BackMsg()
@@ -198,6 +202,7 @@ def build_rerun(
     rerun.page_script_hash = page_script_hash
     rerun.page_name = page_name
     rerun.fragment_id = fragment_id
+    rerun.is_auto_rerun = is_auto_rerun
     rerun.widget_states.widgets.extend(widgets)
     return msg.SerializeToString()
 
@@ -370,6 +375,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="spread the session starts over this many seconds (default: 0, all at once)",
     )
+    p.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="run this many replicas behind nginx (tools/serve.py) and connect through it (default: 0, one process)",
+    )
+    p.add_argument(
+        "--trainers",
+        type=int,
+        default=0,
+        help="also open this many Train-page sessions that press Train at once (default: 0)",
+    )
+    p.add_argument(
+        "--warmup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="open each page once per server before measuring, as a lecturer does before class (default: on)",
+    )
+    p.add_argument("--train-seconds", type=float, default=20.0, help="how long each trainer trains before Stop")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one script run (default: 120)")
     p.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter")
     p.add_argument("--app", default="app.py", help="entry script, relative to --root (default: app.py)")
@@ -383,8 +407,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="extra `streamlit run` flag, e.g. --server-arg=--runner.postScriptGC=false (repeatable)",
     )
     args = p.parse_args(argv)
-    if any(not 1 <= n <= MAX_SESSIONS for n in args.sessions):
-        p.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
+    low = 0 if args.trainers > 0 else 1  # only trainers: no steppers needed
+    if any(not low <= n <= MAX_SESSIONS - args.trainers for n in args.sessions):
+        p.error(f"--sessions (plus --trainers) must be between {low} and {MAX_SESSIONS}")
+    if args.replicas < 0 or args.trainers < 0 or args.train_seconds <= 0:
+        p.error("--replicas and --trainers must be >= 0, --train-seconds > 0")
     if args.steps < 1 or args.tokens < 2:
         p.error("--steps must be >= 1 and --tokens >= 2")
     if args.think < 0 or args.ramp < 0 or args.timeout <= 0:
@@ -410,6 +437,7 @@ class RunOutput:
 @dataclass
 class SessionResult:
     index: int
+    replica: str = ""  # the replica that served the session (X-Replica from the balancer), "" without one
     load_ms: float | None = None
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -498,24 +526,67 @@ def _check(result: SessionResult, out: RunOutput, what: str) -> None:
         result.leaks.append(f"{what}: saw sessions {others}")
 
 
+async def http_head(url: str, path: str = "/", cookie: str = "", timeout: float = 30.0) -> dict[str, str]:
+    """The response headers of GET url+path (lower-case names), read without the body."""
+    parts = urllib.parse.urlsplit(url)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, parts.port or 80), timeout)
+    try:
+        extra = f"Cookie: {cookie}\r\n" if cookie else ""
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}Connection: close\r\n\r\n".encode())
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+    finally:
+        writer.close()
+    headers = {}
+    for line in head.decode("latin1").split("\r\n")[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    return headers
+
+
+async def open_ws(url: str, args: argparse.Namespace):
+    """A websocket on url's /_stcore/stream, opened as a browser does: (connection, replica).
+
+    Behind the balancer (args.replicas > 0) the page is fetched first for its route cookie, and the
+    websocket must reach the replica that served the page (sticky sessions), else RuntimeError.
+    """
+    import websockets
+
+    cookie, page_replica = "", ""
+    if getattr(args, "replicas", 0):
+        headers = await http_head(url, timeout=args.timeout)
+        cookie = headers.get("set-cookie", "").split(";", 1)[0]
+        page_replica = headers.get("x-replica", "")
+        if not cookie:
+            raise RuntimeError("the balancer set no route cookie")
+    ws = await websockets.connect(
+        f"{url.replace('http', 'ws', 1)}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=args.timeout,
+        ping_interval=None,
+        additional_headers={"Cookie": cookie} if cookie else None,
+    )
+    replica = ws.response.headers.get("X-Replica", "") if ws.response else ""
+    if page_replica and replica != page_replica:
+        await ws.close()
+        raise RuntimeError(f"not sticky: the page came from {page_replica}, the websocket went to {replica}")
+    return ws, replica
+
+
 async def run_session(
     url: str, index: int, page_name: str, args: argparse.Namespace, start_delay: float = 0.0
 ) -> SessionResult:
     """Open the page with this session's sequence, then step through it; never raises."""
-    import websockets
 
     result = SessionResult(index)
     rng = random.Random(args.seed * 100_003 + index)
     tokens = session_tokens(index, args.tokens)
     await asyncio.sleep(start_delay)
     try:
-        async with websockets.connect(
-            f"{url.replace('http', 'ws', 1)}/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            open_timeout=args.timeout,
-            ping_interval=None,
-        ) as ws:
+        ws, result.replica = await open_ws(url, args)
+        async with ws:
             session = Session(ws, page_name, initial_query(tokens), args.timeout)
             ms, out = await session.rerun()
             result.load_ms = ms
@@ -675,36 +746,107 @@ async def _run_sessions(url: str, page_name: str, n: int, args: argparse.Namespa
     )
 
 
-def measure(page: str, n: int, args: argparse.Namespace, page_name: str) -> dict:
-    """Start a server, run n sessions against the page, return the figures."""
+async def warm_up(urls: Sequence[str], page_names_: Sequence[str], timeout: float) -> None:
+    """Open each page once on each server, as the lecturer does before class: imports and caches are warm."""
+    import websockets
+
+    for url in urls:
+        for name in page_names_:
+            async with websockets.connect(
+                f"{url.replace('http', 'ws', 1)}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+            ) as ws:
+                session = Session(ws, name, initial_query(session_tokens(MAX_SESSIONS, 4)), timeout)
+                await session.rerun()
+
+
+async def _run_all(
+    url: str, page_name: str, n: int, args: argparse.Namespace, train_page: str
+) -> tuple[list[SessionResult], list]:
+    """n steppers on the page and args.trainers sessions pressing Train, all at once."""
+    from tools.loadtest_train import run_trainer
+
+    steppers = _run_sessions(url, page_name, n, args)
+    trainers = asyncio.gather(
+        *(
+            run_trainer(url, n + i, train_page, args, start_delay=args.ramp * i / max(1, args.trainers))
+            for i in range(args.trainers)
+        )
+    )
+    results, trained = await asyncio.gather(steppers, trainers)
+    return list(results), list(trained)
+
+
+@contextmanager
+def _servers(args: argparse.Namespace, log_path: Path) -> Iterator[tuple[str, list[subprocess.Popen], list[str]]]:
+    """One `streamlit run` (no --replicas), or replicas behind nginx: (url, processes, replica names)."""
+    if not args.replicas:
+        with serve(args.root, args.app, log_path, extra=args.server_arg) as (proc, url):
+            yield url, [proc], [""]
+        return
+    from tools.serve import cluster
+
+    with (
+        open(log_path, "wb") as log,
+        cluster(args.replicas, root=args.root, app=args.app, extra=args.server_arg, log=log) as c,
+    ):
+        yield c.url, c.replicas, [u.removeprefix("http://") for u in c.replica_urls]
+
+
+def measure(page: str, n: int, args: argparse.Namespace, page_name: str, train_page: str = "Train") -> dict:
+    """Start a server (or replicas behind the balancer), run the sessions, return the figures."""
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
         log = Path(tmp) / "server.log"
-        with serve(args.root, args.app, log, extra=args.server_arg) as (proc, url):
+        with _servers(args, log) as (url, procs, names):
             time.sleep(0.5)
-            idle = rss_kb(proc.pid)
-            cpu0, client0, load_avg = cpu_seconds(proc.pid), time.process_time(), os.getloadavg()[0]
-            sampler = RssSampler(proc.pid)
-            sampler.start()
+            if args.warmup:
+                warm = [page_name] + ([train_page] if args.trainers else [])
+                asyncio.run(warm_up([f"http://{n}" for n in names] if args.replicas else [url], warm, args.timeout))
+            idle = sum(rss_kb(p.pid) for p in procs)
+            cpu0, client0, load_avg = sum(cpu_seconds(p.pid) for p in procs), time.process_time(), os.getloadavg()[0]
+            samplers = [RssSampler(p.pid) for p in procs]
+            for sampler in samplers:
+                sampler.start()
             t0 = time.perf_counter()
             try:
-                results = asyncio.run(_run_sessions(url, page_name, n, args))
+                results, trained = asyncio.run(_run_all(url, page_name, n, args, train_page))
             finally:
-                samples = sampler.stop()
+                samples = [sampler.stop() for sampler in samplers]
             row = summarize(
                 page,
                 n,
                 results,
-                samples,
+                [max(s, default=0) for s in samples],  # the busiest process: the target is per process
                 idle_kb=idle,
                 wall_s=time.perf_counter() - t0,
-                cpu_s=cpu_seconds(proc.pid) - cpu0,
+                cpu_s=sum(cpu_seconds(p.pid) for p in procs) - cpu0,
                 client_cpu_s=time.process_time() - client0,
                 think_s=args.think,
                 load_avg=load_avg,
             )
-        if row["errors"] or row["isolation_violations"]:
+        row["warmup"] = args.warmup
+        row.update(replica_figures(names, samples, [r.replica for r in results] + [r.replica for r in trained]))
+        if trained:
+            from tools.loadtest_train import summarize_trainers
+
+            row.update(summarize_trainers(trained))
+            row["meets_target"] = bool(
+                row["meets_target"] and row["trainers_feedback_in_time"] == len(trained) and not row["trainer_errors"]
+            )
+        if row["errors"] or row["isolation_violations"] or row.get("trainer_errors"):
             row["server_errors"] = log_errors(log.read_text(errors="replace"))
     return row
+
+
+def replica_figures(names: Sequence[str], samples: Sequence[Sequence[int]], served: Sequence[str]) -> dict:
+    """Per-replica spread of sessions and peak RSS (empty for a single process)."""
+    if len(names) < 2:
+        return {}
+    return {
+        "replicas": len(names),
+        "replica_sessions": {name: sum(1 for s in served if s == name) for name in names},
+        "replica_peak_rss_mb": {name: round(max(s, default=0) / 1024, 1) for name, s in zip(names, samples)},
+        "unrouted_sessions": sum(1 for s in served if s not in names),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -718,7 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     for page in pages:
         for n in args.sessions:
-            row = measure(page, n, args, names[page])
+            row = measure(page, n, args, names[page], train_page=names.get("Train", "Train"))
             rows.append(row)
             line = json.dumps(row, ensure_ascii=False)
             print(line, flush=True)
@@ -726,12 +868,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 with open(args.out, "a", encoding="utf-8") as f:
                     f.write(line + "\n")
     print("\n" + format_table(rows), file=sys.stderr)
+    for r in rows:
+        if "replicas" in r:
+            print(
+                f"{r['page']} N={r['sessions']}: sessions per replica {r['replica_sessions']}, "
+                f"peak RSS per replica (MB) {r['replica_peak_rss_mb']}",
+                file=sys.stderr,
+            )
+        if r.get("trainers"):
+            print(
+                f"{r['page']} N={r['sessions']} + {r['trainers']} trainers: first progress or queue position "
+                f"p95 {r['trainer_feedback_p95_ms']:.0f} ms (max {r['trainer_feedback_max_ms']:.0f}), "
+                f"{r['trainers_feedback_in_time']}/{r['trainers']} within 2 s; {r['trainers_progressed']} trained, "
+                f"{r['trainers_queued']} queued (at most {r['trainer_queue_max_ahead']} ahead); steps/s per trainer "
+                f"min {r['trainer_steps_per_s_min']} median {r['trainer_steps_per_s_median']} "
+                f"max {r['trainer_steps_per_s_max']}; errors {r['trainer_errors']}",
+                file=sys.stderr,
+            )
     print(
         f"target: {TARGET['sessions']} sessions with p95 < {TARGET['p95_ms']:.0f} ms and peak RSS < "
         f"{TARGET['rss_mb']:.0f} MB; think time {args.think:g} s ±50 %, {args.steps} interactions per session",
         file=sys.stderr,
     )
-    return 1 if any(r["errors"] or r["isolation_violations"] for r in rows) else 0
+    return 1 if any(r["errors"] or r["isolation_violations"] or r.get("trainer_errors") for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -113,3 +113,22 @@ def wait_for_app(page, timeout: float = 30_000):
     """Wait until Streamlit finished running the script (no running indicator, app rendered)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart']"
+
+
+def wait_for_page(page, timeout: float = 60_000, chart_timeout: float = 20_000):
+    """Wait until the page's script ran and its first chart is drawn, then settle.
+
+    A page without a chart yet (Train, before training) is waited for `chart_timeout` only.
+    """
+    import contextlib
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_for_app(page, timeout)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_selector(CHARTS, state="visible", timeout=chart_timeout)
+    wait_for_app(page, timeout)
+    page.wait_for_timeout(800)  # late fragments and chart layout

@@ -32,7 +32,6 @@ import contextlib
 import io
 import time
 import unicodedata
-import zipfile
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -41,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS
-from visualizer.maths import cells, encoding, rnn
+from visualizer.maths import cells, encoding, rnn, safe_npz
 
 try:
     from threadpoolctl import ThreadpoolController
@@ -750,32 +749,14 @@ def save_npz(model: TrainedModel) -> bytes:
 def load_npz(data: bytes, *, max_bytes: int = MAX_MODEL_BYTES) -> TrainedModel:
     """A model from .npz bytes, validated; ValueError with a message fit to show a student.
 
-    Checks: size, no pickled objects (allow_pickle=False), format tag, known cell and level,
-    the vocabulary, exactly the cell's parameter names, their shapes, float dtype, finite values.
+    safe_npz checks what the file declares before reading it (size, member names, .npy headers, no
+    objects, truncation); then: format tag, known cell and level, the vocabulary, exactly the cell's
+    parameter names, their shapes, float dtype, finite values.
     """
-    if not isinstance(data, (bytes, bytearray)) or not data:
-        raise ValueError("The model file is empty.")
-    if len(data) > max_bytes:
-        raise ValueError(f"The model file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
     try:
-        npz = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
-        raise ValueError(f"This is not a model file saved by this page (.npz): {err}") from None
-    if not isinstance(npz, np.lib.npyio.NpzFile):
-        raise ValueError("This is a single .npy array, not a model file saved by this page (.npz).")
-    with npz:
-        if npz.zip is None or sum(info.file_size for info in npz.zip.infolist()) > max_bytes:
-            raise ValueError(f"The model file unpacks to more than {max_bytes / 1e6:.0f} MB.")
-        arrays = {}
-        for key in npz.files:
-            try:
-                arrays[key] = npz[key]
-            except ValueError:
-                raise ValueError(
-                    f"The model file's entry '{key}' holds Python objects; only plain arrays are accepted."
-                ) from None
-            except (OSError, zipfile.BadZipFile, EOFError) as err:
-                raise ValueError(f"The model file's entry '{key}' is damaged: {err}") from None
+        arrays = safe_npz.read_npz(data, max_bytes=max_bytes)
+    except ValueError as err:
+        raise ValueError(f"This is not a model file saved by this page: {err}") from None
     return _model_from_arrays(arrays)
 
 

@@ -9,7 +9,7 @@ bar always reproduces the view.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ import streamlit as st
 from visualizer import ROOT, export, state
 from visualizer.maths import rnn
 from visualizer.maths import unroll as unroll_maths
+from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
 
 SETTINGS_KEY = "_settings"
@@ -114,7 +115,7 @@ def show_error(err: Exception | str) -> None:
 def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
     """Configure the page and return the session's settings (URL applied on a new visit)."""
     settings = st.session_state.setdefault(SETTINGS_KEY, state.defaults())
-    present = settings.get("present") or st.query_params.get("present") in ("1", "true")
+    present = presenting() or st.query_params.get("present") in ("1", "true")
     st.set_page_config(
         page_title=f"{title} · RNN Visualizer",
         page_icon=icon,
@@ -145,24 +146,55 @@ def page_setup(page: str, title: str, icon: str = "🔁") -> dict[str, Any]:
     return settings
 
 
-# Our own constant CSS, never user text: presenter mode enlarges everything and drops chrome;
+def presenting() -> bool:
+    """Presenter mode, as of this run.
+
+    On the click that flips the toggle, its widget state already holds the new value while the setting
+    still holds the old one (the toggle is drawn at the end of the page): the widget state wins, so the
+    mode applies on that click, not one rerun late.
+    """
+    if "w_present" in st.session_state:
+        return bool(st.session_state["w_present"])
+    return bool((st.session_state.get(SETTINGS_KEY) or {}).get("present"))
+
+
+# Our own constant CSS, never user text. Always: a long equation scrolls sideways inside its box instead
+# of running out of it (nothing is hidden), and metric labels wrap instead of being cut ("…").
+_BASE_CSS = """<style>
+.katex-display {overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.15rem 0;}
+[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important;}
+</style>"""
+# Presenter mode: prose 20 px (charts scale with it, see show_fig), headings and padding compact so a
+# page still fits 1280x720, no chrome but the button that reopens the sidebar (where the toggle is).
 # ?hide=sidebar removes the sidebar for a locked-down classroom link.
 _PRESENT_CSS = """<style>
 html, .stMarkdown, .stCaption, p, li, label {font-size: 1.25rem !important;}
-h1 {font-size: 3rem !important;} h2, h3 {font-size: 2rem !important;}
-header[data-testid='stHeader'], [data-testid='stToolbar'], footer {display: none !important;}
-.block-container {padding-top: 1rem !important; max-width: 100% !important;}
+h1 {font-size: 2.5rem !important; padding: 0.25rem 0 0.5rem !important;}
+h2, h3 {font-size: 1.6rem !important; padding: 0.3rem 0 !important;}
+header[data-testid='stHeader'] {visibility: hidden; background: transparent !important;}
+[data-testid='stExpandSidebarButton'] {visibility: visible !important;}
+footer {display: none !important;}
+.block-container {padding-top: 0.75rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
+[data-testid='stMetricLabel'] p {font-size: 1.1rem !important;}
+[data-testid='stMetricValue'] {font-size: 2rem !important;}
 </style>"""
 _NO_SIDEBAR_CSS = (
-    "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none !important;}</style>"
+    "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+    "[data-testid='stExpandSidebarButton'] {display: none !important;}</style>"
 )
 
 
+# One style element per page (each element also costs a gap of vertical space): constants only.
+_CHROME_CSS = {
+    (present, no_sidebar): _BASE_CSS + (_PRESENT_CSS if present else "") + (_NO_SIDEBAR_CSS if no_sidebar else "")
+    for present in (False, True)
+    for no_sidebar in (False, True)
+}
+
+
 def _chrome_css(settings: dict[str, Any]) -> None:
-    if settings.get("present"):
-        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
-    if hidden(settings, "sidebar"):
-        st.markdown(_NO_SIDEBAR_CSS, unsafe_allow_html=True)
+    st.markdown(_CHROME_CSS[presenting(), hidden(settings, "sidebar")], unsafe_allow_html=True)
 
 
 def sync_url(settings: dict[str, Any]) -> None:
@@ -259,19 +291,33 @@ def weights_fingerprint(params) -> str:
     return f"{id(params)}:" + ":".join(f"{float(np.sum(a)):.17g}" for a in params.as_dict().values())
 
 
-def show_fig(fig, key: str | None = None, **kwargs) -> Any:
+def show_fig(fig, key: str | None = None, *, spec_key: Hashable | None = None, **kwargs) -> Any:
     """A Plotly figure at full width; its camera button saves PNG or SVG at slide resolution.
 
-    kwargs go to st.plotly_chart (e.g. on_select=callback, selection_mode="points" for click events).
+    `fig` is a figure; or, with `spec_key` (a hashable description of everything the figure shows), a
+    function that builds it: the figure is then built and serialised once and shared by every session
+    that shows the same key. A figure object shown again (one kept by a resource cache) reuses its spec
+    too (plots/spec_cache: the explorer's animated fold cost ~80 ms per page open before). Plotly's
+    default template is dropped (Streamlit themes the chart; it would be ~7 KB per figure). In presenter
+    mode every chart font scales with the prose (plots/presenter). kwargs go to st.plotly_chart (e.g.
+    on_select=callback, selection_mode="points" for click events).
     """
     settings: dict[str, Any] = st.session_state.get(SETTINGS_KEY) or {}
     fmt = settings.get("figure_format", "png")
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
-    if fig.layout.template.to_plotly_json() != NO_TEMPLATE:
-        # Streamlit themes the chart in the browser; Plotly's default template would otherwise be
-        # deep-copied and sent with every figure (~7 KB and ~0.75 ms each, on every rerun).
-        fig.update_layout(template=NO_TEMPLATE)
-    return st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
+    transform = presenter.scale_spec if presenting() else None
+    if spec_key is not None:
+        shown = spec_cache.keyed(spec_key, fig, template=NO_TEMPLATE, transform=transform)
+    else:
+        shown = spec_cache.frozen(fig, template=NO_TEMPLATE, transform=transform)
+    return st.plotly_chart(shown, width="stretch", config=config, key=key, **kwargs)
+
+
+def show_chart(chart, where: Any = None) -> None:
+    """An Altair chart at full width (in the container `where`, if given); presenter mode scales its fonts."""
+    (where if where is not None else st).altair_chart(
+        presenter.scale_altair(chart) if presenting() else chart, width="stretch"
+    )
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:

@@ -10,9 +10,9 @@ import streamlit as st
 
 from visualizer.maths import cells, pretrained, train
 from visualizer.plots import train_figures
-from visualizer.ui import controls, core
+from visualizer.ui import controls, core, trainer_turn
 from visualizer.ui import train_watch as watch
-from visualizer.ui.core import control, md_escape, set_setting, show_error
+from visualizer.ui.core import control, md_escape, set_setting, show_chart, show_error
 
 Settings = dict[str, Any]
 
@@ -112,9 +112,11 @@ def start(text: str | None, cfg: train.TrainConfig) -> None:
 
 def stop() -> None:
     st.session_state["train_running"] = False
+    trainer_turn.release_turn()
 
 
 def reset() -> None:
+    trainer_turn.release_turn()
     for key in ("trainer", "trained_model", "train_running"):
         st.session_state.pop(key, None)
 
@@ -270,10 +272,13 @@ def _train_panel(settings: Settings) -> None:
         st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
         return
     if ss.get("train_running"):
+        # At most ~cores trainings per server process; the others wait in a queue (notice drawn).
         if settings["train_speed"] == "watch":
+            if not trainer_turn.training_turn():
+                return
             trainer.train(min(WATCH_STEPS, ss["train_target"] - trainer.step_count))
-        else:
-            trainer.train_for(TRAIN_CHUNK_SECONDS, until_step=ss["train_target"])
+        elif not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"]):
+            return
         ss["trained_model"] = trainer.model().as_float64()
         done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]
         st.progress(
@@ -282,6 +287,7 @@ def _train_panel(settings: Settings) -> None:
         )
         if trainer.step_count >= ss["train_target"] or trainer.diverged:
             ss["train_running"] = False
+            trainer_turn.release_turn()
             st.rerun()
     if trainer.diverged:
         st.error(
@@ -309,11 +315,11 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
     base = watch.baselines_cached(trainer.corpus.text, trainer.corpus.level, hash(trainer.corpus.vocab.tokens), trainer)
     left, right = st.columns([3, 2])
     held = (trainer.heldout_losses.steps, trainer.heldout_losses.values) if trainer.heldout is not None else None
-    left.altair_chart(
+    show_chart(
         train_figures.loss_chart(
             trainer.losses.steps, trainer.losses.values, len(model.vocab), heldout=held, baselines=base
         ),
-        width="stretch",
+        left,
     )
     left.caption(
         "How to read this: the loss is the average surprise, −log P(true next token). Random guessing costs "
@@ -325,9 +331,7 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
     )
     if len(trainer.watch):
         label = train.WATCH_NEXT[model.level]
-        right.altair_chart(
-            train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), width="stretch"
-        )
+        show_chart(train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), right)
         right.caption(
             f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
@@ -338,9 +342,7 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
             right.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
         probs = train.next_token_probs(model, settings["prompt"])
         expected = train.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
-        right.altair_chart(
-            train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), width="stretch"
-        )
+        show_chart(train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), right)
         right.caption(
             "How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
             "orange: the start of 'America')."

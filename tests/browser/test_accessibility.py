@@ -1,0 +1,50 @@
+"""Accessibility of every page, checked by axe-core in real Chromium: no serious or critical violations.
+
+axe-core comes from the npm registry into .cache/axe (`make browser-deps`) and is injected into the
+page with Playwright's add_script_tag. Pages are found the way Streamlit finds them (pages/*.py), so
+a new page is checked without editing this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import wait_for_page
+from tests.conftest import ROOT
+from tools.loadtest import page_names
+
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = page_names(ROOT)  # {"Home": "", "Explorer": "Explorer", ...}
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """Run axe-core on the page: one line per violation of the given impacts (rule, impact, where)."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core missing at {AXE}: run `make browser-deps` (npm install --prefix .cache/axe axe-core)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:4])}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def open_page(page, app_url: str, name: str) -> None:
+    page.goto(f"{app_url}/{PAGES[name]}")
+    wait_for_page(page)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(page, app_url, name):
+    """axe-core finds no serious or critical violation (contrast, headings, labels, names) on the page."""
+    open_page(page, app_url, name)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_presenter_mode_stays_accessible(page, app_url, name):
+    """The same holds in presenter mode (?present=1), which is what a projector shows."""
+    page.goto(f"{app_url}/{PAGES[name]}?present=1")
+    wait_for_page(page)
+    assert axe_violations(page) == []

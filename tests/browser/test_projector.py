@@ -1,0 +1,89 @@
+"""A projector shows 1280×720: every page's main controls and main figure are there without scrolling.
+
+Generic over pages (pages/*.py, as Streamlit finds them). A page names what must be visible with
+keyed containers — `st.container(key="main_controls")` and `st.container(key="main_figure")` — and
+without them the test takes the first chart in the main area as the main figure and the widgets of
+the main area above it as the main controls. Equations (KaTeX) must never run out of their box.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import wait_for_page
+from tests.conftest import ROOT
+from tools.loadtest import page_names
+
+PAGES = page_names(ROOT)
+WIDTH, HEIGHT = 1280, 720
+
+# The boxes to check, found in the page: [{what, top, bottom, left, right}], in CSS pixels.
+_BOXES_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']") || document.body;
+  const box = (el, what) => { const r = el.getBoundingClientRect();
+    return {what, top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const charts = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart']";
+  const widgets = ["stButton", "stSlider", "stSelectbox", "stRadio", "stNumberInput", "stTextInput",
+    "stTextArea", "stCheckbox", "stToggle", "stSegmentedControl", "stButtonGroup", "stSelectSlider"]
+    .map(t => `[data-testid='${t}']`).join(", ");
+  const out = [];
+  let figure = main.querySelector(".st-key-main_figure");
+  if (!figure) figure = [...main.querySelectorAll(charts)].find(el => el.getBoundingClientRect().height > 0);
+  if (figure) out.push(box(figure, "main figure"));
+  const keyed = main.querySelector(".st-key-main_controls");
+  if (keyed) { out.push(box(keyed, "main controls")); return out; }
+  const all = [...main.querySelectorAll(widgets)].filter(el => el.getBoundingClientRect().height > 0);
+  const above = figure ? all.filter(el => el.compareDocumentPosition(figure) & Node.DOCUMENT_POSITION_FOLLOWING) : [];
+  for (const el of (above.length ? above : all.slice(0, 1))) {
+    const label = (el.innerText || "").split("\\n")[0].slice(0, 40);
+    out.push(box(el, `control '${label}'`));
+  }
+  return out;
+}"""
+
+_EQUATIONS_JS = """() => [...document.querySelectorAll('.katex-display')].map(el => {
+  // The equation's ink (.katex) against the box it lives in (the markdown block): it either fits, or an
+  // element between them scrolls sideways within that box (a readable slice, nothing hidden).
+  const box = el.closest("[data-testid='stMarkdownContainer']") || el.parentElement;
+  const ink = (el.querySelector('.katex') || el).getBoundingClientRect(), b = box.getBoundingClientRect();
+  let scrolls = false;
+  for (let n = el; n && n !== box.parentElement; n = n.parentElement) {
+    const s = getComputedStyle(n);
+    if (['auto', 'scroll'].includes(s.overflowX) && n.getBoundingClientRect().right <= b.right + 1) scrolls = true;
+  }
+  return {text: el.innerText.replace(/\\s+/g, '').slice(0, 40), ink_right: ink.right, box_right: b.right,
+          fits: (ink.right <= b.right + 1 && ink.left >= b.left - 1) || scrolls, right: Math.min(ink.right, b.right)};
+})"""
+
+
+def _open(page, url: str) -> None:
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    page.goto(url)
+    wait_for_page(page)
+
+
+def _outside(boxes: list[dict]) -> list[str]:
+    return [
+        f"{b['what']}: top {b['top']:.0f}, bottom {b['bottom']:.0f}, left {b['left']:.0f}, right {b['right']:.0f}"
+        for b in boxes
+        if b["top"] < -1 or b["bottom"] > HEIGHT + 1 or b["left"] < -1 or b["right"] > WIDTH + 1
+    ]
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenter"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_main_controls_and_figure_fit_1280x720(page, app_url, name, present):
+    """At 1280×720, without scrolling, the page's main controls and main figure are fully visible."""
+    _open(page, f"{app_url}/{PAGES[name]}" + ("?present=1" if present else ""))
+    boxes = page.evaluate(_BOXES_JS)
+    assert any(b["what"] == "main figure" for b in boxes), "no chart on the page"
+    assert _outside(boxes) == []
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenter"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_equations_never_overflow(page, app_url, name, present):
+    """Every displayed equation fits its box or scrolls inside it, and none runs past the window."""
+    _open(page, f"{app_url}/{PAGES[name]}" + ("?present=1" if present else ""))
+    bad = [e for e in page.evaluate(_EQUATIONS_JS) if not e["fits"] or e["right"] > WIDTH + 1]
+    assert bad == []

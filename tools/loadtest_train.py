@@ -1,0 +1,231 @@
+"""Load test of the Train page: N sessions press Train at once (while others step the explorer).
+
+Used by tools/loadtest.py (`--trainers N`). A trainer session, over Streamlit's websocket protocol:
+1. opens the Train page;
+2. presses Train (the button labelled Train or Resume), as the lecturer says "everyone press Train";
+3. then behaves as the browser does for a fragment with ``run_every``: each ``auto_rerun`` message
+   names a fragment and an interval, and the session sends that fragment's rerun on that interval;
+4. reads every run's progress bar ("… step 1,234 …") and queue notice ("waiting for a free
+   trainer — 3 ahead" / "next in line"): time to the first of either after pressing Train, the
+   queue positions seen, steps per second while it held a trainer;
+5. after ``--train-seconds`` presses Stop and checks the page stopped.
+
+Pure helpers (text parsing, summaries) are tested in tests/unit/test_loadtest_train.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+STEP = re.compile(r"\bstep ([\d,]+)", re.I)
+AHEAD = re.compile(r"waiting for a free trainer\W+(?:(\d+) ahead|next in line)", re.I)
+
+
+def progress_step(text: str) -> int | None:
+    """The step count a progress bar's text shows ('Training: step 1,234 (…)' -> 1234), else None."""
+    m = STEP.search(text)
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def queue_ahead(text: str) -> int | None:
+    """Sessions ahead in the trainer queue ('… — 3 ahead' -> 3, '… next in line' -> 0), else None."""
+    m = AHEAD.search(text)
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1) else 0
+
+
+def is_train_button(label: str) -> bool:
+    """The button that starts training: 'Train', 'Train from scratch' or 'Resume'."""
+    low = label.strip().lower()
+    return low == "resume" or (low.startswith("train") and "trained" not in low)
+
+
+@dataclass
+class TrainerResult:
+    index: int
+    replica: str = ""
+    load_ms: float | None = None
+    first_feedback_ms: float | None = None  # press Train -> progress or queue position on the page
+    first_progress_ms: float | None = None  # press Train -> first step count
+    queue_positions: list[int] = field(default_factory=list)
+    steps: list[tuple[float, int]] = field(default_factory=list)  # (seconds since Train, step count)
+    stop_ms: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def steps_per_s(self) -> float:
+        """Steps per second between the first and the last step count seen (NaN with fewer than two)."""
+        if len(self.steps) < 2 or self.steps[-1][0] <= self.steps[0][0]:
+            return math.nan
+        (t0, s0), (t1, s1) = self.steps[0], self.steps[-1]
+        return (s1 - s0) / (t1 - t0)
+
+
+@dataclass
+class RunSeen:
+    """What one run of the Train page (or its fragment) showed."""
+
+    status: int = -1
+    step: int | None = None
+    ahead: int | None = None
+    auto: dict[str, float] = field(default_factory=dict)  # fragment id -> interval (s)
+    stopped: set[str] = field(default_factory=set)
+    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id
+    errors: list[str] = field(default_factory=list)
+
+
+def inspect_message(msg: ForwardMsg, seen: RunSeen) -> None:
+    """Fold one forward message into what the run showed."""
+    kind = msg.WhichOneof("type")
+    if kind == "auto_rerun":
+        seen.auto[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+    elif kind == "stop_auto_rerun":
+        seen.stopped |= set(msg.stop_auto_rerun.fragment_ids)
+    elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        el = msg.delta.new_element
+        ekind = el.WhichOneof("type")
+        texts = []
+        if ekind == "progress":
+            texts.append(el.progress.text)
+        elif ekind in ("alert", "markdown"):
+            texts.append(getattr(el, ekind).body)
+        if ekind == "exception":
+            seen.errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}")
+        elif ekind == "alert" and el.alert.format == 1:
+            seen.errors.append(f"error message: {el.alert.body[:200]}")
+        elif ekind == "button":
+            seen.buttons[el.button.label] = el.button.id
+        for text in texts:
+            if (s := progress_step(text)) is not None and ekind == "progress":
+                seen.step = s
+            if (a := queue_ahead(text)) is not None:
+                seen.ahead = a
+
+
+async def run_trainer(url: str, index: int, page_name: str, args, start_delay: float = 0.0) -> TrainerResult:
+    """One student on the Train page: open, press Train, follow the fragment's reruns, press Stop; never raises.
+
+    `url` is the server's (or the balancer's) base URL; see loadtest.open_ws.
+    """
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    from tools.loadtest import build_rerun, open_ws
+
+    result = TrainerResult(index)
+    await asyncio.sleep(start_delay)
+    page_hash = ""
+    query = ""
+
+    async def run(widgets=(), fragment_id: str = "", auto: bool = False) -> tuple[float, RunSeen]:
+        nonlocal page_hash, query
+        payload = build_rerun(
+            query,
+            page_script_hash=page_hash,
+            page_name="" if page_hash else page_name,
+            fragment_id=fragment_id,
+            widgets=widgets,
+            is_auto_rerun=auto,
+        )
+        seen = RunSeen()
+        start = time.perf_counter()
+        await ws.send(payload)
+
+        async def read() -> None:
+            nonlocal page_hash, query
+            while True:
+                msg = ForwardMsg()
+                msg.ParseFromString(await ws.recv())
+                kind = msg.WhichOneof("type")
+                if kind == "navigation":
+                    page_hash = msg.navigation.page_script_hash
+                elif kind == "page_info_changed":
+                    query = msg.page_info_changed.query_string
+                elif kind == "script_finished":
+                    if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        seen.status = msg.script_finished
+                        return
+                else:
+                    inspect_message(msg, seen)
+
+        await asyncio.wait_for(read(), args.timeout)
+        return (time.perf_counter() - start) * 1000, seen
+
+    try:
+        ws, result.replica = await open_ws(url, args)
+        async with ws:
+            result.load_ms, seen = await run()
+            result.errors += seen.errors
+            buttons = dict(seen.buttons)
+            train_id = next((wid for label, wid in buttons.items() if is_train_button(label)), None)
+            if train_id is None:
+                raise RuntimeError(f"no Train button on the page (buttons: {sorted(seen.buttons)})")
+            t_press = time.perf_counter()
+            auto: dict[str, float] = {}
+
+            def note(seen: RunSeen) -> None:
+                now = time.perf_counter() - t_press
+                result.errors.extend(e for e in seen.errors if e not in result.errors)
+                if seen.step is not None or seen.ahead is not None:
+                    result.first_feedback_ms = result.first_feedback_ms or now * 1000
+                if seen.step is not None:
+                    result.first_progress_ms = result.first_progress_ms or now * 1000
+                    result.steps.append((now, seen.step))
+                if seen.ahead is not None:
+                    result.queue_positions.append(seen.ahead)
+                for fid in seen.stopped:
+                    auto.pop(fid, None)
+                auto.update(seen.auto)
+                buttons.update(seen.buttons)
+
+            _, seen = await run([WidgetState(id=train_id, trigger_value=True)])
+            note(seen)
+            deadline = t_press + args.train_seconds
+            while auto and time.perf_counter() < deadline:
+                fid, interval = next(iter(auto.items()))
+                await asyncio.sleep(interval)
+                _, seen = await run(fragment_id=fid, auto=True)
+                note(seen)
+            stop_id = buttons.get("Stop")
+            if stop_id is None:
+                result.errors.append("no Stop button on the page")
+            else:
+                result.stop_ms, seen = await run([WidgetState(id=stop_id, trigger_value=True)])
+                result.errors.extend(e for e in seen.errors if e not in result.errors)
+    except TimeoutError:
+        result.errors.append(f"a script run took longer than {args.timeout:g} s")
+    except Exception as err:  # a load test reports every failure instead of stopping
+        result.errors.append(f"{type(err).__name__}: {err}")
+    return result
+
+
+def summarize_trainers(results: list[TrainerResult], feedback_target_ms: float = 2000.0) -> dict:
+    """Figures for the trainer sessions: time to first feedback, queue positions, steps per second."""
+    from tools.loadtest import percentile
+
+    feedback = [r.first_feedback_ms for r in results if r.first_feedback_ms is not None]
+    rates = [r.steps_per_s for r in results if not math.isnan(r.steps_per_s)]
+    return {
+        "trainers": len(results),
+        "trainer_feedback_p50_ms": round(percentile(feedback, 50), 1),
+        "trainer_feedback_p95_ms": round(percentile(feedback, 95), 1),
+        "trainer_feedback_max_ms": round(max(feedback, default=math.nan), 1),
+        "trainers_feedback_in_time": sum(
+            r.first_feedback_ms is not None and r.first_feedback_ms <= feedback_target_ms for r in results
+        ),
+        "trainers_progressed": sum(bool(r.steps) for r in results),
+        "trainers_queued": sum(bool(r.queue_positions) for r in results),
+        "trainer_queue_max_ahead": max((max(r.queue_positions) for r in results if r.queue_positions), default=0),
+        "trainer_steps_per_s_min": round(min(rates, default=math.nan), 1),
+        "trainer_steps_per_s_median": round(percentile(rates, 50), 1),
+        "trainer_steps_per_s_max": round(max(rates, default=math.nan), 1),
+        "trainer_stop_p95_ms": round(percentile([r.stop_ms for r in results if r.stop_ms is not None], 95), 1),
+        "trainer_errors": sum(len(r.errors) for r in results),
+        "trainer_first_error": next((e for r in results for e in r.errors), ""),
+    }
