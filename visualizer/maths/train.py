@@ -28,241 +28,54 @@ The cell is any entry of cells.CELLS; pure NumPy, no Streamlit.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import time
-import unicodedata
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from visualizer import ASSETS
-from visualizer.maths import cells, encoding, rnn, safe_npz
+from visualizer.maths import cells, encoding, rnn
+from visualizer.maths.corpus import (  # noqa: F401  (train.X stays the one public face of training)
+    DEFAULT_CORPUS_PATH,
+    LEVELS,
+    MAX_CHAR_VOCAB,
+    MAX_CORPUS_BYTES,
+    MAX_WORD_VOCAB,
+    Corpus,
+    build_corpus,
+    default_corpus,
+    folds_case,
+    join_tokens,
+    read_corpus,
+    tokenize,
+)
+from visualizer.maths.model import (  # noqa: F401
+    MAX_HIDDEN,
+    MAX_MODEL_BYTES,
+    MODEL_FORMAT,
+    TrainedModel,
+    _expected_shapes,
+    _hidden_size,
+    _run,
+    continuation_probability,
+    encode_prompt,
+    load_npz,
+    mean_loss,
+    next_token_probs,
+    prompt_tokens,
+    sample,
+    save_npz,
+    top_k,
+)
+from visualizer.maths.optim import OPTIMIZERS, SGD, Adagrad, Adam, make_optimizer, one_blas_thread  # noqa: F401
 
-try:
-    from threadpoolctl import ThreadpoolController
-except ImportError:  # optional: without it BLAS keeps its default thread count
-    ThreadpoolController = None
-from visualizer.maths.encoding import UNK, Vocab
-
-LEVELS = ("chars", "words")
-OPTIMIZERS = ("sgd", "adagrad", "adam")
-DEFAULT_CORPUS_PATH = ASSETS / "corpus.txt"
-
-MAX_CORPUS_BYTES = 200_000  # pasted or uploaded text larger than this is refused
-MAX_CHAR_VOCAB = 300  # more distinct characters than this is not prose
-MAX_WORD_VOCAB = 2000  # rarer words share the <unk> token
-MAX_HIDDEN = 512
-MAX_MODEL_BYTES = 20_000_000  # uncompressed size of an uploaded .npz
 MAX_HISTORY = 1000  # points kept per curve; older points are thinned, never unbounded
-MODEL_FORMAT = "rnn-visualizer-model/1"
 
-# Seed 004's example: after this prompt, a model with memory should expect "America".
+# The articles' example: after this prompt, a model with memory should expect "America".
 WATCH_PROMPT = "He grew up in the United States of"
 WATCH_NEXT = {"chars": " America", "words": "America"}
-
-
-# ---------------------------------------------------------------------------- corpus
-
-
-def default_corpus() -> str:
-    """The embedded corpus written for this project (assets/corpus.txt)."""
-    return DEFAULT_CORPUS_PATH.read_text(encoding="utf-8")
-
-
-def read_corpus(data: str | bytes, *, max_bytes: int = MAX_CORPUS_BYTES) -> str:
-    """Pasted text or an uploaded file's bytes -> clean text; ValueError with a reason otherwise.
-
-    Refuses empty input, input over max_bytes, bytes that are not UTF-8 and binary data
-    (NUL bytes or many control characters). Line ends become '\\n'; text is NFC-normalised.
-    """
-    if isinstance(data, (bytes, bytearray)):
-        size = len(data)
-        if size > max_bytes:
-            raise ValueError(
-                f"The file is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text."
-            )
-        if b"\x00" in data:
-            raise ValueError("The file looks binary (it contains NUL bytes). Upload a plain-text .txt file.")
-        try:
-            text = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise ValueError(
-                f"The file is not UTF-8 text (undecodable byte at position {err.start}). Save it as UTF-8 plain text."
-            ) from None
-    elif isinstance(data, str):
-        text = data
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > max_bytes:
-            raise ValueError(
-                f"The text is {size / 1000:,.1f} KB; the limit is {max_bytes / 1000:,.0f} KB. Use a shorter text."
-            )
-    else:
-        raise ValueError("The corpus must be text or the bytes of a .txt file.")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise ValueError("The text is empty. Paste or upload a few paragraphs.")
-    control = [c for c in text if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t"]
-    if len(control) > max(2, len(text) // 100):
-        raise ValueError("The text looks like binary data (many control characters). Use plain prose.")
-    if control:
-        text = "".join(c for c in text if c not in set(control))
-    return unicodedata.normalize("NFC", text)
-
-
-def tokenize(text: str, level: str) -> list[str]:
-    """Characters (spaces and inner newlines included) or words and punctuation marks: encoding.tokenize, unbounded."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    return encoding.tokenize(text, level, max_tokens=10**9, max_chars=10**9)
-
-
-def join_tokens(tokens, level: str) -> str:
-    """Inverse of tokenize: characters concatenate; words get spaces, none before punctuation."""
-    if level == "chars":
-        return "".join(tokens)
-    out = ""
-    for tok in tokens:
-        glue = "" if not out or tok in ".,;:!?)]}'\"" or out[-1] in "([{" else " "
-        out += glue + tok
-    return out
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """A text as one sequence of token ids over a vocabulary."""
-
-    text: str
-    level: str
-    vocab: Vocab
-    ids: np.ndarray  # (N,)
-    unknown: int = 0  # tokens mapped to <unk> (or skipped, for a model's fixed vocabulary)
-
-    def __len__(self) -> int:
-        return int(self.ids.size)
-
-
-def build_corpus(text: str, level: str, *, vocab: Vocab | None = None) -> Corpus:
-    """Tokenise text and encode it. Without a vocab, one is built (rare words -> <unk>).
-
-    With a given vocab (a loaded model's), unknown tokens become <unk> if it has one, else are skipped.
-    """
-    tokens = tokenize(text, level)
-    if not tokens:
-        raise ValueError("The text has no tokens.")
-    unknown = 0
-    if vocab is None:
-        if level == "chars":
-            vocab = Vocab.build(tokens)
-            if len(vocab) > MAX_CHAR_VOCAB:
-                raise ValueError(
-                    f"The text has {len(vocab)} distinct characters; the limit is {MAX_CHAR_VOCAB}. Use plain prose."
-                )
-        else:
-            counts = Counter(tokens)
-            if len(counts) > MAX_WORD_VOCAB:
-                keep = {w for w, _ in counts.most_common(MAX_WORD_VOCAB - 1)}
-                unknown = sum(n for w, n in counts.items() if w not in keep)
-                tokens = [t if t in keep else UNK for t in tokens]
-            vocab = Vocab.build(tokens)
-    else:
-        if folds_case(vocab, level):
-            tokens = [t.lower() for t in tokens]
-        idx = vocab.index
-        missing = sum(1 for t in tokens if t not in idx)
-        if missing:
-            unknown = missing
-            tokens = [t if t in idx else UNK for t in tokens] if UNK in idx else [t for t in tokens if t in idx]
-    ids = vocab.encode(tokens)
-    return Corpus(text=text, level=level, vocab=vocab, ids=ids, unknown=unknown)
-
-
-# ---------------------------------------------------------------------------- optimisers
-
-
-class SGD:
-    """theta <- theta - lr g."""
-
-    def __init__(self, lr: float):
-        self.lr = lr
-
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {k: p - self.lr * grads[k] for k, p in params.items()}
-
-
-class Adagrad:
-    """Per-entry step lr / sqrt(sum of past squared gradients): frequent features slow down."""
-
-    def __init__(self, lr: float, eps: float = 1e-8):
-        self.lr, self.eps = lr, eps
-        self.G: dict[str, np.ndarray] = {}
-
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        out = {}
-        for k, p in params.items():
-            g = grads[k]
-            G = self.G.setdefault(k, np.zeros_like(p))
-            G += g * g
-            out[k] = p - self.lr * g / (np.sqrt(G) + self.eps)
-        return out
-
-
-class Adam:
-    """Running means of g and g^2, bias-corrected for their zero start (Kingma & Ba, 2015)."""
-
-    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.k = 0  # updates made so far
-        self.m: dict[str, np.ndarray] = {}
-        self.v: dict[str, np.ndarray] = {}
-
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        self.k += 1
-        b1, b2 = self.beta1, self.beta2
-        c1, c2 = 1.0 - b1**self.k, 1.0 - b2**self.k  # bias corrections
-        out = {}
-        for key, p in params.items():
-            g = grads[key]
-            m = self.m.setdefault(key, np.zeros_like(p))
-            v = self.v.setdefault(key, np.zeros_like(p))
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * (g * g)
-            out[key] = p - self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
-        return out
-
-
-def make_optimizer(name: str, lr: float):
-    """An optimiser by name: 'sgd', 'adagrad' or 'adam'."""
-    classes = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam}
-    if name not in classes:
-        raise ValueError(f"unknown optimiser {name!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if not (lr > 0 and np.isfinite(lr)):
-        raise ValueError("the learning rate must be a positive number")
-    return classes[name](lr)
-
-
-# ---------------------------------------------------------------------------- BLAS threads
-
-_controller = None
-
-
-def one_blas_thread():
-    """A context that runs BLAS on one thread.
-
-    The matrices here are small (H <= 512), so threads cost more than they save, and on a machine
-    shared by many sessions a busy-waiting BLAS thread pool slows training more than tenfold.
-    """
-    global _controller
-    if ThreadpoolController is None:
-        return contextlib.nullcontext()
-    if _controller is None:
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------- bounded history
@@ -294,41 +107,6 @@ class History:
 
     def __len__(self) -> int:
         return len(self.steps)
-
-
-# ---------------------------------------------------------------------------- model
-
-
-@dataclass(frozen=True)
-class TrainedModel:
-    """What training produces: a cell's parameters over a vocabulary, at a token level."""
-
-    cell: str
-    level: str
-    vocab: Vocab
-    params: Any  # the cell's params dataclass
-
-    @property
-    def hidden_size(self) -> int:
-        return _hidden_size(self.params)
-
-    def as_float64(self) -> TrainedModel:
-        """The same model in float64: the form the other pages read (exact maths, finite-difference checks)."""
-        p64 = type(self.params)(**{k: v.astype(np.float64) for k, v in self.params.as_dict().items()})
-        return TrainedModel(self.cell, self.level, self.vocab, p64)
-
-
-def _hidden_size(params) -> int:
-    return (
-        int(params.hidden_size)
-        if hasattr(params, "hidden_size")
-        else int(next(iter(params.as_dict().values())).shape[0])
-    )
-
-
-def _expected_shapes(cell: str, V: int, H: int) -> dict[str, tuple[int, ...]]:
-    spec = cells.CELLS[cell]
-    return {k: v.shape for k, v in spec.init(V, H, V, seed=0).as_dict().items()}
 
 
 # ---------------------------------------------------------------------------- vanilla fast path
@@ -631,175 +409,3 @@ def trainer_from_model(model: TrainedModel, text: str, config: TrainConfig) -> T
     corpus = build_corpus(text, model.level, vocab=model.vocab)
     cfg = replace(config, cell=model.cell, level=model.level, hidden=model.hidden_size)
     return Trainer(corpus, cfg, params=model.params)
-
-
-# ---------------------------------------------------------------------------- inference
-
-
-def folds_case(vocab: Vocab, level: str) -> bool:
-    """True for a word vocabulary without capital letters: text read by it is lower-cased first."""
-    return level == "words" and not any(t != t.lower() for t in vocab.tokens)
-
-
-def prompt_tokens(model: TrainedModel, prompt: str) -> list[str]:
-    """The prompt's tokens as the model reads them (lower-cased for a lower-case word vocabulary)."""
-    tokens = tokenize(prompt, model.level) if prompt else []
-    return [t.lower() for t in tokens] if folds_case(model.vocab, model.level) else tokens
-
-
-def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
-    """Prompt -> ids (P,); tokens the model never saw become <unk> when it has one, else ValueError naming them."""
-    return model.vocab.encode(prompt_tokens(model, prompt), unknown="unk")
-
-
-def _run(model: TrainedModel, ids, state=None):
-    spec = cells.CELLS[model.cell]
-    dtype = next(iter(model.params.as_dict().values())).dtype
-    X = encoding.one_hot(ids, len(model.vocab), dtype)  # (P, V)
-    return spec.forward(model.params, X, state, fused_input=True)
-
-
-def next_token_probs(model: TrainedModel, prompt: str) -> np.ndarray:
-    """P(next token | prompt), (V,) in float64. An empty prompt gives the uniform distribution."""
-    ids = encode_prompt(model, prompt)
-    if ids.size == 0:
-        return np.full(len(model.vocab), 1.0 / len(model.vocab))
-    p = np.asarray(_run(model, ids).probs[-1], dtype=np.float64)
-    return p / p.sum()
-
-
-def continuation_probability(model: TrainedModel, prompt_ids, next_ids) -> float:
-    """P(next_ids | prompt_ids) = prod_k p(next_k | prompt, next_<k), one teacher-forced pass."""
-    seq = list(prompt_ids) + list(next_ids)
-    probs = np.asarray(_run(model, seq[:-1]).probs, dtype=np.float64)  # (P+K-1, V)
-    start = len(prompt_ids) - 1
-    picked = probs[np.arange(start, len(seq) - 1), np.asarray(next_ids)]
-    return float(np.exp(np.sum(np.log(np.maximum(picked, 1e-300)))))
-
-
-def mean_loss(model: TrainedModel, ids, *, streams: int = 8) -> float:
-    """Mean -log p(ids[t] | ids before t) in nats/token, the text cut into `streams` pieces read at once.
-
-    Each piece starts from the zero state (one batched forward pass), so the first tokens of each piece are
-    predicted with less context than the whole text would give; with pieces of hundreds of tokens the
-    difference is small.
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    if ids.size < 2:
-        raise ValueError("need at least two tokens")
-    B = max(1, min(streams, (ids.size - 1) // 16))
-    T = (ids.size - 1) // B
-    inputs = ids[: T * B].reshape(B, T).T  # (T, B)
-    targets = ids[1 : T * B + 1].reshape(B, T).T  # (T, B)
-    dtype = next(iter(model.params.as_dict().values())).dtype
-    X = encoding.one_hot(inputs.ravel(), len(model.vocab), dtype).reshape(T, B, -1)  # (T, B, V)
-    probs = cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True).probs
-    p = np.take_along_axis(np.asarray(probs, np.float64), targets[..., None], axis=-1)[..., 0]  # (T, B)
-    return float(-np.mean(np.log(np.maximum(p, 1e-300))))
-
-
-def top_k(model: TrainedModel, probs: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
-    """The k most probable tokens with their probabilities, most probable first (ties by id)."""
-    order = np.argsort(-probs, kind="stable")[:k]
-    return [(model.vocab.tokens[i], float(probs[i])) for i in order]
-
-
-def sample(model: TrainedModel, prompt: str, n: int = 200, *, temperature: float = 1.0, seed: int = 0) -> str:
-    """Continue the prompt by n tokens drawn from softmax(z / temperature). Same seed, same text.
-
-    An empty prompt starts from a token drawn uniformly with the same generator.
-    """
-    if not temperature > 0:
-        raise ValueError("the temperature must be positive")
-    rng = np.random.default_rng(seed)
-    ids = list(encode_prompt(model, prompt))
-    if not ids:
-        ids = [int(rng.integers(len(model.vocab)))]
-    trace = _run(model, ids)
-    state, z = trace.final_state, np.asarray(trace.logits[-1], np.float64)
-    out: list[int] = []
-    for _ in range(n):
-        p = rnn.softmax(z / temperature)
-        nxt = int(rng.choice(p.size, p=p / p.sum()))
-        out.append(nxt)
-        trace = _run(model, [nxt], state)
-        state, z = trace.final_state, np.asarray(trace.logits[-1], np.float64)
-    return join_tokens(model.vocab.decode(out), model.level)
-
-
-# ---------------------------------------------------------------------------- save / load
-
-
-def save_npz(model: TrainedModel) -> bytes:
-    """The model as .npz bytes: no pickles, only numeric arrays and unicode strings."""
-    arrays = {f"p_{k}": v for k, v in model.params.as_dict().items()}
-    buf = io.BytesIO()
-    np.savez(
-        buf,
-        format=np.array(MODEL_FORMAT),
-        cell=np.array(model.cell),
-        level=np.array(model.level),
-        hidden=np.array(model.hidden_size, dtype=np.int64),
-        vocab=np.array(model.vocab.tokens, dtype=str),
-        **arrays,
-    )
-    return buf.getvalue()
-
-
-def load_npz(data: bytes, *, max_bytes: int = MAX_MODEL_BYTES) -> TrainedModel:
-    """A model from .npz bytes, validated; ValueError with a message fit to show a student.
-
-    safe_npz checks what the file declares before reading it (size, member names, .npy headers, no
-    objects, truncation); then: format tag, known cell and level, the vocabulary, exactly the cell's
-    parameter names, their shapes, float dtype, finite values.
-    """
-    try:
-        arrays = safe_npz.read_npz(data, max_bytes=max_bytes)
-    except ValueError as err:
-        raise ValueError(f"This is not a model file saved by this page: {err}") from None
-    return _model_from_arrays(arrays)
-
-
-def _text(arrays: dict[str, np.ndarray], key: str) -> str:
-    a = arrays.get(key)
-    if a is None or a.shape != () or a.dtype.kind != "U":
-        raise ValueError(f"The model file has no valid '{key}' entry.")
-    return str(a)
-
-
-def _model_from_arrays(arrays: dict[str, np.ndarray]) -> TrainedModel:
-    if _text(arrays, "format") != MODEL_FORMAT:
-        raise ValueError(f"Unknown model format; expected {MODEL_FORMAT}.")
-    cell, level = _text(arrays, "cell"), _text(arrays, "level")
-    if cell not in cells.CELLS:
-        raise ValueError(f"The model uses the cell '{cell}', which this app does not have ({', '.join(cells.CELLS)}).")
-    if level not in LEVELS:
-        raise ValueError(f"The model's level '{level}' is not one of {', '.join(LEVELS)}.")
-    hidden = arrays.get("hidden")
-    if hidden is None or hidden.shape != () or hidden.dtype.kind not in "iu" or not 1 <= int(hidden) <= MAX_HIDDEN:
-        raise ValueError(f"The model's hidden size must be a whole number from 1 to {MAX_HIDDEN}.")
-    vocab_arr = arrays.get("vocab")
-    if vocab_arr is None or vocab_arr.ndim != 1 or vocab_arr.dtype.kind != "U" or vocab_arr.size == 0:
-        raise ValueError("The model file has no valid vocabulary.")
-    tokens = tuple(str(t) for t in vocab_arr)
-    limit = MAX_CHAR_VOCAB if level == "chars" else MAX_WORD_VOCAB
-    if len(tokens) > limit or len(set(tokens)) != len(tokens) or "" in tokens:
-        raise ValueError(f"The vocabulary must hold 1 to {limit} distinct, non-empty tokens.")
-    V, H = len(tokens), int(hidden)
-    expected = _expected_shapes(cell, V, H)
-    given = {k[2:]: v for k, v in arrays.items() if k.startswith("p_")}
-    if set(given) != set(expected):
-        missing, extra = sorted(set(expected) - set(given)), sorted(set(given) - set(expected))
-        raise ValueError(
-            f"The weights do not match a {cell} cell (missing: {', '.join(missing) or 'none'}; unexpected: {', '.join(extra) or 'none'})."
-        )
-    for name, shape in expected.items():
-        a = given[name]
-        if a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):
-            raise ValueError(f"{name} has dtype {a.dtype}; expected float32 or float64.")
-        if a.shape != shape:
-            raise ValueError(f"{name} has shape {a.shape}, expected {shape} for H={H} and a vocabulary of {V}.")
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{name} contains NaN or infinite values.")
-    params = cells.CELLS[cell].params_type(**{k: given[k] for k in expected})
-    return TrainedModel(cell=cell, level=level, vocab=Vocab(tokens), params=params)
