@@ -161,6 +161,8 @@ def presenting() -> bool:
 # Our own constant CSS, never user text. Always: a long equation scrolls sideways inside its box instead
 # of running out of it (nothing is hidden), and metric labels wrap instead of being cut ("…").
 _BASE_CSS = """<style>
+.block-container {padding-top: 2.5rem !important;}
+h1 {font-size: 2.2rem !important; padding: 0.25rem 0 0.5rem !important;}
 .katex-display {overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.15rem 0;}
 [data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * {white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}

@@ -141,7 +141,7 @@ def _race_panel() -> None:
     ss = st.session_state
     race: longlag.Race | None = ss.get(_RACE)
     if race is None:
-        st.info(
+        st.caption(
             "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
             "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
         )
@@ -230,12 +230,13 @@ def sweep_panel(settings: dict[str, Any]) -> None:
                 baseline=result["baseline"],
                 live=live,
                 live_lag=live_lag,
+                height=250,
             ),
             key="lim_sweep_fig",
         )
         st.caption(_sweep_caption(result) + (" Stars: your run." if live else ""))
     with right:
-        show_fig(lf.gradient_lag_figure(result["gradient_lags"], result["gradient"]), key="lim_grad_fig")
+        show_fig(lf.gradient_lag_figure(result["gradient_lags"], result["gradient"], height=250), key="lim_grad_fig")
         st.caption(
             "How much of the final error reaches the clue before any training: the mean of ‖∂L/∂h₁‖ over 64 "
             "sequences, with the starting weights of the race. For the vanilla RNN it shrinks by a roughly "
