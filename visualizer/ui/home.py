@@ -59,7 +59,7 @@ def example(settings: Settings) -> TrainedModel | None:
     with left:
         st.subheader("Try it")
         control(settings, "text", st.text_input, "A sequence (split into words)", max_chars=400)
-        choice = controls.weights_picker(settings, levels=("words",), cells=("rnn",), where=left)
+        choice = controls.weights_picker(settings, levels=("words",), cells=("rnn",), where=st.sidebar)
         model = trained_vanilla(choice.model)
         if model is None:
             st.caption(
