@@ -1,6 +1,6 @@
 """The vanilla (Elman) RNN in pure NumPy: forward, loss, exact backward, clipping.
 
-Equations, for t = 1..T (seed 003 writes a for h, W_aa for W_hh, W_ax for W_xh, W_ya for W_hy):
+Equations, for t = 1..T (many courses write a for h, W_aa for W_hh, W_ax for W_xh, W_ya for W_hy):
 
     a_t      = W_hh h_{t-1} + W_xh x_t + b_h          pre-activation
     h_t      = f(a_t)                                 f in {tanh, sigmoid, relu, linear}
@@ -375,7 +375,7 @@ def clip_grad_norm(grads, max_norm: float):
 
 
 def stacked_weights(params: RNNParams) -> np.ndarray:
-    """W_h = [W_hh | W_xh], (H, H + D): seed 003's horizontal stack."""
+    """W_h = [W_hh | W_xh], (H, H + D): the horizontal stack many courses write as W_a = [W_aa | W_ax]."""
     return np.hstack([params.W_hh, params.W_xh])
 
 

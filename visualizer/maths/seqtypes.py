@@ -17,7 +17,7 @@ and differs only in *which steps read an input* and *which steps emit an output*
 
 `layout` says, per step, where the input comes from and whether an output is emitted; `run`
 executes the cell in that mode and returns a `SeqRun`. The page's text (examples per type, the
-applications gallery of seed 003, why a feed-forward net cannot do this) lives here as data.
+applications gallery, why a feed-forward net cannot do this) lives here as data.
 Pure NumPy: no Streamlit here.
 """
 
