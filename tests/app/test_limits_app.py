@@ -23,7 +23,7 @@ def button(at: AppTest, label: str):
 def test_page_opens_with_the_sweep_and_the_timing():
     at = open_limits()
     assert not at.exception
-    assert any("Press **Train**" in i.value for i in at.info)
+    assert any("Press **Train**" in c.value for c in at.caption)
     charts = at.get("plotly_chart")
     assert len(charts) == 3  # success vs lag, gradient vs lag, forward time vs T
     specs = [c.proto.spec for c in charts]
@@ -52,7 +52,7 @@ def test_train_runs_a_chunk_stop_keeps_the_race_and_reset_clears_it():
     assert not button(at, "Resume").disabled
     button(at, "Reset").click().run()
     assert "lim_race" not in at.session_state
-    assert any("Press **Train**" in i.value for i in at.info)
+    assert any("Press **Train**" in c.value for c in at.caption)
 
 
 def test_a_finished_short_race_states_the_result_and_adds_the_live_point():
