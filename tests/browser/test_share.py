@@ -86,8 +86,10 @@ def test_explorer_trace_downloads_as_csv(page, app_url):
     """The trace download is a real CSV with one row per step and the gradient columns."""
     page.goto(f"{app_url}/Explorer?text=one+two+three")
     wait_for_app(page)
-    with page.expect_download(timeout=30_000) as info:
-        page.get_by_role("button", name="Trace as CSV").click()
+    button = page.get_by_role("button", name="Trace as CSV")
+    expect(button).to_be_enabled(timeout=30_000)  # the sidebar is drawn before the step views settle
+    with page.expect_download(timeout=60_000) as info:  # the CSV is built on the click, on the server
+        button.click()
     text = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
     assert text[0].startswith("t,token,") and "dL/dh[0]" in text[0]
     assert [line.split(",")[1] for line in text[1:]] == ["one", "two", "three"]
