@@ -22,3 +22,17 @@ def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTes
 def run_page():
     """run_page('pages/1_Explorer.py', {'step': '3'}) -> a run AppTest."""
     return _run
+
+
+@pytest.fixture(autouse=True)
+def fresh_trainer_pool():
+    """Each test starts with an empty pool of trainers.
+
+    The pool is one per process (st.cache_resource), and AppTests share the process: a test that
+    leaves its training running would otherwise hold a slot and queue the next test behind it.
+    """
+    from visualizer.ui import trainer_turn
+
+    trainer_turn.trainer_pool.clear()
+    yield
+    trainer_turn.trainer_pool.clear()
