@@ -5,6 +5,12 @@ number of cores); the others wait in first-come, first-served order and can see 
 ahead of them. Pure Python, thread-safe (Streamlit runs each session's script in its own thread),
 no Streamlit.
 
+Training itself runs in worker processes (``TrainingProcesses``), one per slot: the server
+process only sends a session's trainer over and takes the advanced one back, so a class training
+at once never holds the server's interpreter lock and stepping, typing and page opens in other
+sessions stay responsive. The workers use one BLAS thread each; training there is bit-identical
+to training in the server (the same code on the same numbers).
+
 A session holds a ``Ticket`` (in its session state) and calls ``poll`` before each chunk of
 training: the answer is either "run" (the ticket holds a slot) or "wait, N ahead". Nothing leaks:
 
@@ -17,26 +23,34 @@ training: the answer is either "run" (the ticket holds a slot) or "wait, N ahead
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
+import multiprocessing
 import os
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 STALE_AFTER_S = 10.0  # a training session polls every ~0.5 s; ten seconds of silence is a closed tab
 
 
-def default_slots() -> int:
-    """Trainings at a time: the RNNVIS_TRAINERS environment variable, else the number of usable cores."""
-    env = os.environ.get("RNNVIS_TRAINERS", "")
-    if env.strip().isdigit() and int(env) > 0:
-        return int(env)
+def usable_cores() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def default_slots() -> int:
+    """Trainings at a time: the RNNVIS_TRAINERS environment variable, else the usable cores less one
+    (one core stays with the server process, which draws every page), at least one."""
+    env = os.environ.get("RNNVIS_TRAINERS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, usable_cores() - 1)
 
 
 _ids = itertools.count(1)
@@ -130,3 +144,74 @@ class TrainerPool:
         with self._lock:
             self._prune(self._clock())
             return len(self._running), len(self._waiting)
+
+
+# ---------------------------------------------------------------------------- training in worker processes
+
+
+def _train_slice(trainer: Any, steps: int, seconds: float, until_step: int) -> Any:
+    """In a worker: advance `trainer` by `steps` steps, or for about `seconds` (never past `until_step`)."""
+    if seconds > 0:
+        trainer.train_for(seconds, until_step=until_step, chunk=max(1, steps))
+    else:
+        trainer.train(max(0, min(steps, until_step - trainer.step_count)))
+    return trainer
+
+
+def _worker_init() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+class TrainingProcesses:
+    """Worker processes that advance trainers (any picklable object with ``train(n)``, ``train_for``).
+
+    ``run(trainer, ...)`` sends the trainer to a free worker, waits (the waiting thread holds no
+    lock: other sessions run meanwhile), and copies the advanced state back into the same object,
+    so a session's trainer keeps its identity. When a worker cannot be used (it died, or processes
+    cannot start here) the slice runs in the calling thread instead: slower for everyone, never lost.
+    """
+
+    def __init__(self, workers: int):
+        if workers < 1:
+            raise ValueError("training needs at least one worker process")
+        self.workers = workers
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = concurrent.futures.ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+                )
+            return self._executor
+
+    def run(self, trainer: Any, *, steps: int, seconds: float = 0.0, until_step: int) -> None:
+        """Advance `trainer` in a worker: `steps` steps, or slices of `steps` for about `seconds`."""
+        try:
+            done = self._pool().submit(_train_slice, trainer, steps, seconds, until_step).result(timeout=120)
+        except (concurrent.futures.process.BrokenProcessPool, OSError, RuntimeError, TimeoutError):
+            self.shutdown()  # a fresh pool next time
+            _train_slice(trainer, steps, seconds, until_step)
+            return
+        trainer.__dict__.update(done.__dict__)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+_processes: TrainingProcesses | None = None
+_processes_lock = threading.Lock()
+
+
+def training_processes() -> TrainingProcesses:
+    """This server process's workers, one per training slot (created on first use)."""
+    global _processes
+    with _processes_lock:
+        if _processes is None:
+            _processes = TrainingProcesses(default_slots())
+        return _processes

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 import threading
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.trainer_pool import Place, TrainerPool, default_slots
+from visualizer import trainer_pool
+from visualizer.maths import train
+from visualizer.trainer_pool import Place, TrainerPool, TrainingProcesses, default_slots
 
 
 class Clock:
@@ -119,3 +123,65 @@ def test_threads_never_exceed_the_slots():
     for th in threads:
         th.join(10)
     assert 1 <= peak[0] <= 2 and pool.counts() == (0, 0)
+
+
+# ---------------------------------------------------------------------------- training in worker processes
+
+
+@pytest.fixture(scope="module")
+def workers():
+    procs = TrainingProcesses(1)
+    yield procs
+    procs.shutdown()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_training_in_a_worker_process_equals_training_here(workers, cell):
+    """Same steps, same numbers: the worker runs the same code, and the session keeps its trainer object."""
+    corpus = train.build_corpus(train.default_corpus(), "words")
+    config = train.TrainConfig(level="words", cell=cell, hidden=12, window=8, batch=4, seed=3)
+    here, there = train.Trainer(corpus, config), train.Trainer(corpus, config)
+    same_object = there
+    here.train(5)
+    workers.run(there, steps=5, until_step=100)
+    assert there is same_object and there.step_count == here.step_count == 5
+    for name, value in here.params.as_dict().items():
+        np.testing.assert_array_equal(value, there.params.as_dict()[name])
+    assert there.losses.values == here.losses.values
+    here.train(3)
+    workers.run(there, steps=3, until_step=8)  # resumes exactly where it stopped, carried state included
+    np.testing.assert_array_equal(here.params.as_dict()["W_hy"], there.params.as_dict()["W_hy"])
+
+
+def test_a_timed_slice_stops_at_the_run_length(workers):
+    corpus = train.build_corpus(train.default_corpus(), "words")
+    trainer = train.Trainer(corpus, train.TrainConfig(level="words", hidden=8, window=8, batch=2))
+    workers.run(trainer, steps=4, seconds=5.0, until_step=10)
+    assert trainer.step_count == 10
+
+
+def test_a_broken_worker_pool_falls_back_to_training_here():
+    procs = TrainingProcesses(1)
+    corpus = train.build_corpus(train.default_corpus(), "words")
+    trainer = train.Trainer(corpus, train.TrainConfig(level="words", hidden=8, window=8, batch=2))
+    procs._executor = BrokenExecutor()
+    procs.run(trainer, steps=2, until_step=10)
+    assert trainer.step_count == 2 and procs._executor is None
+
+
+class BrokenExecutor:
+    def submit(self, *args, **kwargs):
+        raise concurrent.futures.process.BrokenProcessPool("a worker died")
+
+    def shutdown(self, **kwargs):
+        pass
+
+
+def test_the_default_leaves_a_core_to_the_server(monkeypatch):
+    monkeypatch.delenv("RNNVIS_TRAINERS", raising=False)
+    monkeypatch.setattr(trainer_pool, "usable_cores", lambda: 2)
+    assert default_slots() == 1
+    monkeypatch.setattr(trainer_pool, "usable_cores", lambda: 1)
+    assert default_slots() == 1
+    monkeypatch.setattr(trainer_pool, "usable_cores", lambda: 8)
+    assert default_slots() == 7

@@ -291,6 +291,11 @@ class Trainer:
         self._watch_ids = self._watch_sequence()
         self._kernel: VanillaKernel | None = None  # the vanilla cell's fast path, buffers reused
 
+    def __getstate__(self) -> dict:
+        """Pickled without the fast kernel's scratch buffers (rebuilt on the next step): a trainer
+        travels to a worker process and back for every slice of training."""
+        return {**self.__dict__, "_kernel": None}
+
     # -- data ---------------------------------------------------------------------------------
 
     def _window(self) -> tuple[np.ndarray, np.ndarray]:

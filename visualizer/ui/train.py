@@ -262,6 +262,8 @@ def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -
 def panel(settings: Settings, running: bool) -> None:
     """A fragment that trains one chunk per run while training, then draws progress and the charts."""
     every = WATCH_EVERY if settings["train_speed"] == "watch" else TRAIN_RUN_EVERY
+    if running and trainer_turn.waiting():
+        every = trainer_turn.QUEUE_POLL_EVERY  # queued: no need to poll at the training pace
     st.fragment(_train_panel, run_every=every if running else None)(settings)
 
 
@@ -272,12 +274,10 @@ def _train_panel(settings: Settings) -> None:
         st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
         return
     if ss.get("train_running"):
-        # At most ~cores trainings per server process; the others wait in a queue (notice drawn).
-        if settings["train_speed"] == "watch":
-            if not trainer_turn.training_turn():
-                return
-            trainer.train(min(WATCH_STEPS, ss["train_target"] - trainer.step_count))
-        elif not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"]):
+        # At most ~cores − 1 trainings per server process, each in a worker process; the others wait in a queue.
+        watching = settings["train_speed"] == "watch"
+        steps = WATCH_STEPS if watching else None
+        if not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"], steps=steps):
             return
         ss["trained_model"] = trainer.model().as_float64()
         done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]

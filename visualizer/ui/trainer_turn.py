@@ -1,7 +1,9 @@
 """A session's turn on this process's trainers: the Streamlit side of visualizer/trainer_pool.py.
 
-One pool per server process: at most ~cores trainings at a time (RNNVIS_TRAINERS changes it), the
-others wait first-come first-served. The Train page's fragment calls `train_chunk` once per timed
+One pool per server process: at most ~cores − 1 trainings at a time (RNNVIS_TRAINERS changes it),
+the others wait first-come first-served. The training itself runs in worker processes
+(trainer_pool.TrainingProcesses), so it never holds this process's interpreter lock. A waiting
+session polls its place every QUEUE_POLL_EVERY seconds, not at the training pace. The Train page's fragment calls `train_chunk` once per timed
 rerun: it trains a short slice when this session holds a trainer, else draws the queue notice
 ("Waiting for a free trainer — 3 ahead"). `release_turn()` on Stop, Reset and when a run ends. A
 closed tab frees its place by itself: the ticket lives in the session's state (dropped with the
@@ -10,15 +12,15 @@ session) and the pool forgets tickets that stop polling.
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from visualizer.maths import train
-from visualizer.trainer_pool import TrainerPool
+from visualizer.trainer_pool import TrainerPool, training_processes
 
 TICKET_KEY = "_trainer_ticket"
-YIELD_STEPS = 4  # steps between yields: other sessions' runs are served in between
+WAITING_KEY = "_trainer_waiting"
+YIELD_STEPS = 4  # the first slice of a run: its progress shows at once
+QUEUE_POLL_EVERY = 1.5  # seconds between a waiting session's polls (its notice updates at this pace)
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,7 +38,10 @@ def training_turn() -> bool:
         ss[TICKET_KEY] = ticket = pool.join()
     place = pool.poll(ticket)
     if place.running:
+        if ss.pop(WAITING_KEY, False):
+            st.rerun(scope="app")  # the panel's timer goes back to the training pace
         return True
+    ss[WAITING_KEY] = True
     ahead = "next in line" if place.ahead == 0 else f"{place.ahead} ahead"
     st.info(
         f"Waiting for a free trainer — {ahead}. This server trains {pool.slots} model"
@@ -47,25 +52,30 @@ def training_turn() -> bool:
     return False
 
 
-def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int) -> bool:
-    """Train for about `seconds` if this session holds a trainer: True; False when it waits (notice drawn).
+def waiting() -> bool:
+    """True while this session's training waits in the queue (polled now: a heartbeat)."""
+    ticket = st.session_state.get(TICKET_KEY)
+    return ticket is not None and not trainer_pool().poll(ticket).running
 
-    Training goes in slices of YIELD_STEPS steps with a yield between them. The run that takes the
-    trainer (the click on Train) trains one slice only and answers at once: its progress bar, or its
-    place in the queue, shows without waiting for a whole chunk.
+
+def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int, steps: int | None = None) -> bool:
+    """Train if this session holds a trainer: True; False when it waits (notice drawn).
+
+    `steps` steps when given, else about `seconds` of training, in a worker process. The run that
+    takes the trainer (the click on Train) trains one short slice only and answers at once: its
+    progress bar, or its place in the queue, shows without waiting for a whole chunk.
     """
     fresh = TICKET_KEY not in st.session_state
     if not training_turn():
         return False
-    t0 = time.perf_counter()
-    while trainer.step_count < until_step and not trainer.diverged:
-        trainer.train(min(YIELD_STEPS, until_step - trainer.step_count))
-        if fresh or time.perf_counter() - t0 >= seconds:
-            break
-        time.sleep(0)  # hand the interpreter to other sessions' threads between slices
+    if steps is not None or fresh:
+        training_processes().run(trainer, steps=steps or YIELD_STEPS, until_step=until_step)
+    else:
+        training_processes().run(trainer, steps=YIELD_STEPS, seconds=seconds, until_step=until_step)
     return True
 
 
 def release_turn() -> None:
     """Give this session's trainer (or queue place) to the next in line."""
+    st.session_state.pop(WAITING_KEY, None)
     trainer_pool().release(st.session_state.pop(TICKET_KEY, None))
