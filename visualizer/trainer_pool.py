@@ -23,6 +23,7 @@ training: the answer is either "run" (the ticket holds a slot) or "wait, N ahead
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import itertools
 import multiprocessing
@@ -197,6 +198,17 @@ class TrainingProcesses:
             return
         trainer.__dict__.update(done.__dict__)
 
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) computed in a worker (a picklable module-level function), here if no worker can be used.
+
+        For the other heavy per-student maths (the proof of memory of a student's own model): a burst of
+        them — a class pressing Stop together — queues in the workers instead of stalling every page."""
+        try:
+            return self._pool().submit(fn, *args).result(timeout=120)
+        except (concurrent.futures.process.BrokenProcessPool, OSError, RuntimeError, TimeoutError):
+            self.shutdown()
+            return fn(*args)
+
     def shutdown(self) -> None:
         with self._lock:
             executor, self._executor = self._executor, None
@@ -214,4 +226,5 @@ def training_processes() -> TrainingProcesses:
     with _processes_lock:
         if _processes is None:
             _processes = TrainingProcesses(default_slots())
+            atexit.register(_processes.shutdown)  # workers end with the server, quietly
         return _processes

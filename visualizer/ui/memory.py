@@ -11,6 +11,7 @@ import streamlit as st
 
 from visualizer.maths import memory, pretrained, proof, train
 from visualizer.plots import memory_figures
+from visualizer.trainer_pool import training_processes
 from visualizer.ui.core import CACHE, md_escape, show_error, show_fig, weights_fingerprint
 
 # ---------------------------------------------------------------------------- cached compute
@@ -23,19 +24,24 @@ def model_key(model: train.TrainedModel) -> str:
 
 @st.cache_data(**CACHE, show_spinner="Measuring the model against memoryless baselines…")
 def proof_cached(key: str, _model: train.TrainedModel) -> proof.Proof:
-    return proof.measure(_model)
+    # In a worker process, like training: a class pressing Stop together queues there, pages stay quick.
+    return training_processes().call(proof.measure, _model)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
 def contrast_cached(key: str, index: int, _model: train.TrainedModel) -> proof.Contrast:
-    return proof.contrast(_model, proof.pairs()[index])
+    return training_processes().call(proof.contrast, _model, proof.pairs()[index])
+
+
+def _occlusion(model: train.TrainedModel, prompt: str, answer: str) -> memory.Occlusion:
+    ids, _ = pretrained.read_prompt(model, prompt)
+    target = int(memory.answer_ids(model.level, model.vocab, answer)[0])
+    return memory.occlusion(model, ids, target, replace_with=memory.neutral_token(model))
 
 
 @st.cache_data(**CACHE, show_spinner=False)
 def occlusion_cached(key: str, prompt: str, answer: str, _model: train.TrainedModel) -> memory.Occlusion:
-    ids, _ = pretrained.read_prompt(_model, prompt)
-    target = int(memory.answer_ids(_model.level, _model.vocab, answer)[0])
-    return memory.occlusion(_model, ids, target, replace_with=memory.neutral_token(_model))
+    return training_processes().call(_occlusion, _model, prompt, answer)
 
 
 # ---------------------------------------------------------------------------- views

@@ -19,6 +19,7 @@ from visualizer.trainer_pool import TrainerPool, training_processes
 
 TICKET_KEY = "_trainer_ticket"
 WAITING_KEY = "_trainer_waiting"
+_STARTED_KEY = "_trainer_started"  # this run has trained a first slice
 YIELD_STEPS = 4  # the first slice of a run: its progress shows at once
 QUEUE_POLL_EVERY = 1.5  # seconds between a waiting session's polls (its notice updates at this pace)
 
@@ -53,9 +54,14 @@ def training_turn() -> bool:
 
 
 def waiting() -> bool:
-    """True while this session's training waits in the queue (polled now: a heartbeat)."""
-    ticket = st.session_state.get(TICKET_KEY)
-    return ticket is not None and not trainer_pool().poll(ticket).running
+    """True while this session's training waits in the queue (joining it if needed; a heartbeat)."""
+    ss = st.session_state
+    if ss.get(TICKET_KEY) is None:
+        ss[TICKET_KEY] = trainer_pool().join()
+    queued = not trainer_pool().poll(ss[TICKET_KEY]).running
+    if queued:
+        ss[WAITING_KEY] = True  # when the turn comes, training_turn reruns the page at the training pace
+    return queued
 
 
 def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int, steps: int | None = None) -> bool:
@@ -65,9 +71,10 @@ def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int, step
     takes the trainer (the click on Train) trains one short slice only and answers at once: its
     progress bar, or its place in the queue, shows without waiting for a whole chunk.
     """
-    fresh = TICKET_KEY not in st.session_state
+    fresh = not st.session_state.get(_STARTED_KEY)
     if not training_turn():
         return False
+    st.session_state[_STARTED_KEY] = True
     if steps is not None or fresh:
         training_processes().run(trainer, steps=steps or YIELD_STEPS, until_step=until_step)
     else:
@@ -78,4 +85,5 @@ def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int, step
 def release_turn() -> None:
     """Give this session's trainer (or queue place) to the next in line."""
     st.session_state.pop(WAITING_KEY, None)
+    st.session_state.pop(_STARTED_KEY, None)
     trainer_pool().release(st.session_state.pop(TICKET_KEY, None))
