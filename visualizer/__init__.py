@@ -11,3 +11,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"
+
+
+def _one_blas_thread() -> None:
+    """BLAS on one thread in every process that uses this library (server, workers, tests, tools).
+
+    The matrices here are small (H <= 512): a multi-threaded BLAS only adds hand-offs and busy-waiting
+    threads. Measured on the 2-core machine: the SVD behind the explorer's embedding map (129 x 48)
+    takes 11 ms with OpenBLAS's default threads and 0.4 ms on one, and a server full of sessions
+    contends for the same cores. Before NumPy loads, the environment decides; after, threadpoolctl.
+    """
+    import os
+    import sys
+
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    if "numpy" in sys.modules:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
+            return
+        threadpool_limits(limits=1, user_api="blas")
+
+
+_one_blas_thread()
