@@ -8,6 +8,7 @@ settings = core.page_setup("home", "Home")
 st.title("🔁 RNN Visualizer")
 home.intro()
 model = home.example(settings)
+home.feedforward_note()
 home.memory_proof(model)
 home.explore_links()
 

@@ -6,10 +6,8 @@ from visualizer.ui import controls, core, seqtasks, seqtypes
 
 settings = core.page_setup("seqtypes", "Sequence types")
 st.title("Sequence types: one cell, five shapes")
-st.caption(
-    "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
-    "one output or many. Each shape here is trained on a small task of its own; switch to random weights to compare."
-)
+if not core.presenting():  # presenter mode: under the diagram, so the controls and the diagram fit one screen
+    st.caption(seqtypes.INTRO)
 kind = seqtypes.shape_picker(settings)
 row = seqtypes.control_row(kind)
 with row.weights:
@@ -25,6 +23,8 @@ else:
     if result is not None:
         base = result[0]
         seqtypes.run_views(result[1], settings["activation"])
+if core.presenting():
+    st.caption(seqtypes.INTRO)
 seqtypes.applications(kind)
 seqtypes.feedforward_comparison(base, settings["hidden"])
 

@@ -27,7 +27,7 @@ if result is not None:
     seq, exp = result
     floor = gf.shared_floor(exp, shown)
     with main:
-        gradients.main_view(seq, exp, shown, trained, floor, settings["clip"])
+        gradients.main_view(settings, seq, exp, shown, trained, floor)
     with lower:
         gradients.heatmaps(exp, shown, floor)
         with st.expander("How to read this", expanded=False):

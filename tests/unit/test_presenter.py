@@ -46,6 +46,19 @@ def test_base_font_defaults_to_plotlys_when_unset_and_factor_one_is_a_no_op():
     assert scale_plotly(_fig(), 1).to_dict() == before
 
 
+def test_a_legend_under_the_plot_moves_to_the_figures_bottom_edge():
+    """The grown axis title would run into a legend a fixed fraction below the plot; Plotly makes room at the edge."""
+    below = {"layout": {"legend": {"orientation": "h", "y": -0.25, "x": 0}, "height": 250}}
+    legend = scale_spec(below, 1.25)["layout"]["legend"]
+    assert legend == {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"}
+    assert below["layout"]["legend"]["y"] == -0.25  # the input spec is not changed
+    beside = {"layout": {"legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1}}}
+    assert scale_spec(beside, 1.25)["layout"]["legend"] == beside["layout"]["legend"]
+    vertical = {"layout": {"legend": {"y": -0.2}}}
+    assert scale_spec(vertical, 1.25)["layout"]["legend"] == {"y": -0.2}
+    assert scale_spec(below, 1) is below  # normal mode: as built
+
+
 def test_animation_frames_scale_too():
     spec = {
         "data": [{"type": "scatter", "x": [1], "y": [1]}],

@@ -7,6 +7,10 @@ in rem, so those follow the page's root font by themselves; the sizes a figure s
 base font, annotations, in-cell text) are scaled here. Layout sizes stay: the page still fits
 1280×720. Pure: takes and returns figures, never calls Streamlit.
 
+A horizontal legend under the plot (paper y < 0) sits a fixed fraction of the plot's height below it,
+which the larger tick labels and axis title outgrow: presenter mode anchors it to the figure's bottom
+edge instead (yref "container"), where Plotly makes room for it under the axis title.
+
 Plotly: the layout's base font (every text without its own size inherits it) and each explicit
 ``size`` under a font property, in the layout and in every trace. Altair: the chart's config
 (axis, legend, title, header, text marks), from the sizes Streamlit's chart theme uses.
@@ -58,7 +62,18 @@ def scale_spec(spec: dict, factor: float = PRESENTER_SCALE) -> dict:
     out = _scaled(spec, factor)
     layout = out.setdefault("layout", {})
     layout["font"] = {**(layout.get("font") or {}), "size": round(base * factor, 1)}
+    legend = layout.get("legend")
+    if _legend_below(legend):
+        layout["legend"] = {**legend, "yref": "container", "y": 0, "yanchor": "bottom"}
     return out
+
+
+def _legend_below(legend: Any) -> bool:
+    """A horizontal legend placed under the plot area, in paper coordinates."""
+    if not isinstance(legend, dict) or legend.get("orientation") != "h":
+        return False
+    y = legend.get("y")
+    return isinstance(y, (int, float)) and y < 0 and legend.get("yref", "paper") == "paper"
 
 
 def scale_plotly(fig: go.Figure, factor: float = PRESENTER_SCALE) -> go.Figure:

@@ -26,6 +26,7 @@ from visualizer.ui.core import (
     control,
     hidden,
     md_escape,
+    presenting,
     show_error,
     show_fig,
     table_downloads,
@@ -71,6 +72,13 @@ def preset_bar(settings: Settings) -> None:
             args=(settings, p.key),
             help=p.notice,
         )
+    if not presenting():  # presenter mode: under the plot (main_view), so the buttons and the plot fit one screen
+        preset_notice(settings)
+
+
+def preset_notice(settings: Settings) -> None:
+    """What to notice in the active preset, or that the settings are the user's own."""
+    current = gp.active(settings) if settings["seq_source"] == "generated" else None
     if current is not None:
         st.info(f"**{current.label}.** {current.notice}", icon="👀")
     else:
@@ -310,8 +318,13 @@ def downloads(settings: Settings, exp) -> None:
         st.caption("Per step: ‖∂L/∂h_t‖ for each cell, log₁₀ ‖∂h_T/∂h_t‖ and log₁₀ of the bound.")
 
 
-def main_view(seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedModel | None, floor: float, clip: bool):
-    """Warnings, the norm plot with the loss's question under it, the numbers beside it, the bound's verdict."""
+def main_view(
+    settings: Settings, seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedModel | None, floor: float
+):
+    """Warnings, the norm plot with the loss's question under it, the numbers beside it, the bound's verdict.
+
+    In presenter mode the preset's note sits under the plot (preset_bar leaves it out).
+    """
     for note in exp.warnings:
         st.warning(note, icon="💥")
     if not shown:
@@ -319,7 +332,9 @@ def main_view(seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedMod
     plot_col, side_col = st.columns([5, 2])
     with plot_col:
         show_fig(gf.gradient_norms(exp, shown, floor=floor), key="grad_norms")
+        if presenting():
+            preset_notice(settings)
         loss_question(seq, exp, trained)
     with side_col:
-        headline(exp, shown, clip)
+        headline(exp, shown, settings["clip"])
     bound_verdict(exp)

@@ -14,7 +14,17 @@ from visualizer.maths.unroll import Unrolled
 from visualizer.plots import figures
 from visualizer.ui import controls
 from visualizer.ui import memory as memory_views
-from visualizer.ui.core import CACHE, control, md_escape, nav_pages, show_error, show_fig, unroll, weights_fingerprint
+from visualizer.ui.core import (
+    CACHE,
+    control,
+    md_escape,
+    nav_pages,
+    presenting,
+    show_error,
+    show_fig,
+    unroll,
+    weights_fingerprint,
+)
 
 Settings = dict[str, Any]
 
@@ -29,24 +39,39 @@ EXAMPLE = {
 }
 
 
-def intro() -> None:
-    """Short-term and long-term memory, and why a feed-forward net cannot read a sequence."""
-    st.markdown(
-        """
-    A **recurrent neural network** reads a sequence one element at a time and carries a **hidden state**
-    from each step to the next. That hidden state is its *short-term memory*: what it has gathered so far
-    about this sentence. Its **weights** are its *long-term memory*: learned once, then used the same way
-    at every step and on every sequence, today and tomorrow.
+WHAT_AN_RNN_IS = """
+A **recurrent neural network** reads a sequence one element at a time and carries a **hidden state**
+from each step to the next. That hidden state is its *short-term memory*: what it has gathered so far
+about this sentence. Its **weights** are its *long-term memory*: learned once, then used the same way
+at every step and on every sequence, today and tomorrow.
+"""
+WHY_NOT_FEEDFORWARD = """
+A feed-forward network can't do this. It takes a fixed number of inputs all at once and gives each
+input position its own weights, so it has no way to read "the united states of …" word by word and
+no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step,
+and feeds its own hidden state back in: the *temporal loop*.
+"""
+# Presenter mode: the chain is a little shorter so the title, the first paragraph, the equation, the text box
+# and the whole chain fit one 1280x720 projector screen at the large font.
+CHAIN_HEIGHT, CHAIN_HEIGHT_PRESENTING = 300, 260
 
-    A feed-forward network can't do this. It takes a fixed number of inputs all at once and gives each
-    input position its own weights, so it has no way to read "the united states of …" word by word and
-    no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step,
-    and feeds its own hidden state back in: the *temporal loop*.
+
+def intro() -> None:
+    """Short-term and long-term memory, and why a feed-forward net cannot read a sequence.
+
+    In presenter mode the feed-forward paragraph waits until after the example (see `feedforward_note`),
+    so the live example is on the first screen.
     """
-    )
+    st.markdown(WHAT_AN_RNN_IS if presenting() else WHAT_AN_RNN_IS + WHY_NOT_FEEDFORWARD)
     st.latex(
         r"h_t = f\left(W_{hh}\,h_{t-1} + W_{xh}\,x_t + b_h\right) \qquad \hat y_t = \mathrm{softmax}\left(W_{hy}\,h_t + b_y\right)"
     )
+
+
+def feedforward_note() -> None:
+    """In presenter mode: the feed-forward paragraph the intro left out, under the example."""
+    if presenting():
+        st.markdown(WHY_NOT_FEEDFORWARD)
 
 
 def example(settings: Settings) -> TrainedModel | None:
@@ -119,7 +144,7 @@ def _chain(result: Unrolled) -> None:
             enc.vocab.tokens,
             step=enc.X.shape[0],
             window=(max(1, len(enc.tokens) - 11), len(enc.tokens)),
-        ),
+        ).update_layout(height=CHAIN_HEIGHT_PRESENTING if presenting() else CHAIN_HEIGHT),
         key="home_chain",
     )
 

@@ -17,12 +17,16 @@ from visualizer import ASSETS
 from visualizer.maths import cells, lagtasks, longlag, seqlimit
 from visualizer.plots import limits_figures as lf
 from visualizer.ui import controls as shared
-from visualizer.ui.core import control, md_escape, show_error, show_fig
+from visualizer.ui.core import control, md_escape, presenting, show_error, show_fig
 
 LIMITS_RUN_EVERY = 0.75  # seconds between chunks while training: Stop answers within a chunk
 LIMITS_CHUNK_SECONDS = 0.6  # wall time spent training in one chunk (three cells per step)
 SWEEP_PATH = ASSETS / "models" / longlag.SWEEP_FILE
 _RACE, _RUNNING, _MSG = "lim_race", "lim_running", "lim_msg"
+EXPECT = (
+    "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
+    "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
+)
 _STRUCTURE = ("task", "lag", "hidden", "steps", "lr", "clipnorm", "keep_bias", "seed")
 
 
@@ -104,7 +108,13 @@ def controls(settings: dict[str, Any]) -> bool:
     reset_col.button("Reset", icon=":material/restart_alt:", on_click=_reset, disabled=race is None, width="stretch")
     if msg := ss.pop(_MSG, None):
         show_error(msg)
-    st.caption(_budget_line(cfg) + _task_line(cfg))
+    if presenting():  # one line, not four: the controls and the sweep fit one projector screen
+        with st.expander("The task, the budget, what to expect"):
+            st.caption(_budget_line(cfg) + _task_line(cfg))
+            if race is None:
+                st.caption(EXPECT)
+    else:
+        st.caption(_budget_line(cfg) + _task_line(cfg))
     if race is not None and fresh and not running:
         st.info("The settings changed since this run: **Train** starts a new one with the same data for all three.")
     return running
@@ -141,10 +151,8 @@ def _race_panel() -> None:
     ss = st.session_state
     race: longlag.Race | None = ss.get(_RACE)
     if race is None:
-        st.caption(
-            "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
-            "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
-        )
+        if not presenting():  # presenter mode: in the task's expander (controls)
+            st.caption(EXPECT)
         return
     if not ss.get(_RUNNING):
         _race_view(race)

@@ -11,10 +11,16 @@ from visualizer.maths import seqtypes
 from visualizer.maths.unroll import Unrolled
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
-from visualizer.ui.core import CACHE, control, md_escape, show_fig, unroll, unroll_cached
+from visualizer.ui.core import CACHE, control, md_escape, presenting, show_fig, unroll, unroll_cached
 
 Settings = dict[str, Any]
 
+INTRO = (
+    "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
+    "one output or many. Each shape here is trained on a small task of its own; switch to random weights to compare."
+)
+# The shape's diagram: a little shorter in presenter mode, so the controls and the whole diagram fit 1280x720.
+DIAGRAM_HEIGHT, DIAGRAM_HEIGHT_PRESENTING = 300, 270
 GENERATES = ("one_to_many", "encoder_decoder")
 READS = {
     "one_to_one": "It reads only the first token of your sequence and emits one output; nothing is carried over.",
@@ -62,7 +68,8 @@ def control_row(kind: str) -> ControlRow:
     """Columns for the row; the encoder–decoder needs two more (the focus word and the attention toggle)."""
     if kind == "encoder_decoder":
         return ControlRow(*st.columns([3.0, 1.5, 1.6, 1.3], vertical_alignment="bottom"))
-    inp, weights, toggle = st.columns([4.5, 1.6, 1.3], vertical_alignment="bottom")
+    # presenter mode: a wider weights column keeps its two options on one line at the large font
+    inp, weights, toggle = st.columns([4.5, 2.3, 0.6] if presenting() else [4.5, 1.6, 1.3], vertical_alignment="bottom")
     return ControlRow(inp, toggle, weights, toggle)
 
 
@@ -97,6 +104,11 @@ def run(settings: Settings, kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | Non
     return base, res
 
 
+def diagram_height() -> int:
+    """The shape diagram's height in pixels for the current mode."""
+    return DIAGRAM_HEIGHT_PRESENTING if presenting() else DIAGRAM_HEIGHT
+
+
 def run_views(res: seqtypes.SeqRun, activation: str) -> None:
     """The shape's diagram, its hidden states and what it emitted."""
     lay = res.layout
@@ -104,7 +116,7 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
         st.warning("Overflow: some hidden values became infinite or NaN. Lower the weight scale.", icon="💥")
     show_fig(
         type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)).update_layout(
-            height=300, margin=dict(t=40, b=40)
+            height=diagram_height(), margin=dict(t=40, b=40)
         ),
         key="seq_diagram",
     )
