@@ -168,7 +168,8 @@ h1 {font-size: 2.2rem !important; padding: 0.25rem 0 0.5rem !important;}
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}
 </style>"""
 # Presenter mode: prose 20 px (charts scale with it, see show_fig), headings and padding compact so a
-# page still fits 1280x720, no chrome but the button that reopens the sidebar (where the toggle is).
+# page still fits 1280x720 (the gap between blocks stays 16 px, as in normal mode, not 1rem = 20 px),
+# no chrome but the button that reopens the sidebar (where the toggle is).
 # ?hide=sidebar removes the sidebar for a locked-down classroom link.
 _PRESENT_CSS = """<style>
 html, .stMarkdown, .stCaption, p, li, label {font-size: 1.25rem !important;}
@@ -178,6 +179,7 @@ header[data-testid='stHeader'] {visibility: hidden; background: transparent !imp
 [data-testid='stExpandSidebarButton'] {visibility: visible !important;}
 footer {display: none !important;}
 .block-container {padding-top: 0.75rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
+[data-testid='stVerticalBlock'] {gap: 0.8rem !important;}
 [data-testid='stMetricLabel'] p {font-size: 1.1rem !important;}
 [data-testid='stMetricValue'] {font-size: 2rem !important;}
 </style>"""

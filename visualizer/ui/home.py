@@ -53,7 +53,7 @@ and feeds its own hidden state back in: the *temporal loop*.
 """
 # Presenter mode: the chain is a little shorter so the title, the first paragraph, the equation, the text box
 # and the whole chain fit one 1280x720 projector screen at the large font.
-CHAIN_HEIGHT, CHAIN_HEIGHT_PRESENTING = 300, 260
+CHAIN_HEIGHT, CHAIN_HEIGHT_PRESENTING = 300, 280
 
 
 def intro() -> None:

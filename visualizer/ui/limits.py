@@ -21,6 +21,9 @@ from visualizer.ui.core import control, md_escape, presenting, show_error, show_
 
 LIMITS_RUN_EVERY = 0.75  # seconds between chunks while training: Stop answers within a chunk
 LIMITS_CHUNK_SECONDS = 0.6  # wall time spent training in one chunk (three cells per step)
+# The sweep's two charts: taller in presenter mode, where the larger axis text and legend take room from the plot
+# (the task line folds into an expander there, so they still fit 1280x720 under the controls).
+SWEEP_HEIGHT, SWEEP_HEIGHT_PRESENTING = 250, 270
 SWEEP_PATH = ASSETS / "models" / longlag.SWEEP_FILE
 _RACE, _RUNNING, _MSG = "lim_race", "lim_running", "lim_msg"
 EXPECT = (
@@ -228,6 +231,7 @@ def sweep_panel(settings: dict[str, Any]) -> None:
     if race is not None and race.config.task == task and race.step_count:
         live = {name: run.best(spec.higher_is_better) for name, run in race.runs.items()}
         live_lag = race.config.lag
+    sweep_height = SWEEP_HEIGHT_PRESENTING if presenting() else SWEEP_HEIGHT
     left, right = st.columns(2)
     with left:
         show_fig(
@@ -238,13 +242,15 @@ def sweep_panel(settings: dict[str, Any]) -> None:
                 baseline=result["baseline"],
                 live=live,
                 live_lag=live_lag,
-                height=250,
+                height=sweep_height,
             ),
             key="lim_sweep_fig",
         )
         st.caption(_sweep_caption(result) + (" Stars: your run." if live else ""))
     with right:
-        show_fig(lf.gradient_lag_figure(result["gradient_lags"], result["gradient"], height=250), key="lim_grad_fig")
+        show_fig(
+            lf.gradient_lag_figure(result["gradient_lags"], result["gradient"], height=sweep_height), key="lim_grad_fig"
+        )
         st.caption(
             "How much of the final error reaches the clue before any training: the mean of ‖∂L/∂h₁‖ over 64 "
             "sequences, with the starting weights of the race. For the vanilla RNN it shrinks by a roughly "

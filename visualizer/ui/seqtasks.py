@@ -20,7 +20,6 @@ from visualizer.plots import figures
 from visualizer.plots import seqtask_figures as sf
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
 from visualizer.ui.core import CACHE, control, md_escape, set_setting, show_error, show_fig
-from visualizer.ui.seqtypes import diagram_height
 
 Settings = dict[str, Any]
 
@@ -175,7 +174,7 @@ def task_views(settings: Settings, kind: str, row: Any) -> None:
     diagram = type_diagram(
         lay, in_labels=ans.in_labels, out_labels=ans.out_labels, h_norms=fmt_norms(ans.run.hs), attention=arcs
     )
-    show_fig(diagram.update_layout(height=diagram_height(), margin=dict(t=40, b=40)), key="task_diagram")
+    show_fig(diagram.update_layout(height=300, margin=dict(t=40, b=40)), key="task_diagram")
     st.caption(TASKS[kind])
     _output_space(kind, model, ans)
     _accuracy(kind, model_info)

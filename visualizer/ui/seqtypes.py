@@ -19,8 +19,6 @@ INTRO = (
     "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
     "one output or many. Each shape here is trained on a small task of its own; switch to random weights to compare."
 )
-# The shape's diagram: a little shorter in presenter mode, so the controls and the whole diagram fit 1280x720.
-DIAGRAM_HEIGHT, DIAGRAM_HEIGHT_PRESENTING = 300, 270
 GENERATES = ("one_to_many", "encoder_decoder")
 READS = {
     "one_to_one": "It reads only the first token of your sequence and emits one output; nothing is carried over.",
@@ -104,11 +102,6 @@ def run(settings: Settings, kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | Non
     return base, res
 
 
-def diagram_height() -> int:
-    """The shape diagram's height in pixels for the current mode."""
-    return DIAGRAM_HEIGHT_PRESENTING if presenting() else DIAGRAM_HEIGHT
-
-
 def run_views(res: seqtypes.SeqRun, activation: str) -> None:
     """The shape's diagram, its hidden states and what it emitted."""
     lay = res.layout
@@ -116,7 +109,7 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
         st.warning("Overflow: some hidden values became infinite or NaN. Lower the weight scale.", icon="💥")
     show_fig(
         type_diagram(lay, in_labels=res.in_labels, out_labels=res.out_labels, h_norms=fmt_norms(res.hs)).update_layout(
-            height=diagram_height(), margin=dict(t=40, b=40)
+            height=300, margin=dict(t=40, b=40)
         ),
         key="seq_diagram",
     )
