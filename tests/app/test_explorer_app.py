@@ -226,6 +226,8 @@ def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_a_notation_leaves_no_h_symbols(run_page, phase, cell):
     at = run_page(PAGE, {**RANDOM, "notation": "a", "phase": phase, "cell": cell, "step": "3"})
+    at.toggle(key="explorer_fold_show").set_value(True)
+    at.toggle(key="explorer_embedding_show").set_value(True).run()  # the views drawn on request too
     assert not at.exception
     text = _all_text(at)
     for h in ("W_hh", "W_{hh}", "W_xh", "W_{xh}", "W_hy", "W_{hy}", "h_t", "h_(t-1)", "h_{3}", "dL/dh"):
@@ -306,7 +308,9 @@ def test_embedding_explains_its_size(run_page):
 
 def test_embedding_view_pairs_similar_tokens(run_page):
     at = run_page(PAGE, RANDOM)
-    assert [e for e in at.expander if e.label.startswith("Which tokens get similar vectors")]
+    assert not [c for c in at.get("plotly_chart") if "Each word's vector" in c.proto.spec]  # not built until asked
+    at.toggle(key="explorer_embedding_show").set_value(True).run()
+    assert at.toggle(key="explorer_embedding_show").label.startswith("Which tokens get similar vectors")
     assert _chart(at, "Each word's vector")
     (table,) = [m.value for m in at.markdown if m.value.startswith("| token | most similar token")]
     assert "| the |" in table
@@ -361,6 +365,8 @@ def test_compare_draws_side_by_side_and_difference(run_page):
 
 def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
     at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
+    assert not [c for c in at.get("plotly_chart") if "Move 5 of 5" in c.proto.spec]  # not built until asked
+    at.toggle(key="explorer_fold_show").set_value(True).run()
     fold = _chart(at, "Move 5 of 5")
     labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
     assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)

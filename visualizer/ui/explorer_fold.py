@@ -32,7 +32,13 @@ def fold(settings: Settings, tokens) -> None:
     """The five moves from a feed-forward net to the RNN, on the user's tokens. Playing advances the
     move setting itself (a timer on a fragment), so the slider, the text and the figure stay together."""
     n = settings["notation"]
-    with st.expander("Where the chain comes from: five moves from a feed-forward net to an RNN"):
+    # A toggle, not an expander: a collapsed expander still builds and sends its figure on every page
+    # open (a seventh of an open's server time); a toggle draws nothing until it is on.
+    if not st.toggle(
+        "Where the chain comes from: five moves from a feed-forward net to an RNN", key="explorer_fold_show"
+    ):
+        return
+    with st.container(border=True):
         playing = st.toggle(
             "▶ Play the five moves", key="explorer_fold_play", on_change=_fold_play_changed, args=(settings,)
         )

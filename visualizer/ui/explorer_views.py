@@ -259,7 +259,10 @@ def embedding(u: explore.Unroll, n: str, trained: bool) -> None:
     if vectors is None or len(u.enc.vocab) < 3:
         return
     source = "the embedding matrix E" if u.enc.E is not None else translate("the input weights W_xh", n)
-    with st.expander(f"Which tokens get similar vectors? (from {source})", expanded=False):
+    # A toggle, not an expander: nothing is computed or sent until a student asks for it.
+    if not st.toggle(f"Which tokens get similar vectors? (from {source})", key="explorer_embedding_show"):
+        return
+    with st.container(border=True):
         vocab = u.enc.vocab.index
         typed = [w for w in dict.fromkeys(u.enc.tokens) if w in vocab][:8]  # unknown words have no vector
         pairs = [(w, *step_figures.nearest(vectors, u.enc.vocab.tokens, w, k=1)[0]) for w in typed]
