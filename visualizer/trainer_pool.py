@@ -188,6 +188,16 @@ class TrainingProcesses:
                 )
             return self._executor
 
+    def warm(self) -> None:
+        """Start the workers now, without waiting: a process starts in a second or two (it imports
+        NumPy and the library), which the first student to press Train should not wait for."""
+        try:
+            pool = self._pool()
+            for _ in range(self.workers):
+                pool.submit(os.getpid)
+        except (OSError, RuntimeError):
+            self.shutdown()
+
     def run(self, trainer: Any, *, steps: int, seconds: float = 0.0, until_step: int) -> None:
         """Advance `trainer` in a worker: `steps` steps, or slices of `steps` for about `seconds`."""
         try:

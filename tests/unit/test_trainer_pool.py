@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
+import os
 import threading
 
 import numpy as np
@@ -185,3 +186,13 @@ def test_the_default_leaves_a_core_to_the_server(monkeypatch):
     assert default_slots() == 1
     monkeypatch.setattr(trainer_pool, "usable_cores", lambda: 8)
     assert default_slots() == 7
+
+
+def test_warming_starts_the_workers_before_the_first_slice():
+    procs = TrainingProcesses(1)
+    try:
+        procs.warm()
+        assert procs._executor is not None
+        assert procs.call(os.getpid) != os.getpid()  # a separate process answers
+    finally:
+        procs.shutdown()

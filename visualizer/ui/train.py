@@ -261,6 +261,7 @@ def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -
 
 def panel(settings: Settings, running: bool) -> None:
     """A fragment that trains one chunk per run while training, then draws progress and the charts."""
+    trainer_turn.warm_workers()
     every = WATCH_EVERY if settings["train_speed"] == "watch" else TRAIN_RUN_EVERY
     if running and trainer_turn.waiting():
         every = trainer_turn.QUEUE_POLL_EVERY  # queued: no need to poll at the training pace

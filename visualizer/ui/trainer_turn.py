@@ -30,6 +30,14 @@ def trainer_pool() -> TrainerPool:
     return TrainerPool()
 
 
+@st.cache_resource(show_spinner=False)
+def warm_workers() -> bool:
+    """Start the training worker processes once per server, when the Train page is first opened
+    (as a lecturer does before class), so the first Train press does not wait for a process start."""
+    training_processes().warm()
+    return True
+
+
 def training_turn() -> bool:
     """Poll this session's place (joining the queue if needed); draw the queue notice when waiting."""
     ss = st.session_state
