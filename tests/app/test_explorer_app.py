@@ -92,7 +92,8 @@ def test_default_view_draws_the_step_views_at_step_one(run_page):
     assert _chain_step(at) == 1 and _heatmap_box(at) == 1
     assert "h_{1} = \\tanh" in _latex(at)
     assert _step_text(at).startswith("**Step 1 of 5:**")
-    assert any("How to read this" in c.value for c in at.caption)
+    (howto,) = [m.value for m in at.markdown if m.value.startswith("**The chain.**")]  # in the player's popover
+    assert "**The hidden states.**" in howto and "random (untrained)" in howto
     assert any("random (untrained)" in c.value for c in at.caption)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-MAX_SHOWN = 7  # rows / columns of a matrix shown before slicing
+MAX_SHOWN = 5  # rows / columns of a matrix shown before slicing: first three, ⋮, last (a one-hot keeps its 1)
 
 
 # ---------------------------------------------------------------------------- notation
@@ -324,7 +324,7 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
     d, dn = n.at("\\delta", t), n.at("\\delta", t + 1)
     yt, ht, hp, xt = n.at("y", t), n.at(n.h, t), n.at(n.h, t - 1), n.at("x", t)
     e = steps.e[k]
-    vrows = pick(len(e))
+    vrows = pick(len(e), keep=int(np.argmin(e)) if np.any(e < 0) else None)  # the true token's −(1 − ŷ) stays in view
     lines = [
         f"{n.yhat(t)} - {yt} = {matrix(e, rows=vrows, digits=3)}"
         + ("\\quad\\text{(the last step predicts nothing: no loss enters here)}" if t == T else ""),

@@ -232,7 +232,7 @@ PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
 def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
     """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
     T = result[0].T
-    phase_col, play_col, speed_col = st.columns([1.6, 1.2, 1], vertical_alignment="center")
+    phase_col, play_col, speed_col, help_col = st.columns([1.5, 1.3, 0.9, 0.8], vertical_alignment="center")
     with phase_col:
         control(
             settings,
@@ -255,6 +255,15 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
         value=1.0,
         label_visibility="collapsed",
     )
+    u, u_b = result
+    with help_col.popover("How to read", icon=":material/help:", width="stretch"):
+        st.markdown(
+            "\n\n".join(
+                explorer_views.how_to_read(
+                    u, u_b, settings["notation"], settings["phase"] == "backward", trained is not None
+                )
+            )
+        )
     st.session_state["_explorer_full"] = True
     st.fragment(_step_views, run_every=speed if playing else None)(settings, result, trained, playing)
 
@@ -370,7 +379,6 @@ def _step_views(settings: Settings, result, trained: TrainedModel | None, playin
         on_select=lambda: _clicked(settings, T),
         selection_mode="points",
     )
-    explorer_views.chain_caption(u, n, backward)
     if backward:
         explorer_views.backward(u, t, n)
     else:

@@ -52,24 +52,82 @@ def chain(u: explore.Unroll, t: int, n: str, backward: bool):
     )
 
 
-def chain_caption(u: explore.Unroll, n: str, backward: bool) -> None:
+def how_to_read(u: explore.Unroll, u_b: explore.Unroll | None, n: str, backward: bool, trained: bool) -> list[str]:
+    """How to read each step view, one sentence group per view, in the chosen notation.
+
+    Drawn once per page run beside the player, not inside the step fragment: the text does not
+    change with the step, and every markdown element re-sent on a step is redrawn by the browser."""
+    out: list[str] = []
     if backward:
         path = "through W_hh" if u.cell == "rnn" else "through the cell's gates and W_h"
-        _caption(
-            "How to read this: back-propagation through time runs right to left. At each step the error of the "
+        out.append(
+            "**The chain.** Back-propagation through time runs right to left. At each step the error of the "
             "prediction, ŷ_t − y_t, enters through W_hy (red arrow down into h_t) and joins what flows back from "
             f"step t+1 {path} (red arrow h_t → h_(t-1)). The number on each h_t and the arrow's width are "
-            "‖∂L/∂h_t‖; the last step predicts nothing, so no error enters there. Click a column to jump there.",
-            n,
+            "‖∂L/∂h_t‖; the last step predicts nothing, so no error enters there. Click a column to jump there."
         )
-        return
+        if u.steps is not None:
+            out.append(
+                "**The equations.** δ_t = ∂L/∂h_t has two sources, the step's own error (through W_hy) and the "
+                "error from all later steps (through W_hh and f′). What step t adds to each weight gradient is an "
+                "outer product; the gradient used to train is the sum over all steps. These numbers are the "
+                "library's own backward pass."
+            )
+        else:
+            out.append(
+                "**The equations.** ∂L/∂h_t again has the step's own error plus what flows back from step t+1, "
+                "here through the gates."
+                + (
+                    " The memory cell has its own path: ∂L/∂c_(t-1) = f_t ⊙ ∂L/∂c_t + …, scaled only by the forget "
+                    "gate."
+                    if u.cs is not None
+                    else ""
+                )
+            )
+        weight = "W_hh" if u.cell == "rnn" else "W_h"
+        out.append(
+            f"**The error per step.** Red bars are ‖∂L/∂h_t‖ for the steps reached so far; the black line is "
+            f"‖∂L/∂{weight}‖ summed over those steps, building up as the pass moves back. Where the bars shrink "
+            "towards the first steps, the gradient is vanishing."
+        )
+        return [translate(text, n) for text in out]
     memory = " The purple squares are the LSTM's memory cells c_t." if u.cs is not None else ""
-    _caption(
-        "How to read this: one column per step, left to right; columns not read yet are empty. Green diamonds "
-        "are the inputs, blue boxes the hidden state, yellow circles the predictions. Blue arrows carry h_(t-1) "
-        f"into h_t: that is the memory.{memory} Click a column to jump there; ← → Home End step with the keyboard.",
-        n,
+    out.append(
+        "**The chain.** One column per step, left to right; columns not read yet are empty. Green diamonds are "
+        "the inputs, blue boxes the hidden state, yellow circles the predictions. Blue arrows carry h_(t-1) into "
+        f"h_t: that is the memory.{memory} Click a column to jump there; ← → Home End step with the keyboard."
     )
+    if u.cell == "rnn":
+        out.append(
+            "**The equations.** The first product carries the memory forward, the second brings in the new "
+            "input; their sum z_t (plus the bias) goes through f. Large matrices show their first and last rows "
+            "and columns."
+        )
+    untrained = "" if trained else " The weights are random (untrained), so the guesses are not yet good."
+    if u.predicted_values() is not None and u.enc.raw_values is not None:
+        out.append(
+            "**The series.** The green line is the series read so far; each open circle is the network's guess "
+            "for the next value, made at the step before it." + untrained
+        )
+    else:
+        if u.enc.E is not None:
+            out.append("**The input.** The one-hot o_w picks one column of E: x_t is that short, dense vector.")
+        out.append(
+            "**The prediction.** The bars are ŷ_t, the network's guess for the next token; the orange bar is the "
+            "token that really comes next. "
+            + (
+                "These are trained weights: a good model puts its tallest bar on the orange one."
+                if trained
+                else "The weights are random (untrained), so the guesses are arbitrary: watch how they change "
+                "with the memory, not whether they are right."
+            )
+        )
+    out.append(
+        "**The hidden states.** Each column is h_t, the whole memory after reading that token; each row is one "
+        "hidden unit (red positive, blue negative, white zero). Columns not read yet are empty."
+        + (" With two sequences the difference is white while they agree." if u_b is not None else "")
+    )
+    return [translate(text, n) for text in out]
 
 
 # ---------------------------------------------------------------------------- forward
@@ -107,11 +165,6 @@ def _vanilla_equations(u: explore.Unroll, t: int, n: str) -> None:
     ):
         for line in eqs.symbolic[2:] + eqs.stacked:
             st.latex(line)
-    _caption(
-        "How to read this: the first product carries the memory forward, the second brings in the new input; "
-        "their sum z_t (plus the bias) goes through f. Large matrices show their first and last rows and columns.",
-        n,
-    )
 
 
 def cell_view(u: explore.Unroll, t: int, n: str) -> None:
@@ -138,48 +191,27 @@ def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
             step_figures.value_predictions(enc.raw_values, guesses, step=t, reveal=t),
             key="explorer_bars",
         )
-        _caption(
-            "How to read this: the green line is the series read so far; each open circle is the network's guess "
-            "for the next value, made at the step before it. "
-            + ("" if trained else "The weights are random (untrained), so the guesses are not yet good."),
-            n,
-        )
         return
-    if enc.E is not None:
-        left, right = st.columns(2)
-        with left:
-            w = int(enc.ids[t - 1])
-            show_fig(
-                figures.input_vector(u.trace.X[t - 1], enc.vocab.tokens, step=t, token=enc.tokens[t - 1], E=enc.E, w=w),
-                key="explorer_input",
-            )
-            _caption("How to read this: the one-hot o_w picks one column of E: x_t is that short, dense vector.", n)
-        where = right
-    else:
-        where = st.container()
-    with where:
-        probs = u.trace.probs
+    probs = u.trace.probs
+    bars = figures.output_bars(
+        probs[t - 1],
+        enc.vocab.tokens,
+        step=t,
+        next_token=enc.tokens[t] if t < T else None,
+        ymax=min(1.0, float(np.nanmax(probs)) * 1.1) if np.all(np.isfinite(probs)) else None,
+    )
+    if enc.E is None:
+        show_fig(bars, key="explorer_bars")  # no extra container: one element less to send and redraw per step
+        return
+    left, right = st.columns(2)
+    with left:
+        w = int(enc.ids[t - 1])
         show_fig(
-            figures.output_bars(
-                probs[t - 1],
-                enc.vocab.tokens,
-                step=t,
-                next_token=enc.tokens[t] if t < T else None,
-                ymax=min(1.0, float(np.nanmax(probs)) * 1.1) if np.all(np.isfinite(probs)) else None,
-            ),
-            key="explorer_bars",
+            figures.input_vector(u.trace.X[t - 1], enc.vocab.tokens, step=t, token=enc.tokens[t - 1], E=enc.E, w=w),
+            key="explorer_input",
         )
-        _caption(
-            "How to read this: the bars are ŷ_t, the network's guess for the next token; the orange bar is the "
-            "token that really comes next. "
-            + (
-                "These are trained weights: a good model puts its tallest bar on the orange one."
-                if trained
-                else "The weights are random (untrained), so the guesses are arbitrary: watch how they change "
-                "with the memory, not whether they are right."
-            ),
-            n,
-        )
+    with right:
+        show_fig(bars, key="explorer_bars")
 
 
 def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> None:
@@ -244,12 +276,6 @@ def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> No
             ),
             key="explorer_cells",
         )
-    _caption(
-        "How to read this: each column is h_t, the whole memory after reading that token; each row is one hidden "
-        "unit (red positive, blue negative, white zero). Columns not read yet are empty."
-        + (" With two sequences the difference is white while they agree." if u_b is not None else ""),
-        n,
-    )
 
 
 def embedding(u: explore.Unroll, n: str, trained: bool) -> None:
@@ -293,25 +319,8 @@ def backward(u: explore.Unroll, t: int, n: str) -> None:
     st.subheader(f"Back-propagation through time at step {t}, with its numbers")
     if u.steps is not None:
         _latex(equations.backward_symbolic(n) + equations.backward_equations(u.params, u.steps, t, notation=n))
-        _caption(
-            "How to read this: δ_t = ∂L/∂h_t has two sources, the step's own error (through W_hy) and the error "
-            "from all later steps (through W_hh and f′). What step t adds to each weight gradient is an outer "
-            "product; the gradient used to train is the sum over all steps. These numbers are the library's own "
-            "backward pass.",
-            n,
-        )
     else:
         _latex(equations.gated_backward_equations(u.gated, t, notation=n))
-        _caption(
-            "How to read this: ∂L/∂h_t again has the step's own error plus what flows back from step t+1, here "
-            "through the gates."
-            + (
-                " The memory cell has its own path: ∂L/∂c_(t-1) = f_t ⊙ ∂L/∂c_t + …, scaled only by the forget gate."
-                if u.cs is not None
-                else ""
-            ),
-            n,
-        )
     weight = "W_hh" if u.cell == "rnn" else "W_h"
     gated = u.gated
     show_fig(
@@ -324,10 +333,4 @@ def backward(u: explore.Unroll, t: int, n: str) -> None:
             weight=weight,
         ),
         key="explorer_back_norms",
-    )
-    _caption(
-        f"How to read this: red bars are ‖∂L/∂h_t‖ for the steps reached so far; the black line is ‖∂L/∂{weight}‖ "
-        "summed over those steps, building up as the pass moves back. Where the bars shrink towards the first "
-        "steps, the gradient is vanishing.",
-        n,
     )
