@@ -232,7 +232,7 @@ PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
 def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
     """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
     T = result[0].T
-    phase_col, play_col, speed_col, help_col = st.columns([1.5, 1.3, 0.9, 0.8], vertical_alignment="center")
+    phase_col, play_col, speed_col, help_col = st.columns([1.65, 1.3, 0.85, 0.8], vertical_alignment="center")
     with phase_col:
         control(
             settings,
