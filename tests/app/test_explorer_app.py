@@ -416,3 +416,11 @@ def test_trace_downloads_offered(run_page):
     at = run_page(PAGE, RANDOM)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels
+
+
+def test_how_to_read_follows_the_pass_and_the_notation(run_page):
+    at = run_page(PAGE, {**RANDOM, "phase": "backward", "notation": "a"})
+    (howto,) = [m.value for m in at.markdown if m.value.startswith("**The chain.**")]
+    assert "right to left" in howto and "**The error per step.**" in howto
+    assert "W_aa" in howto and "W_hh" not in howto
+    assert not any("How to read this" in c.value for c in at.caption)  # no per-view caption left in the steps
