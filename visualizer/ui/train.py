@@ -276,8 +276,7 @@ def _train_panel(settings: Settings) -> None:
         return
     if ss.get("train_running"):
         # At most ~cores − 1 trainings per server process, each in a worker process; the others wait in a queue.
-        watching = settings["train_speed"] == "watch"
-        steps = WATCH_STEPS if watching else None
+        steps = WATCH_STEPS if settings["train_speed"] == "watch" else None
         if not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"], steps=steps):
             return
         ss["trained_model"] = trainer.model().as_float64()

@@ -2,12 +2,12 @@
 
 One pool per server process: at most ~cores − 1 trainings at a time (RNNVIS_TRAINERS changes it),
 the others wait first-come first-served. The training itself runs in worker processes
-(trainer_pool.TrainingProcesses), so it never holds this process's interpreter lock. A waiting
-session polls its place every QUEUE_POLL_EVERY seconds, not at the training pace. The Train page's fragment calls `train_chunk` once per timed
-rerun: it trains a short slice when this session holds a trainer, else draws the queue notice
-("Waiting for a free trainer — 3 ahead"). `release_turn()` on Stop, Reset and when a run ends. A
-closed tab frees its place by itself: the ticket lives in the session's state (dropped with the
-session) and the pool forgets tickets that stop polling.
+(trainer_pool.TrainingProcesses), so it never holds this process's interpreter lock. The Train
+page's fragment calls `train_chunk` once per timed rerun: it trains a short slice when this session
+holds a trainer, else draws the queue notice ("Waiting for a free trainer — 3 ahead"); a waiting
+session polls every QUEUE_POLL_EVERY seconds, not at the training pace. `release_turn()` on Stop,
+Reset and when a run ends. A closed tab frees its place by itself: the ticket lives in the
+session's state (dropped with the session) and the pool forgets tickets that stop polling.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from visualizer.maths import train
-from visualizer.trainer_pool import TrainerPool, training_processes
+from visualizer.trainer_pool import Place, TrainerPool, training_processes
 
 TICKET_KEY = "_trainer_ticket"
 WAITING_KEY = "_trainer_waiting"
@@ -38,14 +38,19 @@ def warm_workers() -> bool:
     return True
 
 
+def _place() -> Place:
+    """This session's place now, joining the queue if it has no ticket yet (a poll is also a heartbeat)."""
+    ss = st.session_state
+    if ss.get(TICKET_KEY) is None:
+        ss[TICKET_KEY] = trainer_pool().join()
+    return trainer_pool().poll(ss[TICKET_KEY])
+
+
 def training_turn() -> bool:
-    """Poll this session's place (joining the queue if needed); draw the queue notice when waiting."""
+    """Poll this session's place; draw the queue notice when waiting."""
     ss = st.session_state
     pool = trainer_pool()
-    ticket = ss.get(TICKET_KEY)
-    if ticket is None:
-        ss[TICKET_KEY] = ticket = pool.join()
-    place = pool.poll(ticket)
+    place = _place()
     if place.running:
         if ss.pop(WAITING_KEY, False):
             st.rerun(scope="app")  # the panel's timer goes back to the training pace
@@ -63,12 +68,9 @@ def training_turn() -> bool:
 
 def waiting() -> bool:
     """True while this session's training waits in the queue (joining it if needed; a heartbeat)."""
-    ss = st.session_state
-    if ss.get(TICKET_KEY) is None:
-        ss[TICKET_KEY] = trainer_pool().join()
-    queued = not trainer_pool().poll(ss[TICKET_KEY]).running
+    queued = not _place().running
     if queued:
-        ss[WAITING_KEY] = True  # when the turn comes, training_turn reruns the page at the training pace
+        st.session_state[WAITING_KEY] = True  # when the turn comes, training_turn reruns the page at the training pace
     return queued
 
 
