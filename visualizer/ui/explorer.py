@@ -21,6 +21,7 @@ from visualizer.ui.core import (
     CACHE,
     control,
     md_escape,
+    presenting,
     set_setting,
     show_error,
     show_fig,
@@ -232,7 +233,9 @@ PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
 def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
     """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
     T = result[0].T
-    phase_col, play_col, speed_col, help_col = st.columns([1.65, 1.3, 0.85, 0.8], vertical_alignment="center")
+    # Presenter mode's larger type needs wider pass and play columns (nothing cut to "…" on a projector).
+    widths = [2.5, 1.0, 0.85, 0.7] if presenting() else [1.65, 1.3, 0.85, 0.8]
+    phase_col, play_col, speed_col, help_col = st.columns(widths, vertical_alignment="center")
     with phase_col:
         control(
             settings,
@@ -246,7 +249,9 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
             required=True,
             label_visibility="collapsed",
         )
-    playing = play_col.toggle("▶ Play through the steps", key="explorer_play", help="one step at a time")
+    playing = play_col.toggle(
+        "▶ Play" if presenting() else "▶ Play through the steps", key="explorer_play", help="one step at a time"
+    )
     speed = speed_col.select_slider(
         "Speed",
         options=list(_SPEEDS),
@@ -256,7 +261,7 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
         label_visibility="collapsed",
     )
     u, u_b = result
-    with help_col.popover("How to read", icon=":material/help:", width="stretch"):
+    with help_col.popover("Help" if presenting() else "How to read", icon=":material/help:", width="stretch"):
         st.markdown(
             "\n\n".join(
                 explorer_views.how_to_read(
@@ -310,7 +315,9 @@ def _at_end(label: str, t: int, T: int, phase: str) -> bool:
 
 
 def _controls(settings: Settings, T: int) -> None:
-    bar = st.columns([1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center")
+    bar = st.columns(
+        [1.8, 1.5, 1.5, 1.7, 2.6] if presenting() else [1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center"
+    )
     t, phase = settings["step"], settings["phase"]
     for col, (label, (key, _, _)) in zip(bar[:4], _MOVES.items()):
         col.button(
