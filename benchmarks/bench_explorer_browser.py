@@ -42,7 +42,10 @@ ARGS = [
 # The step every step view shows, or null while they disagree (some view not updated yet).
 SHOWN = """() => {
   const title = gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]+>/g, '');
-  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const inFrames = [...document.querySelectorAll('iframe')].flatMap(f => {
+    try { return [...f.contentDocument.querySelectorAll('.js-plotly-plot')]; } catch (e) { return []; }
+  });
+  const plots = [...document.querySelectorAll('.js-plotly-plot'), ...inFrames];
   const chain = plots.find(gd => /^(The unrolled chain|Backward)/.test(title(gd)));
   if (!chain || !chain.layout.shapes || !chain.layout.shapes.length) return null;
   const box = chain.layout.shapes[0];

@@ -1,4 +1,7 @@
-"""The one AppTest helper: a page by absolute path, with a generous timeout and optional URL parameters."""
+"""The one AppTest helper: a page by absolute path, with a generous timeout and optional URL parameters;
+and the figures a page shows, whether drawn by st.plotly_chart or by the live chart component."""
+
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,6 +15,26 @@ def new_app(script: str, params: dict | None = None, timeout: float = 60) -> App
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at
+
+
+def figure_specs(at: AppTest) -> list[dict]:
+    """Every Plotly figure spec on the page, in page order: st.plotly_chart's and live charts' (live_fig)."""
+    specs = []
+    for node in at.get("plotly_chart") + at.get("component_instance"):
+        if node.type == "plotly_chart":
+            specs.append(json.loads(node.proto.spec))
+        elif node.proto.component_name.endswith("livechart"):
+            specs.append(json.loads(json.loads(node.proto.json_args)["spec"]))
+    return specs
+
+
+def live_charts(at: AppTest) -> dict[str, dict]:
+    """The live charts' arguments by key (the key is the last part of the element id)."""
+    return {
+        node.proto.id.rsplit("-", 1)[-1]: json.loads(node.proto.json_args)
+        for node in at.get("component_instance")
+        if node.proto.component_name.endswith("livechart")
+    }
 
 
 def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:

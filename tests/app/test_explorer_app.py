@@ -9,6 +9,7 @@ import pytest
 
 from visualizer.maths import bptt, encoding, explore, gates, rnn
 from visualizer.maths.train import TrainedModel
+from tests.app.conftest import figure_specs
 from visualizer.plots import equations
 
 PAGE = "pages/1_Explorer.py"
@@ -16,7 +17,7 @@ RANDOM = {"weights": "random"}  # most tests check numbers of the seeded random 
 
 
 def _charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return figure_specs(at)
 
 
 def _chart(at, title_start: str) -> dict:
@@ -75,7 +76,7 @@ def _all_text(at) -> str:
                 continue
             parts += [str(w.label), str(getattr(w.proto, "help", ""))]
             parts += [str(o) for o in getattr(w, "options", [])]
-    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    parts += [json.dumps(spec, ensure_ascii=False) for spec in figure_specs(at)]
     return "\n".join(parts)
 
 

@@ -8,6 +8,7 @@ every step-dependent view lives in one fragment, so a step reruns only that frag
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -24,11 +25,11 @@ from visualizer.ui.core import (
     presenting,
     set_setting,
     show_error,
-    show_fig,
     trace_downloads,
     weights_fingerprint,
     write_url,
 )
+from visualizer.ui.live_chart import live_fig
 
 Settings = dict[str, Any]
 CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -299,12 +300,9 @@ def _phase_changed(settings: Settings, T: int) -> None:
 def _clicked(settings: Settings, T: int) -> None:
     """A click on the chain selects a point: jump to its column."""
     event = st.session_state.get("explorer_chain")
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
-    if not points and event is not None:
-        points = getattr(getattr(event, "selection", None), "points", []) or []
-    xs = [p.get("x") for p in points if isinstance(p.get("x"), (int, float))]
-    if xs:
-        set_setting(settings, "step", max(1, min(T, int(round(xs[0] if xs[0] >= 1 else 1)))))
+    x = event.get("x") if isinstance(event, dict) else None
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x):
+        set_setting(settings, "step", max(1, min(T, int(round(x)))))
         _hold()
 
 
@@ -380,12 +378,7 @@ def _step_views(settings: Settings, result, trained: TrainedModel | None, playin
             f" and should predict “{md_escape(u.enc.tokens[t])}” next." if t < T else f", the last {nxt}."
         )
     st.markdown(head)
-    show_fig(
-        explorer_views.chain(u, t, n, backward),
-        key="explorer_chain",
-        on_select=lambda: _clicked(settings, T),
-        selection_mode="points",
-    )
+    live_fig(explorer_views.chain(u, t, n, backward), key="explorer_chain", on_click=lambda: _clicked(settings, T))
     if backward:
         explorer_views.backward(u, t, n)
     else:

@@ -16,6 +16,7 @@ from visualizer.plots import chain as chain_fig
 from visualizer.plots import equations, figures, step_figures
 from visualizer.plots.notation import at, translate
 from visualizer.ui.core import md_escape, show_fig
+from visualizer.ui.live_chart import live_fig
 
 
 def _caption(text: str, n: str) -> None:
@@ -174,7 +175,7 @@ def cell_view(u: explore.Unroll, t: int, n: str) -> None:
     with st.expander(f"Inside the {name} cell at step {t}, gate by gate", expanded=True):
         if u.cell == "gru":
             st.caption("This is " + translate(gates.GRU_VARIANT, n) + ".")
-        show_fig(step_figures.gate_bars(step, notation=n), key="explorer_gates")
+        live_fig(step_figures.gate_bars(step, notation=n), key="explorer_gates")
         eqs = equations.gate_equations(step, notation=n)
         names = {"h_prev": at("h", "t-1", n), "h": at("h", "t", n), "c_prev": at("c", "t-1", n), "c": at("c", "t", n)}
         said = gates.gate_sentences(step, names)
@@ -187,7 +188,7 @@ def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
     enc, T = u.enc, u.T
     guesses = u.predicted_values()
     if guesses is not None and enc.raw_values is not None:
-        show_fig(
+        live_fig(
             step_figures.value_predictions(enc.raw_values, guesses, step=t, reveal=t),
             key="explorer_bars",
         )
@@ -201,17 +202,17 @@ def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
         ymax=min(1.0, float(np.nanmax(probs)) * 1.1) if np.all(np.isfinite(probs)) else None,
     )
     if enc.E is None:
-        show_fig(bars, key="explorer_bars")  # no extra container: one element less to send and redraw per step
+        live_fig(bars, key="explorer_bars")  # no extra container: one element less to send and redraw per step
         return
     left, right = st.columns(2)
     with left:
         w = int(enc.ids[t - 1])
-        show_fig(
+        live_fig(
             figures.input_vector(u.trace.X[t - 1], enc.vocab.tokens, step=t, token=enc.tokens[t - 1], E=enc.E, w=w),
             key="explorer_input",
         )
     with right:
-        show_fig(bars, key="explorer_bars")
+        live_fig(bars, key="explorer_bars")
 
 
 def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> None:
@@ -219,7 +220,7 @@ def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> No
     act = getattr(u.trace, "activation", "tanh")
     hs = u.trace.hs[1:]
     if u_b is None:
-        show_fig(
+        live_fig(
             figures.hidden_heatmap(hs, u.enc.tokens, step=t, activation=act, reveal=t, notation=n),
             key="explorer_heatmap",
         )
@@ -227,7 +228,7 @@ def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> No
         zrange = figures.shared_range(act, hs, u_b.trace.hs[1:])
         a_col, b_col = st.columns(2)
         with a_col:
-            show_fig(
+            live_fig(
                 figures.hidden_heatmap(
                     hs,
                     u.enc.tokens,
@@ -241,7 +242,7 @@ def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> No
                 key="explorer_heatmap",
             )
         with b_col:
-            show_fig(
+            live_fig(
                 figures.hidden_heatmap(
                     u_b.trace.hs[1:],
                     u_b.enc.tokens,
@@ -254,14 +255,14 @@ def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> No
                 ),
                 key="explorer_heatmap_b",
             )
-        show_fig(
+        live_fig(
             figures.difference_heatmap(
                 hs[:t], u.enc.tokens[:t], u_b.trace.hs[1 : t + 1], u_b.enc.tokens[:t], step=t, activation=act
             ),
             key="explorer_diff",
         )
     if u.cs is not None:
-        show_fig(
+        live_fig(
             figures.hidden_heatmap(
                 u.cs[1:],
                 u.enc.tokens,
@@ -323,7 +324,7 @@ def backward(u: explore.Unroll, t: int, n: str) -> None:
         _latex(equations.gated_backward_equations(u.gated, t, notation=n))
     weight = "W_hh" if u.cell == "rnn" else "W_h"
     gated = u.gated
-    show_fig(
+    live_fig(
         step_figures.backward_norms(
             u.dh_norm,
             u.running,
