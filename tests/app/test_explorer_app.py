@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
+from tests.app.conftest import figure_specs
 from visualizer.maths import bptt, encoding, explore, gates, rnn
 from visualizer.maths.train import TrainedModel
-from tests.app.conftest import figure_specs
 from visualizer.plots import equations
 
 PAGE = "pages/1_Explorer.py"

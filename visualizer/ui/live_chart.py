@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from plotly.io.json import to_json_plotly
 import streamlit as st
 import streamlit.components.v1 as components
+from plotly.io.json import to_json_plotly
 
 from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
