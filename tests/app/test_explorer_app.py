@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.app.conftest import figure_specs
+from tests.app.conftest import figure_specs, live_charts
 from visualizer.maths import bptt, encoding, explore, gates, rnn
 from visualizer.maths.train import TrainedModel
 from visualizer.plots import equations
@@ -124,6 +124,26 @@ def test_buttons_step_clamp_and_disable_at_the_ends(run_page):
     assert _button(at, "Next ▶").disabled and _button(at, "Last ▶|").disabled
     _button(at, "◀ Back").click().run()
     assert _chain_step(at) == 4 and not at.exception
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("phase", ["forward", "backward"])
+def test_a_step_redraws_the_same_charts_in_place(run_page, cell, phase):
+    """Each step view keeps its identity across steps (the browser redraws it in place, it does not build a
+    new chart), while what it shows moves to the new step."""
+    at = run_page(PAGE, {**RANDOM, "cell": cell, "phase": phase, "step": "5" if phase == "backward" else "1"})
+    before = live_charts(at)
+    ids = [c.proto.id for c in at.get("component_instance")]
+    assert "explorer_chain" in before and len(before) >= 2
+    _button(at, "Next ▶").click().run()
+    after = live_charts(at)
+    assert [c.proto.id for c in at.get("component_instance")] == ids
+    assert after.keys() == before.keys()
+    assert after["explorer_chain"]["spec"] != before["explorer_chain"]["spec"]
+    assert after["explorer_chain"]["clickable"] and not any(
+        a["clickable"] for k, a in after.items() if k != "explorer_chain"
+    )
+    assert _chain_step(at) == (4 if phase == "backward" else 2)
 
 
 def test_one_token_disables_next_and_last(run_page):

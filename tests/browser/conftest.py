@@ -115,7 +115,19 @@ def wait_for_app(page, timeout: float = 30_000):
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
-CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart']"
+# A chart on the page: Streamlit's own chart elements, or a live chart (the explorer's step views are
+# Plotly charts inside a component frame: visualizer/ui/live_chart.py).
+CHARTS = (
+    "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart'], "
+    "[data-testid='stCustomComponentV1']"
+)
+
+# A JavaScript expression: every Plotly chart drawn on the page, those inside live-chart frames included
+# (same origin, so their documents can be read). Each is Plotly's div, which keeps the drawn data and layout.
+ALL_PLOTS = """[...document.querySelectorAll('.js-plotly-plot'),
+  ...[...document.querySelectorAll('iframe')].flatMap(f => {
+    try { return [...f.contentDocument.querySelectorAll('.js-plotly-plot')]; } catch (e) { return []; }
+  })]"""
 
 
 def wait_for_page(page, timeout: float = 60_000, chart_timeout: float = 20_000):

@@ -5,12 +5,12 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import ALL_PLOTS, wait_for_app
 
 # Plotly keeps each chart's data and layout on its div: read what is drawn, not what was sent.
 # (Streamlit's theme wraps titles in <b>, hence the tag stripping.)
 _CHART = """(prefix) => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+  for (const gd of ALL_PLOTS) {
     const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]+>/g, '');
     if (!title.startsWith(prefix)) continue;
     return {
@@ -20,18 +20,21 @@ _CHART = """(prefix) => {
     };
   }
   return null;
-}"""
+}""".replace("ALL_PLOTS", ALL_PLOTS)
 
-# Where column `step` of the chain's hidden row is on the screen (to click it like a student).
+# Where column `step` of the chain's hidden row is on the screen (to click it like a student). The chain
+# lives in a live-chart frame: its position on the page is the frame's plus the plot's inside it.
 _COLUMN = """(step) => {
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+  for (const gd of ALL_PLOTS) {
     const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '');
     if (!title.includes('unrolled chain')) continue;
+    const frame = gd.ownerDocument.defaultView.frameElement;
+    const f = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
-    return [r.left + xa._offset + xa.l2p(step), r.top + ya._offset + ya.l2p(1)];
+    return [f.left + r.left + xa._offset + xa.l2p(step), f.top + r.top + ya._offset + ya.l2p(1)];
   }
   return null;
-}"""
+}""".replace("ALL_PLOTS", ALL_PLOTS)
 
 
 def _chart(page, prefix: str):

@@ -3,14 +3,13 @@ text grows with the prose."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import wait_for_page
+from tests.browser.conftest import ALL_PLOTS, wait_for_page
 
 _SIZES_JS = """() => {
   const p = document.querySelector("[data-testid='stMain'] [data-testid='stMarkdownContainer'] p");
-  const tick = document.querySelector("[data-testid='stMain'] .js-plotly-plot .xtick text, "
-    + "[data-testid='stMain'] .js-plotly-plot .ytick text");
-  return {prose: parseFloat(getComputedStyle(p).fontSize), chart: tick ? parseFloat(tick.style.fontSize) : null};
-}"""
+  const ticks = ALL_PLOTS.map(gd => gd.querySelector('.xtick text, .ytick text')).filter(t => t);
+  return {prose: parseFloat(getComputedStyle(p).fontSize), chart: ticks.length ? parseFloat(ticks[0].style.fontSize) : null};
+}""".replace("ALL_PLOTS", ALL_PLOTS)
 
 
 def _toggle(page) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import wait_for_page
+from tests.browser.conftest import CHARTS, wait_for_page
 from tests.conftest import ROOT
 from tools.loadtest import page_names
 
@@ -25,7 +25,7 @@ _BOXES_JS = """() => {
   const main = document.querySelector("[data-testid='stMain']") || document.body;
   const box = (el, what) => { const r = el.getBoundingClientRect();
     return {what, top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
-  const charts = "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart']";
+  const charts = "CHARTS";
   const widgets = ["stButton", "stSlider", "stSelectbox", "stRadio", "stNumberInput", "stTextInput",
     "stTextArea", "stCheckbox", "stToggle", "stSegmentedControl", "stButtonGroup", "stSelectSlider"]
     .map(t => `[data-testid='${t}']`).join(", ");
@@ -42,7 +42,7 @@ _BOXES_JS = """() => {
     out.push(box(el, `control '${label}'`));
   }
   return out;
-}"""
+}""".replace("CHARTS", CHARTS)
 
 _EQUATIONS_JS = """() => [...document.querySelectorAll('.katex-display')].map(el => {
   // The equation's ink (.katex) against the box it lives in (the markdown block): it either fits, or an

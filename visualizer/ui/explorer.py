@@ -297,12 +297,20 @@ def _phase_changed(settings: Settings, T: int) -> None:
     _hold()
 
 
+def clicked_step(value: Any, T: int) -> int | None:
+    """The step a click on the chain asks for: the clicked point's x, rounded into 1..T (x = 0 is h₀: step 1).
+    None when the value is not a click on a point (the chart's value comes from the browser: trust nothing)."""
+    x = value.get("x") if isinstance(value, dict) else None
+    if not isinstance(x, (int, float)) or isinstance(x, bool) or not math.isfinite(x):
+        return None
+    return max(1, min(T, int(round(x))))
+
+
 def _clicked(settings: Settings, T: int) -> None:
-    """A click on the chain selects a point: jump to its column."""
-    event = st.session_state.get("explorer_chain")
-    x = event.get("x") if isinstance(event, dict) else None
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x):
-        set_setting(settings, "step", max(1, min(T, int(round(x)))))
+    """A click on the chain: jump to its column."""
+    step = clicked_step(st.session_state.get("explorer_chain"), T)
+    if step is not None:
+        set_setting(settings, "step", step)
         _hold()
 
 

@@ -12,7 +12,11 @@ inside its own frame. It looks like Streamlit's charts (`livechart/look.json` is
 theme as a Plotly template) and, with `on_click`, reports a click on a point (its x) as its value.
 
 Plotly's browser bundle comes from the installed plotly package: it is copied once, next to the page,
-into a directory under the system's temporary directory (the package itself may be read-only).
+into a directory under the system's temporary directory (the package itself may be read-only). The
+browser fetches it once, not once per chart: the first chart of a page fetches it for the page and keeps
+it in the browser's Cache Storage under Plotly's version, so a reload or another student's second visit
+costs the server nothing (Streamlit serves component files without a cache lifetime and gzips them on
+every request: ~160 ms of CPU for this file). tools/serve.py's nginx serves it precompressed.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ def served_dir() -> Path:
         staging = Path(tempfile.mkdtemp(prefix="rnnvis-livechart-"))
         for name in FILES:
             shutil.copyfile(FRONTEND / name, staging / name)
+        script = staging / "main.js"  # the script keys its cached copy of Plotly by Plotly's version
+        script.write_text(script.read_text().replace("__PLOTLY_VERSION__", plotly.__version__))
         shutil.copyfile(PLOTLY_JS, staging / "plotly.min.js")
         try:
             os.replace(staging, out)  # atomic: another process may be doing the same
@@ -59,7 +65,7 @@ def served_dir() -> Path:
     return out
 
 
-_component = components.declare_component("livechart", path=str(served_dir()))
+COMPONENT = components.declare_component("livechart", path=str(served_dir()))
 
 
 def live_fig(fig, key: str, *, on_click: Callable[[], None] | None = None, alt: str = "") -> Any:
@@ -75,7 +81,7 @@ def live_fig(fig, key: str, *, on_click: Callable[[], None] | None = None, alt: 
     spec = spec_cache.frozen(fig, template=NO_TEMPLATE, transform=presenter.scale_spec if scale != 1 else None).spec
     layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
     title = (layout.get("title") or {}).get("text", "") if isinstance(layout.get("title"), dict) else ""
-    return _component(
+    return COMPONENT(
         spec=to_json_plotly({"data": spec.get("data", []), "layout": layout}),
         config=config,
         font_scale=scale,

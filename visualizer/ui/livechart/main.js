@@ -108,9 +108,63 @@ for (const type of ["keydown", "keyup"]) {
   });
 }
 
+// Plotly's bundle (4.6 MB) is fetched once per browser, not once per chart: the first chart asks the page
+// (the parent window, same origin, alive across Streamlit's page changes) to get it and keep it as a blob
+// URL, which every chart then loads. The page keeps the bundle in the browser's Cache Storage under
+// Plotly's version (where the browser offers it: https and localhost), so the server sends it once.
+const PLOTLY_VERSION = "__PLOTLY_VERSION__";  // written in when the files are served (live_chart.py)
+
+function fetchPlotly(host, url) {
+  const name = "rnnvis-plotly-" + PLOTLY_VERSION;
+  const network = () => host.fetch(url).then((r) => {
+    if (!r.ok) throw new Error("plotly.min.js: HTTP " + r.status);
+    return r;
+  });
+  if (!host.caches) return network();
+  return host.caches.open(name).then((cache) => cache.match(url).then((hit) => hit || network().then((r) => {
+    cache.put(url, r.clone()).catch(() => {});
+    host.caches.keys().then((names) => names.forEach((n) => {
+      if (n.startsWith("rnnvis-plotly-") && n !== name) host.caches.delete(n);
+    }));
+    return r;
+  }))).catch((e) => (e instanceof Error && e.message.startsWith("plotly.min.js") ? Promise.reject(e) : network()));
+}
+
+function loadPlotly() {
+  const host = window.parent;
+  const url = new URL("plotly.min.js", location.href).href;
+  const slot = "__rnnvisPlotly:" + PLOTLY_VERSION;
+  let shared = null;
+  try {
+    shared = host[slot];
+    if (!shared) {
+      shared = fetchPlotly(host, url).then((r) => r.blob()).then((blob) => host.URL.createObjectURL(blob));
+      shared.catch(() => { delete host[slot]; });  // a failed fetch is tried again by the next chart
+      host[slot] = shared;
+    }
+  } catch (e) {
+    shared = Promise.resolve(url);  // no access to the page: load it here
+  }
+  return shared.then((src) => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("could not load Plotly"));
+    document.head.appendChild(script);
+  }));
+}
+
+function failed(error) {
+  const note = document.createElement("p");
+  note.style.cssText = "font: 14px sans-serif; color: #7a1e00; margin: 8px 0;";
+  note.textContent = "This chart could not be drawn (" + error.message + "). Reload the page to try again.";
+  document.body.replaceChildren(note);
+  send("streamlit:setFrameHeight", { height: 40 });
+}
+
 borrowFonts();
-fetch("look.json").then((r) => r.json()).then((t) => {
-  look = t;
+Promise.all([loadPlotly(), fetch("look.json").then((r) => r.json())]).then(([, template]) => {
+  look = template;
   if (pending) { draw(pending); pending = null; }
-});
+}).catch(failed);
 send("streamlit:componentReady", { apiVersion: 1 });
