@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 REPLICAS ?= 2
 AXE     := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
+.PHONY: plotly-bundle run serve test test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,14 +56,19 @@ browser-deps: chromium
 	$(call apt,/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf,fonts-noto-color-emoji)
 	@[ -f $(AXE) ] || npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4
 
-run: $(VENV)/.runtime
+# Plotly's 2-D bundle for the explorer's live charts, from the npm registry, checked against its sha512
+# (optional: without it the charts load the full bundle). Kept per plotly.js version; a kept one is reused.
+plotly-bundle: $(VENV)/.runtime
+	@$(BIN)/python tools/fetch_plotly_bundle.py
+
+run: $(VENV)/.runtime plotly-bundle
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # N Streamlit replicas on loopback ports behind nginx (sticky sessions, websockets, gzip): tools/serve.py.
-serve: $(VENV)/.runtime nginx
+serve: $(VENV)/.runtime plotly-bundle nginx
 	$(BIN)/python tools/serve.py --replicas $(REPLICAS) --port $(PORT)
 
-test: $(VENV)/.test browser-deps nginx lint
+test: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(BIN)/python -m pytest -q --junitxml=.ci/junit.xml $(PYTEST_ARGS)
 
 # Lint, format check and types: part of `make test`, so CI fails on them too.

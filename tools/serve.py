@@ -189,17 +189,19 @@ def static_mirror(dest_root: Path = CACHE / "static") -> Path:
 
 
 def plotly_mirror(dest_root: Path = CACHE / "plotly") -> Path:
-    """Plotly's browser bundle with a .gz copy beside it, made once per Plotly version; returns the file."""
-    import plotly
+    """The live charts' Plotly bundle (the one live_chart.plotly_bundle() chose) with a .gz copy beside it,
+    made once per bundle; returns the file."""
+    from visualizer.ui.live_chart import plotly_bundle
 
-    dest = dest_root / plotly.__version__
+    source = plotly_bundle()
+    dest = dest_root / source.name.removesuffix(".js")
     out = dest / "plotly.min.js"
     if (dest / ".complete").exists():
         return out
     tmp = dest.with_name(dest.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", tmp / out.name)
+    shutil.copyfile(source, tmp / out.name)
     with open(tmp / out.name, "rb") as f_in, gzip.open(tmp / f"{out.name}.gz", "wb", compresslevel=9) as f_out:
         shutil.copyfileobj(f_in, f_out)
     (tmp / ".complete").touch()

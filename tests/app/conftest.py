@@ -24,7 +24,8 @@ def figure_specs(at: AppTest) -> list[dict]:
         if node.type == "plotly_chart":
             specs.append(json.loads(node.proto.spec))
         elif node.proto.component_name.endswith("livechart"):
-            specs.append(json.loads(json.loads(node.proto.json_args)["spec"]))
+            rows = json.loads(json.loads(node.proto.json_args)["spec"])["rows"]
+            specs += [spec for row in rows for spec in row]
     return specs
 
 

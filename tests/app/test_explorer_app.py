@@ -445,3 +445,27 @@ def test_how_to_read_follows_the_pass_and_the_notation(run_page):
     assert "right to left" in howto and "**The error per step.**" in howto
     assert "W_aa" in howto and "W_hh" not in howto
     assert not any("How to read this" in c.value for c in at.caption)  # no per-view caption left in the steps
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cell": "rnn"},
+        {"cell": "lstm"},
+        {"cell": "gru", "phase": "backward"},
+        {"cell": "rnn", "compare": "the kingdom of spain"},
+        {"mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding"},
+        {"repr": "embedding"},
+    ],
+)
+def test_live_charts_draw_only_what_the_cartesian_bundle_draws(run_page, params):
+    """The live charts may load Plotly's 2-D bundle (tools/fetch_plotly_bundle.py): every trace they are
+    sent must be of a type that bundle has, in every view the explorer can show."""
+    from visualizer.ui.live_chart import CARTESIAN_TYPES
+
+    at = run_page(PAGE, {**RANDOM, "step": "2", **params})
+    assert not at.exception
+    charts = live_charts(at)
+    specs = [spec for a in charts.values() for row in json.loads(a["spec"])["rows"] for spec in row]
+    types = {t.get("type", "scatter") for spec in specs for t in spec["data"]}
+    assert charts and types and types <= CARTESIAN_TYPES, types

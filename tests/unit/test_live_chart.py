@@ -2,7 +2,6 @@
 
 import json
 import math
-import re
 
 import plotly
 import plotly.graph_objects as go
@@ -13,24 +12,22 @@ from visualizer.ui import live_chart
 from visualizer.ui.explorer import clicked_step
 
 
-def test_served_directory_holds_the_page_its_script_its_look_and_plotly():
+def test_served_directory_holds_the_page_and_plotly():
     out = live_chart.served_dir()
-    for name in (*live_chart.FILES, "plotly.min.js"):
-        assert (out / name).is_file(), name
-    assert (out / "plotly.min.js").read_bytes() == live_chart.PLOTLY_JS.read_bytes()
-    for name in ("index.html", "look.json"):  # copies of the package's files, byte for byte
-        assert (out / name).read_bytes() == (live_chart.FRONTEND / name).read_bytes()
-    script = (out / "main.js").read_text()  # ... and the script, told Plotly's version (its cache key)
-    assert "__PLOTLY_VERSION__" not in script and f'"{plotly.__version__}"' in script
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js"]
+    assert (out / "plotly.min.js").read_bytes() == live_chart.plotly_bundle().read_bytes()
+    assert (out / "index.html").read_text() == live_chart.page_html()
     assert live_chart.served_dir() == out  # made once, then found
 
 
-def test_the_page_loads_its_script_and_the_script_fetches_plotly_next_to_it():
-    html = (live_chart.FRONTEND / "index.html").read_text()
-    assert re.findall(r'<script src="([^"]+)"', html) == ["main.js"]
-    js = (live_chart.FRONTEND / "main.js").read_text()
-    assert 'new URL("plotly.min.js", location.href)' in js  # relative: nothing from the internet
-    assert "caches.open" in js and "__rnnvisPlotly" in js  # once per browser, shared by the page's charts
+def test_the_page_carries_its_script_and_look_and_fetches_plotly_next_to_it():
+    html = live_chart.page_html()
+    assert "<script src=" not in html and "__PLOTLY_VERSION__" not in html  # one request per frame
+    assert f'const PLOTLY_VERSION = "{plotly.__version__}"' in html  # the key of its cached Plotly
+    look, _ = json.JSONDecoder().raw_decode(html.split("const LOOK = ", 1)[1])
+    assert look == json.loads((live_chart.FRONTEND / "look.json").read_text())
+    assert 'new URL("plotly.min.js", location.href)' in html  # relative: nothing from the internet
+    assert "caches.open" in html and "__rnnvisPlotly" in html  # once per browser, shared by the page's charts
 
 
 def test_the_script_speaks_streamlits_component_protocol():
@@ -73,3 +70,13 @@ def test_anything_else_from_the_browser_is_not_a_click(value):
 def test_h0_and_booleans():
     assert clicked_step({"x": 0}, 7) == 1  # h₀'s column: the first step
     assert clicked_step({"x": True}, 7) is None
+
+
+def test_the_cartesian_bundle_is_chosen_when_fetched_else_the_full_one(tmp_path, monkeypatch):
+    from plotly.offline import get_plotlyjs_version
+
+    monkeypatch.setattr(live_chart, "CARTESIAN_DIR", tmp_path)
+    assert live_chart.plotly_bundle() == live_chart.PLOTLY_JS
+    bundle = tmp_path / f"plotly-cartesian-{get_plotlyjs_version()}.min.js"
+    bundle.write_text("/* plotly.js (cartesian - minified) */")
+    assert live_chart.plotly_bundle() == bundle

@@ -59,7 +59,7 @@ def test_nginx_serves_the_live_charts_plotly_precompressed(tmp_path):
     from visualizer.ui import live_chart
 
     js = serve.plotly_mirror(tmp_path / "plotly")
-    assert js.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
+    assert js.read_bytes() == live_chart.plotly_bundle().read_bytes()
     assert gzip.decompress(js.with_name(js.name + ".gz").read_bytes()) == js.read_bytes()
     assert serve.plotly_mirror(tmp_path / "plotly") == js  # made once per version
     assert f"/component/{live_chart.COMPONENT.name}/plotly.min.js" == serve.LIVECHART_PLOTLY

@@ -140,8 +140,10 @@ def forward(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str, train
         _vanilla_equations(u, t, n)
     else:
         cell_view(u, t, n)
-    _input_and_output(u, t, n, trained)
-    _states(u, u_b, t, n)
+    # One frame for the prediction and the states: each frame costs the browser one copy of Plotly.
+    memory = " (and the memory c_t)" if u.cs is not None else ""
+    st.subheader(translate(f"The prediction at step {t}, and the hidden state h_t over time{memory}", n))
+    live_fig([_input_and_output(u, t), *_states(u, u_b, t, n)], key="explorer_views")
 
 
 def _vanilla_equations(u: explore.Unroll, t: int, n: str) -> None:
@@ -184,15 +186,12 @@ def cell_view(u: explore.Unroll, t: int, n: str) -> None:
         st.markdown("\n".join(f"- {said[key]}" for key in order if key in said))
 
 
-def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
+def _input_and_output(u: explore.Unroll, t: int) -> list:
+    """The row of step t's input (for an embedding) and prediction charts."""
     enc, T = u.enc, u.T
     guesses = u.predicted_values()
     if guesses is not None and enc.raw_values is not None:
-        live_fig(
-            step_figures.value_predictions(enc.raw_values, guesses, step=t, reveal=t),
-            key="explorer_bars",
-        )
-        return
+        return [step_figures.value_predictions(enc.raw_values, guesses, step=t, reveal=t)]
     probs = u.trace.probs
     bars = figures.output_bars(
         probs[t - 1],
@@ -202,81 +201,52 @@ def _input_and_output(u: explore.Unroll, t: int, n: str, trained: bool) -> None:
         ymax=min(1.0, float(np.nanmax(probs)) * 1.1) if np.all(np.isfinite(probs)) else None,
     )
     if enc.E is None:
-        live_fig(bars, key="explorer_bars")  # no extra container: one element less to send and redraw per step
-        return
-    left, right = st.columns(2)
-    with left:
-        w = int(enc.ids[t - 1])
-        live_fig(
-            figures.input_vector(u.trace.X[t - 1], enc.vocab.tokens, step=t, token=enc.tokens[t - 1], E=enc.E, w=w),
-            key="explorer_input",
-        )
-    with right:
-        live_fig(bars, key="explorer_bars")
+        return [bars]
+    w = int(enc.ids[t - 1])
+    vector = figures.input_vector(u.trace.X[t - 1], enc.vocab.tokens, step=t, token=enc.tokens[t - 1], E=enc.E, w=w)
+    return [vector, bars]
 
 
-def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> None:
-    st.subheader(translate("The hidden state h_t over time" + (" (and the memory c_t)" if u.cs is not None else ""), n))
+def _states(u: explore.Unroll, u_b: explore.Unroll | None, t: int, n: str) -> list[list]:
+    """Rows of charts of the states up to step t: h_t (beside the second sequence's, and their difference,
+    when comparing), then the LSTM's memory c_t."""
     act = getattr(u.trace, "activation", "tanh")
     hs = u.trace.hs[1:]
+    rows: list[list] = []
     if u_b is None:
-        live_fig(
-            figures.hidden_heatmap(hs, u.enc.tokens, step=t, activation=act, reveal=t, notation=n),
-            key="explorer_heatmap",
-        )
+        rows.append([figures.hidden_heatmap(hs, u.enc.tokens, step=t, activation=act, reveal=t, notation=n)])
     else:
         zrange = figures.shared_range(act, hs, u_b.trace.hs[1:])
-        a_col, b_col = st.columns(2)
-        with a_col:
-            live_fig(
+        rows.append(
+            [
                 figures.hidden_heatmap(
-                    hs,
-                    u.enc.tokens,
-                    step=t,
-                    activation=act,
-                    zrange=zrange,
-                    title="A: your sequence",
-                    reveal=t,
-                    notation=n,
-                ),
-                key="explorer_heatmap",
-            )
-        with b_col:
-            live_fig(
-                figures.hidden_heatmap(
-                    u_b.trace.hs[1:],
-                    u_b.enc.tokens,
-                    step=t,
-                    activation=act,
-                    zrange=zrange,
-                    title="B: the second sequence",
-                    reveal=t,
-                    notation=n,
-                ),
-                key="explorer_heatmap_b",
-            )
-        live_fig(
-            figures.difference_heatmap(
-                hs[:t], u.enc.tokens[:t], u_b.trace.hs[1 : t + 1], u_b.enc.tokens[:t], step=t, activation=act
-            ),
-            key="explorer_diff",
+                    states, tokens, step=t, activation=act, zrange=zrange, title=title, reveal=t, notation=n
+                )
+                for states, tokens, title in (
+                    (hs, u.enc.tokens, "A: your sequence"),
+                    (u_b.trace.hs[1:], u_b.enc.tokens, "B: the second sequence"),
+                )
+            ]
+        )
+        b_hs = u_b.trace.hs[1 : t + 1]
+        rows.append(
+            [figures.difference_heatmap(hs[:t], u.enc.tokens[:t], b_hs, u_b.enc.tokens[:t], step=t, activation=act)]
         )
     if u.cs is not None:
-        live_fig(
-            figures.hidden_heatmap(
-                u.cs[1:],
-                u.enc.tokens,
-                step=t,
-                activation="linear",
-                reveal=t,
-                notation=n,
-                title="Memory cell c_t over time",
-                colorbar_title="c value",
-                row_name="c",
-                row_title="memory unit",
-            ),
-            key="explorer_cells",
+        cells = figures.hidden_heatmap(
+            u.cs[1:],
+            u.enc.tokens,
+            step=t,
+            activation="linear",
+            reveal=t,
+            notation=n,
+            title="Memory cell c_t over time",
+            colorbar_title="c value",
+            row_name="c",
+            row_title="memory unit",
         )
+        rows.append([cells])
+    return rows
 
 
 def embedding(u: explore.Unroll, n: str, trained: bool) -> None:

@@ -22,6 +22,7 @@ every request: ~160 ms of CPU for this file). tools/serve.py's nginx serves it p
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -34,30 +35,58 @@ import streamlit as st
 import streamlit.components.v1 as components
 from plotly.io.json import to_json_plotly
 
+from visualizer import ROOT
 from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
 from visualizer.ui.core import SETTINGS_KEY, presenting
 
 FRONTEND = Path(__file__).with_name("livechart")
-FILES = ("index.html", "main.js", "look.json")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Plotly's 2-D-only bundle, fetched by tools/fetch_plotly_bundle.py (make run / make test): a third of the
+# full bundle's size and of its evaluation time, which every chart frame pays once when a page opens.
+CARTESIAN_DIR = ROOT / ".cache" / "plotly"
+# The trace types the cartesian bundle draws (plotly.js's dist README); the live charts use only these.
+CARTESIAN_TYPES = frozenset({"scatter", "bar", "heatmap", "histogram", "histogram2d", "contour", "box", "image"})
+
+
+def plotly_bundle() -> Path:
+    """The bundle the live charts load: the cartesian one for the installed plotly.js version if fetched,
+    else the full one from the plotly package."""
+    from plotly.offline import get_plotlyjs_version
+
+    cartesian = CARTESIAN_DIR / f"plotly-cartesian-{get_plotlyjs_version()}.min.js"
+    return cartesian if cartesian.is_file() else PLOTLY_JS
+
+
+def page_html() -> str:
+    """The component's page as served: index.html with its script and Streamlit's look written in (one
+    request per chart frame, not three), and the script told Plotly's version (its cache key)."""
+    script = (FRONTEND / "main.js").read_text()
+    script = script.replace("__PLOTLY_VERSION__", plotly.__version__)
+    script = script.replace(
+        "const LOOK = null;", "const LOOK = " + json.dumps(json.loads((FRONTEND / "look.json").read_text())) + ";"
+    )
+    # "</" cannot end the inline script early: the script and the template contain none of it
+    if "</" in script:
+        raise ValueError("main.js must not contain '</' (it is written inline into the page)")
+    return (
+        (FRONTEND / "index.html").read_text().replace('<script src="main.js"></script>', f"<script>\n{script}</script>")
+    )
 
 
 def served_dir() -> Path:
-    """The directory Streamlit serves the component from: the page, its script, its theme and plotly.min.js.
+    """The directory Streamlit serves the component from: its page (page_html()) and Plotly's bundle (as
+    plotly.min.js, whichever plotly_bundle() chose).
 
-    Named by a hash of those files, so a new version of any of them gets a fresh directory."""
-    digest = hashlib.sha256(plotly.__version__.encode())
-    for name in FILES:
-        digest.update((FRONTEND / name).read_bytes())
+    Named by a hash of both, so a new version of either gets a fresh directory."""
+    bundle = plotly_bundle()
+    html = page_html()
+    digest = hashlib.sha256(f"{plotly.__version__} {bundle} {bundle.stat().st_size}\n{html}".encode())
     out = Path(tempfile.gettempdir()) / f"rnnvis-livechart-{digest.hexdigest()[:16]}"
     if not (out / "plotly.min.js").exists():
         staging = Path(tempfile.mkdtemp(prefix="rnnvis-livechart-"))
-        for name in FILES:
-            shutil.copyfile(FRONTEND / name, staging / name)
-        script = staging / "main.js"  # the script keys its cached copy of Plotly by Plotly's version
-        script.write_text(script.read_text().replace("__PLOTLY_VERSION__", plotly.__version__))
-        shutil.copyfile(PLOTLY_JS, staging / "plotly.min.js")
+        (staging / "index.html").write_text(html)
+        shutil.copyfile(bundle, staging / "plotly.min.js")
         try:
             os.replace(staging, out)  # atomic: another process may be doing the same
         except OSError:
@@ -68,25 +97,32 @@ def served_dir() -> Path:
 COMPONENT = components.declare_component("livechart", path=str(served_dir()))
 
 
-def live_fig(fig, key: str, *, on_click: Callable[[], None] | None = None, alt: str = "") -> Any:
-    """Show `fig` (a Plotly figure) in a chart that is redrawn in place when the figure changes.
+def _spec(fig, scale: float) -> dict:
+    """What the frame is sent for one figure: its data and layout, without a template (the frame's look
+    is Streamlit's), fonts scaled in presenter mode."""
+    spec = spec_cache.frozen(fig, template=NO_TEMPLATE, transform=presenter.scale_spec if scale != 1 else None).spec
+    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
+    return {"data": spec.get("data", []), "layout": layout}
 
-    `key` is its identity (required: without one a changed figure would be a new chart). With
-    `on_click`, a click on a point sets the chart's value to {"x": the point's x, "click": a counter}
-    and calls `on_click` (read the value from st.session_state[key])."""
+
+def live_fig(figs, key: str, *, on_click: Callable[[], None] | None = None) -> Any:
+    """Show Plotly figures in one frame whose charts are redrawn in place when the figures change.
+
+    `figs` is a figure, or rows of figures (a list of lists: each row's figures side by side, each row
+    as tall as its tallest figure). Figures that sit together on the page belong in one call: each frame
+    evaluates Plotly once when the page opens. `key` is the frame's identity (required: without one a
+    changed figure would be a new frame). With `on_click`, a click on a point sets the value to
+    {"x": the point's x, "click": a counter} and calls `on_click` (read it from st.session_state[key])."""
+    rows = figs if isinstance(figs, list) else [[figs]]
     settings: dict[str, Any] = st.session_state.get(SETTINGS_KEY) or {}
     fmt = settings.get("figure_format", "png")
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
     scale = presenter.PRESENTER_SCALE if presenting() else 1.0
-    spec = spec_cache.frozen(fig, template=NO_TEMPLATE, transform=presenter.scale_spec if scale != 1 else None).spec
-    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
-    title = (layout.get("title") or {}).get("text", "") if isinstance(layout.get("title"), dict) else ""
     return COMPONENT(
-        spec=to_json_plotly({"data": spec.get("data", []), "layout": layout}),
+        spec=to_json_plotly({"rows": [[_spec(fig, scale) for fig in row] for row in rows if row]}),
         config=config,
         font_scale=scale,
         clickable=on_click is not None,
-        alt=alt or title,
         key=key,
         default=None,
         on_change=on_click,

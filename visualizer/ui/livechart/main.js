@@ -1,15 +1,21 @@
-// One Plotly chart that stays mounted: every Streamlit rerun hands it a new figure spec and it is
-// redrawn in place with Plotly.react (Streamlit's own chart element is rebuilt from scratch whenever
-// its figure changes). Speaks Streamlit's component protocol (version 1) with plain postMessage.
+// Plotly charts that stay mounted: every Streamlit rerun hands this frame new figure specs (rows of charts
+// side by side) and each chart is redrawn in place with Plotly.react (Streamlit's own chart element is
+// rebuilt from scratch whenever its figure changes). Several charts share one frame, so the page pays for
+// one copy of Plotly per frame, not per chart. Speaks Streamlit's component protocol (version 1) with
+// plain postMessage.
 "use strict";
-const gd = document.getElementById("chart");
-let look = null;          // Streamlit's light chart theme as a Plotly template (look.json)
-let pending = null;       // a render that arrived before the template
+const root = document.getElementById("charts");
+const GAP = 16;           // px between charts side by side and between rows
+const LOOK = null;        // Streamlit's light chart theme as a Plotly template: look.json, written in when served
+let look = null;          // ... once Plotly is loaded too
+let pending = null;       // the newest render not drawn yet
+let scheduled = false;    // a draw is booked for the next frame
 const looks = {};         // the template at each font scale (presenter mode: 1.25)
 let frameHeight = 0;
 let clicks = 0;
 let shown = null;         // the last render's arguments
-let drawn = "";          // ... and their signature
+let drawn = "";           // ... and their signature
+let layoutOf = [];        // each row's number of charts, as drawn
 
 function send(type, data) {
   window.parent.postMessage({ isStreamlitMessage: true, type: type, ...data }, "*");
@@ -50,48 +56,95 @@ function scaled(template, factor) {
   return walk(template);
 }
 
+// The chart divs for `rows` (an array of rows, each an array of figures), made again only when the
+// number of rows or charts per row changes.
+function charts(rows) {
+  const shape = rows.map((row) => row.length);
+  if (shape.join(",") !== layoutOf.join(",")) {
+    for (const gd of root.querySelectorAll(".js-plotly-plot")) Plotly.purge(gd);
+    root.replaceChildren(...rows.map((row) => {
+      const line = document.createElement("div");
+      line.className = "row";
+      line.replaceChildren(...row.map(() => {
+        const gd = document.createElement("div");
+        gd.className = "chart";
+        gd.setAttribute("role", "img");
+        return gd;
+      }));
+      return line;
+    }));
+    layoutOf = shape;
+  }
+  return [...root.querySelectorAll(".row")].map((line) => [...line.querySelectorAll(".chart")]);
+}
+
 function draw(args) {
   const signature = [args.spec, args.font_scale, args.clickable, JSON.stringify(args.config)].join("|");
   if (signature === drawn) return;  // a rerun that changed nothing here
   drawn = signature;
   shown = args;
-  const spec = typeof args.spec === "string" ? JSON.parse(args.spec) : args.spec || {};
-  const layout = Object.assign({}, spec.layout || {});
+  const rows = JSON.parse(args.spec).rows || [];
   const factor = args.font_scale || 1;
   if (!looks[factor]) looks[factor] = scaled(look, factor);
-  layout.template = looks[factor];
-  layout.width = document.documentElement.clientWidth;
-  const height = layout.height || 450;
-  layout.height = height;
-  if (args.clickable) { layout.clickmode = "event"; layout.hovermode = layout.hovermode || "closest"; }
-  layout.dragmode = false;
-  if (height !== frameHeight) { frameHeight = height; send("streamlit:setFrameHeight", { height: height }); }
   const config = Object.assign({ responsive: false }, args.config || {});
-  gd.setAttribute("aria-label", args.alt || "chart");
-  Plotly.react(gd, spec.data || [], layout, config).then(() => {
-    if (args.clickable && !gd._clickBound) {
-      gd._clickBound = true;
-      gd.on("plotly_click", (event) => {
-        const point = event && event.points && event.points[0];
-        if (!point || typeof point.x !== "number") return;
-        clicks += 1;
-        send("streamlit:setComponentValue", { value: { x: point.x, click: clicks }, dataType: "json" });
+  const width = document.documentElement.clientWidth;
+  const divs = charts(rows);
+  let total = 0;
+  rows.forEach((row, r) => {
+    const each = Math.floor((width - GAP * (row.length - 1)) / row.length);
+    let tallest = 0;
+    row.forEach((spec, c) => {
+      const gd = divs[r][c];
+      const layout = Object.assign({}, spec.layout || {});
+      layout.template = looks[factor];
+      layout.width = each;
+      layout.height = layout.height || 450;
+      tallest = Math.max(tallest, layout.height);
+      if (args.clickable) { layout.clickmode = "event"; layout.hovermode = layout.hovermode || "closest"; }
+      layout.dragmode = false;
+      const title = layout.title && typeof layout.title === "object" ? layout.title.text : layout.title;
+      gd.setAttribute("aria-label", String(title || args.alt || "chart").replace(/<[^>]*>/g, ""));
+      Plotly.react(gd, spec.data || [], layout, config).then(() => {
+        if (args.clickable && !gd._clickBound) {
+          gd._clickBound = true;
+          gd.on("plotly_click", (event) => {
+            const point = event && event.points && event.points[0];
+            if (!point || typeof point.x !== "number") return;
+            clicks += 1;
+            send("streamlit:setComponentValue", { value: { x: point.x, click: clicks }, dataType: "json" });
+          });
+        }
       });
-    }
+    });
+    total += tallest + (r > 0 ? GAP : 0);
   });
+  if (total !== frameHeight) { frameHeight = total; send("streamlit:setFrameHeight", { height: total }); }
 }
 
 window.addEventListener("message", (event) => {
   const msg = event.data;
   if (!msg || msg.type !== "streamlit:render") return;
-  if (look === null) { pending = msg.args; return; }
-  draw(msg.args);
+  pending = msg.args;
+  // Drawn at the next frame: the page's charts all redraw in the same frame, and a burst of renders
+  // (a fast player) draws only the newest.
+  if (look === null || scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    const args = pending;
+    pending = null;
+    if (args) draw(args);
+  });
 });
 
 let lastWidth = 0;
 window.addEventListener("resize", () => {
   const width = document.documentElement.clientWidth;
-  if (shown && width !== lastWidth) { lastWidth = width; Plotly.relayout(gd, { width: width }); }
+  if (shown && width !== lastWidth) {
+    lastWidth = width;
+    drawn = "";  // same figures, new widths
+    draw(shown);
+  }
 });
 
 // Streamlit's keyboard shortcuts (the step buttons' arrow keys) listen on the page: after a click on the
@@ -163,8 +216,8 @@ function failed(error) {
 }
 
 borrowFonts();
-Promise.all([loadPlotly(), fetch("look.json").then((r) => r.json())]).then(([, template]) => {
-  look = template;
-  if (pending) { draw(pending); pending = null; }
+loadPlotly().then(() => {
+  look = LOOK;
+  if (pending) { const args = pending; pending = null; draw(args); }
 }).catch(failed);
 send("streamlit:componentReady", { apiVersion: 1 });
