@@ -103,6 +103,12 @@ def test_heatmap_colourscale_is_explicit_red_blue():
     assert len(fig.layout.shapes) == 0
 
 
+def test_heatmap_colour_bar_reads_three_short_numbers_for_a_data_range():
+    states = np.array([[0.0, 3.332815], [-1.25, 2.0]])  # the memory c_t: its range comes from the data
+    bar = figures.hidden_heatmap(states, ["a", "b"], activation="linear").data[0].colorbar
+    assert len(bar.tickvals) == 3 and bar.tickformat == ".3~g"  # 3.33, not 3.332815
+
+
 def test_difference_heatmap_subtracts_over_the_common_steps():
     Ha, Hb = np.full((4, 3), 0.5), np.full((6, 3), 0.25)
     Hb[1] = 0.5

@@ -119,8 +119,11 @@ def hidden_heatmap(
         zmin=zmin,
         zmax=zmax,
         colorscale=DIVERGING_SCALE if zmin < 0 else "Viridis",
-        # Three labelled ticks (ends and middle): five crowd into each other on a short heatmap.
-        colorbar=dict(title=heading(tr(colorbar_title)), tickvals=_three_ticks(zmin, zmax), thickness=14),
+        # Three labelled ticks (ends and middle): five crowd into each other on a short heatmap. Three
+        # significant digits: a data-driven range (the memory c_t) would otherwise read "3.332815".
+        colorbar=dict(
+            title=heading(tr(colorbar_title)), tickvals=_three_ticks(zmin, zmax), tickformat=".3~g", thickness=14
+        ),
         hovertemplate="step %{x}<br>" + row_title + " %{y}<br>value %{z:.4f}<extra></extra>",
         hoverongaps=False,
     )
