@@ -1,22 +1,24 @@
-"""A Plotly chart that stays mounted while its figure changes: the explorer's step views.
+"""Plotly charts that stay mounted while their figures change: the explorer's step views.
 
 Streamlit's own chart element takes its identity from its figure, so a new step's figure is a new
 element: the browser throws the old chart away and draws the new one from nothing (Plotly.newPlot),
 and each such drawing forces the whole page to lay itself out again. Stepping the explorer changed
 three to five charts per click, ~300–450 ms of browser work against a 250 ms target.
 
-`live_fig` shows the figure in a small component instead (`livechart/`: an HTML page and a script,
+`live_fig` shows figures in a small component instead (`livechart/`: an HTML page and a script,
 Streamlit's component protocol spoken with postMessage). Its identity is its key, so it stays on the
-page between steps, and each rerun hands it the new spec, which it redraws in place (Plotly.react)
-inside its own frame. It looks like Streamlit's charts (`livechart/look.json` is Streamlit's light chart
-theme as a Plotly template) and, with `on_click`, reports a click on a point (its x) as its value.
+page between steps, and each rerun hands it the new specs, which it redraws in place (Plotly.react)
+inside its own frame; figures that sit together share a frame (rows of charts side by side). It looks
+like Streamlit's charts (`livechart/look.json` is Streamlit's light chart theme as a Plotly template)
+and, with `on_click`, reports a click on a point (its x) as its value.
 
-Plotly's browser bundle comes from the installed plotly package: it is copied once, next to the page,
-into a directory under the system's temporary directory (the package itself may be read-only). The
-browser fetches it once, not once per chart: the first chart of a page fetches it for the page and keeps
-it in the browser's Cache Storage under Plotly's version, so a reload or another student's second visit
-costs the server nothing (Streamlit serves component files without a cache lifetime and gzips them on
-every request: ~160 ms of CPU for this file). tools/serve.py's nginx serves it precompressed.
+Plotly's browser bundle is the 2-D "cartesian" one when tools/fetch_plotly_bundle.py has fetched it,
+else the full one from the plotly package; it is copied once, next to the page, into a directory under
+the system's temporary directory (the package itself may be read-only). The browser fetches it once,
+not once per frame: the first frame of a page fetches it for the page and keeps it in the browser's
+Cache Storage under Plotly's version, so a reload costs the server nothing (Streamlit serves component
+files without a cache lifetime and gzips them on every request: ~160 ms of CPU for the full bundle).
+tools/serve.py's nginx serves it precompressed.
 """
 
 from __future__ import annotations
