@@ -25,34 +25,23 @@ def _first(nodes: list, kind: str, text: str = "") -> int:
     return next(i for i, n in enumerate(nodes) if n.type == kind and text in str(getattr(n, "value", "")))
 
 
-@pytest.mark.parametrize("present", [False, True])
-def test_home_feedforward_paragraph_follows_the_example_when_presenting(run_page, present):
-    at = run_page("app.py", PRESENT if present else None)
-    assert not at.exception
-    nodes = _order(at)
-    feedforward, chart = _first(nodes, "markdown", "feed-forward network can't"), _first(nodes, "plotly_chart")
-    assert (feedforward > chart) == present
-    assert sum("feed-forward network can't" in m.value for m in at.markdown) == 1
+# (page, the element kind and text that moves, the figure it moves under) on each page whose note moves
+MOVES = [
+    pytest.param("app.py", "markdown", "feed-forward network can't", id="home-feedforward-paragraph"),
+    pytest.param("pages/2_Sequence_types.py", "caption", seqtypes.INTRO, id="seqtypes-intro"),
+    pytest.param("pages/3_Gradients.py", "info", "**Exploding.**", id="gradients-preset-note"),
+]
 
 
 @pytest.mark.parametrize("present", [False, True])
-def test_seqtypes_intro_sits_under_the_diagram_when_presenting(run_page, present):
-    at = run_page("pages/2_Sequence_types.py", PRESENT if present else None)
+@pytest.mark.parametrize(("script", "kind", "text"), MOVES)
+def test_the_note_follows_the_main_figure_only_when_presenting(run_page, present, script, kind, text):
+    """Presenting, the note moves under the page's first chart; in normal mode it stays above. Shown once."""
+    at = run_page(script, PRESENT if present else None)
     assert not at.exception
     nodes = _order(at)
-    intro, diagram = _first(nodes, "caption", seqtypes.INTRO), _first(nodes, "plotly_chart")
-    assert (intro > diagram) == present
-    assert [c.value for c in at.caption].count(seqtypes.INTRO) == 1
-
-
-@pytest.mark.parametrize("present", [False, True])
-def test_gradients_preset_note_sits_under_the_plot_when_presenting(run_page, present):
-    at = run_page("pages/3_Gradients.py", PRESENT if present else None)
-    assert not at.exception
-    nodes = _order(at)
-    note, plot = _first(nodes, "info", "**Exploding.**"), _first(nodes, "plotly_chart")
-    assert (note > plot) == present
-    assert sum("**Exploding.**" in i.value for i in at.info) == 1
+    assert (_first(nodes, kind, text) > _first(nodes, "plotly_chart")) == present
+    assert sum(text in str(getattr(n, "value", "")) for n in nodes if n.type == kind) == 1
 
 
 @pytest.mark.parametrize("present", [False, True])

@@ -235,7 +235,7 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
     """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
     T = result[0].T
     # Presenter mode's larger type needs wider pass and play columns (nothing cut to "…" on a projector).
-    widths = [2.5, 1.0, 0.85, 0.7] if presenting() else [1.65, 1.3, 0.85, 0.8]
+    widths = [2.5, 1.0, 0.85, 0.7] if presenting() else [1.75, 1.3, 0.6, 0.95]
     phase_col, play_col, speed_col, help_col = st.columns(widths, vertical_alignment="center")
     with phase_col:
         control(

@@ -7,7 +7,7 @@
 const root = document.getElementById("charts");
 const GAP = 16;           // px between charts side by side and between rows
 const LOOK = null;        // Streamlit's light chart theme as a Plotly template: look.json, written in when served
-let look = null;          // ... once Plotly is loaded too
+let ready = false;        // Plotly is loaded
 let pending = null;       // the newest render not drawn yet
 let scheduled = false;    // a draw is booked for the next frame
 const looks = {};         // the template at each font scale (presenter mode: 1.25)
@@ -85,7 +85,7 @@ function draw(args) {
   shown = args;
   const rows = JSON.parse(args.spec).rows || [];
   const factor = args.font_scale || 1;
-  if (!looks[factor]) looks[factor] = scaled(look, factor);
+  if (!looks[factor]) looks[factor] = scaled(LOOK, factor);
   const config = Object.assign({ responsive: false }, args.config || {});
   const width = document.documentElement.clientWidth;
   const divs = charts(rows);
@@ -103,7 +103,7 @@ function draw(args) {
       if (args.clickable) { layout.clickmode = "event"; layout.hovermode = layout.hovermode || "closest"; }
       layout.dragmode = false;
       const title = layout.title && typeof layout.title === "object" ? layout.title.text : layout.title;
-      gd.setAttribute("aria-label", String(title || args.alt || "chart").replace(/<[^>]*>/g, ""));
+      gd.setAttribute("aria-label", String(title || "chart").replace(/<[^>]*>/g, ""));
       Plotly.react(gd, spec.data || [], layout, config).then(() => {
         if (args.clickable && !gd._clickBound) {
           gd._clickBound = true;
@@ -127,7 +127,7 @@ window.addEventListener("message", (event) => {
   pending = msg.args;
   // Drawn at the next frame: the page's charts all redraw in the same frame, and a burst of renders
   // (a fast player) draws only the newest.
-  if (look === null || scheduled) return;
+  if (!ready || scheduled) return;
   scheduled = true;
   requestAnimationFrame(() => {
     scheduled = false;
@@ -217,7 +217,7 @@ function failed(error) {
 
 borrowFonts();
 loadPlotly().then(() => {
-  look = LOOK;
+  ready = true;
   if (pending) { const args = pending; pending = null; draw(args); }
 }).catch(failed);
 send("streamlit:componentReady", { apiVersion: 1 });
