@@ -2,8 +2,8 @@
 
 Starts `streamlit run app.py` on a free port, opens the explorer in headless Chromium (Debian's binary),
 and for each click measures click → every step view shows the new step, read from what the browser has
-drawn: the chain's outlined column, the step sentence, the heatmap's outline (forward) and the running
-gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase, and the browser
+drawn: the chain's outlined column, the step sentence, the equations with numbers (their subscripts), the
+heatmap's outline and the gates (forward) and the running gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase, and the browser
 main thread's busy time per click (Chrome's TaskDuration; the wall time also waits for the server and
 for whatever else runs on the machine).
 
@@ -58,6 +58,11 @@ SHOWN = """() => {
     return null;
   const back = plots.find(gd => title(gd).startsWith('The error per step'));
   if (back && parseInt(title(back).split('back to step ')[1]) !== step) return null;
+  const gates = plots.find(gd => title(gd).startsWith('The gates at step'));
+  if (gates && parseInt(title(gates).split('at step ')[1]) !== step) return null;
+  // the equations with numbers: their LaTeX (KaTeX keeps it in the page) names the step as a subscript
+  const tex = [...document.querySelectorAll('annotation[encoding="application/x-tex"]')].map(a => a.textContent);
+  if (!tex.some(t => t.includes(`_{${step}}`))) return null;
   return step;
 }"""
 
@@ -97,9 +102,26 @@ def _task_ms(cdp) -> float:
     return metrics["TaskDuration"] * 1000
 
 
-def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> tuple[list[float], list[float]]:
-    """Click 'Next ▶' `clicks` times from step `start`. Returns (wall ms per click until every view shows
-    the new step, the browser main thread's busy ms in that time)."""
+# In the page: the time from the click on "Next ▶" (the event's own timestamp, when the browser dispatched
+# it) to the first animation frame after every view shows the new step (so that frame has been painted).
+WATCH = """(step) => { window.__nextClick = null; new Promise((resolve) => {
+  const button = [...document.querySelectorAll('button')].find(b => b.textContent.includes('Next'));
+  let clicked = null, seen = false;
+  button.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
+  const tick = (now) => {
+    if (seen) return resolve(now - clicked);
+    if (clicked !== null && (SHOWN)() === step) seen = true;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}).then((ms) => { window.__nextClick = ms; }); }""".replace("SHOWN", SHOWN)
+
+
+def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> dict[str, list[float]]:
+    """Click 'Next ▶' `clicks` times from step `start`. Returns, per click, the ms from the click event to
+    the painted frame where every view shows the new step ("page"), the same seen from this script
+    (from asking Playwright to click, which first waits for the button to be still for two frames, to
+    its answer: "wall"), and the browser main thread's busy ms in that time ("busy")."""
     page.goto(f"{url}/Explorer?{query}")
     page.wait_for_selector("[data-testid='stApp']")
     wait_step(page, start, 120)
@@ -107,16 +129,21 @@ def measure(page, url: str, query: str, clicks: int, start: int, backward: bool)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     button = page.get_by_role("button", name="Next ▶")
-    wall, busy, step = [], [], start
+    out: dict[str, list[float]] = {"page": [], "wall": [], "busy": []}
+    step = start
     for _ in range(clicks):
         step += -1 if backward else 1
+        page.evaluate(WATCH, step)
         t0, b0 = time.perf_counter(), _task_ms(cdp)
         button.click()
         wait_step(page, step)
-        wall.append((time.perf_counter() - t0) * 1000)
-        busy.append(_task_ms(cdp) - b0)
+        out["wall"].append((time.perf_counter() - t0) * 1000)
+        out["busy"].append(_task_ms(cdp) - b0)
+        page.wait_for_function("() => window.__nextClick !== null", polling="raf")
+        out["page"].append(page.evaluate("() => window.__nextClick"))
+        time.sleep(0.2)  # the next click starts from a quiet page, as a person's would
     cdp.detach()
-    return wall, busy
+    return out
 
 
 def main() -> None:
@@ -141,11 +168,12 @@ def main() -> None:
                 for phase in args.phases.split(","):
                     start = args.tokens if phase == "backward" else 1
                     query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
-                    ms, busy = measure(page, url, query, args.clicks, start, phase == "backward")
+                    got = measure(page, url, query, args.clicks, start, phase == "backward")
                     results[f"{cell}_{phase}"] = {
-                        "median_ms": round(statistics.median(ms), 1),
-                        "p90_ms": round(statistics.quantiles(ms, n=10)[-1], 1),
-                        "browser_busy_ms_median": round(statistics.median(busy), 1),
+                        "median_ms": round(statistics.median(got["page"]), 1),
+                        "p90_ms": round(statistics.quantiles(got["page"], n=10)[-1], 1),
+                        "playwright_wall_median_ms": round(statistics.median(got["wall"]), 1),
+                        "browser_busy_ms_median": round(statistics.median(got["busy"]), 1),
                     }
             browser.close()
     finally:

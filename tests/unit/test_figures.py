@@ -149,6 +149,20 @@ def test_output_bars_show_the_most_likely_of_a_large_vocabulary():
     assert "10 most likely of 100" in fig.layout.title.text
 
 
+def test_output_bars_keep_one_bottom_margin_from_step_to_step():
+    """The labels change with the step; the margin is sized for the longest any step could show, so the
+    plot does not jump (and Plotly need not widen the margin and draw again)."""
+    vocab = ["a", "bb", "a_very_long_token_name", *[f"w{i}" for i in range(60)]]
+    rng = np.random.default_rng(0)
+    figs = [figures.output_bars(rng.dirichlet(np.ones(len(vocab))), vocab, step=k, max_bars=40) for k in (1, 2, 3)]
+    margins = {fig.layout.margin.b for fig in figs}
+    assert len(margins) == 1
+    longest = max(len(x) for fig in figs for x in fig.data[0].x)
+    assert margins.pop() >= 60 + 4.3 * longest  # Chromium: ~4.3 px per character of a -45° label, ~60 px more
+    few = figures.output_bars(np.full(3, 1 / 3), ["a", "b", "c"], step=1)
+    assert few.layout.xaxis.tickangle == 0 and few.layout.margin.b == 60  # short labels stay level
+
+
 def test_input_vector_one_hot_and_embedding(run):
     enc, _ = run
     fig = _valid(figures.input_vector(enc.X[2], enc.vocab.tokens, step=3, token="states"))

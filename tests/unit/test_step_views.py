@@ -149,6 +149,23 @@ def test_backward_norms_only_fill_the_steps_reached(run):
     assert "W_hh" not in str(fig.to_dict())
 
 
+def test_backward_norms_keep_their_axes_while_the_pass_moves(run):
+    """Both y axes span the whole pass from the first step: the bars and the running total grow into a
+    fixed frame, and the chart's scale does not change between steps."""
+    _, _, _, steps = run
+    T = len(steps.dh_norm)
+    figs = [step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=r) for r in (T, T // 2, 1)]
+    for axis, values in (("yaxis", steps.dh_norm), ("yaxis2", steps.running_W_hh)):
+        ranges = {tuple(fig.layout[axis].range) for fig in figs}
+        assert len(ranges) == 1
+        low, high = ranges.pop()
+        assert low == 0 and high >= np.max(values)
+    blown = step_figures.backward_norms(np.array([np.inf, 2.0]), np.array([np.nan, 1.0]), reached=1)
+    assert tuple(blown.layout.yaxis.range) == pytest.approx((0, 2.16))  # overflow: scaled to what is finite
+    empty = step_figures.backward_norms(np.zeros(2), np.zeros(2), reached=1)
+    assert empty.layout.yaxis.range is None  # nothing to scale to: Plotly's own range
+
+
 def test_embedding_map_and_nearest():
     vecs = np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.0, 0.0, 1.0]])
     fig = _valid(step_figures.embedding_map(vecs, ["king", "queen", "apple"], highlight="king"))

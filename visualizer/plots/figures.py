@@ -234,6 +234,17 @@ def arrow_traces(
 MAX_BARS = 40  # a larger vocabulary shows its most likely tokens only
 
 
+def _label_room(vocab_tokens, n_bars: int, numbered: bool) -> int:
+    """The bottom margin (px) that fits the longest label any step could show under -45° rotation.
+
+    The labels change from step to step; with a margin sized for the step's own labels the plot would
+    jump up and down as you step (and the browser would draw it twice: Plotly widens a margin that is
+    too small and draws again). Measured in Chromium with the app's 12 px tick font: a rotated label
+    needs ~4.3 px per character below the axis, plus ~60 px for the ticks and the axis title."""
+    longest = max((len(short(tok)) for tok in vocab_tokens), default=1) + (len(f"{n_bars}. ") if numbered else 0)
+    return int(64 + 4.6 * longest)
+
+
 def output_bars(
     p: np.ndarray,
     vocab_tokens,
@@ -264,14 +275,15 @@ def output_bars(
     yaxis = dict(title=heading("probability"), rangemode="tozero")
     if ymax:
         yaxis["range"] = [0, ymax]
+    rotated = len(idx) > 10
     return figure(
         [bar],
         dict(
             title=heading(f"ŷ_{step}: probability of each next token{shown}"),
             yaxis=yaxis,
-            xaxis=dict(title=heading("next token"), type="category", tickangle=-45 if len(idx) > 10 else 0),
+            xaxis=dict(title=heading("next token"), type="category", tickangle=-45 if rotated else 0),
             height=300,
-            margin=dict(l=60, r=20, t=50, b=60),
+            margin=dict(l=60, r=20, t=50, b=_label_room(vocab_tokens, len(idx), max_bars < V) if rotated else 60),
             showlegend=False,
         ),
     )

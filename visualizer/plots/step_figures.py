@@ -20,6 +20,14 @@ from visualizer.plots.style import H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figu
 # ---------------------------------------------------------------------------- backward pass
 
 
+def _top(*series: np.ndarray | None) -> list[float] | None:
+    """[0, a little above the largest finite value of the series], or None (autorange) when there is none."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in series if a is not None])
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.0
+    return [0.0, top * 1.08] if top > 0 else None
+
+
 def backward_norms(
     dh_norm: np.ndarray,
     running: np.ndarray,
@@ -77,6 +85,10 @@ def backward_norms(
             hovertemplate=tr(f"after steps %{{x}}..{T}<br>‖∂L/∂{weight}‖ = %{{y:.4g}}<extra></extra>"),
         )
     )
+    # Both y axes span the whole pass from the first step: the bars and the line grow into a fixed frame,
+    # so what changes between steps is the data, not the scale (and the chart is drawn once per step).
+    bars_top = _top(dh_norm, dc_norm)
+    line_top = _top(running)
     return figure(
         data,
         dict(
@@ -85,8 +97,10 @@ def backward_norms(
             height=260,
             margin=dict(l=60, r=60, t=50, b=40),
             xaxis=dict(title=heading("time step t"), range=[0.4, T + 0.6], dtick=1 if T <= 30 else None),
-            yaxis=dict(title=heading(tr("‖∂L/∂h_t‖")), rangemode="tozero"),
-            yaxis2=dict(title=heading(tr(f"‖∂L/∂{weight}‖")), overlaying="y", side="right", rangemode="tozero"),
+            yaxis=dict(title=heading(tr("‖∂L/∂h_t‖")), rangemode="tozero", range=bars_top),
+            yaxis2=dict(
+                title=heading(tr(f"‖∂L/∂{weight}‖")), overlaying="y", side="right", rangemode="tozero", range=line_top
+            ),
             legend=dict(orientation="h", y=-0.25),
         ),
     )
