@@ -56,10 +56,12 @@ browser-deps: chromium
 	$(call apt,/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf,fonts-noto-color-emoji)
 	@[ -f $(AXE) ] || npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4
 
-# Plotly's 2-D bundle for the explorer's live charts, from the npm registry, checked against its sha512
-# (optional: without it the charts load the full bundle). Kept per plotly.js version; a kept one is reused.
+# Plotly's 2-D bundle for the explorer's live charts and KaTeX for its live equations, from the npm
+# registry, checked against their sha512 (optional: without them the charts load the full bundle and the
+# equations use st.latex). Kept per version; a kept copy is reused.
 plotly-bundle: $(VENV)/.runtime
 	@$(BIN)/python tools/fetch_plotly_bundle.py
+	@$(BIN)/python -m tools.fetch_katex
 
 run: $(VENV)/.runtime plotly-bundle
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false

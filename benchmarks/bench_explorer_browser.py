@@ -61,7 +61,11 @@ SHOWN = """() => {
   const gates = plots.find(gd => title(gd).startsWith('The gates at step'));
   if (gates && parseInt(title(gates).split('at step ')[1]) !== step) return null;
   // the equations with numbers: their LaTeX (KaTeX keeps it in the page) names the step as a subscript
-  const tex = [...document.querySelectorAll('annotation[encoding="application/x-tex"]')].map(a => a.textContent);
+  const framed = [...document.querySelectorAll('iframe')].flatMap(f => {
+    try { return [...f.contentDocument.querySelectorAll('[data-tex]')].map(e => e.dataset.tex); } catch (e) { return []; }
+  });
+  const tex = [...document.querySelectorAll('annotation[encoding="application/x-tex"]')].map(a => a.textContent)
+    .concat(framed);
   if (!tex.some(t => t.includes(`_{${step}}`))) return null;
   return step;
 }"""

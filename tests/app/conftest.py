@@ -38,6 +38,17 @@ def live_charts(at: AppTest) -> dict[str, dict]:
     }
 
 
+def latex_blocks(at: AppTest) -> list[str]:
+    """Every display-math block on the page: st.latex, and the live equations (a component, with KaTeX)."""
+    blocks = [x.value for x in at.get("latex")]
+    blocks += [
+        json.loads(node.proto.json_args)["tex"]
+        for node in at.get("component_instance")
+        if node.proto.component_name.endswith("livemath")
+    ]
+    return blocks
+
+
 def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:
     return new_app(script, params, timeout).run()
 

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.app.conftest import figure_specs, live_charts
+from tests.app.conftest import figure_specs, latex_blocks, live_charts
 from visualizer.maths import bptt, encoding, explore, gates, rnn
 from visualizer.maths.train import TrainedModel
 from visualizer.plots import equations
@@ -63,12 +63,13 @@ def _slider(at, label="Time step t"):
 
 
 def _latex(at) -> str:
-    return " ".join(x.value for x in at.get("latex"))
+    return " ".join(latex_blocks(at))
 
 
 def _all_text(at) -> str:
     """Everything the page says: text elements, widget labels and help, expander labels, chart JSON."""
-    parts = [e.value for kind in ("markdown", "caption", "latex", "subheader", "title", "info") for e in at.get(kind)]
+    parts = [e.value for kind in ("markdown", "caption", "subheader", "title", "info") for e in at.get(kind)]
+    parts += latex_blocks(at)
     parts += [e.label for e in at.expander]
     for kind in ("button", "radio", "slider", "toggle", "selectbox", "text_area", "text_input"):
         for w in at.get(kind):
@@ -134,10 +135,13 @@ def test_a_step_redraws_the_same_charts_in_place(run_page, cell, phase):
     at = run_page(PAGE, {**RANDOM, "cell": cell, "phase": phase, "step": "5" if phase == "backward" else "1"})
     before = live_charts(at)
     ids = [c.proto.id for c in at.get("component_instance")]
+    tex_before = latex_blocks(at)
     assert "explorer_chain" in before and len(before) >= 2
+    assert any(i.endswith("explorer_equations") for i in ids) and not at.get("latex")  # the live equations
     _button(at, "Next ▶").click().run()
     after = live_charts(at)
     assert [c.proto.id for c in at.get("component_instance")] == ids
+    assert latex_blocks(at) != tex_before  # the same equations block, with the new step's numbers
     assert after.keys() == before.keys()
     assert after["explorer_chain"]["spec"] != before["explorer_chain"]["spec"]
     assert after["explorer_chain"]["clickable"] and not any(

@@ -37,6 +37,29 @@ _COLUMN = """(step) => {
 }""".replace("ALL_PLOTS", ALL_PLOTS)
 
 
+# The live equations (a frame typesetting with KaTeX): what they show, and a fresh typesetting of the same
+# LaTeX to compare with (numbers rewritten in place must read exactly as a new typesetting would).
+_EQUATIONS = """() => {
+  for (const frame of document.querySelectorAll('iframe')) {
+    let math = null;
+    try { math = frame.contentDocument.getElementById('math'); } catch (e) { continue; }
+    if (!math || !math.dataset.tex) continue;
+    const fresh = frame.contentDocument.createElement('div');
+    frame.contentWindow.katex.render(math.dataset.tex, fresh,
+      {displayMode: true, output: 'html', throwOnError: false, strict: 'ignore'});
+    return {tex: math.dataset.tex, text: math.textContent, fresh: fresh.textContent,
+            typeset: +math.dataset.typeset, rewritten: +math.dataset.rewritten,
+            errors: math.querySelectorAll('.katex-error').length,
+            height: math.getBoundingClientRect().height, frame: frame.getBoundingClientRect().height};
+  }
+  return null;
+}"""
+
+
+def _equations(page) -> dict | None:
+    return page.evaluate(_EQUATIONS)
+
+
 def _chart(page, prefix: str):
     return page.evaluate(_CHART, prefix)
 
@@ -74,7 +97,8 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     _until(lambda: _highlighted(page) == 2)
     labels, shapes = _until(lambda: _heatmap(page))
     assert labels[:2] == ["1. the", "2. united"] and labels[4] == "5. ·" and shapes == [[0.5, 1.5]]
-    expect(page.locator(".katex").first).to_be_visible()
+    eqs = _until(lambda: _equations(page))
+    assert "h_{2}" in eqs["tex"] and eqs["height"] > 100 and eqs["frame"] >= eqs["height"]
 
     box = page.get_by_label("Type a sequence", exact=True)
     box.fill("cats chase mice and dogs chase cats")
@@ -101,7 +125,7 @@ def test_explorer_click_a_column_and_keyboard_shortcuts(page, app_url):
     page.goto(f"{app_url}/Explorer?step=2")
     wait_for_app(page)
     _until(lambda: _highlighted(page) == 2, timeout=60)
-    expect(page.locator(".katex").first).to_be_visible(timeout=30_000)  # the first render has settled
+    _until(lambda: _equations(page), timeout=30)  # the first render has settled
     x, y = page.evaluate(_COLUMN, 5)
     page.mouse.click(x, y)
     _until(lambda: _highlighted(page) == 5, timeout=60)
@@ -127,3 +151,23 @@ def test_explorer_backward_phase_in_the_browser(page, app_url, screenshot):
     page.get_by_role("button", name="Next ▶").click()
     expect(page.get_by_text("Step 4 of 5, backward")).to_be_visible(timeout=30_000)
     screenshot("explorer-backward")
+
+
+def test_explorer_equations_follow_the_step_with_their_numbers_rewritten_in_place(page, app_url):
+    """Stepping rewrites only the numbers of the equations (the fast path) and they read exactly as a
+    fresh typesetting of the step's LaTeX: forward (vanilla and LSTM) and backward."""
+    for query, moves in (
+        ("cell=rnn&step=2", (3, 4, 5)),
+        ("cell=lstm&step=2", (3, 4)),
+        ("phase=backward&step=5", (4, 3)),
+    ):
+        page.goto(f"{app_url}/Explorer?{query}")
+        wait_for_app(page)
+        _until(lambda: _equations(page), timeout=60)
+        for step in moves:
+            page.get_by_role("button", name="Next ▶").click()
+            eqs = _until(lambda s=step: (e := _equations(page)) and f"_{{{s}}}" in e["tex"] and e, timeout=30)
+            assert eqs["errors"] == 0, query
+            assert eqs["text"] == eqs["fresh"], (query, step)
+        assert eqs["rewritten"] >= 1, query  # at least one step changed only numbers and text
+        assert eqs["typeset"] + eqs["rewritten"] >= len(moves) + 1

@@ -44,19 +44,29 @@ _BOXES_JS = """() => {
   return out;
 }""".replace("CHARTS", CHARTS)
 
-_EQUATIONS_JS = """() => [...document.querySelectorAll('.katex-display')].map(el => {
-  // The equation's ink (.katex) against the box it lives in (the markdown block): it either fits, or an
-  // element between them scrolls sideways within that box (a readable slice, nothing hidden).
-  const box = el.closest("[data-testid='stMarkdownContainer']") || el.parentElement;
-  const ink = (el.querySelector('.katex') || el).getBoundingClientRect(), b = box.getBoundingClientRect();
-  let scrolls = false;
-  for (let n = el; n && n !== box.parentElement; n = n.parentElement) {
-    const s = getComputedStyle(n);
-    if (['auto', 'scroll'].includes(s.overflowX) && n.getBoundingClientRect().right <= b.right + 1) scrolls = true;
+_EQUATIONS_JS = """() => {
+  // Equations drawn by st.latex (in the page) and by the explorer's live equations (in a frame, whose
+  // position on the page is added to what the frame measures).
+  const docs = [[document, 0]];
+  for (const f of document.querySelectorAll('iframe')) {
+    try { docs.push([f.contentDocument, f.getBoundingClientRect().left]); } catch (e) { /* another origin */ }
   }
-  return {text: el.innerText.replace(/\\s+/g, '').slice(0, 40), ink_right: ink.right, box_right: b.right,
-          fits: (ink.right <= b.right + 1 && ink.left >= b.left - 1) || scrolls, right: Math.min(ink.right, b.right)};
-})"""
+  return docs.flatMap(([doc, left]) => [...doc.querySelectorAll('.katex-display')].map(el => {
+    // The equation's ink (.katex) against the box it lives in (the markdown block, or the frame's math
+    // box): it either fits, or an element between them scrolls sideways within that box (a readable
+    // slice, nothing hidden).
+    const box = el.closest("[data-testid='stMarkdownContainer'], #math") || el.parentElement;
+    const ink = (el.querySelector('.katex') || el).getBoundingClientRect(), b = box.getBoundingClientRect();
+    let scrolls = false;
+    for (let n = el; n && n !== box.parentElement; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (['auto', 'scroll'].includes(s.overflowX) && n.getBoundingClientRect().right <= b.right + 1) scrolls = true;
+    }
+    return {text: el.innerText.replace(/\\s+/g, '').slice(0, 40), ink_right: ink.right, box_right: b.right,
+            fits: (ink.right <= b.right + 1 && ink.left >= b.left - 1) || scrolls,
+            right: left + Math.min(ink.right, b.right)};
+  }));
+}"""
 
 
 def _open(page, url: str) -> None:
@@ -90,5 +100,7 @@ def test_main_controls_and_figure_fit_1280x720(page, app_url, name, present):
 def test_equations_never_overflow(page, app_url, name, present):
     """Every displayed equation fits its box or scrolls inside it, and none runs past the window."""
     _open(page, f"{app_url}/{PAGES[name]}" + ("?present=1" if present else ""))
+    if name == "Explorer":  # its equations are typeset in a frame: wait until they are there to be measured
+        page.wait_for_function(f"() => ({_EQUATIONS_JS})().length > 0", timeout=30_000)
     bad = [e for e in page.evaluate(_EQUATIONS_JS) if not e["fits"] or e["right"] > WIDTH + 1]
     assert bad == []

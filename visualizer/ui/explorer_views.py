@@ -17,6 +17,7 @@ from visualizer.plots import equations, figures, step_figures
 from visualizer.plots.notation import at, translate
 from visualizer.ui.core import md_escape, show_fig
 from visualizer.ui.live_chart import live_fig
+from visualizer.ui.live_math import live_latex
 
 
 def _caption(text: str, n: str) -> None:
@@ -24,8 +25,8 @@ def _caption(text: str, n: str) -> None:
 
 
 def _latex(lines: list[str]) -> None:
-    """Several display equations as one KaTeX block: one element to update per step, not one per line."""
-    st.latex("\\begin{gathered}" + " \\\\[10pt] ".join(lines) + "\\end{gathered}")
+    """Several display equations as one block, kept on the page between steps (only numbers change)."""
+    live_latex("\\begin{gathered}" + " \\\\[10pt] ".join(lines) + "\\end{gathered}", key="explorer_equations")
 
 
 # ---------------------------------------------------------------------------- the chain

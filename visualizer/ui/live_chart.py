@@ -23,11 +23,7 @@ tools/serve.py's nginx serves it precompressed.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +37,7 @@ from visualizer import ROOT
 from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
 from visualizer.ui.core import SETTINGS_KEY, presenting
+from visualizer.ui.served import served_copy
 
 FRONTEND = Path(__file__).with_name("livechart")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -78,22 +75,8 @@ def page_html() -> str:
 
 def served_dir() -> Path:
     """The directory Streamlit serves the component from: its page (page_html()) and Plotly's bundle (as
-    plotly.min.js, whichever plotly_bundle() chose).
-
-    Named by a hash of both, so a new version of either gets a fresh directory."""
-    bundle = plotly_bundle()
-    html = page_html()
-    digest = hashlib.sha256(f"{plotly.__version__} {bundle} {bundle.stat().st_size}\n{html}".encode())
-    out = Path(tempfile.gettempdir()) / f"rnnvis-livechart-{digest.hexdigest()[:16]}"
-    if not (out / "plotly.min.js").exists():
-        staging = Path(tempfile.mkdtemp(prefix="rnnvis-livechart-"))
-        (staging / "index.html").write_text(html)
-        shutil.copyfile(bundle, staging / "plotly.min.js")
-        try:
-            os.replace(staging, out)  # atomic: another process may be doing the same
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)  # it won: use its copy
-    return out
+    plotly.min.js, whichever plotly_bundle() chose); a new version of either gets a fresh directory."""
+    return served_copy("livechart", {"index.html": page_html()}, {"plotly.min.js": plotly_bundle()})
 
 
 COMPONENT = components.declare_component("livechart", path=str(served_dir()))
