@@ -160,6 +160,7 @@ def test_backward_norms_keep_their_axes_while_the_pass_moves(run):
         assert len(ranges) == 1
         low, high = ranges.pop()
         assert low == 0 and high >= np.max(values)
+    assert figs[0].layout.yaxis2.tickmode == "auto"  # round numbers of its own, not the bars' grid scaled
     blown = step_figures.backward_norms(np.array([np.inf, 2.0]), np.array([np.nan, 1.0]), reached=1)
     assert tuple(blown.layout.yaxis.range) == pytest.approx((0, 2.16))  # overflow: scaled to what is finite
     empty = step_figures.backward_norms(np.zeros(2), np.zeros(2), reached=1)

@@ -98,8 +98,15 @@ def backward_norms(
             margin=dict(l=60, r=60, t=50, b=40),
             xaxis=dict(title=heading("time step t"), range=[0.4, T + 0.6], dtick=1 if T <= 30 else None),
             yaxis=dict(title=heading(tr("‖∂L/∂h_t‖")), rangemode="tozero", range=bars_top),
+            # its own round ticks (not lined up with the bars' grid, which would read 21.5, 43, 64.6 …)
             yaxis2=dict(
-                title=heading(tr(f"‖∂L/∂{weight}‖")), overlaying="y", side="right", rangemode="tozero", range=line_top
+                title=heading(tr(f"‖∂L/∂{weight}‖")),
+                overlaying="y",
+                side="right",
+                rangemode="tozero",
+                range=line_top,
+                tickmode="auto",
+                showgrid=False,
             ),
             legend=dict(orientation="h", y=-0.25),
         ),
