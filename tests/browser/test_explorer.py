@@ -50,6 +50,7 @@ _EQUATIONS = """() => {
     return {tex: math.dataset.tex, text: math.textContent, fresh: fresh.textContent,
             typeset: +math.dataset.typeset, rewritten: +math.dataset.rewritten,
             errors: math.querySelectorAll('.katex-error').length,
+            fits: math.scrollWidth <= math.clientWidth + 1, fit: +math.dataset.fit,
             height: math.getBoundingClientRect().height, frame: frame.getBoundingClientRect().height};
   }
   return null;
@@ -155,7 +156,8 @@ def test_explorer_backward_phase_in_the_browser(page, app_url, screenshot):
 
 def test_explorer_equations_follow_the_step_with_their_numbers_rewritten_in_place(page, app_url):
     """Stepping rewrites only the numbers of the equations (the fast path) and they read exactly as a
-    fresh typesetting of the step's LaTeX: forward (vanilla and LSTM) and backward."""
+    fresh typesetting of the step's LaTeX: forward (vanilla and LSTM) and backward. Every line fits the
+    frame (the backward pass's widest lines are set smaller at this width)."""
     for query, moves in (
         ("cell=rnn&step=2", (3, 4, 5)),
         ("cell=lstm&step=2", (3, 4)),
@@ -169,5 +171,6 @@ def test_explorer_equations_follow_the_step_with_their_numbers_rewritten_in_plac
             eqs = _until(lambda s=step: (e := _equations(page)) and f"_{{{s}}}" in e["tex"] and e, timeout=30)
             assert eqs["errors"] == 0, query
             assert eqs["text"] == eqs["fresh"], (query, step)
+            assert eqs["fits"] and 0.6 <= eqs["fit"] <= 1, query  # a wide line is set smaller, not cut
         assert eqs["rewritten"] >= 1, query  # at least one step changed only numbers and text
         assert eqs["typeset"] + eqs["rewritten"] >= len(moves) + 1

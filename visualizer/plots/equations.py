@@ -236,7 +236,7 @@ def step_equations(
     if onehot and hot is not None:
         hidden.append(
             f"\\text{{a one-hot }}{xt}\\text{{ picks column {hot + 1} of }}{n.W_xh}"
-            f"\\text{{, the column of }}{tex_text(vocab_tokens[hot])}"
+            f"\\text{{, the column of “}}{tex_text(vocab_tokens[hot])}\\text{{”}}"
         )
     hidden += [
         f"{n.at('z', t)} = {n.W_hh}\\,{hp} + {n.W_xh}\\,{xt} + {n.b_h} = "
@@ -280,7 +280,7 @@ def step_equations(
             f"\\quad w = {tok}"
         ]
     elif onehot and hot is not None:
-        inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: }}{tok}"]
+        inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: “}}{tok}\\text{{”}}"]
     elif values is not None:
         inp = [
             f"{xt} = \\frac{{{tok} - {num(values.mean, 3)}}}{{{num(values.std, 3)}}} = {matrix(x, digits=3)}"

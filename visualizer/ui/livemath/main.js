@@ -12,6 +12,7 @@ let skeleton = null;  // the LaTeX as typeset, its numbers taken out
 let slots = [];       // the typeset numbers' elements, in order
 let shown = [];       // ... and their texts
 let frameHeight = 0;
+let frameWidth = 0;
 let pending = null;
 let scheduled = false;
 const counts = { typeset: 0, rewritten: 0 };
@@ -110,12 +111,34 @@ function rewrite(numbers) {
   counts.rewritten++;
 }
 
+// A line wider than the frame is set smaller until it fits (down to 60 %, in 5 % steps; beyond that it
+// scrolls sideways): a cut equation on a projector is worse than a smaller one. Checked again after every
+// full typesetting; after a rewrite only when the line has grown past the edge, so the size does not
+// flicker from step to step.
+const SMALLEST = 0.6;
+let fit = 1;
+function fitWidth(fresh) {
+  const overflows = () => root.scrollWidth > root.clientWidth + 1;
+  if (!fresh && !overflows()) return;
+  if (fresh && fit !== 1) { fit = 1; root.style.fontSize = ""; }
+  if (!overflows()) return;
+  const wanted = (fit * root.clientWidth) / root.scrollWidth;
+  fit = Math.max(SMALLEST, Math.floor(wanted * 20) / 20);
+  root.style.fontSize = fit + "em";
+}
+
+let lastArgs = null;
 function draw(args) {
+  lastArgs = args;
   const tex = String(args.tex || "");
   document.body.style.fontSize = 16 * (args.font_scale || 1) + "px";
   const parts = split(tex);
-  if (parts.skeleton === skeleton && slots.every(Boolean)) rewrite(parts.numbers);
-  else typeset(parts);
+  const fresh = !(parts.skeleton === skeleton && slots.every(Boolean));
+  if (fresh) typeset(parts);
+  else rewrite(parts.numbers);
+  fitWidth(fresh || frameWidth !== root.clientWidth);
+  frameWidth = root.clientWidth;
+  root.dataset.fit = fit;
   root.dataset.tex = tex;  // what is shown (read by tests and the benchmark)
   root.dataset.typeset = counts.typeset;
   root.dataset.rewritten = counts.rewritten;
@@ -141,6 +164,10 @@ window.addEventListener("message", (event) => {
     pending = null;
     if (args) draw(args);
   });
+});
+
+window.addEventListener("resize", () => {  // a new width: fit the lines again
+  if (lastArgs && root.clientWidth !== frameWidth) draw(lastArgs);
 });
 
 // The step buttons' arrow keys listen on the page: hand it the keys pressed while this frame has focus.
