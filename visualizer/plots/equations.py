@@ -280,7 +280,9 @@ def step_equations(
             f"\\quad w = {tok}"
         ]
     elif onehot and hot is not None:
-        inp = [f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: “}}{tok}\\text{{”}}"]
+        inp = [
+            f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: “}}{tok}\\text{{”}}"
+        ]
     elif values is not None:
         inp = [
             f"{xt} = \\frac{{{tok} - {num(values.mean, 3)}}}{{{num(values.std, 3)}}} = {matrix(x, digits=3)}"
