@@ -43,7 +43,7 @@ def _chain_step(at) -> int:
 
 def _heatmap_box(at) -> float:
     heat = _chart(at, "Hidden state")
-    (box,) = heat["layout"]["shapes"]
+    (box,) = [s for s in heat["layout"]["shapes"] if s.get("name") == "current step"]
     return box["x0"] + 1.5  # the outline spans step-1.5 .. step-0.5
 
 
@@ -105,12 +105,14 @@ def test_the_future_is_hidden_while_stepping_forward(run_page):
     assert _trace(chain, "x_t")["text"] == ["the", "united", "", "", ""]
     assert _trace(chain, "ŷ_t")["text"][2:] == ["", "", ""]
     heat = _chart(at, "Hidden state")
-    z = np.array(heat["data"][0]["z"], dtype=float) if isinstance(heat["data"][0]["z"], list) else None
-    if z is not None:
-        assert np.all(np.isnan(z[:, 2:])) and np.all(np.isfinite(z[:, :2]))
-    assert heat["data"][0]["x"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens are not named
+    (cover,) = [s for s in heat["layout"]["shapes"] if s.get("name") == "not reached yet"]
+    assert (cover["x0"], cover["x1"], cover["layer"]) == (1.5, 4.5, "above")  # steps 3..5 covered
+    assert heat["layout"]["xaxis"]["ticktext"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens unnamed
+    assert heat["revealed_x"] == [-0.5, 1.5] and "meta" not in heat["layout"]  # the frame's, not Plotly's
     _button(at, "Next ▶").click().run()
     assert _trace(_chain(at), "x_t")["text"][:3] == ["the", "united", "states"]
+    after = _chart(at, "Hidden state")
+    assert after["revealed_x"] == [-0.5, 2.5] and after["data"] == heat["data"]  # only the cover moved
 
 
 def test_buttons_step_clamp_and_disable_at_the_ends(run_page):

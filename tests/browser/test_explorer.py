@@ -17,6 +17,7 @@ _CHART = """(prefix) => {
       traces: gd.data.map(d => ({name: d.name || '', x: Array.from(d.x || []),
                                  color: d.marker && Array.isArray(d.marker.color) ? d.marker.color : null})),
       shapes: (gd.layout.shapes || []).map(s => [s.x0, s.x1]),
+      ticks: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent),  // as drawn
     };
   }
   return null;
@@ -76,8 +77,34 @@ def _highlighted(page) -> int | None:
 
 
 def _heatmap(page):
+    """The hidden-state heatmap's tick labels as drawn, and its shapes (the step's outline, the cover)."""
     chart = _chart(page, "Hidden state h_t over time")
-    return None if chart is None else (chart["traces"][0]["x"], chart["shapes"])
+    return None if chart is None or not chart["ticks"] else (chart["ticks"], chart["shapes"])
+
+
+# Hover over the heatmap cell (unit 0, column `step`) like a student, and read the hover label drawn.
+_HEAT_CELL = """(step) => {
+  for (const gd of ALL_PLOTS) {
+    const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || '');
+    if (!title.startsWith('Hidden state')) continue;
+    const frame = gd.ownerDocument.defaultView.frameElement;
+    if (frame) frame.scrollIntoView({block: 'center'});
+    const f = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+    return [f.left + r.left + xa._offset + xa.l2p(step - 1), f.top + r.top + ya._offset + ya.l2p(0)];
+  }
+  return null;
+}""".replace("ALL_PLOTS", ALL_PLOTS)
+_HOVER_TEXT = """() => ALL_PLOTS.filter(gd => (gd.layout.title.text || '').startsWith('Hidden state'))
+  .map(gd => [...gd.querySelectorAll('.hoverlayer .hovertext')].map(e => e.textContent).join(' ')).join('')
+""".replace("ALL_PLOTS", ALL_PLOTS)
+
+
+def _hover_heatmap(page, step: int) -> str:
+    x, y = page.evaluate(_HEAT_CELL, step)
+    page.mouse.move(x, y)
+    time.sleep(0.4)
+    return page.evaluate(_HOVER_TEXT)
 
 
 def _until(check, timeout: float = 30.0):
@@ -97,7 +124,11 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     expect(page.get_by_role("heading", name="Step-through explorer")).to_be_visible(timeout=30_000)
     _until(lambda: _highlighted(page) == 2)
     labels, shapes = _until(lambda: _heatmap(page))
-    assert labels[:2] == ["1. the", "2. united"] and labels[4] == "5. ·" and shapes == [[0.5, 1.5]]
+    assert labels[:2] == ["1. the", "2. united"] and labels[2:] == ["3. ·", "4. ·", "5. ·"]
+    assert shapes == [[0.5, 1.5], [1.5, 4.5]]  # the step's outline; the cover over steps 3..5
+    # Hover shows a value read so far, and nothing under the cover (the future's values stay hidden).
+    assert "value" in _until(lambda: _hover_heatmap(page, 2))
+    assert _hover_heatmap(page, 4) == ""
     eqs = _until(lambda: _equations(page))
     assert "h_{2}" in eqs["tex"] and eqs["height"] > 100 and eqs["frame"] >= eqs["height"]
 
@@ -110,7 +141,7 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
 
     page.get_by_role("button", name="Next ▶").click()
     _until(lambda: _highlighted(page) == 3)
-    _until(lambda: _heatmap(page)[1] == [[1.5, 2.5]])
+    _until(lambda: _heatmap(page)[1] == [[1.5, 2.5], [2.5, 6.5]])
     expect(page.get_by_text("Step 3 of 7")).to_be_visible()
     expect(page).to_have_url(re.compile(r"step=3"))
     screenshot("explorer")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io.json
 import pytest
 
 from visualizer.maths import bptt, cells, encoding, gates, rnn
@@ -21,6 +22,10 @@ def run():
     trace = rnn.forward(params, enc.X)
     steps = bptt.backward_steps(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
     return enc, params, trace, steps
+
+
+def _json(obj) -> str:
+    return plotly.io.json.to_json_plotly(obj)
 
 
 def _named(fig, prefix):
@@ -90,13 +95,28 @@ def test_lstm_chain_shows_the_memory_cells():
     assert "memory c_t" in list(fig.layout.yaxis.ticktext)
 
 
-def test_heatmap_reveal_leaves_the_future_empty(run):
+def test_heatmap_reveal_covers_the_future_and_names_none_of_its_tokens(run):
     enc, _, trace, _ = run
     fig = _valid(figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=2, reveal=2, notation="a"))
-    z = np.asarray(fig.data[0].z, dtype=float)
-    assert np.all(np.isnan(z[:, 2:])) and np.all(np.isfinite(z[:, :2]))
-    assert list(fig.data[0].x[2:]) == ["3. ·", "4. ·", "5. ·"]
+    (cover,) = [s for s in fig.layout.shapes if s.name == "not reached yet"]
+    # opaque, above the cells, over steps 3..5 (category indices 2..4) and the plot's whole height
+    assert (cover.x0, cover.x1, cover.yref, cover.y0, cover.y1) == (1.5, 4.5, "paper", 0, 1)
+    assert cover.layer == "above" and cover.fillcolor == fig.layout.plot_bgcolor and cover.line.width == 0
+    assert cover.opacity in (None, 1)
+    assert list(fig.layout.xaxis.ticktext[2:]) == ["3. ·", "4. ·", "5. ·"]  # the future's tokens unnamed
+    assert list(fig.layout.xaxis.tickvals) == list(fig.data[0].x)  # a name for every column
+    assert fig.layout.meta == {"revealed_x": [-0.5, 1.5]}  # no hover under the cover (live chart)
     assert "h_t" not in fig.layout.title.text and fig.data[0].y[0] == "a[0]"
+
+
+def test_heatmap_steps_share_their_data_only_the_layout_moves(run):
+    """Every step's heatmap holds the same cells, so the browser redraws only the cover and outline."""
+    enc, _, trace, _ = run
+    two, three = (figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=t, reveal=t) for t in (2, 3))
+    assert _json(two.to_plotly_json()["data"]) == _json(three.to_plotly_json()["data"])
+    assert two.layout.shapes != three.layout.shapes
+    whole = figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=5, reveal=5)  # nothing left to cover
+    assert not [s for s in whole.layout.shapes if s.name == "not reached yet"] and whole.layout.meta is None
 
 
 # ---------------------------------------------------------------------------- equations

@@ -55,6 +55,32 @@ def shared_range(activation: str, *arrays: np.ndarray) -> tuple[float, float]:
 # ---------------------------------------------------------------------------- heatmaps
 
 
+PLOT_BG = "#f4f4f4"  # a heatmap's empty cell
+
+
+def future_cover(x0: float, x1: float, colour: str) -> dict:
+    """An opaque rectangle over x0..x1 and the plot's whole height: the steps not reached yet."""
+    return dict(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=x0,
+        x1=x1,
+        y0=0,
+        y1=1,
+        layer="above",
+        fillcolor=colour,
+        line=dict(width=0),
+        name="not reached yet",
+    )
+
+
+def revealed(lo: float, hi: float) -> dict:
+    """A figure's `meta` saying which x (the x axis's own coordinates: a category's index on a category
+    axis) are shown: a live chart shows no hover outside lo..hi, where a cover hides the data."""
+    return {"revealed_x": [float(lo), float(hi)]}
+
+
 def step_box(step: int, y0: float, y1: float, *, width: int = 3) -> dict:
     """An outline around column `step` (1-based) of a categorical x axis."""
     return dict(
@@ -105,10 +131,6 @@ def hidden_heatmap(
     zmin, zmax = zrange or value_range(activation, H_states)
     z = H_states.T  # (H, T)
     labels = token_labels(tokens)
-    if reveal is not None and reveal < T:
-        z = z.copy()
-        z[:, reveal:] = np.nan  # an empty cell: not computed yet
-        labels = labels[:reveal] + [f"{i}. ·" for i in range(reveal + 1, T + 1)]
     tr = lambda s: translate(s, notation)  # noqa: E731
     rows = [f"{'a' if notation == 'a' and row_name == 'h' else row_name}[{j}]" for j in range(H)]
     trace = dict(
@@ -133,13 +155,23 @@ def hidden_heatmap(
     xaxis: dict[str, object] = dict(title=heading("time step and token"), type="category")
     if T > 12:  # fewer labels Plotly turns only when they would overlap (narrow columns)
         xaxis["tickangle"] = -45
+    extra: dict[str, object] = {}
+    if reveal is not None and reveal < T:
+        # The future is covered, not left out: every step's figure then holds the same data and only the
+        # cover, the outline and the tick names move, which the browser redraws without redrawing the
+        # cells (a live chart also turns hover off under the cover: see `revealed`).
+        shapes.append(future_cover(reveal - 0.5, T - 0.5, PLOT_BG))
+        names = labels[:reveal] + [f"{i}. ·" for i in range(reveal + 1, T + 1)]
+        xaxis.update(tickmode="array", tickvals=labels, ticktext=names)
+        extra["meta"] = revealed(-0.5, reveal - 0.5)
     return figure(
         [trace],
         dict(
             title=heading(tr(title)),
             shapes=shapes,
             xaxis=xaxis,
-            plot_bgcolor="#f4f4f4",
+            plot_bgcolor=PLOT_BG,
+            **extra,
             # Every unit labelled up to 32 units (Plotly would skip every other one on a short plot).
             yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(rows)),
             height=max(240, min(640, 90 + 22 * H)),

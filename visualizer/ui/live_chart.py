@@ -86,8 +86,15 @@ def _spec(fig, scale: float) -> dict:
     """What the frame is sent for one figure: its data and layout, without a template (the frame's look
     is Streamlit's), fonts scaled in presenter mode."""
     spec = spec_cache.frozen(fig, template=NO_TEMPLATE, transform=presenter.scale_spec if scale != 1 else None).spec
-    layout = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
-    return {"data": spec.get("data", []), "layout": layout}
+    layout = {k: v for k, v in spec.get("layout", {}).items() if k not in ("template", "meta")}
+    out = {"data": spec.get("data", []), "layout": layout}
+    meta = spec.get("layout", {}).get("meta")
+    if isinstance(meta, dict) and "revealed_x" in meta:
+        # Read by the frame, not by Plotly: a changed `meta` would make Plotly draw the chart anew.
+        out["revealed_x"] = meta["revealed_x"]
+    elif meta is not None:
+        layout["meta"] = meta
+    return out
 
 
 def live_fig(figs, key: str, *, on_click: Callable[[], None] | None = None) -> Any:

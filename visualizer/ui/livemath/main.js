@@ -13,8 +13,6 @@ let slots = [];       // the typeset numbers' elements, in order
 let shown = [];       // ... and their texts
 let frameHeight = 0;
 let frameWidth = 0;
-let pending = null;
-let scheduled = false;
 const counts = { typeset: 0, rewritten: 0 };
 
 function send(type, data) {
@@ -155,15 +153,9 @@ function draw(args) {
 window.addEventListener("message", (event) => {
   const msg = event.data;
   if (!msg || msg.type !== "streamlit:render" || typeof katex === "undefined") return;
-  pending = msg.args;
-  if (scheduled) return;
-  scheduled = true;
-  requestAnimationFrame(() => {  // a burst of renders (a fast player) draws only the newest
-    scheduled = false;
-    const args = pending;
-    pending = null;
-    if (args) draw(args);
-  });
+  // Drawn at once, not at the next animation frame: the step's charts draw in that frame, and the
+  // equations would then wait for them to finish, then for one more frame.
+  draw(msg.args);
 });
 
 window.addEventListener("resize", () => {  // a new width: fit the lines again
