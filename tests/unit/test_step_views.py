@@ -115,6 +115,8 @@ def test_heatmap_steps_share_their_data_only_the_layout_moves(run):
     two, three = (figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=t, reveal=t) for t in (2, 3))
     assert _json(two.to_plotly_json()["data"]) == _json(three.to_plotly_json()["data"])
     assert two.layout.shapes != three.layout.shapes
+    # fixed ranges: a moved shape on an autoranged axis would make Plotly draw the whole chart again
+    assert tuple(two.layout.xaxis.range) == (-0.5, 4.5) and tuple(two.layout.yaxis.range) == (5.5, -0.5)
     whole = figures.hidden_heatmap(trace.hs[1:], enc.tokens, step=5, reveal=5)  # nothing left to cover
     assert not [s for s in whole.layout.shapes if s.name == "not reached yet"] and whole.layout.meta is None
 

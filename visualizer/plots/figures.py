@@ -152,7 +152,9 @@ def hidden_heatmap(
     if zmin < 0:
         trace["zmid"] = 0.0
     shapes = [step_box(step, -0.5, H - 0.5)] if step is not None and 1 <= step <= T else []
-    xaxis: dict[str, object] = dict(title=heading("time step and token"), type="category")
+    # Fixed ranges: on an autoranged axis a moved shape (the outline, the cover) makes Plotly work the
+    # range out again and draw the whole chart; with these it redraws only the shapes.
+    xaxis: dict[str, object] = dict(title=heading("time step and token"), type="category", range=[-0.5, T - 0.5])
     if T > 12:  # fewer labels Plotly turns only when they would overlap (narrow columns)
         xaxis["tickangle"] = -45
     extra: dict[str, object] = {}
@@ -173,7 +175,7 @@ def hidden_heatmap(
             plot_bgcolor=PLOT_BG,
             **extra,
             # Every unit labelled up to 32 units (Plotly would skip every other one on a short plot).
-            yaxis=dict(title=heading(row_title), autorange="reversed", type="category", **_every_row(rows)),
+            yaxis=dict(title=heading(row_title), range=[H - 0.5, -0.5], type="category", **_every_row(rows)),
             height=max(240, min(640, 90 + 22 * H)),
             margin=dict(l=60, r=20, t=50, b=60),
         ),
