@@ -35,6 +35,12 @@ def _trace(spec: dict, prefix: str) -> dict:
     return tr
 
 
+def _labels(chain: dict, row: int) -> list[str]:
+    """The labels the chain writes on a row (0: the tokens x_t, 2: the predictions ŷ_t), column by column,
+    "" where a label is hidden (the future's)."""
+    return [a["text"] if a.get("visible", True) else "" for a in chain["layout"]["annotations"] if a["y"] == row]
+
+
 def _chain_step(at) -> int:
     """The step the unrolled chain outlines."""
     box = _chain(at)["layout"]["shapes"][0]
@@ -102,15 +108,19 @@ def test_default_view_draws_the_step_views_at_step_one(run_page):
 def test_the_future_is_hidden_while_stepping_forward(run_page):
     at = run_page(PAGE, {**RANDOM, "step": "2"})
     chain = _chain(at)
-    assert _trace(chain, "x_t")["text"] == ["the", "united", "", "", ""]
-    assert _trace(chain, "ŷ_t")["text"][2:] == ["", "", ""]
+    assert _labels(chain, 0) == ["the", "united", "", "", ""]
+    assert _labels(chain, 2)[2:] == ["", "", ""] and _labels(chain, 2)[1].startswith("→ ")
+    (cover,) = [s for s in chain["layout"]["shapes"] if s.get("name") == "not reached yet"]
+    assert cover["x0"] == 2.5 and cover["layer"] == "above" and chain["revealed_x"][1] == 2.5
+    assert sum(s.get("name") == "not read yet" for s in chain["layout"]["shapes"]) == 3 * 3  # steps 3..5
     heat = _chart(at, "Hidden state")
     (cover,) = [s for s in heat["layout"]["shapes"] if s.get("name") == "not reached yet"]
     assert (cover["x0"], cover["x1"], cover["layer"]) == (1.5, 4.5, "above")  # steps 3..5 covered
     assert heat["layout"]["xaxis"]["ticktext"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens unnamed
     assert heat["revealed_x"] == [-0.5, 1.5] and "meta" not in heat["layout"]  # the frame's, not Plotly's
     _button(at, "Next ▶").click().run()
-    assert _trace(_chain(at), "x_t")["text"][:3] == ["the", "united", "states"]
+    assert _labels(_chain(at), 0)[:4] == ["the", "united", "states", ""]
+    assert _chain(at)["data"] == chain["data"]  # stepping forward moves the layout only
     after = _chart(at, "Hidden state")
     assert after["revealed_x"] == [-0.5, 2.5] and after["data"] == heat["data"]  # only the cover moved
 
@@ -323,7 +333,7 @@ def test_numbers_are_values_and_the_task_is_regression(run_page):
     assert _chart(at, "ŷ_2 guesses value 3")
     assert "softmax" not in _latex(at) and "scaled" in _latex(at)
     assert any("regression" in c.value for c in at.caption)
-    assert _trace(_chain(at), "ŷ_t")["text"][0].startswith("→ ")
+    assert _labels(_chain(at), 2)[0].startswith("→ ")
 
 
 def test_embedding_explains_its_size(run_page):

@@ -18,6 +18,7 @@ _CHART = """(prefix) => {
                                  color: d.marker && Array.isArray(d.marker.color) ? d.marker.color : null})),
       shapes: (gd.layout.shapes || []).map(s => [s.x0, s.x1]),
       ticks: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent),  // as drawn
+      current: (gd.layout.shapes || []).filter(s => s.name === 'current state').map(s => s.xanchor),
     };
   }
   return null;
@@ -71,9 +72,7 @@ def _highlighted(page) -> int | None:
     chart = _chart(page, "The unrolled chain")
     if chart is None:
         return None
-    (h,) = [t for t in chart["traces"] if t["name"].startswith("h_t")]
-    marked = [x for x, c in zip(h["x"], h["color"]) if c == "#f58518"]
-    return marked[0] if len(marked) == 1 else None
+    return chart["current"][0] if len(chart["current"]) == 1 else None
 
 
 def _heatmap(page):

@@ -49,17 +49,51 @@ def test_translate_rewrites_every_symbol_and_leaves_h_notation_alone():
 # ---------------------------------------------------------------------------- chain
 
 
+def _labels(fig, row: int) -> list[str]:
+    """The chain's labels on a row (0 tokens, 2 predictions) column by column, "" where hidden."""
+    return [a.text if a.visible is not False else "" for a in fig.layout.annotations if a.y == row]
+
+
 def test_forward_phase_hides_the_future(run):
     enc, _, trace, _ = run
     fig = _valid(chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=2, reveal=2))
-    xs, hs, ys = _named(fig, "x_t"), _named(fig, "h_t"), _named(fig, "ŷ_t")
-    assert list(xs.text) == ["the", "united", "", "", ""]  # the future's tokens are not shown
-    assert list(ys.text[2:]) == ["", "", ""] and ys.text[0].startswith("→ ")
-    assert list(hs.marker.color[2:]) == [chain.FUTURE] * 3
-    assert hs.customdata[4][1] == "not computed yet"
-    # Only the revealed steps have arrows: 2 up-arrows per step and one carry per step.
-    heads = [t for t in fig.data if t.mode == "markers" and t.marker.symbol == "triangle-up"]
-    assert sum(len(t.x) for t in heads) == 2 * 2 + 2
+    assert _labels(fig, 0) == ["the", "united", "", "", ""]  # the future's tokens are not shown
+    assert _labels(fig, 2)[2:] == ["", "", ""] and _labels(fig, 2)[0].startswith("→ ")
+    (cover,) = [s for s in fig.layout.shapes if s.name == "not reached yet"]
+    assert cover.x0 == 2.5 and cover.layer == "above" and cover.fillcolor == fig.layout.plot_bgcolor
+    outlines = [s for s in fig.layout.shapes if s.name == "not read yet"]  # drawn over the cover
+    assert sorted({s.xanchor for s in outlines}) == [3, 4, 5] and len(outlines) == 9
+    assert all(s.fillcolor == chain.FUTURE for s in outlines)
+    assert fig.layout.meta == {"revealed_x": [-1.0, 2.5]}  # no hover under the cover
+    (now,) = [s for s in fig.layout.shapes if s.name == "current state"]
+    assert (now.xanchor, now.yanchor, now.fillcolor) == (2, 1, chain.HIGHLIGHT)
+
+
+def test_stepping_forward_changes_the_layout_only(run):
+    """Every step of the forward pass draws the same traces: the browser redraws shapes and labels."""
+    enc, _, trace, _ = run
+    T = len(enc.tokens)
+    figs = [
+        chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=t, reveal=t) for t in (1, 3, T)
+    ]
+    assert len({_json(f.to_plotly_json()["data"]) for f in figs}) == 1
+    assert not [s for s in figs[-1].layout.shapes if s.name in ("not reached yet", "not read yet")]
+
+
+def test_a_long_sequence_draws_a_block_of_columns_and_slides_the_view():
+    T = 100
+    tokens = [f"w{i}" for i in range(T)]
+    hs, probs = np.zeros((T + 1, 3)), np.full((T, 2), 0.5)
+    data, ranges = set(), []
+    for t in range(20, 45):
+        first, last = chain.chain_window(T, t)
+        b0, b1 = chain.chain_block(T, first)
+        assert b0 <= first - 1 and last <= b1 <= b0 + 4 * chain.CHAIN_WINDOW - 1  # the view and the column before
+        fig = chain.unrolled_chain(tokens, hs, probs, ["a", "b"], step=t, window=(first, last), reveal=t)
+        data.add(_json(fig.to_plotly_json()["data"]))
+        ranges.append(tuple(fig.layout.xaxis.range))
+        assert ranges[-1] == pytest.approx((first - 1.6, last + 0.6))
+    assert len(set(ranges)) > 10 and len(data) <= 2  # the view slides; the data change once (a new block)
 
 
 def test_backward_phase_draws_arrows_by_norm_right_to_left(run):
@@ -91,7 +125,8 @@ def test_lstm_chain_shows_the_memory_cells():
     X = encoding.one_hot(np.array([0, 1, 2, 1]), 3)
     tr = spec.forward(p, X)
     fig = _valid(chain.unrolled_chain(list("abcb"), tr.hs, tr.probs, list("abc"), step=2, reveal=2, cs=tr.cs))
-    assert len(_named(fig, "c_t").x) == 2
+    assert list(_named(fig, "c_t").x) == [1.3, 2.3, 3.3, 4.3]  # steps 3 and 4 under the cover
+    assert fig.layout.meta == {"revealed_x": [-1.0, 2.5]}
     assert "memory c_t" in list(fig.layout.yaxis.ticktext)
 
 

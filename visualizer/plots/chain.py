@@ -7,7 +7,7 @@ Two phases, as back-propagation through time is taught:
               steps already back-propagated (t..T), and each step's own loss enters at ŷ_t (red arrow
               down into h_t). Arrow width grows with ‖∂L/∂h_t‖ (and ‖W_hyᵀ(ŷ_t − y_t)‖ for the loss).
 
-Clicking a node selects its column (the page uses Plotly selection events to jump there).
+Clicking a column reports its x (the explorer jumps there).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import arrow_traces
+from visualizer.plots.figures import arrow_traces, future_cover, revealed
 from visualizer.plots.notation import at, translate
 from visualizer.plots.style import ALERT, H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figure, heading, short
 
@@ -34,6 +34,16 @@ def chain_window(T: int, step: int, width: int = CHAIN_WINDOW) -> tuple[int, int
         return 1, T
     first = min(max(1, step - width // 2), T - width + 1)
     return first, first + width - 1
+
+
+def chain_block(T: int, first: int, width: int = CHAIN_WINDOW) -> tuple[int, int]:
+    """(b0, b1) 1-based steps a chart of window (first, first + width - 1) draws: a block of 4 windows'
+    width that holds the window and the column before it. Blocks start every 2 widths, so stepping
+    (the window slides one column at a time) stays inside one block for 2 widths of steps: only the
+    view moves, not the data."""
+    a = max(first - 1, 1)
+    b0 = 2 * width * ((a - 1) // (2 * width)) + 1
+    return b0, min(T, b0 + 4 * width - 1)
 
 
 @dataclass(frozen=True)
@@ -85,28 +95,36 @@ def unrolled_chain(
         probs: (T, V) output distributions.
         vocab_tokens: V labels of the output classes.
         step: 1-based current step, drawn highlighted.
-        window: (first, last) 1-based steps to draw; all when None.
+        window: (first, last) 1-based steps in view; all when None.
         X: (T, D) inputs, shown on hover when given.
-        reveal: forward phase: steps after it are drawn as empty grey outlines. None shows all.
+        reveal: forward phase: steps after it are covered, drawn as empty grey outlines. None shows all.
         backward: backward phase: red arrows for the steps already back-propagated.
         predictions: (label, hover) per step instead of the top tokens (regression: the predicted value).
-    Traces: arrows first (up, carry, [memory], [backward]), then x_t, carried-in h, h_t, [c_t], ŷ_t.
+    Traces: arrows first (up, carry, [memory], [backward]), then x_t, [h_0], h_t, [c_t], ŷ_t.
+
+    Stepping through the forward phase changes only the layout: the traces hold every column of a block
+    of steps (`chain_block`) whatever the step; the window is the x range, the tokens and predictions
+    are annotations shown up to `reveal`, and the highlight, the cover over the future and the future's
+    outlines are shapes. The browser then redraws those, not the chart (~3-8 ms instead of ~25 ms).
     """
     tr = lambda s: translate(s, notation)  # noqa: E731
     T = len(tokens)
     first, last = window or (1, T)
-    steps = list(range(first, last + 1))
+    b0, b1 = chain_block(T, first) if window else (1, T)
+    steps = list(range(b0, b1 + 1))
     shown = T if reveal is None else reveal
-    past = [t for t in steps if t <= shown]
-    carry = first - 1  # the state flowing in from the left: h_0, or the last step before the window
-    up = [(t, 0, t, 1) for t in past] + [(t, 1, t, 2) for t in past]
+    up = [(t, 0, t, 1) for t in steps] + [(t, 1, t, 2) for t in steps]
     fade = backward is not None  # the forward arrows step back while the error flows
     data = arrow_traces(up, color="#ddd" if fade else "#999", shorten=0.24, head=9)
     data += arrow_traces(
-        [(t - 1, 1, t, 1) for t in past], color="#b9c9dd" if fade else H_COLOUR, width=2.5, shorten=0.24, head=11
+        [(t - 1, 1, t, 1) for t in steps if t > b0 or t == 1],
+        color="#b9c9dd" if fade else H_COLOUR,
+        width=2.5,
+        shorten=0.24,
+        head=11,
     )
     if cs is not None:
-        data += arrow_traces([(t - 0.7, 1.45, t + 0.3, 1.45) for t in past], color=C_COLOUR, width=2, head=9)
+        data += arrow_traces([(t - 0.7, 1.45, t + 0.3, 1.45) for t in steps], color=C_COLOUR, width=2, head=9)
     if backward is not None:
         done = [t for t in steps if t >= backward.reached]
         both = np.r_[backward.dh_norm, backward.loss_norm, 0.0]
@@ -122,45 +140,37 @@ def unrolled_chain(
             [(t + 0.12, 2, t + 0.12, 1) for t in done], [backward.loss_norm[t - 1] for t in done], scale, shorten=0.24
         )
 
-    def is_future(t: int) -> bool:
-        return t > shown
-
-    sizes = [36 if t == step else 26 for t in steps]
+    node = dict(size=NODE, line=dict(width=1, color="#333"))
     data.append(
         dict(
             type="scatter",
             x=steps,
             y=[0] * len(steps),
-            mode="markers+text",
+            mode="markers",
             name=tr("x_t (input)"),
-            marker=dict(
-                symbol="diamond",
-                size=sizes,
-                color=[FUTURE if is_future(t) else X_COLOUR for t in steps],
-                line=dict(width=1, color="#333"),
-            ),
-            text=["" if is_future(t) else short(tokens[t - 1]) for t in steps],
-            textposition="bottom center",
-            customdata=["not read yet" if is_future(t) else (_vec(X[t - 1]) if X is not None else "") for t in steps],
+            marker=dict(symbol="diamond", color=X_COLOUR, **node),
+            text=[short(tokens[t - 1]) for t in steps],
+            customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
             hovertemplate=tr("x_%{x} = %{text}<br>%{customdata}<extra></extra>"),
         )
     )
     with np.errstate(over="ignore", invalid="ignore"):  # exploding states: the norm may be inf
-        norms = [float(np.linalg.norm(hs[t])) for t in [carry] + steps]
-    data.append(
-        dict(
-            type="scatter",
-            x=[carry],
-            y=[1],
-            mode="markers+text",
-            name=tr("carried-in state"),
-            marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
-            text=[tr("h₀ = 0") if carry == 0 and not np.any(hs[0]) else at("h", carry, notation)],
-            textposition="bottom center",
-            customdata=[[f"{norms[0]:.3f}", _vec(hs[carry])]],
-            hovertemplate=tr("h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"),
+        norms = [float(np.linalg.norm(hs[t])) for t in steps]
+    if b0 == 1:
+        data.append(
+            dict(
+                type="scatter",
+                x=[0],
+                y=[1],
+                mode="markers+text",
+                name=tr("carried-in state"),
+                marker=dict(symbol="square", size=20, color="#ddd", line=dict(width=1, color="#333")),
+                text=[tr("h₀ = 0") if not np.any(hs[0]) else at("h", 0, notation)],
+                textposition="bottom center",
+                customdata=[[f"{float(np.linalg.norm(hs[0])):.3f}", _vec(hs[0])]],
+                hovertemplate=tr("h_%{x} (carried in)<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"),
+            )
         )
-    )
     h_text = []
     if backward is not None:
         h_text = [f"{backward.dh_norm[t - 1]:.2g}" if t >= backward.reached else "" for t in steps]
@@ -171,19 +181,11 @@ def unrolled_chain(
             y=[1] * len(steps),
             mode="markers+text" if h_text else "markers",
             name=tr("h_t (hidden state)"),
-            marker=dict(
-                symbol="square",
-                size=sizes,
-                color=[FUTURE if is_future(t) else HIGHLIGHT if t == step else H_COLOUR for t in steps],
-                line=dict(width=1, color="#333"),
-            ),
+            marker=dict(symbol="square", color=H_COLOUR, **node),
             text=h_text or None,
             textposition="top left",
             textfont=dict(color=BACK, size=11),
-            customdata=[
-                ["–", "not computed yet"] if is_future(t) else [f"{n:.3f}", _vec(hs[t])]
-                for n, t in zip(norms[1:], steps)
-            ],
+            customdata=[[f"{n:.3f}", _vec(hs[t])] for n, t in zip(norms, steps)],
             hovertemplate=tr("h_%{x}<br>‖h‖ = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"),
         )
     )
@@ -191,54 +193,40 @@ def unrolled_chain(
         data.append(
             dict(
                 type="scatter",
-                x=[t + 0.3 for t in past],
-                y=[1.45] * len(past),
+                x=[t + 0.3 for t in steps],
+                y=[1.45] * len(steps),
                 mode="markers",
                 name=tr("c_t (memory cell)"),
                 marker=dict(symbol="square", size=12, color=C_COLOUR, line=dict(width=1, color="#333")),
-                customdata=[[t, _vec(cs[t])] for t in past],
+                customdata=[[t, _vec(cs[t])] for t in steps],
                 hovertemplate=tr("c_%{customdata[0]} (memory cell)<br>%{customdata[1]}<extra></extra>"),
             )
         )
-    top, hover = [], []
-    for t in steps:
-        if is_future(t):
-            top.append("")
-            hover.append("not predicted yet")
-            continue
-        if predictions is not None:
-            top.append(predictions[t - 1][0])
-            hover.append(predictions[t - 1][1])
-            continue
-        p = probs[t - 1]
-        if not np.all(np.isfinite(p)):
-            top.append("NaN")
-            hover.append("not a number (overflow)")
-            continue
-        order = np.argsort(-p)[:3]
-        top.append("→ " + short(vocab_tokens[order[0]]))
-        hover.append("<br>".join(f"{short(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
+    top, hover = _predictions(steps, probs, vocab_tokens, predictions)
     data.append(
         dict(
             type="scatter",
             x=steps,
             y=[2] * len(steps),
-            mode="markers+text",
+            mode="markers",
             name=tr("ŷ_t (top prediction)"),
-            marker=dict(
-                symbol="circle",
-                size=sizes,
-                color=[FUTURE if is_future(t) else Y_COLOUR for t in steps],
-                line=dict(width=1, color="#333"),
-            ),
+            marker=dict(symbol="circle", color=Y_COLOUR, **node),
             text=top,
-            textposition="top center",
             customdata=hover,
             hovertemplate=tr("ŷ_%{x}: ") + "%{customdata}<extra></extra>",
         )
     )
+    # The tokens and predictions as annotations: only the revealed ones are drawn (a trace's text would
+    # hold the future's too, and a long label could peek out from under the cover).
+    annotations = [
+        dict(x=t, y=0, yshift=-NODE // 2 - 2, yanchor="top", text=label, showarrow=False, visible=t <= shown)
+        for t, label in zip(steps, [short(tokens[t - 1]) for t in steps])
+    ] + [
+        dict(x=t, y=2, yshift=NODE // 2 + 2, yanchor="bottom", text=label, showarrow=False, visible=t <= shown)
+        for t, label in zip(steps, top)
+    ]
     shapes = []
-    if step is not None and first <= step <= last:
+    if step is not None and b0 <= step <= b1:
         colour = BACK if backward is not None else HIGHLIGHT
         shapes.append(
             dict(
@@ -253,6 +241,11 @@ def unrolled_chain(
                 name="current step",
             )
         )
+    if shown < b1:
+        shapes.append(future_cover(shown + 0.5, b1 + 1, "white"))
+        shapes += [outline for t in range(shown + 1, last + 1) for outline in _future_outlines(t)]
+    if step is not None and b0 <= step <= b1:
+        shapes.append(_node_shape(step, 1, "square", HIGHLIGHT, NODE + 4, name="current state"))
     more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
     title = (
         "Backward: the error flows right to left, ‖∂L/∂h_t‖ on each arrow"
@@ -268,9 +261,10 @@ def unrolled_chain(
         dict(
             title=heading(tr(title) + more),
             shapes=shapes,
+            annotations=annotations,
             xaxis=dict(
                 title=heading("time step t (click a column to go there)"),
-                range=[carry - 0.6, last + 0.6],
+                range=[first - 1.6, last + 0.6],
                 dtick=1,
                 zeroline=False,
                 showgrid=False,
@@ -288,7 +282,50 @@ def unrolled_chain(
             showlegend=False,
             margin=dict(l=90, r=20, t=40, b=30),
             plot_bgcolor="white",
-            clickmode="event+select",
             dragmode=False,
+            # hover only where something is shown (a live chart; the cover hides the rest)
+            meta=revealed(first - 2, shown + 0.5),
         ),
     )
+
+
+NODE = 26  # px: the size of a column's x_t, h_t and ŷ_t markers
+
+
+def _predictions(steps, probs, vocab_tokens, predictions) -> tuple[list[str], list[str]]:
+    """The label above each ŷ_t (its most likely token, or the predicted value) and its hover text."""
+    top, hover = [], []
+    for t in steps:
+        if predictions is not None:
+            top.append(predictions[t - 1][0])
+            hover.append(predictions[t - 1][1])
+            continue
+        p = probs[t - 1]
+        if not np.all(np.isfinite(p)):
+            top.append("NaN")
+            hover.append("not a number (overflow)")
+            continue
+        order = np.argsort(-p)[:3]
+        top.append("→ " + short(vocab_tokens[order[0]]))
+        hover.append("<br>".join(f"{short(vocab_tokens[i])}: {p[i]:.3f}" for i in order))
+    return top, hover
+
+
+def _node_shape(x: float, y: float, kind: str, fill: str, size: int, name: str = "") -> dict:
+    """A marker-like shape `size` px across at (x, y): "square", "circle" or "diamond"."""
+    r = size / 2
+    shape: dict = dict(
+        xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=x, yanchor=y,
+        fillcolor=fill, line=dict(width=1, color="#333"), layer="above", name=name,
+    )  # fmt: skip
+    if kind == "diamond":
+        return shape | dict(type="path", path=f"M {-r} 0 L 0 {r} L {r} 0 L 0 {-r} Z")
+    return shape | dict(type="rect" if kind == "square" else "circle", x0=-r, x1=r, y0=-r, y1=r)
+
+
+def _future_outlines(t: int) -> list[dict]:
+    """Column t not read yet: its three nodes as empty grey outlines, drawn over the cover."""
+    return [
+        _node_shape(t, y, kind, FUTURE, NODE, name="not read yet")
+        for y, kind in ((0, "diamond"), (1, "square"), (2, "circle"))
+    ]

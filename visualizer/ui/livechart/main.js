@@ -90,6 +90,30 @@ function hoverShown(gd, event) {
   return false;
 }
 
+// A click anywhere in the plot area reports the x under the pointer (a column of the chain, even one
+// under the cover, where Plotly's own click event, which needs a hovered point, would not come).
+// Pointer events, so a tap counts too; a press that moves more than a few pixels is not a click.
+function onClickAt(gd, report) {
+  let down = null;
+  gd.addEventListener("pointerdown", (event) => {
+    const layout = gd._fullLayout;
+    const xaxis = layout && layout.xaxis;
+    const yaxis = layout && layout.yaxis;
+    if (!xaxis || !yaxis || event.button !== 0) return;
+    const box = gd.getBoundingClientRect();
+    const px = event.clientX - box.left - xaxis._offset;
+    const py = event.clientY - box.top - yaxis._offset;
+    if (px < 0 || px > xaxis._length || py < 0 || py > yaxis._length) return;
+    down = { x: xaxis.p2c(px), clientX: event.clientX, clientY: event.clientY };
+  }, true);
+  window.addEventListener("pointerup", (event) => {
+    const at = down;
+    down = null;
+    if (!at || Math.hypot(event.clientX - at.clientX, event.clientY - at.clientY) > 5) return;
+    if (Number.isFinite(at.x)) report(at.x);
+  }, true);
+}
+
 function draw(args) {
   const signature = [args.spec, args.font_scale, args.clickable, JSON.stringify(args.config)].join("|");
   if (signature === drawn) return;  // a rerun that changed nothing here
@@ -130,11 +154,9 @@ function draw(args) {
         }
         if (args.clickable && !gd._clickBound) {
           gd._clickBound = true;
-          gd.on("plotly_click", (event) => {
-            const point = event && event.points && event.points[0];
-            if (!point || typeof point.x !== "number") return;
+          onClickAt(gd, (x) => {
             clicks += 1;
-            send("streamlit:setComponentValue", { value: { x: point.x, click: clicks }, dataType: "json" });
+            send("streamlit:setComponentValue", { value: { x: x, click: clicks }, dataType: "json" });
           });
         }
       });
