@@ -35,10 +35,12 @@ def _trace(spec: dict, prefix: str) -> dict:
     return tr
 
 
-def _labels(chain: dict, row: int) -> list[str]:
-    """The labels the chain writes on a row (0: the tokens x_t, 2: the predictions ŷ_t), column by column,
-    "" where a label is hidden (the future's)."""
-    return [a["text"] if a.get("visible", True) else "" for a in chain["layout"]["annotations"] if a["y"] == row]
+def _labels(chain: dict, prefix: str) -> list[str]:
+    """The labels the chain shows on a row ("x_t": the tokens, "ŷ_t": the predictions), column by column,
+    "" beyond the revealed x range (the live chart hides those labels, and their hover)."""
+    trace = _trace(chain, prefix)
+    hi = chain["revealed_x"][1]
+    return [text if x <= hi else "" for x, text in zip(trace["x"], trace["text"])]
 
 
 def _chain_step(at) -> int:
@@ -108,8 +110,8 @@ def test_default_view_draws_the_step_views_at_step_one(run_page):
 def test_the_future_is_hidden_while_stepping_forward(run_page):
     at = run_page(PAGE, {**RANDOM, "step": "2"})
     chain = _chain(at)
-    assert _labels(chain, 0) == ["the", "united", "", "", ""]
-    assert _labels(chain, 2)[2:] == ["", "", ""] and _labels(chain, 2)[1].startswith("→ ")
+    assert _labels(chain, "x_t") == ["the", "united", "", "", ""]
+    assert _labels(chain, "ŷ_t")[2:] == ["", "", ""] and _labels(chain, "ŷ_t")[1].startswith("→ ")
     (cover,) = [s for s in chain["layout"]["shapes"] if s.get("name") == "not reached yet"]
     assert cover["x0"] == 2.5 and cover["layer"] == "above" and chain["revealed_x"][1] == 2.5
     assert sum(s.get("name") == "not read yet" for s in chain["layout"]["shapes"]) == 3 * 3  # steps 3..5
@@ -119,7 +121,7 @@ def test_the_future_is_hidden_while_stepping_forward(run_page):
     assert heat["layout"]["xaxis"]["ticktext"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens unnamed
     assert heat["revealed_x"] == [-0.5, 1.5] and "meta" not in heat["layout"]  # the frame's, not Plotly's
     _button(at, "Next ▶").click().run()
-    assert _labels(_chain(at), 0)[:4] == ["the", "united", "states", ""]
+    assert _labels(_chain(at), "x_t")[:4] == ["the", "united", "states", ""]
     assert _chain(at)["data"] == chain["data"]  # stepping forward moves the layout only
     after = _chart(at, "Hidden state")
     assert after["revealed_x"] == [-0.5, 2.5] and after["data"] == heat["data"]  # only the cover moved
@@ -210,7 +212,7 @@ def test_typing_a_new_sequence_redraws_and_keeps_the_step_in_range(run_page):
 
 def test_long_sequence_uses_a_window(run_page):
     at = run_page(PAGE, {**RANDOM, "text": " ".join(f"w{i}" for i in range(40)), "step": "20"})
-    assert "steps 14–25 of 40" in _chain(at)["layout"]["title"]["text"]
+    assert "steps 13–24 of 40" in _chain(at)["layout"]["title"]["text"]  # the view turns half a page at a time
     assert _chain_step(at) == 20
 
 
@@ -333,7 +335,7 @@ def test_numbers_are_values_and_the_task_is_regression(run_page):
     assert _chart(at, "ŷ_2 guesses value 3")
     assert "softmax" not in _latex(at) and "scaled" in _latex(at)
     assert any("regression" in c.value for c in at.caption)
-    assert _labels(_chain(at), 2)[0].startswith("→ ")
+    assert _labels(_chain(at), "ŷ_t")[0].startswith("→ ")
 
 
 def test_embedding_explains_its_size(run_page):

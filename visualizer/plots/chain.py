@@ -12,6 +12,7 @@ Clicking a column reports its x (the explorer jumps there).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from visualizer.plots.figures import arrow_traces, future_cover, revealed
 from visualizer.plots.notation import at, translate
 from visualizer.plots.style import ALERT, H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figure, heading, short
 
-CHAIN_WINDOW = 12  # columns drawn at once; longer sequences scroll with the current step
+CHAIN_WINDOW = 12  # columns in view at once; a longer sequence turns half a view at a time
 FUTURE = "#e6e6e6"
 BACK = ALERT  # the backward pass's colour, on every figure
 C_COLOUR = "#9467bd"
@@ -29,10 +30,16 @@ _WIDTH_LEVELS = 5  # arrow widths are binned so arrows of one width share one tr
 
 
 def chain_window(T: int, step: int, width: int = CHAIN_WINDOW) -> tuple[int, int]:
-    """(first, last) 1-based steps of a window of `width` columns that contains `step`, kept in 1..T."""
+    """(first, last) 1-based steps of a window of `width` columns that contains `step`, kept in 1..T.
+
+    The window turns like a page, half its width at a time, when the step would reach its last column
+    (so a column of what comes next stays in view): stepping moves the highlight, and only every half
+    width the view (a moved view redraws the whole chart; a moved highlight only a few shapes)."""
     if width >= T:
         return 1, T
-    first = min(max(1, step - width // 2), T - width + 1)
+    half = max(1, width // 2)
+    pages = max(0, math.ceil((step + 1 - width) / half))
+    first = min(1 + half * pages, T - width + 1)
     return first, first + width - 1
 
 
@@ -103,9 +110,8 @@ def unrolled_chain(
     Traces: arrows first (up, carry, [memory], [backward]), then x_t, [h_0], h_t, [c_t], ŷ_t.
 
     Stepping through the forward phase changes only the layout: the traces hold every column of a block
-    of steps (`chain_block`) whatever the step; the window is the x range, the tokens and predictions
-    are annotations shown up to `reveal`, and the highlight, the cover over the future and the future's
-    outlines are shapes. The browser then redraws those, not the chart (~3-8 ms instead of ~25 ms).
+    of steps (`chain_block`) whatever the step; the window is the x range, and the highlight, the cover
+    over the future and the future's outlines are shapes. The browser then redraws those, not the chart.
     """
     tr = lambda s: translate(s, notation)  # noqa: E731
     T = len(tokens)
@@ -146,10 +152,11 @@ def unrolled_chain(
             type="scatter",
             x=steps,
             y=[0] * len(steps),
-            mode="markers",
+            mode="markers+text",
             name=tr("x_t (input)"),
             marker=dict(symbol="diamond", color=X_COLOUR, **node),
             text=[short(tokens[t - 1]) for t in steps],
+            textposition="bottom center",
             customdata=[_vec(X[t - 1]) if X is not None else "" for t in steps],
             hovertemplate=tr("x_%{x} = %{text}<br>%{customdata}<extra></extra>"),
         )
@@ -208,23 +215,15 @@ def unrolled_chain(
             type="scatter",
             x=steps,
             y=[2] * len(steps),
-            mode="markers",
+            mode="markers+text",
             name=tr("ŷ_t (top prediction)"),
             marker=dict(symbol="circle", color=Y_COLOUR, **node),
             text=top,
+            textposition="top center",
             customdata=hover,
             hovertemplate=tr("ŷ_%{x}: ") + "%{customdata}<extra></extra>",
         )
     )
-    # The tokens and predictions as annotations: only the revealed ones are drawn (a trace's text would
-    # hold the future's too, and a long label could peek out from under the cover).
-    annotations = [
-        dict(x=t, y=0, yshift=-NODE // 2 - 2, yanchor="top", text=label, showarrow=False, visible=t <= shown)
-        for t, label in zip(steps, [short(tokens[t - 1]) for t in steps])
-    ] + [
-        dict(x=t, y=2, yshift=NODE // 2 + 2, yanchor="bottom", text=label, showarrow=False, visible=t <= shown)
-        for t, label in zip(steps, top)
-    ]
     shapes = []
     if step is not None and b0 <= step <= b1:
         colour = BACK if backward is not None else HIGHLIGHT
@@ -261,7 +260,6 @@ def unrolled_chain(
         dict(
             title=heading(tr(title) + more),
             shapes=shapes,
-            annotations=annotations,
             xaxis=dict(
                 title=heading("time step t (click a column to go there)"),
                 range=[first - 1.6, last + 0.6],
@@ -283,7 +281,8 @@ def unrolled_chain(
             margin=dict(l=90, r=20, t=40, b=30),
             plot_bgcolor="white",
             dragmode=False,
-            # hover only where something is shown (a live chart; the cover hides the rest)
+            # a live chart shows hover and the tokens' and predictions' labels only where nothing is covered
+            # (a long label of the next column could otherwise peek out from under the cover)
             meta=revealed(first - 2, shown + 0.5),
         ),
     )

@@ -90,6 +90,17 @@ function hoverShown(gd, event) {
   return false;
 }
 
+// ... and no text label of a point outside that range: a label wider than its column would peek out
+// from under the cover (the next token, not read yet). Plotly keeps each text point's x on its element.
+function hideCoveredText(gd) {
+  const range = gd._rnnvisRevealed;
+  for (const label of gd.querySelectorAll(".scatterlayer .textpoint")) {
+    const point = label.__data__;
+    const x = point && typeof point.x === "number" ? point.x : null;
+    label.style.visibility = !range || x === null || (x >= range[0] && x <= range[1]) ? "" : "hidden";
+  }
+}
+
 // A click anywhere in the plot area reports the x under the pointer (a column of the chain, even one
 // under the cover, where Plotly's own click event, which needs a hovered point, would not come).
 // Pointer events, so a tap counts too; a press that moves more than a few pixels is not a click.
@@ -148,6 +159,7 @@ function draw(args) {
       const title = layout.title && typeof layout.title === "object" ? layout.title.text : layout.title;
       gd.setAttribute("aria-label", String(title || "chart").replace(/<[^>]*>/g, ""));
       Plotly.react(gd, spec.data || [], layout, config).then(() => {
+        hideCoveredText(gd);
         if (!gd._hoverBound) {
           gd._hoverBound = true;
           gd.on("plotly_beforehover", (event) => hoverShown(gd, event));
