@@ -1,5 +1,7 @@
 """The explorer's stepped views: hidden future, backward arrows, notation, backward equations, gate views."""
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io.json
@@ -24,8 +26,9 @@ def run():
     return enc, params, trace, steps
 
 
-def _json(obj) -> str:
-    return plotly.io.json.to_json_plotly(obj)
+def _json(obj):
+    """A figure part as JSON data (arrays as lists, keys in any order), to compare two figures by."""
+    return json.loads(plotly.io.json.to_json_plotly(obj))
 
 
 def _named(fig, prefix):
@@ -79,7 +82,7 @@ def test_stepping_forward_changes_the_layout_only(run):
     figs = [
         chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=t, reveal=t) for t in (1, 3, T)
     ]
-    assert len({_json(f.to_plotly_json()["data"]) for f in figs}) == 1
+    assert all(_json(f.to_plotly_json()["data"]) == _json(figs[0].to_plotly_json()["data"]) for f in figs)
     assert not [s for s in figs[-1].layout.shapes if s.name in ("not reached yet", "not read yet")]
 
 
@@ -93,7 +96,7 @@ def test_a_long_sequence_draws_a_block_of_columns_and_slides_the_view():
         b0, b1 = chain.chain_block(T, first)
         assert b0 <= first - 1 and last <= b1 <= b0 + 4 * chain.CHAIN_WINDOW - 1  # the view and the column before
         fig = chain.unrolled_chain(tokens, hs, probs, ["a", "b"], step=t, window=(first, last), reveal=t)
-        data.add(_json(fig.to_plotly_json()["data"]))
+        data.add(json.dumps(_json(fig.to_plotly_json()["data"])))
         ranges.append(tuple(fig.layout.xaxis.range))
         assert ranges[-1] == pytest.approx((first - 1.6, last + 0.6))
     assert len(set(ranges)) == 5 and len(data) <= 2  # the view turns every 6 steps; the data change once at most
@@ -201,12 +204,21 @@ def test_gate_equations_and_gated_backward_lines(cell):
 # ---------------------------------------------------------------------------- small figures
 
 
-def test_backward_norms_only_fill_the_steps_reached(run):
+def test_backward_norms_show_only_the_steps_reached(run):
     _, _, _, steps = run
+    T = len(steps.dh_norm)
     fig = _valid(step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=4, notation="a"))
-    bars = fig.data[0]
-    assert list(bars.y[:3]) == [None, None, None] and bars.y[4] == pytest.approx(steps.dh_norm[4])
+    box, cover = fig.layout.shapes
+    assert (box.name, box.x0, box.x1) == ("current step", 3.5, 4.5)
+    # steps 1..3 are not reached yet: covered (opaque, above the bars), and no hover there
+    assert (cover.name, cover.x0, cover.x1, cover.layer) == ("not reached yet", 0.4, 3.5, "above")
+    assert cover.fillcolor == fig.layout.plot_bgcolor and fig.layout.meta == {"revealed_x": [3.5, T + 1]}
+    assert fig.data[0].y[4] == pytest.approx(steps.dh_norm[4])
     assert "W_hh" not in str(fig.to_dict())
+    # stepping back moves the shapes only; at step 1 nothing is left to cover
+    other = step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=1, notation="a")
+    assert _json(other.to_plotly_json()["data"]) == _json(fig.to_plotly_json()["data"])
+    assert [s.name for s in other.layout.shapes] == ["current step"]
 
 
 def test_backward_norms_keep_their_axes_while_the_pass_moves(run):

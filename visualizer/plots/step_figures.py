@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.plots.chain import BACK, C_COLOUR
+from visualizer.plots.figures import future_cover, revealed
 from visualizer.plots.notation import translate
 from visualizer.plots.style import H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figure, heading, short
 
@@ -47,18 +48,19 @@ def backward_norms(
     tr = lambda s: translate(s, notation)  # noqa: E731
     T = len(dh_norm)
     steps = list(range(1, T + 1))
-    done = [t >= reached for t in steps]
 
     def keep(a: np.ndarray) -> list:
-        return [float(v) if d and np.isfinite(v) else None for v, d in zip(a, done)]
+        return [float(v) if np.isfinite(v) else None for v in a]
 
+    # Every step's figure holds the whole pass; the steps not reached yet are under a cover and the
+    # current one is outlined, so stepping moves shapes only (the browser redraws those, not the chart).
     data = [
         dict(
             type="bar",
             x=steps,
             y=keep(dh_norm),
             name=tr("‖∂L/∂h_t‖"),
-            marker=dict(color=[BACK if t == reached else "#f1a3a3" for t in steps]),
+            marker=dict(color="#e8807f"),
             hovertemplate=tr("step %{x}<br>‖∂L/∂h_t‖ = %{y:.4g}<extra></extra>"),
         )
     ]
@@ -109,6 +111,24 @@ def backward_norms(
                 showgrid=False,
             ),
             legend=dict(orientation="h", y=-0.25),
+            shapes=[
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="paper",
+                    x0=reached - 0.5,
+                    x1=reached + 0.5,
+                    y0=0,
+                    y1=1,
+                    line=dict(color=BACK, width=2),
+                    fillcolor="rgba(214,39,40,0.08)",
+                    layer="below",
+                    name="current step",
+                ),
+                *([future_cover(0.4, reached - 0.5, "white")] if reached > 1 else []),
+            ],
+            plot_bgcolor="white",
+            meta=revealed(reached - 0.5, T + 1),  # a live chart shows no hover under the cover
         ),
     )
 
