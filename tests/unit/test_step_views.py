@@ -100,6 +100,12 @@ def test_a_long_sequence_draws_a_block_of_columns_and_slides_the_view():
         ranges.append(tuple(fig.layout.xaxis.range))
         assert ranges[-1] == pytest.approx((first - 1.6, last + 0.6))
     assert len(set(ranges)) == 5 and len(data) <= 2  # the view turns every 6 steps; the data change once at most
+    names = [s.name for s in fig.layout.shapes]
+    assert "before the view" in names  # the step carried in, faded
+    back = chain.ChainBackward(np.ones(T), np.ones(T), reached=40)
+    fig = chain.unrolled_chain(tokens, hs, probs, ["a", "b"], step=40, window=chain.chain_window(T, 40), backward=back)
+    (edge,) = [s for s in fig.layout.shapes if s.name == "out of view"]  # nothing peeks in from the right
+    assert edge.x0 == chain.chain_window(T, 40)[1] + 0.5 and fig.layout.meta["revealed_x"][1] == edge.x0
 
 
 def test_backward_phase_draws_arrows_by_norm_right_to_left(run):

@@ -240,9 +240,16 @@ def unrolled_chain(
                 name="current step",
             )
         )
-    if shown < b1:
-        shapes.append(future_cover(shown + 0.5, b1 + 1, "white"))
+    if min(shown, last) < b1:
+        # the future (forward), or the block's columns right of the view, whose labels could peek in
+        cover = future_cover(min(shown, last) + 0.5, b1 + 1, "white")
+        shapes.append(cover if shown <= last else cover | dict(name="out of view"))
         shapes += [outline for t in range(shown + 1, last + 1) for outline in _future_outlines(t)]
+    if first > 1:  # the step carried in from before the view: shown, faded
+        shapes.append(
+            dict(type="rect", xref="x", yref="paper", x0=first - 1.6, x1=first - 0.5, y0=0, y1=1, layer="above",
+                 fillcolor="rgba(255,255,255,0.55)", line=dict(width=0), name="before the view")
+        )  # fmt: skip
     if step is not None and b0 <= step <= b1:
         shapes.append(_node_shape(step, 1, "square", HIGHLIGHT, NODE + 4, name="current state"))
     more = f" (steps {first}–{last} of {T})" if (first, last) != (1, T) else ""
@@ -283,7 +290,7 @@ def unrolled_chain(
             dragmode=False,
             # a live chart shows hover and the tokens' and predictions' labels only where nothing is covered
             # (a long label of the next column could otherwise peek out from under the cover)
-            meta=revealed(first - 2, shown + 0.5),
+            meta=revealed(first - 2, min(shown, last) + 0.5),
         ),
     )
 

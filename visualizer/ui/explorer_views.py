@@ -97,7 +97,9 @@ def how_to_read(u: explore.Unroll, u_b: explore.Unroll | None, n: str, backward:
     out.append(
         "**The chain.** One column per step, left to right; columns not read yet are empty. Green diamonds are "
         "the inputs, blue boxes the hidden state, yellow circles the predictions. Blue arrows carry h_(t-1) into "
-        f"h_t: that is the memory.{memory} Click a column to jump there; ← → Home End step with the keyboard."
+        f"h_t: that is the memory.{memory} A long sequence turns half a view at a time; a faded first column is "
+        "the step carried in from before the view. Click a column to jump there; ← → Home End step with the "
+        "keyboard."
     )
     if u.cell == "rnn":
         out.append(
