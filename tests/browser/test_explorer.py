@@ -19,6 +19,8 @@ _CHART = """(prefix) => {
       shapes: (gd.layout.shapes || []).map(s => [s.x0, s.x1]),
       ticks: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent),  // as drawn
       current: (gd.layout.shapes || []).filter(s => s.name === 'current state').map(s => s.xanchor),
+      labels: [...gd.querySelectorAll('.scatterlayer .textpoint')]  // the text labels a student can see
+        .filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent),
     };
   }
   return null;
@@ -122,6 +124,8 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Step-through explorer")).to_be_visible(timeout=30_000)
     _until(lambda: _highlighted(page) == 2)
+    shown = _chart(page, "The unrolled chain")["labels"]
+    assert {"the", "united"} <= set(shown) and not {"states", "of", "america"} & set(shown)  # the future unnamed
     labels, shapes = _until(lambda: _heatmap(page))
     assert labels[:2] == ["1. the", "2. united"] and labels[2:] == ["3. ·", "4. ·", "5. ·"]
     assert shapes == [[0.5, 1.5], [1.5, 4.5]]  # the step's outline; the cover over steps 3..5
