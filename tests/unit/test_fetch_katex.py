@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import streamlit
 
-from tests.unit.test_fetch_plotly_bundle import _archive, _integrity
+from tests.unit.test_fetch_plotly_bundle import _archive, fake_registry
 from tools import fetch_katex as fetcher
 from visualizer.ui import live_math
 
@@ -18,19 +18,6 @@ FILES = {
     "package/dist/fonts/KaTeX_Main-Regular.ttf": b"not kept",
     "package/README.md": b"not kept",
 }
-
-
-def _fake_registry(monkeypatch, archive: bytes) -> list[str]:
-    calls: list[str] = []
-
-    def fake_get(url, limit):
-        calls.append(url)
-        if url.endswith(".tgz"):
-            return archive
-        return f'{{"dist": {{"tarball": "https://r/k.tgz", "integrity": "{_integrity(archive)}"}}}}'.encode()
-
-    monkeypatch.setattr(fetcher, "_get", fake_get)
-    return calls
 
 
 def test_extract_keeps_the_script_the_style_sheet_and_the_woff2_fonts():
@@ -46,7 +33,7 @@ def test_extract_refuses_a_file_declared_too_large(monkeypatch):
 
 
 def test_fetch_checks_and_keeps_katex_then_reuses_it(tmp_path, monkeypatch):
-    calls = _fake_registry(monkeypatch, _archive(FILES))
+    calls = fake_registry(monkeypatch, fetcher, _archive(FILES))
     out = fetcher.fetch("9.9.9", tmp_path)
     assert out == tmp_path / "9.9.9" and fetcher.is_complete(out) and live_math.katex_ready(out)
     assert (out / "katex.min.js").read_bytes() == SCRIPT and not (out / "README.md").exists()
@@ -58,7 +45,7 @@ def test_fetch_checks_and_keeps_katex_then_reuses_it(tmp_path, monkeypatch):
 
 def test_fetch_refuses_an_archive_that_does_not_match_its_checksum(tmp_path, monkeypatch):
     archive = _archive(FILES)
-    _fake_registry(monkeypatch, archive)
+    fake_registry(monkeypatch, fetcher, archive)
     monkeypatch.setattr(fetcher, "check_integrity", lambda data, integrity: (_ for _ in ()).throw(ValueError("x")))
     with pytest.raises(ValueError):
         fetcher.fetch("9.9.9", tmp_path)

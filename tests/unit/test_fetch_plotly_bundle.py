@@ -24,6 +24,20 @@ def _integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
+def fake_registry(monkeypatch, module, archive: bytes) -> list[str]:
+    """`module`'s downloads answered offline: the package's metadata, then `archive`. Returns the URLs asked."""
+    calls: list[str] = []
+
+    def fake_get(url, limit):
+        calls.append(url)
+        if url.endswith(".tgz"):
+            return archive
+        return f'{{"dist": {{"tarball": "https://r/p.tgz", "integrity": "{_integrity(archive)}"}}}}'.encode()
+
+    monkeypatch.setattr(module, "_get", fake_get)
+    return calls
+
+
 def test_integrity_must_match():
     data = b"archive bytes"
     fetcher.check_integrity(data, _integrity(data))
@@ -50,15 +64,7 @@ def test_fetch_checks_and_keeps_the_bundle_then_reuses_it(tmp_path, monkeypatch)
     version = "9.9.9"
     bundle = f"/**\n* plotly.js (cartesian - minified) v{version}\n*/".encode()
     archive = _archive({fetcher.MEMBER: bundle})
-    calls = []
-
-    def fake_get(url, limit):
-        calls.append(url)
-        if url.endswith(".tgz"):
-            return archive
-        return f'{{"dist": {{"tarball": "https://r/p.tgz", "integrity": "{_integrity(archive)}"}}}}'.encode()
-
-    monkeypatch.setattr(fetcher, "_get", fake_get)
+    calls = fake_registry(monkeypatch, fetcher, archive)
     out = fetcher.fetch(version, tmp_path)
     assert out == fetcher.bundle_path(version, tmp_path) and out.read_bytes() == bundle
     assert fetcher.fetch(version, tmp_path) == out and len(calls) == 2  # kept: no second download

@@ -5,7 +5,7 @@ from visualizer.ui import live_math
 
 def test_served_directory_holds_the_page_its_script_and_katex():
     out = live_math.served_dir()
-    for name in ("index.html", "main.js", "katex.min.js", "katex.min.css", "fonts/KaTeX_Main-Regular.woff2"):
+    for name in ("index.html", "main.js", "keys.js", "katex.min.js", "katex.min.css", "fonts/KaTeX_Main-Regular.woff2"):
         assert (out / name).is_file(), name
     assert (out / "main.js").read_text() == (live_math.FRONTEND / "main.js").read_text()
     assert live_math.served_dir() == out  # made once, then found

@@ -40,6 +40,7 @@ from visualizer.ui.core import SETTINGS_KEY, presenting
 from visualizer.ui.served import served_copy
 
 FRONTEND = Path(__file__).with_name("livechart")
+KEYS_JS = Path(__file__).with_name("keys.js")  # key forwarding, shared with the live equations' frame
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # Plotly's 2-D-only bundle, fetched by tools/fetch_plotly_bundle.py (make run / make test): a third of the
 # full bundle's size and of its evaluation time, which every chart frame pays once when a page opens.
@@ -60,7 +61,7 @@ def plotly_bundle() -> Path:
 def page_html() -> str:
     """The component's page as served: index.html with its script and Streamlit's look written in (one
     request per chart frame, not three), and the script told Plotly's version (its cache key)."""
-    script = (FRONTEND / "main.js").read_text()
+    script = KEYS_JS.read_text() + "\n" + (FRONTEND / "main.js").read_text()
     script = script.replace("__PLOTLY_VERSION__", plotly.__version__)
     script = script.replace(
         "const LOOK = null;", "const LOOK = " + json.dumps(json.loads((FRONTEND / "look.json").read_text())) + ";"

@@ -204,20 +204,6 @@ window.addEventListener("resize", () => {
   }
 });
 
-// Streamlit's keyboard shortcuts (the step buttons' arrow keys) listen on the page: after a click on the
-// chart the keyboard focus is in this frame, so hand the page every key that is not meant for the chart.
-for (const type of ["keydown", "keyup"]) {
-  window.addEventListener(type, (event) => {
-    const init = {
-      key: event.key, code: event.code, keyCode: event.keyCode, which: event.which, bubbles: true, cancelable: true,
-      shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, altKey: event.altKey, metaKey: event.metaKey, repeat: event.repeat,
-    };
-    try {
-      window.parent.document.dispatchEvent(new window.parent.KeyboardEvent(type, init));
-    } catch (e) { /* another origin: nothing to forward to */ }
-  });
-}
-
 // Plotly's bundle (4.6 MB) is fetched once per browser, not once per chart: the first chart asks the page
 // (the parent window, same origin, alive across Streamlit's page changes) to get it and keep it as a blob
 // URL, which every chart then loads. The page keeps the bundle in the browser's Cache Storage under

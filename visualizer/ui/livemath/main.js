@@ -162,19 +162,6 @@ window.addEventListener("resize", () => {  // a new width: fit the lines again
   if (lastArgs && root.clientWidth !== frameWidth) draw(lastArgs);
 });
 
-// The step buttons' arrow keys listen on the page: hand it the keys pressed while this frame has focus.
-for (const type of ["keydown", "keyup"]) {
-  window.addEventListener(type, (event) => {
-    const init = {
-      key: event.key, code: event.code, keyCode: event.keyCode, which: event.which, bubbles: true, cancelable: true,
-      shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, altKey: event.altKey, metaKey: event.metaKey, repeat: event.repeat,
-    };
-    try {
-      window.parent.document.dispatchEvent(new window.parent.KeyboardEvent(type, init));
-    } catch (e) { /* another origin: nothing to forward to */ }
-  });
-}
-
 if (typeof katex === "undefined") {
   const note = document.createElement("p");
   note.style.cssText = "font: 14px sans-serif; color: #7a1e00; margin: 8px 0;";
