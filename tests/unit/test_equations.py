@@ -132,3 +132,17 @@ def test_step_out_of_range(small):
     enc, params, trace = small
     with pytest.raises(ValueError):
         eq.step_equations(params, trace, 0)
+
+
+def test_an_unknown_word_is_named_as_the_token_it_is_read_as(small):
+    """A word the vocabulary lacks is read as <unk>: the input line names <unk> as the 1's token, then the word."""
+    enc, params, trace = small
+    vocab = list(enc.vocab.tokens)
+    unk = vocab.index("states")
+    vocab[unk] = "<unk>"  # as if "states" were not in the vocabulary: its id is <unk>'s
+    s = eq.step_equations(params, trace, 3, tokens=enc.tokens, vocab_tokens=vocab, ids=enc.ids)
+    line = " ".join(s.input)
+    assert f"a 1 at position {unk + 1}: “}}" in line and "\\textless{}unk\\textgreater{}" in line
+    assert "is not in the vocabulary" in line and "states" in line
+    known = eq.step_equations(params, trace, 3, tokens=enc.tokens, vocab_tokens=enc.vocab.tokens, ids=enc.ids)
+    assert "not in the vocabulary" not in " ".join(known.input)

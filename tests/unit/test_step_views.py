@@ -220,6 +220,7 @@ def test_backward_norms_show_only_the_steps_reached(run):
     assert (cover.name, cover.x0, cover.x1, cover.layer) == ("not reached yet", 0.4, 3.5, "above")
     assert cover.fillcolor == fig.layout.plot_bgcolor and fig.layout.meta == {"revealed_x": [3.5, T + 1]}
     assert fig.data[0].y[4] == pytest.approx(steps.dh_norm[4])
+    assert fig.data[1].line.shape == "vh"  # left of the current step the line stays flat: no slope to step 3
     assert "W_hh" not in str(fig.to_dict())
     # stepping back moves the shapes only; at step 1 nothing is left to cover
     other = step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=1, notation="a")
@@ -278,3 +279,19 @@ def test_the_output_error_keeps_the_true_token_in_view():
         e = steps.e[t - 1]
         line = equations.backward_equations(params, steps, t)[0]
         assert equations.num(e[int(np.argmin(e))], 3) in line
+
+
+def test_backward_equations_keep_the_non_zero_column_and_row_in_view():
+    """With a one-hot input only one column of ΔW_xh is non-zero: the slice shown must include it (and
+    the true token's row of ΔW_hy), or the student reads a matrix of zeros as "no gradient"."""
+    text = " ".join(f"w{i}" for i in range(12))
+    enc = encoding.encode_text(text, "words", "onehot")
+    params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
+    trace = rnn.forward(params, enc.X)
+    steps = bptt.backward_steps(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
+    t = 8  # its token's column is neither among the first three nor the last
+    hot = int(enc.ids[t - 1])
+    assert 3 <= hot < len(enc.vocab) - 1
+    (line,) = [ln for ln in equations.backward_equations(params, steps, t) if "\\partial W_{xh}" in ln]
+    shown = steps.contribution(t)["dW_xh"][:, hot]
+    assert np.any(shown != 0) and equations.num(float(shown[np.argmax(np.abs(shown))])) in line

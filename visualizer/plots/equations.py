@@ -270,6 +270,12 @@ def step_equations(
     ]
 
     tok = tex_text(tokens[t - 1]) if len(tokens) >= t else ""
+    # An unknown word is read as the vocabulary's <unk>: name the token the 1 stands for, and the word.
+    index = int(ids[t - 1]) if E is not None else hot
+    known, unknown = tok, ""
+    if index is not None and index < len(vocab_tokens) and len(tokens) >= t and vocab_tokens[index] != tokens[t - 1]:
+        known = tex_text(vocab_tokens[index])
+        unknown = "\\text{ (“}" + tok + "\\text{” is not in the vocabulary)}"
     if E is not None:
         w = int(ids[t - 1])
         ecols = pick(E.shape[1], keep=w)
@@ -277,11 +283,12 @@ def step_equations(
         o[w] = 1.0
         inp = [
             f"{xt} = E\\,o_w = {matrix(E, cols=ecols, **m)}{matrix(o, rows=ecols, digits=0)} = {matrix(x, **m)}"
-            f"\\quad w = {tok}"
+            f"\\quad w = {known}{unknown}"
         ]
     elif onehot and hot is not None:
         inp = [
-            f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}\\quad\\text{{a 1 at position {hot + 1}: “}}{tok}\\text{{”}}"
+            f"{xt} = o_w = {matrix(x, rows=xcols, digits=0)}"
+            f"\\quad\\text{{a 1 at position {hot + 1}: “}}{known}\\text{{”}}{unknown}"
         ]
     elif values is not None:
         inp = [
@@ -345,13 +352,16 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
         f",\\quad \\lVert {d} \\rVert = {num(float(np.linalg.norm(steps.dh[k])), 3)}"
     )
     c = steps.contribution(t)
+    # A one-hot x_t makes one column of ΔW_xh non-zero, and ŷ_t − y_t is largest at the true token: keep
+    # that column and that row of ΔW_hy in view (a slice of zeros would read as "no gradient").
+    xcols = pick(c["dW_xh"].shape[1], keep=int(np.argmax(np.abs(c["dW_xh"]).sum(axis=0))))
     lines += [
         f"\\Delta\\frac{{\\partial L}}{{\\partial {n.W_hh}}} = ({n.f}'({n.at('z', t)}) \\odot {d})\\,{hp}^\\top = "
         f"{matrix(steps.dz[k], **m)}{matrix(steps.hs[k][None, :], **m)} = {matrix(c['dW_hh'], **m)}",
         f"\\Delta\\frac{{\\partial L}}{{\\partial {n.W_xh}}} = ({n.f}'({n.at('z', t)}) \\odot {d})\\,{xt}^\\top = "
-        f"{matrix(c['dW_xh'], **m)}",
+        f"{matrix(c['dW_xh'], cols=xcols, **m)}",
         f"\\Delta\\frac{{\\partial L}}{{\\partial {n.W_hy}}} = ({n.yhat(t)} - {yt})\\,{ht}^\\top = "
-        f"{matrix(c['dW_hy'], **m)}",
+        f"{matrix(c['dW_hy'], rows=vrows, **m)}",
         f"\\Big\\lVert \\textstyle\\sum_{{s={t}}}^{{{T}}} \\Delta\\frac{{\\partial L}}{{\\partial {n.W_hh}}}"
         f"\\Big\\rVert = {num(steps.running_W_hh[k], 3)}" + ("\\quad\\text{(the whole gradient)}" if t == 1 else ""),
     ]

@@ -83,7 +83,9 @@ def backward_norms(
             mode="lines+markers",
             name=tr(f"running ‖∂L/∂{weight}‖"),
             yaxis="y2",
-            line=dict(color="#333", width=2),
+            # a step line, flat from each step to the one before it: where the cover ends, the line shows the
+            # current total only, not the slope towards the next step's (not reached yet)
+            line=dict(color="#333", width=2, shape="vh"),
             hovertemplate=tr(f"after steps %{{x}}..{T}<br>‖∂L/∂{weight}‖ = %{{y:.4g}}<extra></extra>"),
         )
     )
