@@ -36,11 +36,12 @@ def _trace(spec: dict, prefix: str) -> dict:
 
 
 def _labels(chain: dict, prefix: str) -> list[str]:
-    """The labels the chain shows on a row ("x_t": the tokens, "ŷ_t": the predictions), column by column,
-    "" beyond the revealed x range (the live chart hides those labels, and their hover)."""
+    """The labels of a row of the chain ("x_t": the tokens, "ŷ_t": the predictions) in the columns the spec
+    marks as revealed (`revealed_x`). That the browser hides the others is tested in the browser
+    (tests/browser/test_explorer.py), not here."""
     trace = _trace(chain, prefix)
     hi = chain["revealed_x"][1]
-    return [text if x <= hi else "" for x, text in zip(trace["x"], trace["text"])]
+    return [text for x, text in zip(trace["x"], trace["text"]) if x <= hi]
 
 
 def _chain_step(at) -> int:
@@ -110,8 +111,8 @@ def test_default_view_draws_the_step_views_at_step_one(run_page):
 def test_the_future_is_hidden_while_stepping_forward(run_page):
     at = run_page(PAGE, {**RANDOM, "step": "2"})
     chain = _chain(at)
-    assert _labels(chain, "x_t") == ["the", "united", "", "", ""]
-    assert _labels(chain, "ŷ_t")[2:] == ["", "", ""] and _labels(chain, "ŷ_t")[1].startswith("→ ")
+    assert _labels(chain, "x_t") == ["the", "united"]
+    assert len(_labels(chain, "ŷ_t")) == 2 and _labels(chain, "ŷ_t")[1].startswith("→ ")
     (cover,) = [s for s in chain["layout"]["shapes"] if s.get("name") == "not reached yet"]
     assert cover["x0"] == 2.5 and cover["layer"] == "above" and chain["revealed_x"][1] == 2.5
     assert sum(s.get("name") == "not read yet" for s in chain["layout"]["shapes"]) == 3 * 3  # steps 3..5
@@ -121,7 +122,7 @@ def test_the_future_is_hidden_while_stepping_forward(run_page):
     assert heat["layout"]["xaxis"]["ticktext"][2:] == ["3. ·", "4. ·", "5. ·"]  # the future's tokens unnamed
     assert heat["revealed_x"] == [-0.5, 1.5] and "meta" not in heat["layout"]  # the frame's, not Plotly's
     _button(at, "Next ▶").click().run()
-    assert _labels(_chain(at), "x_t")[:4] == ["the", "united", "states", ""]
+    assert _labels(_chain(at), "x_t") == ["the", "united", "states"]
     assert _chain(at)["data"] == chain["data"]  # stepping forward moves the layout only
     after = _chart(at, "Hidden state")
     assert after["revealed_x"] == [-0.5, 2.5] and after["data"] == heat["data"]  # only the cover moved

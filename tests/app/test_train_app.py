@@ -47,7 +47,7 @@ def test_train_runs_chunks_and_stop_keeps_the_model():
     assert not at.session_state["train_running"]
     at.run()
     assert at.session_state["trainer"] is trainer and trainer.step_count == steps  # stopped, model kept
-    assert button(at, "Resume") is not None
+    assert not button(at, "Resume").disabled  # Train became Resume, and it can be pressed
     assert at.get("code") and len(at.get("code")[0].value) > 100  # a sample is shown when stopped
 
     button(at, "Resume").click().run()

@@ -109,10 +109,32 @@ def screenshot(request, page):
     return take
 
 
+# True once Streamlit has finished the script run (its root element's script state; "initial" before the first
+# run) and every chart on the page is drawn: Streamlit's own Plotly and Vega charts have their SVG or canvas,
+# a live-chart frame marks its root `data-drawn` when every chart of its newest render is drawn, and the live
+# equations mark theirs `data-tex`.
+SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if ([...document.querySelectorAll("[data-testid='stPlotlyChart']")].some(e => !e.querySelector('.main-svg'))) return false;
+  if ([...document.querySelectorAll("[data-testid='stVegaLiteChart']")].some(e => !e.querySelector('canvas, svg'))) return false;
+  for (const f of document.querySelectorAll('iframe')) {
+    let d = null;
+    try { d = f.contentDocument; } catch (e) { continue; }
+    if (!d || d.readyState !== 'complete') return false;
+    const charts = d.getElementById('charts');
+    if (charts && !charts.dataset.drawn && !d.body.textContent.includes('could not be drawn')) return false;
+    const math = d.getElementById('math');
+    if (math && !math.dataset.tex) return false;
+  }
+  return true;
+}"""
+
+
 def wait_for_app(page, timeout: float = 30_000):
-    """Wait until Streamlit finished running the script (no running indicator, app rendered)."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    """Wait until Streamlit finished running the script (its script state, not the status widget, which shows
+    only after ~500 ms)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
 # A chart on the page: Streamlit's own chart elements, or a live chart (the explorer's step views are
@@ -130,17 +152,29 @@ ALL_PLOTS = """[...document.querySelectorAll('.js-plotly-plot'),
   })]"""
 
 
-def wait_for_page(page, timeout: float = 60_000, chart_timeout: float = 20_000):
-    """Wait until the page's script ran and its first chart is drawn, then settle.
+def wait_for_page(page, timeout: float = 60_000):
+    """Wait until the page's script ran and every chart on it is drawn (`SETTLED`)."""
+    wait_for_app(page, timeout)
+    page.wait_for_function(SETTLED, timeout=timeout)
 
-    A page without a chart yet (Train, before training) is waited for `chart_timeout` only.
+
+def after_run(page, action, timeout: float = 30_000) -> None:
+    """Do `action()` (a click, a key) that starts a run of the script, and wait until that run has finished and
+    the page is drawn: the script state is watched from before the action, so a fast run is not missed."""
+    page.evaluate(
+        """() => { window.__runs = 0; const app = document.querySelector("[data-testid='stApp']");
+        new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1; })
+          .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+    )
+    action()
+    page.wait_for_function("() => window.__runs > 0", timeout=timeout)
+    wait_for_page(page, timeout)
+
+
+def rerun(page, timeout: float = 30_000) -> None:
+    """Rerun the page's script as the R key does, and wait until that run has finished.
+
+    A test that asserts nothing happens after Stop reruns the page: any training still switched on would
+    advance on that run (every run of the training fragment trains a chunk), so no fixed wait is needed.
     """
-    import contextlib
-
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    wait_for_app(page, timeout)
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_selector(CHARTS, state="visible", timeout=chart_timeout)
-    wait_for_app(page, timeout)
-    page.wait_for_timeout(800)  # late fragments and chart layout
+    after_run(page, lambda: page.locator("body").press("r"), timeout)

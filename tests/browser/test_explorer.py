@@ -101,11 +101,11 @@ _HOVER_TEXT = """() => ALL_PLOTS.filter(gd => (gd.layout.title.text || '').start
 """.replace("ALL_PLOTS", ALL_PLOTS)
 
 
-def _hover_heatmap(page, step: int) -> str:
+def _hover_heatmap(page, step: int, before: str) -> str:
+    """Move the pointer onto step `step` of the heatmap and return the hover text once it differs from `before`."""
     x, y = page.evaluate(_HEAT_CELL, step)
     page.mouse.move(x, y)
-    time.sleep(0.4)
-    return page.evaluate(_HOVER_TEXT)
+    return _until(lambda: (text := page.evaluate(_HOVER_TEXT)) != before and (text,))[0]
 
 
 def _until(check, timeout: float = 30.0):
@@ -130,8 +130,9 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     assert labels[:2] == ["1. the", "2. united"] and labels[2:] == ["3. ·", "4. ·", "5. ·"]
     assert shapes == [[0.5, 1.5], [1.5, 4.5]]  # the step's outline; the cover over steps 3..5
     # Hover shows a value read so far, and nothing under the cover (the future's values stay hidden).
-    assert "value" in _until(lambda: _hover_heatmap(page, 2))
-    assert _hover_heatmap(page, 4) == ""
+    shown = _hover_heatmap(page, 2, before="")
+    assert "value" in shown
+    assert _hover_heatmap(page, 4, before=shown) == ""  # under the cover: the hover goes, no value shows
     eqs = _until(lambda: _equations(page))
     assert "h_{2}" in eqs["tex"] and eqs["height"] > 100 and eqs["frame"] >= eqs["height"]
 

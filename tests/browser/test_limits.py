@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import rerun, wait_for_app
 
 STEP = re.compile(r"Training: step ([\d,]+) of")
 
@@ -34,8 +34,8 @@ def test_limits_trains_and_stops(page, app_url, screenshot):
     expect(page.locator("[data-testid='stProgress']")).to_have_count(0, timeout=30_000)
     summary = page.get_by_text(re.compile(r"So far: At L = 20, after ([\d,]+) steps")).first
     text = summary.inner_text()
-    page.wait_for_timeout(1500)
-    assert summary.inner_text() == text  # nothing trains after Stop
+    rerun(page)
+    assert summary.inner_text() == text  # nothing trains after Stop, even on a new run of the page
 
 
 def test_limits_finished_race_states_the_result(page, app_url, screenshot):

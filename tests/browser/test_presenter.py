@@ -3,7 +3,7 @@ text grows with the prose."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import ALL_PLOTS, wait_for_page
+from tests.browser.conftest import ALL_PLOTS, after_run, wait_for_page
 
 _SIZES_JS = """() => {
   const p = document.querySelector("[data-testid='stMain'] [data-testid='stMarkdownContainer'] p");
@@ -17,14 +17,15 @@ def _toggle(page) -> None:
     box = page.locator("[data-testid='stSidebar']").bounding_box()
     if box is None or box["width"] < 50 or box["x"] < 0:  # presenter mode collapses the sidebar
         page.locator("[data-testid='stExpandSidebarButton']").click()
-        page.wait_for_timeout(500)
+        page.wait_for_function(
+            "() => { const r = document.querySelector(\"[data-testid='stSidebar']\").getBoundingClientRect();"
+            " return r.width >= 50 && r.x >= 0; }"
+        )
     toggle = page.get_by_text("Presenter mode", exact=False)
     if not toggle.is_visible():  # the share panel is folded
         page.get_by_text("Share & present", exact=False).click()
         toggle.wait_for(state="visible")
-    toggle.click()
-    page.wait_for_timeout(500)
-    wait_for_page(page)
+    after_run(page, toggle.click)
 
 
 def test_presenter_mode_applies_on_the_click(page, app_url):

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import rerun, wait_for_app
 
 STEP = re.compile(r"Step ([\d,]+) ·")
 
@@ -37,7 +37,7 @@ def test_train_starts_grows_and_stops(page, app_url, screenshot):
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Resume")).to_be_enabled(timeout=30_000)
     stopped = current_step(page)
-    page.wait_for_timeout(1500)
-    assert current_step(page) == stopped  # nothing runs after Stop
+    rerun(page)
+    assert current_step(page) == stopped  # nothing trains after Stop, even on a new run of the page
     expect(page.get_by_role("heading", name="Samples")).to_be_visible()
     screenshot("train")

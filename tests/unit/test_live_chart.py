@@ -1,9 +1,9 @@
-"""The live chart component's files, its look, and what a click on the chain asks for."""
+"""The live chart component's files, its look, and what a click on the chain asks for (what its script does in the
+browser: tests/browser/test_live_frames.py)."""
 
 import json
 import math
 
-import plotly
 import plotly.graph_objects as go
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,29 +18,6 @@ def test_served_directory_holds_the_page_and_plotly():
     assert (out / "plotly.min.js").read_bytes() == live_chart.plotly_bundle().read_bytes()
     assert (out / "index.html").read_text() == live_chart.page_html()
     assert live_chart.served_dir() == out  # made once, then found
-
-
-def test_the_page_carries_its_script_and_look_and_fetches_plotly_next_to_it():
-    html = live_chart.page_html()
-    assert "<script src=" not in html and "__PLOTLY_VERSION__" not in html  # one request per frame
-    assert f'const PLOTLY_VERSION = "{plotly.__version__}"' in html  # the key of its cached Plotly
-    look, _ = json.JSONDecoder().raw_decode(html.split("const LOOK = ", 1)[1])
-    assert look == json.loads((live_chart.FRONTEND / "look.json").read_text())
-    assert 'new URL("plotly.min.js", location.href)' in html  # relative: nothing from the internet
-    assert "caches.open" in html and "__rnnvisPlotly" in html  # once per browser, shared by the page's charts
-
-
-def test_the_script_speaks_streamlits_component_protocol():
-    js = (live_chart.FRONTEND / "main.js").read_text()
-    for message in (
-        "streamlit:componentReady",
-        "streamlit:render",
-        "streamlit:setFrameHeight",
-        "streamlit:setComponentValue",
-    ):
-        assert message in js
-    assert "Plotly.react" in js and "Plotly.newPlot" not in js  # redrawn in place, never rebuilt
-    assert "innerHTML" not in js  # nothing the page is sent is written as HTML
 
 
 def test_the_look_is_a_valid_plotly_template_with_streamlits_fonts_and_colours():

@@ -1,20 +1,10 @@
-"""Shipped models: reproducible from one command, small, read by the upload's own loader, and they remember."""
+"""Shipped models: small, read by the upload's own loader, and they remember (reproducibility: test_reproducible.py)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from visualizer.maths import memory, pretrained, train
-
-
-def test_retraining_the_small_model_gives_the_shipped_weights_bit_for_bit():
-    name = "rnn-words"  # shipped, and fast enough (~1 s) to retrain in a unit test
-    shipped = pretrained.load_shipped(name)
-    again = pretrained.trainer_for(name).model()
-    assert again.vocab == shipped.vocab
-    for key, value in again.params.as_dict().items():
-        np.testing.assert_array_equal(value, shipped.params.as_dict()[key], err_msg=key)
 
 
 def test_the_job_writes_what_load_npz_reads(tmp_path, monkeypatch):

@@ -53,18 +53,7 @@ def test_attention_removes_the_bottleneck(shipped):
     assert plain.heldout < 0.5 <= 0.9 <= att.heldout
 
 
-@pytest.mark.parametrize("kind", ["one_to_one", "one_to_many", "many_to_one", "many_to_many"])
-def test_training_reproduces_the_shipped_weights(shipped, kind):
-    again = seqtasks.fit(kind)
-    for name, a in shipped[(kind, False)].model.arrays().items():
-        np.testing.assert_allclose(again.model.arrays()[name], a, rtol=1e-9, atol=1e-12, err_msg=name)
-
-
-@pytest.mark.slow
-def test_training_reproduces_the_translation_models(shipped):
-    for attend in (False, True):
-        again = seqtasks.fit("encoder_decoder", attend=attend)
-        assert again.heldout == pytest.approx(shipped[("encoder_decoder", attend)].heldout)
+# Retraining (bit for bit on the platform that made the files, by quality elsewhere): test_reproducible.py.
 
 
 # ---------------------------------------------------------------------------- files

@@ -136,6 +136,8 @@ function draw(args) {
   const config = Object.assign({ responsive: false }, args.config || {});
   const width = document.documentElement.clientWidth;
   const divs = charts(rows);
+  const draws = [];
+  delete root.dataset.drawn;  // set again once every chart of this render is drawn (read by the browser tests)
   let total = 0;
   rows.forEach((row, r) => {
     const each = Math.floor((width - GAP * (row.length - 1)) / row.length);
@@ -158,7 +160,7 @@ function draw(args) {
       gd._rnnvisRevealed = Array.isArray(spec.revealed_x) ? spec.revealed_x : null;
       const title = layout.title && typeof layout.title === "object" ? layout.title.text : layout.title;
       gd.setAttribute("aria-label", String(title || "chart").replace(/<[^>]*>/g, ""));
-      Plotly.react(gd, spec.data || [], layout, config).then(() => {
+      draws.push(Plotly.react(gd, spec.data || [], layout, config).then(() => {
         hideCoveredText(gd);
         if (!gd._hoverBound) {
           gd._hoverBound = true;
@@ -171,11 +173,13 @@ function draw(args) {
             send("streamlit:setComponentValue", { value: { x: x, click: clicks }, dataType: "json" });
           });
         }
-      });
+      }));
     });
     total += tallest + (r > 0 ? GAP : 0);
   });
   if (total !== frameHeight) { frameHeight = total; send("streamlit:setFrameHeight", { height: total }); }
+  const signatureDrawn = signature;
+  Promise.all(draws).then(() => { if (drawn === signatureDrawn) root.dataset.drawn = String(rows.length); });
 }
 
 window.addEventListener("message", (event) => {
