@@ -56,7 +56,9 @@ def test_the_manifest_lists_every_shipped_file_with_its_hash_platform_and_qualit
 def test_the_recorded_quality_is_what_the_file_measures(name):
     file = name if "." in name else f"{name}.npz"
     recorded = SHIPPED["files"][file]["quality"]
-    assert manifest.quality(manifest.MODELS_DIR / file) == pytest.approx(recorded, rel=1e-6)  # evaluation sums by BLAS too
+    assert manifest.quality(manifest.MODELS_DIR / file) == pytest.approx(
+        recorded, rel=1e-6
+    )  # evaluation sums by BLAS too
 
 
 # ---------------------------------------------------------------------------- the comparison, where it flips
