@@ -110,20 +110,22 @@ def screenshot(request, page):
 
 
 # True once Streamlit has finished the script run (its root element's script state; "initial" before the first
-# run) and every chart on the page is drawn: Streamlit's own Plotly and Vega charts have their SVG or canvas,
+# run), every element's code has loaded (Streamlit shows a skeleton while an element's chunk loads) and every
+# chart on the page is drawn: Streamlit's own Plotly and Vega charts have their SVG or canvas,
 # a live-chart frame marks its root `data-drawn` when every chart of its newest render is drawn, and the live
 # equations mark theirs `data-tex`.
 SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector("[data-testid='stSkeleton']")) return false;  // an element's code still loading
   if ([...document.querySelectorAll("[data-testid='stPlotlyChart']")].some(e => !e.querySelector('.main-svg'))) return false;
   if ([...document.querySelectorAll("[data-testid='stVegaLiteChart']")].some(e => !e.querySelector('canvas, svg'))) return false;
   for (const f of document.querySelectorAll('iframe')) {
     let d = null;
     try { d = f.contentDocument; } catch (e) { continue; }
-    if (!d || d.readyState !== 'complete') return false;
+    if (!d || d.readyState !== 'complete' || d.location.href === 'about:blank') return false;
     const charts = d.getElementById('charts');
-    if (charts && !charts.dataset.drawn && !d.body.textContent.includes('could not be drawn')) return false;
+    if (charts && !charts.dataset.drawn) return false;  // (a frame that failed shows a note instead of #charts)
     const math = d.getElementById('math');
     if (math && !math.dataset.tex) return false;
   }
@@ -152,10 +154,33 @@ ALL_PLOTS = """[...document.querySelectorAll('.js-plotly-plot'),
   })]"""
 
 
+@pytest.fixture(autouse=True)
+def _count_requests(request):
+    """Count each test page's HTTP requests in flight (an element's code chunk or a frame's files still loading)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    inflight: set = set()
+    page.on("request", lambda r: inflight.add(r))
+    for event in ("requestfinished", "requestfailed"):
+        page.on(event, lambda r: inflight.discard(r))
+    page.rnnvis_inflight = inflight
+    yield
+
+
 def wait_for_page(page, timeout: float = 60_000):
-    """Wait until the page's script ran and every chart on it is drawn (`SETTLED`)."""
+    """Wait until the page's script ran, nothing is loading and every chart on it is drawn (`SETTLED`), on three
+    polls in a row: a lazily loaded element (a live-chart frame) appears only after its code chunk arrives."""
     wait_for_app(page, timeout)
-    page.wait_for_function(SETTLED, timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    calm = 0
+    while calm < 3:
+        if time.monotonic() > deadline:
+            raise AssertionError("the page did not settle: " + str(getattr(page, "rnnvis_inflight", "")))
+        busy = bool(getattr(page, "rnnvis_inflight", ()))
+        calm = 0 if busy or not page.evaluate(SETTLED) else calm + 1
+        page.wait_for_timeout(50)  # a poll interval, not a settle delay: the loop ends on the condition
 
 
 def after_run(page, action, timeout: float = 30_000) -> None:
@@ -163,7 +188,7 @@ def after_run(page, action, timeout: float = 30_000) -> None:
     the page is drawn: the script state is watched from before the action, so a fast run is not missed."""
     page.evaluate(
         """() => { window.__runs = 0; const app = document.querySelector("[data-testid='stApp']");
-        new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1; })
+        new MutationObserver((records) => { window.__runs += records.length; })  // any change of state: a run began
           .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
     )
     action()
@@ -177,4 +202,9 @@ def rerun(page, timeout: float = 30_000) -> None:
     A test that asserts nothing happens after Stop reruns the page: any training still switched on would
     advance on that run (every run of the training fragment trains a chunk), so no fixed wait is needed.
     """
-    after_run(page, lambda: page.locator("body").press("r"), timeout)
+
+    def press() -> None:
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")  # keys go to the page
+        page.keyboard.press("r")
+
+    after_run(page, press, timeout)

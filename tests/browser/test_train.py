@@ -36,6 +36,7 @@ def test_train_starts_grows_and_stops(page, app_url, screenshot):
 
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Resume")).to_be_enabled(timeout=30_000)
+    rerun(page)  # the picture drawn while a chunk trains trails the model by that chunk: see it caught up
     stopped = current_step(page)
     rerun(page)
     assert current_step(page) == stopped  # nothing trains after Stop, even on a new run of the page
