@@ -187,9 +187,9 @@ def after_run(page, action, timeout: float = 30_000) -> None:
     """Do `action()` (a click, a key) that starts a run of the script, and wait until that run has finished and
     the page is drawn: the script state is watched from before the action, so a fast run is not missed."""
     page.evaluate(
-        """() => { window.__runs = 0; const app = document.querySelector("[data-testid='stApp']");
-        new MutationObserver((records) => { window.__runs += records.length; })  // any change of state: a run began
-          .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+        """() => { window.__runs = 0;  // any change of the script state (on whichever element holds it): a run began
+        new MutationObserver((records) => { window.__runs += records.length; })
+          .observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']}); }"""
     )
     action()
     page.wait_for_function("() => window.__runs > 0", timeout=timeout)

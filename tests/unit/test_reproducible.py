@@ -70,8 +70,8 @@ def test_the_recorded_quality_is_what_the_file_measures(name):
         ("heldout_loss", 2.0, 2.09, True),  # lower is better: a little worse is within 0.10
         ("heldout_loss", 2.0, 2.11, False),
         ("heldout_loss", 2.0, 1.5, True),  # better is always fine
-        ("contrast_accuracy", 0.8, 0.71, True),
-        ("contrast_accuracy", 0.8, 0.69, False),
+        ("contrast_accuracy", 0.8, 0.66, True),
+        ("contrast_accuracy", 0.8, 0.64, False),
         ("accuracy", 0.95, 0.91, True),
         ("accuracy", 0.95, 0.89, False),
         ("mean_best_accuracy.first.lstm", 0.9, 0.79, False),

@@ -36,10 +36,11 @@ NUMERIC_KEYS = ("numpy", "blas", "blas_version", "blas_core", "machine")
 
 # How far a retrained model may sit from the shipped one, by metric: (direction, absolute tolerance).
 # "lower" = lower is better, "higher" = higher is better; a retrained value may be worse by at most the tolerance.
-# Measured across OpenBLAS core types (SkylakeX, Haswell, Sandybridge, Prescott): see the README's "Shipped models".
+# Measured across OpenBLAS core types (SkylakeX, Haswell, Sandybridge, Prescott): the largest drift seen was 0.023 nats
+# of held-out loss and 0.10 of contrast accuracy (rnn-chars); see the README's "Shipped models".
 TOLERANCES: dict[str, tuple[str, float]] = {
     "heldout_loss": ("lower", 0.10),  # nats per token
-    "contrast_accuracy": ("higher", 0.10),  # over 40 prompt pairs x 2 prompts
+    "contrast_accuracy": ("higher", 0.15),  # 80 prompts (40 pairs x 2): ~3 standard errors of an accuracy near 0.7
     "accuracy": ("higher", 0.05),
     "mean_best_accuracy": ("higher", 0.10),
     "mean_best_mse": ("lower", 0.03),
