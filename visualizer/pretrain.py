@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-if __name__ == "__main__":
-    # Read by OpenBLAS when NumPy loads: set before the first import of NumPy.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-from visualizer import ASSETS  # noqa: E402
+from visualizer import ASSETS  # importing the library puts BLAS on one thread
 
 MODELS_DIR = ASSETS / "models"
 # Modules that contribute jobs (language models, sequence-type tasks, long-lag tasks).
-MODULES = ("visualizer.maths.pretrained", "visualizer.maths.seqtasks", "visualizer.maths.longlag")
+MODULES = (
+    "visualizer.labs.training.story_models",
+    "visualizer.labs.sequences.seqtasks",
+    "visualizer.labs.long_lags.longlag",
+)
 
 Job = Callable[[Path], list[Path]]
 
@@ -43,8 +42,6 @@ def jobs() -> dict[str, Job]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from visualizer.maths.train import one_blas_thread
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="jobs to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the jobs and exit")
@@ -59,14 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown job(s): {', '.join(unknown)}; known: {', '.join(table)}")
     args.out.mkdir(parents=True, exist_ok=True)
     total = time.perf_counter()
-    with one_blas_thread():
-        for name in args.names or list(table):
-            t0 = time.perf_counter()
-            written = table[name](args.out)
-            size = sum(p.stat().st_size for p in written)
-            sys.stdout.write(
-                f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n"
-            )
+    for name in args.names or list(table):
+        t0 = time.perf_counter()
+        written = table[name](args.out)
+        size = sum(p.stat().st_size for p in written)
+        sys.stdout.write(f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n")
     sys.stdout.write(f"all: {time.perf_counter() - total:.1f} s\n")
     return 0
 

@@ -3,7 +3,7 @@
 import math
 
 from visualizer import state
-from visualizer.maths import lagtasks, longlag
+from visualizer.labs.long_lags import lagtasks, longlag
 from visualizer.plots import limits_figures as lf
 
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import cells, lagtasks, longlag, seqlimit
+from visualizer.labs.long_lags import lagtasks, longlag, seqlimit
+from visualizer.nn import cells
 
 # ---------------------------------------------------------------------------- generators
 

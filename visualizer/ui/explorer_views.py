@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import explore, gates
+from visualizer.labs.explorer import explore, gates
 from visualizer.plots import chain as chain_fig
 from visualizer.plots import equations, figures, step_figures
 from visualizer.plots.notation import at, translate
