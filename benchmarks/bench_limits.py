@@ -16,6 +16,7 @@ import sys
 import time
 
 from visualizer import ASSETS  # importing the library puts BLAS on one thread
+from visualizer.content import race_notes
 from visualizer.labs.long_lags import lagtasks, longlag
 
 TARGET_SECONDS = 60.0
@@ -35,7 +36,7 @@ def race(task: str, lag: int, steps: int, seed: int) -> dict:
         "steps": steps,
         "baseline": round(r.baseline, 4),
         "wall_seconds": round(time.perf_counter() - t0, 1),
-        "summary": r.summary(),
+        "summary": race_notes.summary(r),
         "cells": {},
     }
     for name, run in r.runs.items():

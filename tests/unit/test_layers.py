@@ -15,7 +15,7 @@ ALLOWED = {
     "nn": (),
     "data": ("visualizer.nn", "visualizer.labs.training.train"),  # a shipped model's row holds its TrainConfig
     "labs": ("visualizer.nn", "visualizer.data"),
-    "content": ("visualizer.data",),
+    "content": ("visualizer.nn", "visualizer.data", "visualizer.labs"),  # turns the labs' numbers into words
 }
 
 
@@ -39,6 +39,14 @@ def test_pure_packages_import_no_framework_and_only_the_layers_below(package):
             if name.startswith("visualizer.") and not name.startswith(f"visualizer.{package}"):
                 ok = name in ("visualizer.ASSETS", "visualizer.ROOT") or name.startswith(ALLOWED[package])
                 assert ok, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_every_preset_has_its_words_and_every_text_a_preset():
+    from visualizer.content import presets as preset_text
+    from visualizer.labs.gradients import presets
+
+    assert list(preset_text.TEXT) == list(presets.PRESETS)
+    assert all(t.label and t.notice for t in preset_text.TEXT.values())
 
 
 def test_the_old_flat_maths_package_is_gone():

@@ -77,13 +77,6 @@ def parse_number(tok: str, position: int) -> float:
     return value
 
 
-def detokenize(tokens: list[str], mode: str) -> str:
-    """Inverse of tokenize, up to whitespace for words and the separator for numbers."""
-    if mode == "chars":
-        return "".join(tokens)
-    return (", " if mode == "numbers" else " ").join(tokens)
-
-
 # ---------------------------------------------------------------------------- vocabulary
 
 

@@ -371,16 +371,3 @@ def clip_grad_norm(grads, max_norm: float):
     if not np.isfinite(norm) or norm <= max_norm:
         return grads, norm
     return replace(grads, **scaled), norm
-
-
-# ---------------------------------------------------------------------------- display helpers
-
-
-def stacked_weights(params: RNNParams) -> np.ndarray:
-    """W_h = [W_hh | W_xh], (H, H + D): the horizontal stack many courses write as W_a = [W_aa | W_ax]."""
-    return np.hstack([params.W_hh, params.W_xh])
-
-
-def stacked_input(h_prev: np.ndarray, x_t: np.ndarray) -> np.ndarray:
-    """[h_{t-1}; x_t], (H + D,): the vertical stack the stacked weights act on."""
-    return np.concatenate([h_prev, x_t])

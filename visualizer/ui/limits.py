@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer import ASSETS
+from visualizer.content import race_notes
 from visualizer.labs.long_lags import lagtasks, longlag, seqlimit
 from visualizer.nn import cells
 from visualizer.plots import limits_figures as lf
@@ -190,7 +191,7 @@ def _race_view(race: longlag.Race) -> None:
         key="lim_race_fig",
     )
     prefix = "" if race.done else "So far: "
-    st.markdown(f"**{prefix}{md_escape(race.summary())}**")
+    st.markdown(f"**{prefix}{md_escape(race_notes.summary(race))}**")
     cols = st.columns(len(race.runs))
     fmt = "{:.0%}" if spec.kind == "class" else "{:.4f}"
     for col, (name, run) in zip(cols, race.runs.items()):

@@ -38,7 +38,6 @@ from visualizer.nn.optim import Adam
 CELL_NAMES = ("rnn", "lstm", "gru")
 MAX_HIDDEN = 64
 MAX_BATCH = 128
-NEAR_CHANCE = 0.06  # a best test accuracy this close to chance counts as "stayed near chance" (noise of 512 tests)
 
 
 @dataclass(frozen=True)
@@ -179,27 +178,6 @@ class Race:
             if self.step_count % cfg.eval_every == 0 or self.step_count == cfg.steps:
                 for run in active:
                     run.evaluate(self.step_count, self.test, cfg, self.baseline)
-
-    def summary(self) -> str:
-        """One sentence: at this lag, which cells stayed at the baseline and which learned."""
-        cfg, higher = self.config, self.spec.higher_is_better
-        parts = []
-        for name, run in self.runs.items():
-            label = cells.CELLS[name].label
-            best = run.best(higher)
-            if run.diverged:
-                parts.append(f"the {label} diverged")
-            elif higher:
-                if best - self.baseline < NEAR_CHANCE:
-                    parts.append(f"the {label} stayed near chance (best {best:.0%}, chance {self.baseline:.0%})")
-                else:
-                    parts.append(f"the {label} reached {best:.0%}")
-            elif best > 0.8 * self.baseline:
-                parts.append(f"the {label} stayed near the mean predictor's MSE ({best:.3f})")
-            else:
-                parts.append(f"the {label} reached MSE {best:.3f}")
-        joined = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-        return f"At L = {cfg.lag}, after {self.step_count} steps, {joined}."
 
 
 # ---------------------------------------------------------------------------- the gradient at the start

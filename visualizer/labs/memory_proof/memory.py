@@ -118,9 +118,6 @@ def _run(model: trained_model.TrainedModel, X: np.ndarray):
     return cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True)
 
 
-model_cross_entropy = predict.mean_loss  # the network's loss on any ids, nats/token
-
-
 # ---------------------------------------------------------------------------- contrast pairs
 
 

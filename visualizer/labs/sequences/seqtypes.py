@@ -74,10 +74,6 @@ class Layout:
     def n_outputs(self) -> int:
         return sum(self.emits)
 
-    @property
-    def n_feedback(self) -> int:
-        return sum(s == FEEDBACK for s in self.source)
-
 
 def layout(kind: str, T: int, outlen: int) -> Layout:
     """The shape of one type for a sequence of T tokens and `outlen` generated tokens."""
