@@ -225,7 +225,7 @@ SETTINGS: dict[str, Setting] = _table(
     Setting(
         "lag", "int", _LAG.lag, lo=lagtasks.MIN_LAG, hi=lagtasks.MAX_LAG, help="lag L: steps between clue and question"
     ),
-    Setting("lag_hidden", "int", _LAG.hidden, lo=4, hi=longlag.MAX_HIDDEN, help="hidden size H", url="lhidden"),
+    Setting("lag_hidden", "int", _LAG.hidden, lo=4, hi=longlag.MAX_RACE_HIDDEN, help="hidden size H", url="lhidden"),
     Setting("lag_steps", "int", _LAG.steps, lo=50, hi=5000, help="training steps per cell", url="lsteps"),
     Setting("lag_lr", "float", _LAG.lr, lo=1e-4, hi=0.1, help="Adam's learning rate", url="llr"),
     Setting("lag_clip", "float", _LAG.clipnorm, lo=0.01, hi=100.0, help="largest gradient norm", url="lclip"),

@@ -140,3 +140,9 @@ def build_corpus(text: str, level: str, *, vocab: Vocab | None = None) -> Corpus
 def folds_case(vocab: Vocab, level: str) -> bool:
     """True for a word vocabulary without capital letters: text read by it is lower-cased first."""
     return level == "words" and not any(t != t.lower() for t in vocab.tokens)
+
+
+def tokens_read_by(vocab: Vocab, text: str, level: str) -> list[str]:
+    """The text's tokens as a model over `vocab` reads them (lower-cased for a lower-case word vocabulary)."""
+    tokens = corpus_tokens(text, level) if text else []
+    return [t.lower() for t in tokens] if folds_case(vocab, level) else tokens

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from visualizer.data import safe_npz
-from visualizer.data.corpus import LEVELS, MAX_CHAR_VOCAB, MAX_WORD_VOCAB, corpus_tokens, folds_case
+from visualizer.data.corpus import LEVELS, MAX_CHAR_VOCAB, MAX_WORD_VOCAB, tokens_read_by
 from visualizer.data.encoding import Vocab
 from visualizer.nn import cells
 
@@ -61,8 +61,7 @@ def _expected_shapes(cell: str, V: int, H: int) -> dict[str, tuple[int, ...]]:
 
 def prompt_tokens(model: TrainedModel, prompt: str) -> list[str]:
     """The prompt's tokens as the model reads them (lower-cased for a lower-case word vocabulary)."""
-    tokens = corpus_tokens(prompt, model.level) if prompt else []
-    return [t.lower() for t in tokens] if folds_case(model.vocab, model.level) else tokens
+    return tokens_read_by(model.vocab, prompt, model.level)
 
 
 def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:

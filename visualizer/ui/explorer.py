@@ -53,7 +53,7 @@ def untrained_cached(
     scale: float,
 ) -> tuple[explore.Unroll, explore.Unroll | None]:
     """Random weights of the chosen cell over the text (and a second sequence, one vocabulary for both)."""
-    enc, enc_b = explore.encode(text, compare, mode, representation, emb=emb, seed=seed)
+    enc, enc_b = explore.encode_sequences(text, compare, mode, representation, emb=emb, seed=seed)
     params = explore.make_params(cell, enc, hidden, seed=seed, scale=scale)
     return explore.unroll(cell, enc, params, act), None if enc_b is None else explore.unroll(cell, enc_b, params, act)
 

@@ -1,6 +1,6 @@
 """Back-propagation through time, split into the steps a learner walks through, t = T … 1.
 
-For the vanilla cell (rnn.py) with pre-activation z_t = W_hh h_{t-1} + W_xh x_t + b_h and the
+For the vanilla cell (nn/rnn.py) with pre-activation z_t = W_hh h_{t-1} + W_xh x_t + b_h and the
 prediction ŷ_t = W_hy h_t + b_y (softmax probabilities for tokens, the value itself for numbers):
 
     e_t   = ŷ_t − y_t                                   the step's own loss term, entering at ŷ_t
@@ -12,7 +12,7 @@ operations for δ_t; only the order of the final sums differs). e_t = ŷ_t − y
 losses used here: softmax with cross-entropy (y_t one-hot) and squared error ½ (ŷ_t − y_t)².
 
 The loss is next-token prediction: step t is scored on token t+1, so the last step adds nothing.
-For the gated cells (cells.py) `gated_backward` gives ‖∂L/∂h_t‖ and, for the LSTM, ‖∂L/∂c_t‖.
+For the gated cells (nn/gated.py) `gated_backward` gives ‖∂L/∂h_t‖ and, for the LSTM, ‖∂L/∂c_t‖.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def embedding_vectors(u: Unroll) -> np.ndarray | None:
 # ---------------------------------------------------------------------------- forward only, one or two sequences
 
 
-def encode(
+def encode_sequences(
     text: str, compare: str, mode: str, representation: str, *, emb: int, seed: int
 ) -> tuple[encoding.Encoded, encoding.Encoded | None]:
     """The text, and `compare` when given, over one vocabulary that covers both (so one network reads either)."""
@@ -151,7 +151,7 @@ def untrained(
     The output layer has one unit per token (numbers read as values included). With a second sequence the
     vocabulary covers both, so the weights differ from the single view.
     """
-    enc, enc_b = encode(text, compare, mode, representation, emb=emb, seed=seed)
+    enc, enc_b = encode_sequences(text, compare, mode, representation, emb=emb, seed=seed)
     params = rnn.init_params(enc.X.shape[1], hidden, len(enc.vocab), seed=seed, scale=scale)
     other = None if enc_b is None else Unroll("rnn", enc_b, params, rnn.forward(params, enc_b.X, activation=act))
     return Unroll("rnn", enc, params, rnn.forward(params, enc.X, activation=act), compare=other)

@@ -1,4 +1,4 @@
-"""One step of a gated cell, gate by gate, read from the cell's own forward trace (cells.py).
+"""One step of a gated cell, gate by gate, read from the cell's own forward trace (nn/gated.py).
 
 LSTM (gates stacked [i; f; g; o] in W_x, W_h, b):
 

@@ -20,13 +20,13 @@ result: if sigma_max < 1/gamma the gradient from far back vanishes, geometricall
 sigma_max > 1/gamma is NECESSARY for it to explode (not sufficient). The condition is on
 sigma_max, not on the spectral radius rho = max |eigenvalue|: rho <= sigma_max, and a tanh RNN with
 gamma rho < 1 can still grow while gamma sigma_max > 1; a nilpotent W_hh (rho = 0) can even make
-the gradient double at every step (gradient_presets.counterexample).
+the gradient double at every step (the "counter" preset of presets.py).
 
 The Jacobian product is accumulated from T backwards and renormalised at every step
 (P = s Q with ||Q||_2 = 1, log s accumulated), so its norm is exact in log space even where
 the value itself lies outside float64; such values are reported as inf or 0 and flagged.
 
-The gated cells (cells.py) get the same loss and the same recurrent scale; their dL/dh_t comes
+The gated cells (nn/gated.py) get the same loss and the same recurrent scale; their dL/dh_t comes
 from their own exact backward passes. Gradient clipping (rnn.clip_grad_norm) rescales the
 parameter gradient as a whole: it caps an exploding update but cannot lift a vanished one.
 Pure NumPy: no Streamlit here.

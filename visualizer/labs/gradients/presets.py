@@ -107,8 +107,6 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
-DEFAULT_PRESET = "exploding"  # the page opens on it: one gradient explodes, two vanish
-
 
 def active(values: dict[str, Any]) -> Preset | None:
     """The preset whose every setting the current values still hold (None once anything differs)."""

@@ -3,7 +3,7 @@
 Each cell of cells.CELLS reads the same batches of lagtasks (fresh sequences every step, from one
 seeded generator) and is trained by the same recipe: the exact gradient of the last-step loss
 (lagtasks.last_step_loss through the cell's own backward), then clipping of its global norm as a
-separate step, then Adam (train.Adam):
+separate step, then Adam (nn.optim.Adam):
 
     g = dL/dtheta (exact BPTT);   g <- g * c / ||g|| if ||g|| > c;   theta <- Adam(theta, g)
 
@@ -36,7 +36,7 @@ from visualizer.nn import cells, rnn
 from visualizer.nn.optim import Adam
 
 CELL_NAMES = ("rnn", "lstm", "gru")
-MAX_HIDDEN = 64
+MAX_RACE_HIDDEN = 64
 MAX_BATCH = 128
 
 
@@ -60,8 +60,8 @@ class LagConfig:
         if self.task not in lagtasks.SPECS:
             raise ValueError(f"unknown task {self.task!r}; choose one of {', '.join(lagtasks.TASKS)}")
         lagtasks.check_lag(self.lag)
-        if not 1 <= self.hidden <= MAX_HIDDEN:
-            raise ValueError(f"the hidden size must be between 1 and {MAX_HIDDEN}")
+        if not 1 <= self.hidden <= MAX_RACE_HIDDEN:
+            raise ValueError(f"the hidden size must be between 1 and {MAX_RACE_HIDDEN}")
         if not 1 <= self.batch <= MAX_BATCH:
             raise ValueError(f"the batch must be between 1 and {MAX_BATCH}")
         if not (self.lr > 0 and self.clipnorm > 0 and self.steps >= 1 and self.eval_every >= 1):

@@ -143,10 +143,7 @@ def read_pairs(text: str) -> list[ContrastPair]:
 
 
 def _ids(level: str, vocab, text: str) -> np.ndarray:
-    tokens = corpus.corpus_tokens(text, level) if text else []
-    if corpus.folds_case(vocab, level):
-        tokens = [t.lower() for t in tokens]
-    return vocab.encode(tokens, unknown="unk")
+    return vocab.encode(corpus.tokens_read_by(vocab, text, level), unknown="unk")
 
 
 def answer_ids(model_level: str, vocab, answer: str) -> np.ndarray:

@@ -1,6 +1,6 @@
 """The five sequence-type networks as trainable models: forward, loss, exact backward, Adam training, decoding.
 
-Every network is built from the vanilla cell of rnn.py (h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)), with
+Every network is built from the vanilla cell of nn/rnn.py (h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)), with
 one-hot inputs, and differs in what it reads and where the loss is counted:
 
     one_to_one       reads one word, one step; the loss is on that step (W_hh multiplies h_0 = 0: unused)
@@ -9,7 +9,7 @@ one-hot inputs, and differs in what it reads and where the loss is counted:
     many_to_one      reads every word; the loss only on the last step's output
     many_to_many     reads every word; a loss at every step (one tag per word)
     encoder_decoder  the encoder reads the sentence; its last state is the decoder's h_0; the decoder reads
-                     <start>, y_1, y_2, … and emits y_1, y_2, …, <end>. With attention (attention.py) the decoder's
+                     <start>, y_1, y_2, … and emits y_1, y_2, …, <end>. With attention (nn/attention.py) the decoder's
                      outputs come from [c_t; h_t], where c_t mixes *all* encoder states.
 
 Loss: mean cross-entropy over the counted steps, L = -1/N sum log p_t[target_t].

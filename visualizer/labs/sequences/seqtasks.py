@@ -7,7 +7,7 @@
     encoder_decoder  English -> Czech, where the verb and adjective agree with the subject's gender
                      ("he was tired" -> "on byl unavený", "she was tired" -> "ona byla unavená")
 
-The networks and their training are in seqnets.py (attention in attention.py). `PRETRAIN_JOBS` trains each
+The networks and their training are in seqnets.py (attention in nn/attention.py). `PRETRAIN_JOBS` trains each
 task on its train split with a fixed seed and writes `assets/models/seqtask_<kind>.npz` with the held-out
 accuracy; the encoder–decoder is trained twice, without and with attention, and the attention file also holds
 the accuracy of both by input length. Files are loaded with allow_pickle=False and every shape is checked.

@@ -1,6 +1,6 @@
 """The five input/output shapes of a recurrent network, run with one and the same NumPy cell.
 
-Every type applies the vanilla cell of rnn.py, step after step,
+Every type applies the vanilla cell of nn/rnn.py, step after step,
 
     h_t = f(W_hh h_{t-1} + W_xh x_t + b_h)        y_t = softmax(W_hy h_t + b_y)
 

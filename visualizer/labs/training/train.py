@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from visualizer.data import encoding
-from visualizer.data.corpus import Corpus, build_corpus, corpus_tokens, folds_case
+from visualizer.data.corpus import Corpus, build_corpus, tokens_read_by
 from visualizer.data.trained_model import MAX_HIDDEN, TrainedModel
 from visualizer.labs.training.predict import continuation_probability, mean_loss
 from visualizer.nn import cells, rnn
@@ -342,11 +342,9 @@ class Trainer:
 
     def _watch_sequence(self):
         """Ids of WATCH_PROMPT + WATCH_NEXT when every token is in the vocabulary, else None."""
-        level = self.config.level
-        toks = corpus_tokens(WATCH_PROMPT, level), corpus_tokens(WATCH_NEXT[level], level)
-        if folds_case(self.corpus.vocab, level):
-            toks = [t.lower() for t in toks[0]], [t.lower() for t in toks[1]]
-        idx = self.corpus.vocab.index
+        level, vocab = self.config.level, self.corpus.vocab
+        toks = tokens_read_by(vocab, WATCH_PROMPT, level), tokens_read_by(vocab, WATCH_NEXT[level], level)
+        idx = vocab.index
         if all(t in idx for part in toks for t in part):
             return [idx[t] for t in toks[0]], [idx[t] for t in toks[1]]
         return None
