@@ -31,7 +31,7 @@ class TrainedModel:
     cell: str
     level: str
     vocab: Vocab
-    params: Any  # the cell's params dataclass
+    params: cells.Params  # the cell's parameter dataclass
 
     @property
     def hidden_size(self) -> int:
@@ -74,7 +74,7 @@ def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
 
 def save_npz(model: TrainedModel) -> bytes:
     """The model as .npz bytes: no pickles, only numeric arrays and unicode strings."""
-    arrays = {f"p_{k}": v for k, v in model.params.as_dict().items()}
+    arrays: dict[str, Any] = {f"p_{k}": v for k, v in model.params.as_dict().items()}
     buf = io.BytesIO()
     np.savez(
         buf,

@@ -24,6 +24,55 @@ import numpy as np
 from visualizer.nn import gated, rnn
 
 
+class Params(Protocol):
+    """A cell's frozen parameter dataclass (rnn.RNNParams, gated.LSTMParams, gated.GRUParams)."""
+
+    @property
+    def input_size(self) -> int: ...
+
+    @property
+    def hidden_size(self) -> int: ...
+
+    @property
+    def output_size(self) -> int: ...
+
+    def as_dict(self) -> dict[str, np.ndarray]: ...
+
+
+class Trace(Protocol):
+    """What a cell's forward pass computed (rnn.Trace); each cell's trace adds what its backward needs."""
+
+    @property
+    def X(self) -> np.ndarray: ...  # (T, [B,] D)
+
+    @property
+    def hs(self) -> np.ndarray: ...  # (T+1, [B,] H), hs[0] = h0
+
+    @property
+    def logits(self) -> np.ndarray: ...  # (T, [B,] V)
+
+    @property
+    def probs(self) -> np.ndarray: ...  # (T, [B,] V)
+
+    @property
+    def T(self) -> int: ...
+
+    @property
+    def final_state(self) -> Any: ...  # h_T, or (h_T, c_T) for the LSTM: pass it back as state0
+
+    @property
+    def overflowed(self) -> bool: ...
+
+
+class Grads(Protocol):
+    """A cell's exact gradients: one per parameter array (params_dict), and dL/dh_t."""
+
+    @property
+    def dh(self) -> np.ndarray: ...  # (T, [B,] H)
+
+    def params_dict(self) -> dict[str, np.ndarray]: ...
+
+
 class Cell(Protocol):
     """The cell contract: what every recurrent cell provides (see the module docstring)."""
 
@@ -36,14 +85,11 @@ class Cell(Protocol):
     @property
     def params_type(self) -> type: ...  # the parameter dataclass, built from a file's arrays by name
 
-    @property
-    def init(self) -> Callable[..., Any]: ...  # (input_size, hidden_size, output_size, *, seed, dtype, ...) -> Params
+    def init(self, input_size: int, hidden_size: int, output_size: int, **kw: Any) -> Params: ...
 
-    @property
-    def forward(self) -> Callable[..., Any]: ...  # (params, X, state0=None, *, fused_input=False) -> Trace
+    def forward(self, params: Any, X: np.ndarray, state0: Any = None, **kw: Any) -> Trace: ...
 
-    @property
-    def backward(self) -> Callable[..., Any]: ...  # (params, trace, dlogits) -> Grads
+    def backward(self, params: Any, trace: Any, dlogits: np.ndarray) -> Grads: ...
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ cell's backward is kept per step (bptt.BackwardSteps); a gated cell's as ‖∂L
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -181,6 +181,6 @@ def trained(model: TrainedModel, text: str, compare: str = "") -> Unroll:
             raise ValueError(f"{prefix}{err}") from None
     enc, enc_b = encs
     assert enc is not None
-    params = model.params
+    params = cast(rnn.RNNParams, model.params)  # a vanilla model: the caller checked the cell
     other = None if enc_b is None else Unroll("rnn", enc_b, params, rnn.forward(params, enc_b.X))
     return Unroll("rnn", enc, params, rnn.forward(params, enc.X), compare=other)

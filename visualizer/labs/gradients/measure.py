@@ -75,11 +75,11 @@ def scaled_params(
     """
     spec = cells.CELLS[cell]
     if cell == "rnn":
-        p = spec.init(input_size, hidden, output_size, seed=seed)
-        return rnn.RNNParams(**{**p.as_dict(), "W_hh": rescale(p.W_hh, radius, rkind), "W_xh": p.W_xh * input_scale})
+        w = spec.init(input_size, hidden, output_size, seed=seed).as_dict()
+        return rnn.RNNParams(**{**w, "W_hh": rescale(w["W_hh"], radius, rkind), "W_xh": w["W_xh"] * input_scale})
     keep = {"lstm": {"forget_bias": KEEP_BIAS}, "gru": {"update_bias": KEEP_BIAS}}[cell]
-    p = spec.init(input_size, hidden, output_size, seed=seed, **keep)
-    return spec.params_type(**{**p.as_dict(), "W_h": _rescale_blocks(p.W_h, radius, rkind), "W_x": p.W_x * input_scale})
+    w = spec.init(input_size, hidden, output_size, seed=seed, **keep).as_dict()
+    return spec.params_type(**{**w, "W_h": _rescale_blocks(w["W_h"], radius, rkind), "W_x": w["W_x"] * input_scale})
 
 
 def with_recurrence(params: rnn.RNNParams, W_hh: np.ndarray | None = None, b_h: np.ndarray | None = None):
@@ -225,7 +225,7 @@ def regime(rate: float, tol: float = 0.02) -> str:
 
 def cell_gradients(
     cell: str, params, X: np.ndarray, target: int, *, activation: str = "tanh", clip_norm: float | None = None
-) -> tuple[CellGradients, rnn.Trace]:
+) -> tuple[CellGradients, cells.Trace]:
     """Forward, last-step loss and exact backward for one cell; optional clipping by norm.
 
     Returns (CellGradients, the forward trace).
