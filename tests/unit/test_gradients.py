@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from visualizer.content import gradient_notes
 from visualizer.data import encoding, trained_model
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
@@ -153,7 +154,7 @@ def test_overflow_beyond_float64_is_exact_in_log_and_flagged_never_raised():
     assert np.isinf(prof.norm[0]) and np.isinf(prof.bound[0])
     res, _ = gradients.cell_gradients("rnn", p, _X(400), 0, activation="linear")
     assert res.overflowed
-    notes = gradients.overflow_messages({"rnn": res}, prof)
+    notes = [gradient_notes.range_note(n) for n in gradients.range_notes({"rnn": res}, prof)]
     assert any("overflowed float64" in n for n in notes) and any("exceeds float64" in n for n in notes)
 
 
@@ -245,7 +246,7 @@ def test_relu_radius_two_explodes_and_warns_about_float32():
         X, toks, int(ids[0]), hidden=64, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
     )
     assert gradients.regime(exp.cells["rnn"].rate()) == "exploding"
-    assert any("float32" in w for w in exp.warnings)
+    assert any("float32" in gradient_notes.range_note(n) for n in exp.range_notes)
 
 
 def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
@@ -255,7 +256,8 @@ def test_saturated_softmax_is_explained_and_the_jacobian_still_explodes():
         X, toks, int(ids[0]), hidden=16, seed=0, radius=2.0, rkind="spectral", activation="relu", cell_names=("rnn",)
     )
     assert np.all(exp.cells["rnn"].dh_norm == 0) and not exp.cells["rnn"].overflowed
-    assert any("saturated" in w for w in exp.warnings) and any("forward pass itself" in w for w in exp.warnings)
+    said = [gradient_notes.range_note(n) for n in exp.range_notes]
+    assert any("saturated" in w for w in said) and any("forward pass itself" in w for w in said)
     assert exp.jacobian.log10_norm[0] > 20  # the product of Jacobians has exploded all the same
 
 

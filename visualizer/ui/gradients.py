@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer import export
+from visualizer.content import gradient_notes
 from visualizer.content import presets as preset_text
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.gradients import inputs as gi
@@ -329,8 +330,8 @@ def main_view(
 
     In presenter mode the preset's note sits under the plot (preset_bar leaves it out).
     """
-    for note in exp.warnings:
-        st.warning(note, icon="💥")
+    for note in exp.range_notes:
+        st.warning(gradient_notes.range_note(note), icon="💥")
     if not shown:
         st.info("Pick at least one cell to draw in the sidebar; the Jacobian and the bound are shown alone.")
     plot_col, side_col = st.columns([5, 2])

@@ -263,7 +263,7 @@ class Experiment:
     jacobian: JacobianProfile | None  # vanilla cell only
     eigenvalues: np.ndarray  # (H,) of W_hh
     spectral_radius: float
-    warnings: list[str] = field(default_factory=list)
+    range_notes: list[RangeNote] = field(default_factory=list)  # values out of float range (content says them)
     target: int = 0  # the id the last step's loss asks for
 
     @property
@@ -353,45 +353,37 @@ def run(
         jac,
         eigenvalues(rnn_params.W_hh),
         rnn.spectral_radius(rnn_params.W_hh),
-        overflow_messages(results, jac, h_max),
+        range_notes(results, jac, h_max),
         int(target),
     )
 
 
-def overflow_messages(
+@dataclass(frozen=True)
+class RangeNote:
+    """A value that left float64, would not fit in float32, or vanished to 0 (content.gradient_notes says it)."""
+
+    kind: str  # "overflowed" | "float32_gradient" | "float32_state" | "saturated" | "jacobian_out_of_range"
+    cell: str = ""  # a key of cells.CELLS; "" for the Jacobian product
+    what: str = ""  # float32_gradient: "dh" (||dL/dh_t||) or "params" (the parameter gradient's norm)
+    size: float = 0.0  # the value that does not fit
+
+
+def range_notes(
     results: dict[str, CellGradients], jac: JacobianProfile | None, h_max: dict[str, float] | None = None
-) -> list[str]:
-    """Plain-language notes for values that left float64, would not fit in float32, or vanished to 0."""
+) -> list[RangeNote]:
+    """Values that left float64, would not fit in float32, or vanished to 0, per cell and for the Jacobian."""
     notes = []
     for r in results.values():
-        label = cells.CELLS[r.cell].label
         peak = float(np.nanmax(r.dh_norm, initial=0.0))
         if r.overflowed:
-            notes.append(
-                f"{label}: values overflowed float64 (inf or NaN); those steps are drawn as gaps "
-                "or as markers at the edge of the plot."
-            )
+            notes.append(RangeNote("overflowed", r.cell))
         elif max(peak, r.grad_norm) > FLOAT32_MAX:
-            what, size = (
-                ("||dL/dh_t||", peak) if peak >= r.grad_norm else ("the parameter gradient's norm", r.grad_norm)
-            )
-            notes.append(
-                f"{label}: {what} reaches {size:.3g}, beyond float32's {FLOAT32_MAX:.3g}: "
-                "on a GPU in float32 this gradient would be inf."
-            )
+            what, size = ("dh", peak) if peak >= r.grad_norm else ("params", r.grad_norm)
+            notes.append(RangeNote("float32_gradient", r.cell, what, size))
         elif (h_peak := (h_max or {}).get(r.cell, 0.0)) > FLOAT32_MAX:
-            notes.append(
-                f"{label}: the hidden state reaches {h_peak:.3g}, beyond float32's range: "
-                "in float32 the forward pass itself would overflow."
-            )
+            notes.append(RangeNote("float32_state", r.cell, size=h_peak))
         if not r.overflowed and peak == 0.0:
-            notes.append(
-                f"{label}: the output saturated (softmax put probability 1.0 on the target), so the "
-                "loss and every gradient are exactly 0: nothing is left to back-propagate."
-            )
+            notes.append(RangeNote("saturated", r.cell))
     if jac is not None and jac.out_of_range:
-        notes.append(
-            "The Jacobian product or its bound exceeds float64 (1.8e308): those points are drawn at the "
-            "top edge as capped markers; their exact size is in the hover (log10)."
-        )
+        notes.append(RangeNote("jacobian_out_of_range"))
     return notes
