@@ -20,7 +20,7 @@ ids_strategy = st.lists(st.integers(0, 4), min_size=2, max_size=60)
 @given(ids=ids_strategy, k=st.integers(0, 3), ctx=st.lists(st.integers(0, 4), max_size=4))
 def test_kgram_is_a_distribution(ids, k, ctx):
     kg = memory.fit_kgram(ids, 5, k)
-    p = kg.dist(ctx)
+    p = np.array([kg.prob(ctx, w) for w in range(kg.V)])  # P_k(. | ctx)
     assert np.all(p > 0)
     assert p.sum() == pytest.approx(1.0, abs=1e-12)
 

@@ -61,10 +61,6 @@ class KGram:
             p = (counts.get(w, 0) + types * p) / (total + types)
         return p
 
-    def dist(self, context) -> np.ndarray:
-        """(V,) P_k(. | context)."""
-        return np.array([self.prob(context, w) for w in range(self.V)])
-
     def cross_entropy(self, ids) -> float:
         """Mean -log P(ids[t] | ids before t) over t >= 1, in nats per token."""
         ids = [int(i) for i in ids]
