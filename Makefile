@@ -76,7 +76,7 @@ test: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The opt-in tier on top: the long fuzzing runs and the retraining of every shipped model (checked bit for bit
-# on the platform that made it, by quality elsewhere: visualizer/maths/manifest.py).
+# on the platform that made it, by quality elsewhere: visualizer/labs/manifest.py).
 test-all: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(PYTEST) --slow $(PYTEST_ARGS)
 

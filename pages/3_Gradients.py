@@ -1,9 +1,8 @@
 """Vanishing and exploding gradients: BPTT measured on a sequence, beside the Pascanu et al. bound.
 
 Presets, controls and the cached measurement live in visualizer/ui/gradients.py, the W_hh editor in
-visualizer/ui/whh_editor.py;
-the maths in visualizer/maths (gradients, whh, gradient_presets, gradient_inputs) and the figures in
-visualizer/plots/gradient_figures.py.
+visualizer/ui/whh_editor.py; the maths in visualizer/labs/gradients (measure, whh, presets, inputs), the presets'
+words in visualizer/content/presets.py and the figures in visualizer/plots/gradient_figures.py.
 """
 
 import streamlit as st

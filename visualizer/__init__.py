@@ -1,10 +1,14 @@
-"""RNN Visualizer library, in three layers:
+"""RNN Visualizer library, in layers (each imports only the ones above it):
 
-- ``visualizer.maths``: pure NumPy — cells and their exact backward passes, encoding, gradients, training;
-- ``visualizer.plots``: pure figure builders (Plotly and Altair) over the maths' results;
+- ``visualizer.nn``: the networks in pure NumPy — cells behind one contract, their exact backward passes, optimisers;
+- ``visualizer.data``: tokenising and encoding, the corpus, safe .npz loading, model files, the shipped models;
+- ``visualizer.labs``: pure results per teaching lab (explorer, gradients, sequences, memory proof, long lags, training);
+- ``visualizer.content``: the sentences a student reads that the labs' numbers are turned into;
+- ``visualizer.plots``: pure figure builders (Plotly and Altair) over the labs' results;
 - ``visualizer.ui``: the Streamlit views, one module per page. Only this package imports Streamlit.
 
-``visualizer.state`` is the one table of shareable settings and its URL round trip.
+``visualizer.state`` is the one table of shareable settings and its URL round trip. Importing the library puts
+BLAS on one thread in every process (the one place that does: ``_one_blas_thread`` below).
 """
 
 from pathlib import Path

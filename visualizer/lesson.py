@@ -18,8 +18,15 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS, ROOT
-from visualizer.maths import cells, gradients, longlag, pretrained, rnn, seqtasks, seqtypes, unroll, whh
-from visualizer.maths import gradient_inputs as gi
+from visualizer.content import seqtype_gallery
+from visualizer.data import pretrained
+from visualizer.labs.explorer import explore
+from visualizer.labs.gradients import inputs as gi
+from visualizer.labs.gradients import measure as gradients
+from visualizer.labs.gradients import whh
+from visualizer.labs.long_lags import longlag
+from visualizer.labs.sequences import seqtasks, seqtypes
+from visualizer.nn import cells, rnn
 from visualizer.plots import diagrams
 
 Settings = Mapping[str, Any]
@@ -98,9 +105,9 @@ class Stop:
 # ---------------------------------------------------------------------------- checkers (from the library)
 
 
-def _run(s: Settings) -> unroll.Unrolled:
+def _run(s: Settings) -> explore.Unroll:
     """The untrained RNN the explorer and Home draw for these settings."""
-    return unroll.untrained(
+    return explore.untrained(
         s["text"],
         s["mode"],
         s["representation"],
@@ -168,7 +175,7 @@ def shape_of(application: str) -> Callable[[Settings], str]:
     """The sequence type the application gallery gives for one application."""
 
     def solve(s: Settings) -> str:
-        (kind,) = [a.kind for a in seqtypes.GALLERY if a.name == application]
+        (kind,) = [a.kind for a in seqtype_gallery.GALLERY if a.name == application]
         return seqtypes.LABELS[kind]
 
     return solve
@@ -179,9 +186,9 @@ def window_steps(s: Settings) -> int:
     return int(s["window"])
 
 
-def _story_run(s: Settings) -> unroll.Unrolled:
+def _story_run(s: Settings) -> explore.Unroll:
     """The shipped story model the settings name, over the settings' text (as Home draws it)."""
-    return unroll.trained(pretrained.load_shipped(s["story_model"]), s["text"])
+    return explore.trained(pretrained.load_shipped(s["story_model"]), s["text"])
 
 
 def story_next_word(s: Settings) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from visualizer import ROOT, state
+from visualizer.labs.gradients.presets import PRESETS
+from visualizer.labs.sequences import seqtypes
 from visualizer.lesson import (
     CLASSROOM,
     LIMITS_PAGE,
@@ -36,8 +38,7 @@ from visualizer.lesson import (
     sweep_lags,
     window_steps,
 )
-from visualizer.maths import cells, seqtypes
-from visualizer.maths.gradient_presets import PRESETS
+from visualizer.nn import cells
 from visualizer.plots import diagrams
 
 HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN = (

@@ -4,7 +4,7 @@ Each job is seeded, runs on one BLAS thread and writes small files under ``asset
 the manifest beside them (assets/models/MANIFEST.json) records each file's hash, the numeric platform that made
 it (NumPy version, BLAS library, version and core type, machine, CPU model) and its quality.
 
-Reproducible means two things, by platform (visualizer/maths/manifest.py):
+Reproducible means two things, by platform (visualizer/labs/manifest.py):
 - on the numeric platform that made a file, the command gives the same file, bit for bit;
 - anywhere else (another CPU makes OpenBLAS pick another kernel, which sums in another order, and training is
   chaotic), it gives other weights of the same quality: held-out loss, contrast accuracy and task accuracy within
@@ -19,23 +19,22 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-if __name__ == "__main__":
-    # Read by OpenBLAS when NumPy loads: set before the first import of NumPy.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-from visualizer import ASSETS  # noqa: E402
-from visualizer.maths import manifest  # noqa: E402
+from visualizer import ASSETS  # importing the library puts BLAS on one thread
+from visualizer.labs import manifest
 
 MODELS_DIR = ASSETS / "models"
 # Modules that contribute jobs (language models, sequence-type tasks, long-lag tasks).
-MODULES = ("visualizer.maths.pretrained", "visualizer.maths.seqtasks", "visualizer.maths.longlag")
+MODULES = (
+    "visualizer.labs.training.story_models",
+    "visualizer.labs.sequences.seqtasks",
+    "visualizer.labs.long_lags.longlag",
+)
 
 Job = Callable[[Path], list[Path]]
 
@@ -55,8 +54,6 @@ def jobs() -> dict[str, Job]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from visualizer.maths.train import one_blas_thread
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="jobs to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the jobs and exit")
@@ -79,29 +76,23 @@ def main(argv: list[str] | None = None) -> int:
         return check(table, args.names or list(table))
     args.out.mkdir(parents=True, exist_ok=True)
     total = time.perf_counter()
-    with one_blas_thread():
-        for name in args.names or list(table):
-            t0 = time.perf_counter()
-            written = table[name](args.out)
-            size = sum(p.stat().st_size for p in written)
-            manifest.record(written, args.out)
-            sys.stdout.write(
-                f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n"
-            )
-    sys.stdout.write(
-        f"all: {time.perf_counter() - total:.1f} s; platform: {manifest.describe_platform(manifest.current_platform())}\n"
-    )
+    for name in args.names or list(table):
+        t0 = time.perf_counter()
+        written = table[name](args.out)
+        size = sum(p.stat().st_size for p in written)
+        manifest.record(written, args.out)
+        sys.stdout.write(f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n")
+    platform = manifest.describe_platform(manifest.current_platform())
+    sys.stdout.write(f"all: {time.perf_counter() - total:.1f} s; platform: {platform}\n")
     return 0
 
 
 def check(table: dict[str, Job], names: list[str]) -> int:
     """Retrain `names` into a temporary folder and compare each file with the shipped one; 1 if any is worse."""
-    from visualizer.maths.train import one_blas_thread
-
     shipped = manifest.read()
     failed = 0
     sys.stdout.write(f"this platform: {manifest.describe_platform(manifest.current_platform())}\n")
-    with tempfile.TemporaryDirectory() as tmp, one_blas_thread():
+    with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             for path in table[name](Path(tmp)):
                 result = manifest.check(path, manifest=shipped)

@@ -159,11 +159,6 @@ def _train_slice(trainer: Any, steps: int, seconds: float, until_step: int) -> A
     return trainer
 
 
-def _worker_init() -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-
 class TrainingProcesses:
     """Worker processes that advance trainers (any picklable object with ``train(n)``, ``train_for``).
 
@@ -184,7 +179,7 @@ class TrainingProcesses:
         with self._lock:
             if self._executor is None:
                 self._executor = concurrent.futures.ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+                    self.workers, mp_context=multiprocessing.get_context("spawn")
                 )
             return self._executor
 

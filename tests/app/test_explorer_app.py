@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from tests.app.conftest import figure_specs, latex_blocks, live_charts
-from visualizer.maths import bptt, encoding, explore, gates, rnn
-from visualizer.maths.train import TrainedModel
+from visualizer.data import encoding
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer import bptt, explore, gates
+from visualizer.nn import rnn
 from visualizer.plots import equations
 
 PAGE = "pages/1_Explorer.py"

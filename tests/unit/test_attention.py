@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import attention, rnn, seqnets
-from visualizer.maths.encoding import Vocab
+from visualizer.data.encoding import Vocab
+from visualizer.labs.sequences import seqnets
+from visualizer.nn import attention, rnn
 
 H, V, S, T = 4, 5, 6, 3
 

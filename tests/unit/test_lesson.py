@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer import lesson, lesson_stops, state
-from visualizer.maths import rnn, unroll
+from visualizer.labs.explorer import explore
+from visualizer.nn import rnn
 
 STOPS = lesson_stops.stops()
 
@@ -75,7 +76,7 @@ def test_changed_steps_come_from_a_real_forward_pass():
     for k in (1, 3, 7):
         assert lesson.steps_changed_by(k)(s) == tuple(range(k, 8))
     # cross-check one answer by hand: a second forward pass with word 3 replaced by another word
-    run = unroll.untrained("a b c d e f g", "words", "onehot", emb=6, hidden=6, seed=0, act="tanh", scale=1.0)
+    run = explore.untrained("a b c d e f g", "words", "onehot", emb=6, hidden=6, seed=0, act="tanh", scale=1.0)
     X = run.enc.X.copy()
     X[2] = X[0]
     hs = rnn.forward(run.params, X).hs

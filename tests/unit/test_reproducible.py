@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from visualizer import pretrain
-from visualizer.maths import manifest
+from visualizer.labs import manifest
 
 SHIPPED = manifest.read()
 HERE = manifest.current_platform()

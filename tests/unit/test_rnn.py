@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 
 D, H, V, T = 4, 5, 3, 6
 
@@ -77,10 +77,10 @@ def test_fused_input_agrees_to_rounding():
 def test_stacked_form_is_the_same_product():
     p, X, _, h0 = _setup()
     tr = rnn.forward(p, X, h0=h0)
-    Wh = rnn.stacked_weights(p)
+    Wh = np.hstack([p.W_hh, p.W_xh])  # W_h = [W_hh | W_xh], as many courses write W_a = [W_aa | W_ax]
     assert Wh.shape == (H, H + D)
     for t in range(T):
-        a = Wh @ rnn.stacked_input(tr.hs[t], X[t]) + p.b_h
+        a = Wh @ np.concatenate([tr.hs[t], X[t]]) + p.b_h  # W_h [h_{t-1}; x_t]
         np.testing.assert_allclose(a, tr.pre[t], rtol=1e-12, atol=1e-14)
 
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import seqinfer, seqnets, seqtasks
-from visualizer.maths.encoding import UNK
+from visualizer.data.encoding import UNK
+from visualizer.labs.sequences import seqinfer, seqnets, seqtasks
 
 # kind, attention, metric, the accuracy each shipped model must reach on its evaluation split
 STATED = [

@@ -7,24 +7,27 @@ import math
 import numpy as np
 import pytest
 
-from visualizer.maths import memory, pretrained, train
+from visualizer.content import model_notices
+from visualizer.data import corpus, pretrained
+from visualizer.labs.memory_proof import memory
+from visualizer.labs.training import predict, story_models, train
 from visualizer.plots import memory_figures as mf
 from visualizer.plots import train_figures as tf
 
 
 @pytest.fixture(scope="module")
 def words():
-    return pretrained.training_corpus("words")
+    return story_models.training_corpus("words")
 
 
 def test_heldout_curve_is_recorded_per_chunk(words):
-    held = train.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
+    held = corpus.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
     t = train.Trainer(words, train.TrainConfig(level="words", hidden=16, window=8, batch=4), heldout=held)
-    first = train.mean_loss(t.model(), held)
+    first = predict.mean_loss(t.model(), held)
     t.train(5)
     t.train(5)
     assert t.heldout_losses.steps == [5, 10]
-    assert t.heldout_losses.values[-1] == pytest.approx(train.mean_loss(t.model(), held))
+    assert t.heldout_losses.values[-1] == pytest.approx(predict.mean_loss(t.model(), held))
     assert t.heldout_losses.values[-1] < first
 
 
@@ -52,17 +55,40 @@ def test_a_loss_spike_is_noticed(words):
 
 
 def test_choose_weights_falls_back_with_a_notice():
-    story, notes = pretrained.choose("story", "rnn-words")
+    def choose(*args, **kw):
+        choice, fallbacks = pretrained.choose(*args, **kw)
+        return choice, [model_notices.fallback_notice(f) for f in fallbacks]
+
+    story, notes = choose("story", "rnn-words")
     assert story.source == "story" and story.model is not None and not notes
-    mine, notes = pretrained.choose("trained", "rnn-words", None)
+    assert model_notices.choice_label(story) == "trained on the story (vanilla RNN, H = 48, 129 words)"
+    mine, notes = choose("trained", "rnn-words", None)
     assert mine.source == "story" and "no model has been trained" in notes[0]
-    chars, notes = pretrained.choose("story", "rnn-chars", levels=("words",))
+    chars, notes = choose("story", "rnn-chars", levels=("words",))
     assert chars.source == "random" and chars.model is None and "reads chars" in notes[0]
+    assert model_notices.choice_label(chars) == "random (untrained) weights"
     lstm = pretrained.load_shipped("lstm-words")
-    used, notes = pretrained.choose("trained", "rnn-words", lstm, cells=("rnn",))
+    used, notes = choose("trained", "rnn-words", lstm, cells=("rnn",))
     assert used.source == "story" and "LSTM" in notes[0]
-    rnd, notes = pretrained.choose("random", "rnn-words")
+    assert notes[0] == (
+        "Your own model cannot be used here: it is a LSTM and this page draws RNN only. "
+        "Showing the model trained on the story."
+    )
+    rnd, notes = choose("random", "rnn-words")
     assert rnd.model is None and not notes
+
+
+def test_a_missing_story_model_falls_back_to_random_weights(monkeypatch):
+    def missing(name):
+        raise ValueError(f"The shipped model {name} is missing.")
+
+    monkeypatch.setattr(pretrained, "load_shipped", missing)
+    choice, fallbacks = pretrained.choose("story", "rnn-words")
+    assert choice.source == "random"
+    assert fallbacks == [pretrained.Fallback("story", "rnn-words", error="The shipped model rnn-words is missing.")]
+    assert (
+        model_notices.fallback_notice(fallbacks[0]) == "The shipped model rnn-words is missing. Showing random weights."
+    )
 
 
 def test_unknown_words_are_named_and_read_as_unk():
@@ -70,7 +96,7 @@ def test_unknown_words_are_named_and_read_as_unk():
     ids, unknown = pretrained.read_prompt(model, "Zorro grew up in Atlantis , and he speaks")
     assert unknown == ["zorro", "atlantis"]  # word models read lower case
     assert model.vocab.tokens[ids[0]] == "<unk>"
-    note = pretrained.unknown_notice(unknown)
+    note = model_notices.unknown_notice(unknown)
     assert "“zorro”" in note and "<unk>" in note
     chars = pretrained.load_shipped("rnn-chars")
     with pytest.raises(ValueError, match="never saw"):
@@ -128,7 +154,7 @@ def test_neutral_token_is_unk_for_words_and_space_for_chars():
 
 
 def test_proof_of_the_default_model():
-    from visualizer.maths import proof
+    from visualizer.labs.memory_proof import proof
 
     model = pretrained.load_shipped(pretrained.DEFAULT)
     p = proof.measure(model)
@@ -146,7 +172,7 @@ def test_strength_row_sits_on_the_unrolled_chain():
 
     model = pretrained.load_shipped(pretrained.DEFAULT)
     ids, _ = pretrained.read_prompt(model, "Ana grew up in Mexico , and she speaks")
-    from visualizer.maths import cells
+    from visualizer.nn import cells
 
     X = np.eye(len(model.vocab))[ids]
     trace = cells.CELLS["rnn"].forward(model.params, X)

@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import encoding, pretrained
-from visualizer.maths.train import TrainedModel
+from visualizer.content import model_notices
+from visualizer.data import encoding, pretrained
+from visualizer.data.trained_model import TrainedModel
 from visualizer.plots.notation import translate
 from visualizer.ui.core import control, md_escape, set_setting
 
@@ -140,7 +141,7 @@ def weights_picker(
             st.radio,
             "Weights",
             options=sources,
-            format_func=pretrained.SOURCE_LABELS.get,
+            format_func=model_notices.SOURCE_LABELS.get,
             help="Random weights show how numbers flow; trained weights show what a network learned to remember.",
         )
         if settings["weights"] == "story" and names:
@@ -155,7 +156,9 @@ def weights_picker(
                     options=names,
                     format_func=lambda n: pretrained.SHIPPED[n].label,
                 )
-    choice, notices = pretrained.choose(settings["weights"], settings["story_model"], mine, levels=levels, cells=cells)
-    for note in notices:
-        where.info(md_escape(note), icon="ℹ️")
+    choice, fallbacks = pretrained.choose(
+        settings["weights"], settings["story_model"], mine, levels=levels, cells=cells
+    )
+    for fallback in fallbacks:
+        where.info(md_escape(model_notices.fallback_notice(fallback)), icon="ℹ️")
     return choice

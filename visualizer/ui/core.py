@@ -22,8 +22,8 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from visualizer import ROOT, export, state
-from visualizer.maths import rnn
-from visualizer.maths import unroll as unroll_maths
+from visualizer.labs.explorer import explore
+from visualizer.nn import rnn
 from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
 
@@ -266,12 +266,12 @@ def set_setting(settings: dict[str, Any], name: str, value: Any) -> None:
 @st.cache_data(**CACHE, show_spinner=False)
 def unroll_cached(
     text: str, mode: str, representation: str, emb: int, hidden: int, seed: int, act: str, scale: float
-) -> unroll_maths.Unrolled:
+) -> explore.Unroll:
     """Encode the text and run the untrained RNN over it."""
-    return unroll_maths.untrained(text, mode, representation, emb=emb, hidden=hidden, seed=seed, act=act, scale=scale)
+    return explore.untrained(text, mode, representation, emb=emb, hidden=hidden, seed=seed, act=act, scale=scale)
 
 
-def unroll(settings: dict[str, Any]) -> unroll_maths.Unrolled | None:
+def unroll(settings: dict[str, Any]) -> explore.Unroll | None:
     """The untrained RNN over the settings' text, or None after showing why not."""
     s = settings
     try:

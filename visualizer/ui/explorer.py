@@ -14,8 +14,9 @@ from typing import Any
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import encoding, explore, pretrained, unroll
-from visualizer.maths.train import TrainedModel
+from visualizer.content import model_notices
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer import explore
 from visualizer.plots.notation import NOTATION_LABELS, at, translate
 from visualizer.ui import controls, explorer_views
 from visualizer.ui.core import (
@@ -52,10 +53,7 @@ def untrained_cached(
     scale: float,
 ) -> tuple[explore.Unroll, explore.Unroll | None]:
     """Random weights of the chosen cell over the text (and a second sequence, one vocabulary for both)."""
-    if compare.strip():
-        enc, enc_b = encoding.encode_pair(text, compare, mode, representation, embed_dim=emb, seed=seed)
-    else:
-        enc, enc_b = encoding.encode_text(text, mode, representation, embed_dim=emb, seed=seed), None
+    enc, enc_b = explore.encode_sequences(text, compare, mode, representation, emb=emb, seed=seed)
     params = explore.make_params(cell, enc, hidden, seed=seed, scale=scale)
     return explore.unroll(cell, enc, params, act), None if enc_b is None else explore.unroll(cell, enc_b, params, act)
 
@@ -71,7 +69,7 @@ def trained_cached(
             out.append(None)
             continue
         try:
-            enc = unroll.encode_for_model(t, _model)
+            enc = explore.encode_for_model(t, _model)
         except ValueError as err:
             raise ValueError(f"{prefix}{err}") from None
         out.append(explore.unroll(_model.cell, enc, _model.params))
@@ -94,7 +92,7 @@ def weights(settings: Settings) -> TrainedModel | None:
         return None
     model = choice.model.as_float64()
     st.info(
-        f"Weights {md_escape(choice.label)}: the model's own cell, vocabulary and {model.level} are used; the "
+        f"Weights {md_escape(model_notices.choice_label(choice))}: the model's own cell, vocabulary and {model.level} are used; the "
         "Network controls do not apply.",
         icon="🎓",
     )
@@ -169,7 +167,7 @@ def intro(settings: Settings, u: explore.Unroll) -> None:
     vocab = u.enc.vocab.index
     unknown = [t for t in dict.fromkeys(u.enc.tokens) if t not in vocab]
     if unknown:
-        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="ℹ️")
+        st.info(md_escape(model_notices.unknown_notice(unknown)), icon="ℹ️")
     what = {
         "rnn": "mixes the new input x_t with the memory h_(t-1) into h_t",
         "lstm": "uses four gates to update a memory cell c_t and show part of it as h_t",

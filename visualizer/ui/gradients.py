@@ -15,10 +15,14 @@ import numpy as np
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import cells, gradients, whh
-from visualizer.maths import gradient_inputs as gi
-from visualizer.maths import gradient_presets as gp
-from visualizer.maths.train import TrainedModel
+from visualizer.content import gradient_notes
+from visualizer.content import presets as preset_text
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.gradients import inputs as gi
+from visualizer.labs.gradients import measure as gradients
+from visualizer.labs.gradients import presets as gp
+from visualizer.labs.gradients import whh
+from visualizer.nn import cells
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui import controls, whh_editor
 from visualizer.ui.core import (
@@ -64,13 +68,13 @@ def preset_bar(settings: Settings) -> None:
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
-            p.label,
+            preset_text.TEXT[p.key].label,
             key=f"preset_{p.key}",
             type="primary" if current is p else "secondary",
             width="stretch",
             on_click=apply_preset,
             args=(settings, p.key),
-            help=p.notice,
+            help=preset_text.TEXT[p.key].notice,
         )
     if not presenting():  # presenter mode: under the plot (main_view), so the buttons and the plot fit one screen
         preset_notice(settings)
@@ -80,7 +84,8 @@ def preset_notice(settings: Settings) -> None:
     """What to notice in the active preset, or that the settings are the user's own."""
     current = gp.active(settings) if settings["seq_source"] == "generated" else None
     if current is not None:
-        st.info(f"**{current.label}.** {current.notice}", icon="👀")
+        text = preset_text.TEXT[current.key]
+        st.info(f"**{text.label}.** {text.notice}", icon="👀")
     else:
         st.caption("Your own settings. A button above resets everything to one of the set-ups.")
 
@@ -325,8 +330,8 @@ def main_view(
 
     In presenter mode the preset's note sits under the plot (preset_bar leaves it out).
     """
-    for note in exp.warnings:
-        st.warning(note, icon="💥")
+    for note in exp.range_notes:
+        st.warning(gradient_notes.range_note(note), icon="💥")
     if not shown:
         st.info("Pick at least one cell to draw in the sidebar; the Jacobian and the bound are shown alone.")
     plot_col, side_col = st.columns([5, 2])

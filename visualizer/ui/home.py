@@ -6,11 +6,11 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import pretrained
-from visualizer.maths import unroll as unroll_maths
-from visualizer.maths.gradients import trained_vanilla
-from visualizer.maths.train import TrainedModel
-from visualizer.maths.unroll import Unrolled
+from visualizer.content import model_notices
+from visualizer.data import pretrained
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer import explore
+from visualizer.labs.gradients.inputs import trained_vanilla
 from visualizer.plots import figures
 from visualizer.ui import controls
 from visualizer.ui import memory as memory_views
@@ -92,7 +92,7 @@ def example(settings: Settings) -> TrainedModel | None:
             )
         else:
             st.caption(
-                f"The weights were trained on a short story ({md_escape(pretrained.describe(model))}): above each "
+                f"The weights were trained on a short story ({md_escape(model_notices.describe(model))}): above each "
                 "step is the word it expects next."
             )
         st.markdown(
@@ -109,11 +109,11 @@ def example(settings: Settings) -> TrainedModel | None:
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def _trained_cached(text: str, key: str, _model: TrainedModel) -> Unrolled:
-    return unroll_maths.trained(_model, text)
+def _trained_cached(text: str, key: str, _model: TrainedModel) -> explore.Unroll:
+    return explore.trained(_model, text)
 
 
-def _trained(text: str, model: TrainedModel) -> Unrolled | None:
+def _trained(text: str, model: TrainedModel) -> explore.Unroll | None:
     """The trained model over the text, naming any word it never saw (read as <unk>)."""
     try:
         _, unknown = pretrained.read_prompt(model, text)
@@ -122,7 +122,7 @@ def _trained(text: str, model: TrainedModel) -> Unrolled | None:
         show_error(err)
         return None
     if unknown:
-        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
+        st.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
     return result
 
 
@@ -134,7 +134,7 @@ def memory_proof(model: TrainedModel | None) -> None:
     memory_views.compact_proof(model)
 
 
-def _chain(result: Unrolled) -> None:
+def _chain(result: explore.Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
         figures.unrolled_chain(
@@ -149,7 +149,7 @@ def _chain(result: Unrolled) -> None:
     )
 
 
-def _heatmap(result: Unrolled) -> None:
+def _heatmap(result: explore.Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
         figures.hidden_heatmap(

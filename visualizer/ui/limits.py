@@ -1,7 +1,7 @@
 """The "Limits of memory" page: vanilla RNN, LSTM and GRU raced live on a long-lag task, the shipped
 success-vs-lag sweep beside the gradient at the start, and the sequential limit measured on this server.
 
-The race (visualizer.maths.longlag.Race) lives in session state and advances in chunks inside an
+The race (visualizer.labs.long_lags.longlag.Race) lives in session state and advances in chunks inside an
 st.fragment that reruns every LIMITS_RUN_EVERY seconds while training, like the Train page.
 """
 
@@ -14,7 +14,9 @@ from typing import Any
 import streamlit as st
 
 from visualizer import ASSETS
-from visualizer.maths import cells, lagtasks, longlag, seqlimit
+from visualizer.content import race_notes
+from visualizer.labs.long_lags import lagtasks, longlag, seqlimit
+from visualizer.nn import cells
 from visualizer.plots import limits_figures as lf
 from visualizer.ui import controls as shared
 from visualizer.ui.core import control, md_escape, presenting, show_error, show_fig
@@ -189,7 +191,7 @@ def _race_view(race: longlag.Race) -> None:
         key="lim_race_fig",
     )
     prefix = "" if race.done else "So far: "
-    st.markdown(f"**{prefix}{md_escape(race.summary())}**")
+    st.markdown(f"**{prefix}{md_escape(race_notes.summary(race))}**")
     cols = st.columns(len(race.runs))
     fmt = "{:.0%}" if spec.kind == "class" else "{:.4f}"
     for col, (name, run) in zip(cols, race.runs.items()):

@@ -7,8 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import seqtypes
-from visualizer.maths.unroll import Unrolled
+from visualizer.content import seqtype_gallery
+from visualizer.labs.explorer.explore import Unroll
+from visualizer.labs.sequences import seqtypes
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
 from visualizer.ui.core import CACHE, control, md_escape, presenting, show_fig, unroll, unroll_cached
@@ -81,7 +82,7 @@ def random_controls(settings: Settings, kind: str, row: ControlRow) -> None:
         row.input.caption(f"🔁 {READS[kind]}")
 
 
-def run(settings: Settings, kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | None:
+def run(settings: Settings, kind: str) -> tuple[Unroll, seqtypes.SeqRun] | None:
     """The untrained cell over the text, and the shape's run; None after showing why not."""
     base = unroll(settings)
     if base is None:
@@ -149,14 +150,14 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
 def applications(kind: str) -> None:
     """Examples of the chosen shape and the gallery of applications."""
     st.subheader(f"Where {seqtypes.LABELS[kind].lower()} is used")
-    for ex in seqtypes.EXAMPLES[kind]:
+    for ex in seqtype_gallery.EXAMPLES[kind]:
         with st.container(border=True):
             st.markdown(f"**{ex.title}** — reads {ex.reads}; emits {ex.emits}.\n\n{ex.note}")
 
     st.subheader("Applications and their shapes")
     # A Markdown table wraps its cells, so the long "why" column is never cut off at 1280 px.
     lines = ["| | application | reads | emits | shape | why |", "|---|---|---|---|---|---|"]
-    for a in seqtypes.GALLERY:
+    for a in seqtype_gallery.GALLERY:
         cells = (a.name, a.reads, a.emits, seqtypes.LABELS[a.kind], a.why)
         mark = "▶" if a.kind == kind else ""
         bold = (lambda t: f"**{t}**") if mark else (lambda t: t)
@@ -165,11 +166,11 @@ def applications(kind: str) -> None:
     st.caption("Applications mapped to the five shapes; ▶ and bold mark those of the shape selected above.")
 
 
-def feedforward_comparison(base: Unrolled | None, hidden: int) -> None:
+def feedforward_comparison(base: Unroll | None, hidden: int) -> None:
     """Why a feed-forward network can't read a sequence, with the weight counts for this one."""
     st.subheader("Why a feed-forward network can't do this")
-    cols = st.columns(len(seqtypes.WHY_NOT_FEEDFORWARD))
-    for col, (head, body) in zip(cols, seqtypes.WHY_NOT_FEEDFORWARD):
+    cols = st.columns(len(seqtype_gallery.WHY_NOT_FEEDFORWARD))
+    for col, (head, body) in zip(cols, seqtype_gallery.WHY_NOT_FEEDFORWARD):
         col.markdown(f"**{head}**\n\n{body}")
     if base is not None:
         enc = base.enc

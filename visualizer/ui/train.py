@@ -8,7 +8,11 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import cells, pretrained, train
+from visualizer.content import model_notices
+from visualizer.data import corpus as corpus_module
+from visualizer.data import pretrained, trained_model
+from visualizer.labs.training import predict, train
+from visualizer.nn import cells
 from visualizer.plots import train_figures
 from visualizer.ui import controls, core, trainer_turn
 from visualizer.ui import train_watch as watch
@@ -30,8 +34,8 @@ _TRAIN_SOURCES = {"default": "built-in story", "paste": "paste text", "upload": 
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
-def corpus_cached(text: str, level: str) -> train.Corpus:
-    return train.build_corpus(text, level)
+def corpus_cached(text: str, level: str) -> corpus_module.Corpus:
+    return corpus_module.build_corpus(text, level)
 
 
 def corpus_text() -> str | None:
@@ -41,28 +45,41 @@ def corpus_text() -> str | None:
     )
     try:
         if source == "default":
-            return train.default_corpus()
+            return corpus_module.default_corpus()
         if source == "paste":
-            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=train.MAX_CORPUS_BYTES)
-            return train.read_corpus(raw)
+            raw = st.text_area(
+                "Paste your text", key="train_paste", height=150, max_chars=corpus_module.MAX_CORPUS_BYTES
+            )
+            return corpus_module.read_corpus(raw)
         up = st.file_uploader(
-            f"A UTF-8 .txt file, up to {train.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload"
+            f"A UTF-8 .txt file, up to {corpus_module.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload"
         )
         if up is None:
             st.info("Upload a .txt file to train on it.")
             return None
-        return train.read_corpus(up.getvalue())
+        return corpus_module.read_corpus(up.getvalue())
     except ValueError as err:
         show_error(err)
         return None
 
 
 def config(s: Settings) -> train.TrainConfig:
-    # The Train page clips by default (its own setting): the gradients page shows clipping off first.
-    return replace(train.TrainConfig.from_settings(s, batch=TRAIN_BATCH), clip=s["train_clip"])
+    """The training run the page's settings describe."""
+    return train.TrainConfig(
+        cell=s["cell"],
+        level=s["level"],
+        hidden=s["train_hidden"],
+        window=s["window"],
+        batch=TRAIN_BATCH,
+        opt=s["optimizer"],
+        lr=s["lr"],
+        clip=s["train_clip"],  # the Train page's own clipping switch (on by default; the gradients page's is off)
+        clipnorm=s["clip_norm"],
+        seed=s["seed"],
+    )
 
 
-def story_model(cfg: train.TrainConfig) -> train.TrainedModel:
+def story_model(cfg: train.TrainConfig) -> trained_model.TrainedModel:
     """The shipped model with the chosen cell and level."""
     return pretrained.load_shipped(f"{cfg.cell}-{cfg.level}")
 
@@ -70,16 +87,16 @@ def story_model(cfg: train.TrainConfig) -> train.TrainedModel:
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def heldout_ids(text: str, level: str, _vocab, vocab_key: int) -> np.ndarray | None:
     """The held-out part of the story in the model's vocabulary, when the text is the story; else None."""
-    if text != train.default_corpus():
+    if text != corpus_module.default_corpus():
         return None
-    return train.build_corpus(pretrained.heldout_text(), level, vocab=_vocab).ids
+    return corpus_module.build_corpus(pretrained.heldout_text(), level, vocab=_vocab).ids
 
 
 def new_trainer(text: str, cfg: train.TrainConfig, start_from: str) -> train.Trainer:
     """A trainer from scratch, or continuing the story model; it also scores the held-out text when it can."""
     if start_from == "story":
         model = story_model(cfg)
-        corpus = train.build_corpus(text, model.level, vocab=model.vocab)
+        corpus = corpus_module.build_corpus(text, model.level, vocab=model.vocab)
         cfg = replace(cfg, hidden=model.hidden_size)
         params = model.params
     else:
@@ -128,8 +145,10 @@ def load_model(settings: Settings) -> None:
     if up is None:
         return
     try:
-        model = train.load_npz(up.getvalue())
-        trainer = train.trainer_from_model(model, ss.get("train_text") or train.default_corpus(), config(settings))
+        model = trained_model.load_npz(up.getvalue())
+        trainer = train.trainer_from_model(
+            model, ss.get("train_text") or corpus_module.default_corpus(), config(settings)
+        )
     except ValueError as err:
         ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
         return
@@ -190,7 +209,7 @@ def sidebar(settings: Settings) -> str | None:
     return text
 
 
-def corpus(settings: Settings, text: str | None) -> train.Corpus | None:
+def corpus(settings: Settings, text: str | None) -> corpus_module.Corpus | None:
     """The tokenised corpus with a one-line summary, or None after showing why not."""
     if text is None:
         return None
@@ -207,7 +226,7 @@ def corpus(settings: Settings, text: str | None) -> train.Corpus | None:
     return corpus
 
 
-def buttons(settings: Settings, text: str | None, corpus: train.Corpus | None) -> bool:
+def buttons(settings: Settings, text: str | None, corpus: corpus_module.Corpus | None) -> bool:
     """Train/Resume, Stop, Reset and the run length; live settings reach a running model. Returns running."""
     ss = st.session_state
     cfg, trainer = config(settings), ss.get("trainer")
@@ -339,10 +358,10 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
     try:
         _, unknown = pretrained.read_prompt(model, settings["prompt"])
         if unknown:
-            right.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
-        probs = train.next_token_probs(model, settings["prompt"])
-        expected = train.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
-        show_chart(train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), right)
+            right.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
+        probs = predict.next_token_probs(model, settings["prompt"])
+        expected = trained_model.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
+        show_chart(train_figures.next_token_chart(predict.top_k(model, probs, 10), highlight=expected), right)
         right.caption(
             "How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
             "orange: the start of 'America')."
@@ -363,7 +382,7 @@ def samples(settings: Settings) -> None:
     model = trainer.model()
     st.subheader("Samples")
     try:
-        sample = train.sample(
+        sample = predict.sample(
             model,
             settings["prompt"],
             300 if model.level == "chars" else 60,
@@ -387,7 +406,7 @@ def files(settings: Settings) -> None:
         if trainer is not None:
             st.download_button(
                 "Download the weights (.npz)",
-                lambda: train.save_npz(trainer.model()),
+                lambda: trained_model.save_npz(trainer.model()),
                 file_name="rnn-weights.npz",
                 mime="application/octet-stream",
                 on_click="ignore",

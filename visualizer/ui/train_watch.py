@@ -7,7 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import memory, train
+from visualizer.data import corpus
+from visualizer.labs.memory_proof import memory
+from visualizer.labs.training import predict, train
 from visualizer.ui import memory as memory_views
 from visualizer.ui.core import md_escape
 
@@ -37,7 +39,7 @@ def live_sample(settings: Settings, trainer: train.Trainer) -> None:
     """A short sample from the model as it is now, redrawn with every chunk."""
     model = trainer.model()
     try:
-        text = train.sample(
+        text = predict.sample(
             model,
             settings["prompt"],
             120 if model.level == "chars" else 25,
@@ -68,7 +70,7 @@ def memory_proof(settings: Settings) -> None:
     if ss.get("train_running"):
         st.caption("The contrast prompts and the effect of each earlier word appear here when training is stopped.")
         return
-    if trainer.corpus.text != train.default_corpus():
+    if trainer.corpus.text != corpus.default_corpus():
         st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
         return
     memory_views.memory_section(trainer.model(), key="train")

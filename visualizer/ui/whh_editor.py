@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from visualizer.maths import whh
-from visualizer.maths.train import TrainedModel
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.gradients import whh
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui.core import md_escape, show_error, show_fig
 

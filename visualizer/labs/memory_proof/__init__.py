@@ -1,0 +1,1 @@
+"""The memory-proof lab: a trained network against memoryless baselines, contrast pairs, occlusion."""

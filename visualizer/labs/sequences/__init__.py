@@ -1,0 +1,1 @@
+"""The sequence-types lab: the five input/output shapes, their small tasks, networks and inference."""

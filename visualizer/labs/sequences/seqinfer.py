@@ -1,0 +1,130 @@
+"""A trained task network run on what the user types: which words it knows, what it reads at every step, and
+what it answers in its own output space, with probabilities.
+
+A word outside the task's vocabulary is read as <unk> (the network has a vector for <unk>, learned or not) and
+is named in `Reading.unknown`, so the page can say so. One-to-one and one-to-many read only the first word.
+Pure NumPy: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from visualizer.data.encoding import UNK
+from visualizer.labs.sequences import seqnets, seqtypes
+from visualizer.labs.sequences.seqnets import END, START, TaskModel, TaskRun
+from visualizer.labs.sequences.seqtasks import MAX_WORDS, words
+
+MAX_GENERATED = 20  # generators stop here if <end> never comes
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The typed text as the network reads it."""
+
+    words: tuple[str, ...]  # the words read (lower-case), in order
+    ids: np.ndarray  # (S,) their ids; unknown words have the id of <unk>
+    unknown: tuple[str, ...]  # distinct words read that the task never saw
+    ignored: int  # typed words not read at all (one-to-one, one-to-many read one word)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Each word as the network sees it: itself, or <unk>."""
+        return tuple(UNK if w in self.unknown else w for w in self.words)
+
+
+def read(model: TaskModel, text: str) -> Reading:
+    """Words -> ids over the model's input vocabulary; ValueError (fit to show) for empty or too long input."""
+    typed = words(text if isinstance(text, str) else "")
+    if not typed:
+        raise ValueError("Type at least one word (letters or digits).")
+    if len(typed) > MAX_WORDS:
+        raise ValueError(f"The text has {len(typed)} words; these small tasks read at most {MAX_WORDS}.")
+    keep = typed[:1] if model.kind in ("one_to_one", "one_to_many") else typed
+    idx = model.vocab_in.index
+    unknown = tuple(dict.fromkeys(w for w in keep if w not in idx))
+    ids = model.vocab_in.encode(keep, unknown="unk")
+    return Reading(tuple(keep), ids, unknown, len(typed) - len(keep))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One run of a task network on typed text, step by step."""
+
+    reading: Reading
+    run: TaskRun
+    layout: seqtypes.Layout  # which steps read what and which emit (the diagram's shape)
+    in_labels: tuple[str, ...]  # (N,) what each step reads: a typed word, <unk>, a fed-back word, <start>
+    out_labels: tuple[str | None, ...]  # (N,) what each step emits (None: nothing)
+    out_probs: tuple[np.ndarray | None, ...]  # (N,) its distribution over the output space (None: nothing)
+
+    @property
+    def outputs(self) -> list[str]:
+        return [o for o in self.out_labels if o is not None]
+
+    @property
+    def text(self) -> str:
+        """The answer in words: a label, tags, or the generated phrase without <end>."""
+        return " ".join(o for o in self.outputs if o != END)
+
+
+def answer(model: TaskModel, text: str, *, max_len: int = MAX_GENERATED) -> Answer:
+    """Run the network on text; see `Answer`."""
+    reading = read(model, text)
+    r = seqnets.run(model, reading.ids, max_len=max_len)
+    outs = tuple(model.vocab_out.decode(r.out_ids))
+    kind, S, N_out = model.kind, len(reading.ids), len(r.out_ids)
+    lay = seqtypes.layout(kind, S, max(N_out, 1))
+    ins: tuple[str, ...]
+    out_labels: tuple[str | None, ...]
+    out_probs: tuple[np.ndarray | None, ...]
+    if kind in ("one_to_one", "many_to_many"):
+        ins, out_labels, out_probs = reading.labels, outs, tuple(r.probs)
+    elif kind == "many_to_one":  # computed at every step, emitted only at the last
+        ins = reading.labels
+        out_labels = (None,) * (S - 1) + (outs[-1],)
+        out_probs = (None,) * (S - 1) + (r.probs[-1],)
+    elif kind == "one_to_many":
+        ins, out_labels, out_probs = reading.labels + outs[:-1], outs, tuple(r.probs)
+    else:
+        ins = reading.labels + (START,) + outs[:-1]
+        out_labels, out_probs = (None,) * S + outs, (None,) * S + tuple(r.probs)
+    return Answer(reading, r, lay, tuple(ins), tuple(out_labels), tuple(out_probs))
+
+
+def top(model: TaskModel, p: np.ndarray, k: int = 3) -> list[tuple[str, float]]:
+    """The k most probable outputs and their probabilities, most probable first."""
+    order = np.argsort(-p, kind="stable")[:k]
+    return [(model.vocab_out.tokens[i], float(p[i])) for i in order]
+
+
+def answer_table(model: TaskModel, ans: Answer) -> list[dict]:
+    """One row per step: what it reads, what it emits with p, and the runner-up (text columns, '—' where none)."""
+    lay = ans.layout
+    rows = []
+    for t in range(lay.n_steps):
+        p = ans.out_probs[t]
+        best = top(model, p, 2) if p is not None else []
+        row = {
+            "step": t + 1,
+            "reads": ans.in_labels[t],
+            "emits": best[0][0] if best else "—",
+            "p(emitted)": f"{best[0][1]:.3f}" if best else "—",
+            "runner-up": f"{best[1][0]} ({best[1][1]:.3f})" if len(best) > 1 else "—",
+        }
+        if model.kind == "encoder_decoder":
+            row = {
+                "step": t + 1,
+                "part": "decoder" if lay.decoder[t] else "encoder",
+                **{k: row[k] for k in row if k != "step"},
+            }
+        rows.append(row)
+    return rows
+
+
+def verdict_drift(model: TaskModel, ans: Answer) -> np.ndarray:
+    """Many-to-one: p(each label) after every prefix, (S, V). The last row is the answer; the earlier rows
+    are what the same output layer says about the hidden state so far (computed, not emitted)."""
+    return np.asarray(ans.run.probs)
