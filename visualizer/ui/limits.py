@@ -30,7 +30,6 @@ EXPECT = (
     "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
     "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
 )
-_STRUCTURE = ("task", "lag", "hidden", "steps", "lr", "clipnorm", "keep_bias", "seed")
 
 
 def config(s: dict[str, Any]) -> longlag.LagConfig:

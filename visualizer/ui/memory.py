@@ -6,7 +6,6 @@ The numbers come from visualizer.maths.proof / memory (pure NumPy); the pictures
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from visualizer.maths import memory, pretrained, proof, train
@@ -129,18 +128,6 @@ def memory_section(model: train.TrainedModel | None, *, key: str) -> None:
     proof_metrics(model)
     pair, _ = contrast_view(model, key=key)
     occlusion_view(model, pair.prompt_a, pair.answer_a)
-
-
-def unknown_words(model: train.TrainedModel, text: str) -> np.ndarray | None:
-    """The text's ids for the model, with a notice naming unknown words; None after an error message."""
-    try:
-        ids, unknown = pretrained.read_prompt(model, text)
-    except ValueError as err:
-        show_error(err)
-        return None
-    if unknown:
-        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
-    return ids
 
 
 def compact_proof(model: train.TrainedModel) -> None:
