@@ -49,16 +49,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-from streamlit.source_util import page_icon_and_name
-
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the app's settings table importable
     sys.path.insert(0, str(ROOT))
 
-from visualizer import state  # noqa: E402  (the one settings table <-> URL
+from visualizer import pages, state  # noqa: E402
+from visualizer.ui.compat import BackMsg, ForwardMsg, WidgetState, widget_key  # noqa: E402  (the one settings table <-> URL
 
 TARGET = {"sessions": 50, "p95_ms": 1000.0, "rss_mb": 1024.0}  # issue 8, on this 2-core machine
 MARKER = re.compile(rb"zq(\d{3})w")  # every session's tokens carry its own 3-digit marker
@@ -100,17 +96,9 @@ def markers(data: bytes) -> set[int]:
     return {int(m) for m in MARKER.findall(data)}
 
 
-def page_names(root: Path) -> dict[str, str]:
-    """Selectable pages -> the page name the browser sends ('' for the entry script).
-
-    Names are Streamlit's url paths of the files in pages/ (1_Explorer.py -> Explorer).
-    """
-    names = {HOME: ""}
-    for path in sorted((root / "pages").glob("*.py")):
-        _, name = page_icon_and_name(path)
-        if name:
-            names[name] = name
-    return names
+def page_names() -> dict[str, str]:
+    """Selectable pages -> the page name the browser sends ('' for Home): the url paths of the page table."""
+    return {page.url_path or HOME: page.url_path for page in pages.PAGES}
 
 
 def resolve_pages(requested: Sequence[str], available: dict[str, str]) -> list[str]:
@@ -139,8 +127,7 @@ class Widget:
     @property
     def key(self) -> str:
         """The user key of a keyed widget ('$$ID-<hash>-w_step' -> 'w_step'), else ''."""
-        parts = self.id.split("-", 2)
-        return parts[2] if self.id.startswith("$$ID-") and len(parts) == 3 and parts[2] != "None" else ""
+        return widget_key(self.id)
 
 
 def widget_from_element(element, fragment_id: str = "") -> Widget | None:
@@ -359,7 +346,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         nargs="+",
         default=[HOME],
         metavar="PAGE",
-        help="Home, a page of pages/ by name (Explorer, Gradients, …) or all (default: Home)",
+        help="Home, a page by its address (Explorer, Gradients, …) or all (default: Home)",
     )
     p.add_argument("--steps", type=int, default=8, help="interactions per session after the first load (default: 8)")
     p.add_argument("--tokens", type=int, default=8, help="words in each session's sequence (default: 8)")
@@ -852,11 +839,11 @@ def replica_figures(names: Sequence[str], samples: Sequence[Sequence[int]], serv
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        pages = resolve_pages(args.page, page_names(args.root))
+        pages = resolve_pages(args.page, page_names())
     except ValueError as err:
         print(f"loadtest: {err}", file=sys.stderr)
         return 2
-    names = page_names(args.root)
+    names = page_names()
     rows = []
     for page in pages:
         for n in args.sessions:

@@ -4,7 +4,8 @@
 - ``visualizer.plots``: pure figure builders (Plotly and Altair) over the maths' results;
 - ``visualizer.ui``: the Streamlit views, one module per page. Only this package imports Streamlit.
 
-``visualizer.state`` is the one table of shareable settings and its URL round trip.
+``visualizer.state`` is the one table of shareable settings and its URL round trip, ``visualizer.settings``
+the one typed ``Settings`` built on it, and ``visualizer.pages`` the one table of pages (app.py registers it).
 """
 
 from pathlib import Path

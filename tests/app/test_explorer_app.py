@@ -10,9 +10,9 @@ import pytest
 from tests.app.conftest import figure_specs, latex_blocks, live_charts
 from visualizer.maths import bptt, encoding, explore, gates, rnn
 from visualizer.maths.train import TrainedModel
-from visualizer.plots import equations
+from visualizer.plots import tex as tx
 
-PAGE = "pages/1_Explorer.py"
+PAGE = "views/explorer.py"
 RANDOM = {"weights": "random"}  # most tests check numbers of the seeded random weights
 
 
@@ -246,9 +246,9 @@ def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_
     trace = rnn.forward(params, enc.X)
     ref = rnn.backward(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
     tex = _latex(at)
-    assert f"\\lVert \\delta_{{4}} \\rVert = {equations.num(np.linalg.norm(ref.dh[3]), 3)}" in tex
+    assert f"\\lVert \\delta_{{4}} \\rVert = {tx.num(np.linalg.norm(ref.dh[3]), 3)}" in tex
     for v in ref.dh[3]:
-        assert equations.num(v) in tex
+        assert tx.num(v) in tex
     norms = _chart(at, "The error per step")
     assert norms["data"][0]["y"][3] == pytest.approx(np.linalg.norm(ref.dh[3]))
     (cover,) = [s for s in norms["layout"]["shapes"] if s.get("name") == "not reached yet"]

@@ -12,7 +12,7 @@ from visualizer import state
 from visualizer.maths import cells, encoding, train, whh
 from visualizer.maths import gradient_presets as gp
 
-PAGE = "pages/3_Gradients.py"
+PAGE = "views/gradients.py"
 
 
 def _spec(at, i=0) -> dict:
@@ -272,7 +272,7 @@ def test_gradient_downloads_offered(run_page):
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
     from visualizer.maths import rnn
-    from visualizer.ui import core as ui
+    from visualizer.ui import compute as ui
 
     a = rnn.init_params(3, 4, 3, seed=0)
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})

@@ -7,7 +7,7 @@ import pytest
 
 from visualizer.maths import seqtasks
 
-PAGE = "pages/2_Sequence_types.py"
+PAGE = "views/sequence_types.py"
 
 
 def _charts(at) -> dict[str, dict]:

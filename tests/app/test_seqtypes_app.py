@@ -6,7 +6,7 @@ import pytest
 
 from visualizer.maths import seqtypes
 
-PAGE = "pages/2_Sequence_types.py"
+PAGE = "views/sequence_types.py"
 RANDOM = {"net": "random"}  # the untrained view; the trained one is tested in test_seqtasks_app.py
 
 

@@ -25,7 +25,7 @@ def test_the_page_carries_its_script_and_look_and_fetches_plotly_next_to_it():
     assert "<script src=" not in html and "__PLOTLY_VERSION__" not in html  # one request per frame
     assert f'const PLOTLY_VERSION = "{plotly.__version__}"' in html  # the key of its cached Plotly
     look, _ = json.JSONDecoder().raw_decode(html.split("const LOOK = ", 1)[1])
-    assert look == json.loads((live_chart.FRONTEND / "look.json").read_text())
+    assert look == live_chart.look()
     assert 'new URL("plotly.min.js", location.href)' in html  # relative: nothing from the internet
     assert "caches.open" in html and "__rnnvisPlotly" in html  # once per browser, shared by the page's charts
 

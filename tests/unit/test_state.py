@@ -55,7 +55,7 @@ def test_unsafe_html_only_carries_constant_css():
     from tests.conftest import ROOT
 
     calls = []
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "visualizer").rglob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "views").glob("*.py"), *(ROOT / "visualizer").rglob("*.py")]:
         for line in path.read_text().splitlines():
             if "unsafe_allow_html=True" in line:
                 calls.append(line.strip())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import arrow_traces
+from visualizer.plots.marks import arrow_traces
 from visualizer.plots.notation import translate
 from visualizer.plots.style import GHOST, H_COLOUR, X_COLOUR, Y_COLOUR, figure, short
 

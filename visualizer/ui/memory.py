@@ -11,7 +11,9 @@ import streamlit as st
 from visualizer.maths import memory, pretrained, proof, train
 from visualizer.plots import memory_figures
 from visualizer.trainer_pool import training_processes
-from visualizer.ui.core import CACHE, md_escape, show_error, show_fig, weights_fingerprint
+from visualizer.ui.compute import CACHE, weights_fingerprint
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 # ---------------------------------------------------------------------------- cached compute
 
