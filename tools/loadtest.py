@@ -44,7 +44,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +54,9 @@ if str(ROOT) not in sys.path:  # run as a script: make the app's settings table 
     sys.path.insert(0, str(ROOT))
 
 from visualizer import pages, state  # noqa: E402
-from visualizer.ui.compat import BackMsg, ForwardMsg, WidgetState, widget_key  # noqa: E402  (the one settings table <-> URL
+from visualizer.ui import compat  # noqa: E402
+from visualizer.ui.compat import ForwardMsg, WidgetState, widget_key  # noqa: E402
+from visualizer.ui.compat import rerun_message as build_rerun  # noqa: E402  (the one settings table <-> URL
 
 TARGET = {"sessions": 50, "p95_ms": 1000.0, "rss_mb": 1024.0}  # issue 8, on this 2-core machine
 MARKER = re.compile(rb"zq(\d{3})w")  # every session's tokens carry its own 3-digit marker
@@ -140,7 +142,7 @@ def widget_from_element(element, fragment_id: str = "") -> Widget | None:
     if not isinstance(wid, str) or not wid:
         return None
     label = getattr(body, "label", "")
-    is_int = getattr(body, "data_type", 1) == 0  # INT is 0 for both slider and number_input
+    is_int = getattr(body, "data_type", None) == compat.INT_DATA_TYPE
     hi = getattr(body, "max", None) if kind in ("slider", "number_input") else None
     return Widget(
         id=wid,
@@ -154,44 +156,7 @@ def widget_from_element(element, fragment_id: str = "") -> Widget | None:
 
 def widget_state(widget: Widget, value: object) -> WidgetState:
     """The WidgetState the browser sends for `widget` set to `value` (a button: a click)."""
-    ws = WidgetState(id=widget.id)
-    if widget.kind == "button":
-        ws.trigger_value = True
-    elif widget.kind == "slider":
-        ws.double_array_value.data[:] = [float(value)]  # type: ignore[arg-type]
-    elif widget.kind == "number_input":
-        if widget.is_int:
-            ws.int_value = int(value)  # type: ignore[call-overload]
-        else:
-            ws.double_value = float(value)  # type: ignore[arg-type]
-    elif widget.kind in ("text_input", "text_area"):
-        ws.string_value = str(value)
-    elif widget.kind in ("checkbox", "toggle"):
-        ws.bool_value = bool(value)
-    else:
-        raise ValueError(f"cannot drive a {widget.kind} widget")
-    return ws
-
-
-def build_rerun(
-    query_string: str,
-    *,
-    page_script_hash: str = "",
-    page_name: str = "",
-    fragment_id: str = "",
-    widgets: Iterable[WidgetState] = (),
-    is_auto_rerun: bool = False,
-) -> bytes:
-    """A serialized BackMsg asking for a script run (or one fragment's run), as the browser sends it."""
-    msg = BackMsg()
-    rerun = msg.rerun_script
-    rerun.query_string = query_string
-    rerun.page_script_hash = page_script_hash
-    rerun.page_name = page_name
-    rerun.fragment_id = fragment_id
-    rerun.is_auto_rerun = is_auto_rerun
-    rerun.widget_states.widgets.extend(widgets)
-    return msg.SerializeToString()
+    return compat.widget_state(widget.id, widget.kind, value, is_int=widget.is_int)
 
 
 def plan_interactions(widgets: dict[str, Widget], tokens: Sequence[str], steps: int) -> list[tuple[Widget, object]]:

@@ -15,12 +15,13 @@ this is the one file to check (requirements.txt pins Streamlit's minor version f
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 # Streamlit's protobuf messages, as the load tools (tools/loadtest*.py) send and read them.
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: F401
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: F401
-from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: F401
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from visualizer import ROOT
 
@@ -104,3 +105,49 @@ def widget_key(widget_id: str) -> str:
     """The user key of a keyed widget ('$$ID-<hash>-w_step' -> 'w_step'), else ''."""
     parts = widget_id.split("-", 2)
     return parts[2] if widget_id.startswith(WIDGET_ID_PREFIX) and len(parts) == 3 and parts[2] != "None" else ""
+
+
+INT_DATA_TYPE = 0  # a slider's or number input's `data_type` when it holds whole numbers
+
+
+def widget_state(widget_id: str, kind: str, value: object, *, is_int: bool = False) -> WidgetState:
+    """The WidgetState the browser sends for the widget `widget_id` of element kind `kind` set to `value`
+    (a button: a click)."""
+    ws = WidgetState(id=widget_id)
+    if kind == "button":
+        ws.trigger_value = True
+    elif kind == "slider":
+        ws.double_array_value.data[:] = [float(value)]  # type: ignore[arg-type]
+    elif kind == "number_input":
+        if is_int:
+            ws.int_value = int(value)  # type: ignore[call-overload]
+        else:
+            ws.double_value = float(value)  # type: ignore[arg-type]
+    elif kind in ("text_input", "text_area"):
+        ws.string_value = str(value)
+    elif kind in ("checkbox", "toggle"):
+        ws.bool_value = bool(value)
+    else:
+        raise ValueError(f"cannot drive a {kind} widget")
+    return ws
+
+
+def rerun_message(
+    query_string: str,
+    *,
+    page_script_hash: str = "",
+    page_name: str = "",
+    fragment_id: str = "",
+    widgets: Iterable[WidgetState] = (),
+    is_auto_rerun: bool = False,
+) -> bytes:
+    """A serialized BackMsg asking for a script run (or one fragment's run), as the browser sends it."""
+    msg = BackMsg()
+    rerun = msg.rerun_script
+    rerun.query_string = query_string
+    rerun.page_script_hash = page_script_hash
+    rerun.page_name = page_name
+    rerun.fragment_id = fragment_id
+    rerun.is_auto_rerun = is_auto_rerun
+    rerun.widget_states.widgets.extend(widgets)
+    return msg.SerializeToString()
