@@ -36,7 +36,8 @@ def sequence() -> None:
     text_box()
     split_mode()
     control("representation", st.radio, "x_t is", horizontal=True, format_func=REPR_LABELS.get)
-    if current().representation == "embedding" and current().mode != "numbers":
+    s = current()
+    if s.representation == "embedding" and s.mode != "numbers":
         control("embed_size", st.slider, "Embedding size")
 
 
@@ -148,7 +149,8 @@ def weights_picker(
                     options=names,
                     format_func=lambda n: pretrained.SHIPPED[n].label,
                 )
-    choice, notices = pretrained.choose(current().weights, current().story_model, mine, levels=levels, cells=cells)
+    s = current()
+    choice, notices = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells)
     for note in notices:
         where.info(md_escape(note), icon="ℹ️")
     return choice

@@ -77,10 +77,11 @@ def weights() -> TrainedModel | None:
     A story model of the chosen cell is offered; the student's own model is used whatever its cell (the
     cell choice then follows it). Returns the model in use (float64), or None for random weights.
     """
-    own = st.session_state.get("w_weights", current().weights) == "trained"  # the radio's value in this run
+    s = current()
+    own = st.session_state.get("w_weights", s.weights) == "trained"  # the radio's value in this run
     # Trained models read words or characters; numbers (values or categories) need random weights.
-    levels = ("numbers",) if current().mode == "numbers" else ("words", "chars")
-    choice = controls.weights_picker(levels=levels, cells=() if own else (current().cell,))
+    levels = ("numbers",) if s.mode == "numbers" else ("words", "chars")
+    choice = controls.weights_picker(levels=levels, cells=() if own else (s.cell,))
     if choice.model is None:
         st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
         return None
@@ -252,13 +253,10 @@ def steps(result, trained: TrainedModel | None) -> None:
         label_visibility="collapsed",
     )
     u, u_b = result
+    s = current()
     with help_col.popover("Help" if presenting() else "How to read", icon=":material/help:", width="stretch"):
         st.markdown(
-            "\n\n".join(
-                explorer_views.how_to_read(
-                    u, u_b, current().notation, current().phase == "backward", trained is not None
-                )
-            )
+            "\n\n".join(explorer_views.how_to_read(u, u_b, s.notation, s.phase == "backward", trained is not None))
         )
     st.session_state["_explorer_full"] = True
     st.fragment(_step_views, run_every=speed if playing else None)(result, trained, playing)
@@ -314,7 +312,8 @@ def _controls(T: int) -> None:
     bar = st.columns(
         [1.8, 1.5, 1.5, 1.7, 2.6] if presenting() else [1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center"
     )
-    t, phase = current().step, current().phase
+    s = current()
+    t, phase = s.step, s.phase
     for col, (label, (key, _, _)) in zip(bar[:4], _MOVES.items()):
         col.button(
             label,
@@ -358,7 +357,8 @@ def _step_views(result, trained: TrainedModel | None, playing: bool) -> None:
         set_setting("step", current().step + (-1 if backward else 1))
 
     _controls(T)
-    t, n = current().step, current().notation
+    s = current()
+    t, n = s.step, s.notation
 
     def sym(base: str, k: int) -> str:
         return md_escape(at(base, k, n))

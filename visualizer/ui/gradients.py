@@ -50,7 +50,8 @@ def apply_preset(key: str) -> None:
 
 def preset_bar() -> None:
     """One button per preset; the active one is highlighted and its sentence says what to notice."""
-    active = gp.active(current().as_dict()) if current().seq_source == "generated" else None
+    s = current()
+    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
@@ -68,7 +69,8 @@ def preset_bar() -> None:
 
 def preset_notice() -> None:
     """What to notice in the active preset, or that the settings are the user's own."""
-    active = gp.active(current().as_dict()) if current().seq_source == "generated" else None
+    s = current()
+    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
     if active is not None:
         st.info(f"**{active.label}.** {active.notice}", icon="👀")
     else:
@@ -140,7 +142,8 @@ def sidebar() -> tuple[TrainedModel | None, tuple[str, ...], str]:
             change(cells=",".join(c for c in cells.CELLS if c in chosen))
     if use_trained:
         return trained, ("rnn",), "tanh"
-    return None, gi.parse_cells(current().cells), current().grad_activation
+    s = current()
+    return None, gi.parse_cells(s.cells), s.grad_activation
 
 
 # ---------------------------------------------------------------------------- measurement

@@ -137,10 +137,11 @@ def _focus(ans: seqinfer.Answer) -> int:
     options = list(range(len(outs)))
     if not 0 <= current().focus - 1 < len(outs):
         set_setting("focus", 0)
+    focus = current().focus
     chosen = st.selectbox(
         "Arrows for output word",
         options=options,
-        index=auto if current().focus == 0 else current().focus - 1,
+        index=auto if focus == 0 else focus - 1,
         format_func=lambda k: f"{k + 1}. {outs[k]}",
         key="w_focus_word",
     )

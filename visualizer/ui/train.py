@@ -176,8 +176,9 @@ def sidebar() -> str | None:
             format_func=_START_LABELS.get,
             help="Train a new network from random weights, or go on training the one shipped with the app.",
         )
-        if current().train_start == "story":
-            shipped = pretrained.SHIPPED[f"{current().cell}-{current().level}"]
+        s = current()
+        if s.train_start == "story":
+            shipped = pretrained.SHIPPED[f"{s.cell}-{s.level}"]
             st.caption(
                 f"Starts from the {shipped.label} model trained on the story for {shipped.steps:,} steps "
                 f"(H = {shipped.config.hidden}: the hidden-size slider does not apply)."
@@ -203,13 +204,14 @@ def corpus(text: str | None) -> train.Corpus | None:
     """The tokenised corpus with a one-line summary, or None after showing why not."""
     if text is None:
         return None
+    level = current().level
     try:
-        corpus = corpus_cached(text, current().level)
+        corpus = corpus_cached(text, level)
     except ValueError as err:
         show_error(err)
         return None
     st.caption(
-        f"Training text: {len(corpus):,} {current().level}, {len(corpus.vocab)} distinct"
+        f"Training text: {len(corpus):,} {level}, {len(corpus.vocab)} distinct"
         + (f" ({corpus.unknown:,} rare words shown as `<unk>`)" if corpus.unknown else "")
         + "."
     )
@@ -345,10 +347,11 @@ def _train_charts(trainer: train.Trainer) -> None:
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
         )
     try:
-        _, unknown = pretrained.read_prompt(model, current().prompt)
+        prompt = current().prompt
+        _, unknown = pretrained.read_prompt(model, prompt)
         if unknown:
             right.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
-        probs = train.next_token_probs(model, current().prompt)
+        probs = train.next_token_probs(model, prompt)
         expected = train.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
         show_chart(train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), right)
         right.caption(

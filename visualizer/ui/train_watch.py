@@ -32,19 +32,15 @@ def spike_note(trainer: train.Trainer) -> None:
 
 def live_sample(trainer: train.Trainer) -> None:
     """A short sample from the model as it is now, redrawn with every chunk."""
-    model = trainer.model()
+    model, s = trainer.model(), current()
     try:
         text = train.sample(
-            model,
-            current().prompt,
-            120 if model.level == "chars" else 25,
-            temperature=current().temperature,
-            seed=current().seed,
+            model, s.prompt, 120 if model.level == "chars" else 25, temperature=s.temperature, seed=s.seed
         )
     except ValueError:
         return
     glue = "" if model.level == "chars" else " "
-    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(current().prompt + glue + text)}")
+    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(s.prompt + glue + text)}")
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
@@ -88,20 +84,16 @@ def samples() -> None:
     if st.session_state.get("train_running"):
         st.caption("Longer samples from the model appear here when training is stopped.")
         return
-    model = trainer.model()
+    model, s = trainer.model(), current()
     st.subheader("Samples")
     try:
         sample = train.sample(
-            model,
-            current().prompt,
-            300 if model.level == "chars" else 60,
-            temperature=current().temperature,
-            seed=current().seed,
+            model, s.prompt, 300 if model.level == "chars" else 60, temperature=s.temperature, seed=s.seed
         )
     except ValueError as err:
         show_error(err)
         return
-    st.code(current().prompt + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
+    st.code(s.prompt + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
     st.caption(
         "The prompt, then tokens drawn one at a time from softmax(z / temperature): low temperature "
         "picks the likeliest token, high temperature takes risks."

@@ -35,12 +35,12 @@ def check_hand_edits() -> None:
 
     Runs before the sidebar is drawn, so the hidden-size slider shows the matrix's size.
     """
-    W, b, notices = whh.hand_edits(current().w_hh, current().b_h, current().hidden)
+    s = current()
+    W, b, notices = whh.hand_edits(s.w_hh, s.b_h, s.hidden)
     for n in notices:
         st.warning(md_escape(n), icon="🔗")
-    change(w_hh="" if W is None else current().w_hh)
-    change(b_h="" if b is None else current().b_h)
-    if W is not None and current().hidden != len(W):
+    change(w_hh="" if W is None else s.w_hh, b_h="" if b is None else s.b_h)
+    if W is not None and s.hidden != len(W):
         change(hidden=max(2, len(W)))
         st.session_state.pop("w_hidden", None)
 
