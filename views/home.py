@@ -1,4 +1,4 @@
-"""Home: what an RNN is, a live example, and the way to each page. The entry script."""
+"""Home: what an RNN is, a live example, and the way to each page (the default page of app.py's navigation)."""
 
 import streamlit as st
 

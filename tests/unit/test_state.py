@@ -66,7 +66,7 @@ def test_unsafe_html_only_carries_constant_css():
 
 
 def test_code_names_map_to_short_link_names_once():
-    """Code reads settings["seq_length"]; links keep the short 'glen' (old links still open)."""
+    """Code reads settings.seq_length; links keep the short 'glen' (old links still open)."""
     query = state.to_query({**state.defaults(), "seq_length": 50, "train_hidden": 32})
     assert query == {"glen": "50", "thidden": "32"}
     parsed, notices = state.parse(query)

@@ -18,7 +18,7 @@ from visualizer import lesson_stops
 from visualizer.lesson import Stop
 from visualizer.ui import compat
 from visualizer.ui.binding import change, current, hidden, store
-from visualizer.ui.links import page_link
+from visualizer.ui.links import page_link, page_url
 from visualizer.ui.text import md_escape
 
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
@@ -149,11 +149,10 @@ def index() -> None:
     if st.button("▶ Start the lesson", type="primary", key="lesson_start"):
         go(1)
     lines = []
-    base = st.context.url.rsplit("/", 1)[0] if st.context.url else ""
     for number, stop in enumerate(stops, 1):
         query = lesson_stops.query(number, keep=current())
         label = f"{number}. {stop.title} · {stop.page.label}"
         page_link(stop.page, label, icon="📍", query_params=query)
-        lines.append(f"{number:>2}. {base}/{stop.page.url_path}?{urlencode(query)}")
+        lines.append(f"{number:>2}. {page_url(stop.page) or '/' + stop.page.url_path}?{urlencode(query)}")
     with st.expander("Links to every stop (for slides or a course page)"):
         st.code("\n".join(lines), language=None, wrap_lines=True)

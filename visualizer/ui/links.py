@@ -24,6 +24,12 @@ def page_link(page: Page, label: str, *, icon: str | None = None, where=None, **
         return False
 
 
+def page_url(page: Page) -> str:
+    """The address of `page` on the server this session came from ('' when unknown, as under AppTest)."""
+    here = st.context.url or ""
+    return f"{here.rsplit('/', 1)[0]}/{page.url_path}" if here else ""
+
+
 def site_map() -> None:
     """Links to every page of the page table in the sidebar (none when the pages are not registered)."""
     for page in PAGES:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from visualizer import export
+from visualizer.pages import Page
 from visualizer.ui.binding import control, current
+from visualizer.ui.links import page_url
 
 HIDEABLE = ("text", "mode", "repr", "hidden", "act", "scale", "seed", "sidebar")
 
 
-def share_panel() -> None:
+def share_panel(page: Page) -> None:
     """The link that reopens this page (its address, from the page table, plus the non-default settings),
     presenter mode, the figure format, and a classroom link that hides chosen controls."""
+    base = page_url(page)
     with st.sidebar.expander("🔗 Share & present", expanded=False):
         st.caption("Copy this link (the copy button is at its right): it reopens exactly this view.")
-        st.code(export.share_url(st.context.url, current().as_dict()), language=None, wrap_lines=True)
+        st.code(export.share_url(base, current().as_dict()), language=None, wrap_lines=True)
         control("present", st.toggle, "Presenter mode (large fonts, no chrome)")
         control("figure_format", st.radio, "Figure download format", options=["png", "svg"], horizontal=True)
         chosen = st.multiselect(
@@ -26,4 +29,4 @@ def share_panel() -> None:
         )
         if chosen:
             classroom = current().changed(hide=",".join(chosen))
-            st.code(export.share_url(st.context.url, classroom.as_dict()), language=None, wrap_lines=True)
+            st.code(export.share_url(base, classroom.as_dict()), language=None, wrap_lines=True)

@@ -18,7 +18,7 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from visualizer import state
-from visualizer.pages import Page
+from visualizer.pages import BY_KEY, HOME, Page
 from visualizer.settings import Settings
 from visualizer.ui import compat
 from visualizer.ui.binding import current, hidden, presenting, store, write_url
@@ -74,5 +74,5 @@ def sync_url() -> None:
     Called at the end of every page, after all widgets have updated the settings.
     """
     if not hidden("share"):
-        share_panel()
+        share_panel(BY_KEY.get(st.session_state.get("_page", ""), HOME))
     write_url()
