@@ -114,7 +114,7 @@ async def run_trainer(url: str, index: int, page_name: str, args, start_delay: f
 
     `url` is the server's (or the balancer's) base URL; see loadtest.open_ws.
     """
-    from tools.loadtest import build_rerun, open_ws
+    from tools.loadtest_session import build_rerun, open_ws
     from visualizer.ui.compat import WidgetState
 
     result = TrainerResult(index)
@@ -206,7 +206,7 @@ async def run_trainer(url: str, index: int, page_name: str, args, start_delay: f
 
 def summarize_trainers(results: list[TrainerResult], feedback_target_ms: float = 2000.0) -> dict:
     """Figures for the trainer sessions: time to first feedback, queue positions, steps per second."""
-    from tools.loadtest import percentile
+    from tools.loadtest_report import percentile
 
     feedback = [r.first_feedback_ms for r in results if r.first_feedback_ms is not None]
     rates = [r.steps_per_s for r in results if not math.isnan(r.steps_per_s)]
