@@ -118,7 +118,7 @@ class Settings:
 
     def hidden_controls(self) -> set[str]:
         """Setting names a classroom link hides (?hide=seed,act)."""
-        return state.hidden_controls(self.as_dict())
+        return state.hidden_controls({"hide": self.hide})
 
     @classmethod
     def from_query(cls, params: Mapping[str, Any], base: Settings | None = None) -> tuple[Settings, list[str]]:
