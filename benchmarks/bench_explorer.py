@@ -72,7 +72,8 @@ explorer_ui._step_views = _timed_step_views
 
 BASELINE = """
 import streamlit as st
-from visualizer.maths import encoding, explore
+from visualizer.data import encoding
+from visualizer.labs.explorer import explore
 from visualizer.plots import chain, diagrams, equations, figures, step_figures
 from visualizer.plots.style import PLOTLY_CONFIG
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench_limits [--lag 60] [--task first] [--steps 1000] [--seed 0]
 
-Trains the three cells with the page's default budget (visualizer.maths.longlag.LagConfig) on one BLAS thread,
+Trains the three cells with the page's default budget (visualizer.labs.long_lags.longlag.LagConfig) on one BLAS thread,
 prints one line per cell (best and last test score, the step and CPU seconds of training at which it was solved) and
 one JSON line; then reads the shipped success-vs-lag sweep and prints the largest lag each cell solved there and
 the seconds the sweep took. Figures, not a pass/fail test: the seconds depend on the machine and its load.
@@ -20,8 +20,9 @@ if __name__ == "__main__":
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when NumPy loads
 
 from visualizer import ASSETS  # noqa: E402
-from visualizer.maths import lagtasks, longlag  # noqa: E402
-from visualizer.maths.train import one_blas_thread  # noqa: E402
+from visualizer.labs.long_lags import lagtasks  # noqa: E402
+from visualizer.labs.long_lags import longlag
+from visualizer.content import race_notes
 
 TARGET_SECONDS = 60.0
 
@@ -30,10 +31,9 @@ def race(task: str, lag: int, steps: int, seed: int) -> dict:
     """Run the race to its budget; a JSON-ready summary per cell."""
     cfg = longlag.LagConfig(task=task, lag=lag, steps=steps, seed=seed)
     t0 = time.perf_counter()
-    with one_blas_thread():
-        r = longlag.Race(cfg)
-        while not r.done:
-            r.advance(cfg.eval_every)
+    r = longlag.Race(cfg)
+    while not r.done:
+        r.advance(cfg.eval_every)
     higher = r.spec.higher_is_better
     out = {
         "task": task,
@@ -41,7 +41,7 @@ def race(task: str, lag: int, steps: int, seed: int) -> dict:
         "steps": steps,
         "baseline": round(r.baseline, 4),
         "wall_seconds": round(time.perf_counter() - t0, 1),
-        "summary": r.summary(),
+        "summary": race_notes.summary(r),
         "cells": {},
     }
     for name, run in r.runs.items():

@@ -26,18 +26,20 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 
-from visualizer.maths import train  # noqa: E402
-from visualizer.maths.encoding import Vocab  # noqa: E402
+from visualizer.labs.training import train  # noqa: E402
+from visualizer.data.encoding import Vocab  # noqa: E402
+from visualizer.data import corpus as corpus_module
+from visualizer.nn import optim
 
 VOCAB = 65
 
 
-def synthetic_corpus(n_tokens: int, vocab_size: int = VOCAB, seed: int = 0) -> train.Corpus:
+def synthetic_corpus(n_tokens: int, vocab_size: int = VOCAB, seed: int = 0) -> corpus_module.Corpus:
     """A random token stream over vocab_size symbols: throughput does not depend on the text."""
     rng = np.random.default_rng(seed)
     vocab = Vocab(tuple(chr(0x21 + i) for i in range(vocab_size)))
     ids = rng.integers(0, vocab_size, n_tokens)
-    return train.Corpus(text="", level="chars", vocab=vocab, ids=ids)
+    return corpus_module.Corpus(text="", level="chars", vocab=vocab, ids=ids)
 
 
 # ---------------------------------------------------------------------------- the naive loop
@@ -105,7 +107,7 @@ def _seconds(step, steps: int) -> float:
 class _NaiveRun:
     """The naive model reading the corpus one window after another."""
 
-    def __init__(self, corpus: train.Corpus, hidden: int, seq_len: int):
+    def __init__(self, corpus: corpus_module.Corpus, hidden: int, seq_len: int):
         self.model, self.ids, self.T, self.H = NaiveRNN(len(corpus.vocab), hidden), corpus.ids, seq_len, hidden
         self.h, self.p = np.zeros((hidden, 1)), 0
 
@@ -167,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seq-len", type=int, default=25)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--steps", type=int, default=50)
-    ap.add_argument("--opt", choices=train.OPTIMIZERS, default="adagrad")
+    ap.add_argument("--opt", choices=optim.OPTIMIZERS, default="adagrad")
     ap.add_argument("--cell", default="rnn")
     ap.add_argument("--rounds", type=int, default=3, help="alternating timed rounds; the best of each counts")
     args = ap.parse_args(argv)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from visualizer.maths import pretrained, proof
+from visualizer.data import pretrained
+from visualizer.labs.memory_proof import proof
 
 
 def report(name: str) -> dict:

@@ -123,7 +123,7 @@ def explorer_trace(u, notation: str = "h") -> dict[str, Any]:
 def next_token_trace(tokens, ids, params, trace, vocab_tokens) -> dict[str, Any]:
     """Keyword arguments for trace_csv/trace_json, with dL/dh_t for next-token prediction
     (the loss of predicting token t+1 from h_t, summed over the steps that have a next token)."""
-    from visualizer.maths import rnn
+    from visualizer.nn import rnn
 
     T = len(tokens)
     dh = None

@@ -17,11 +17,20 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS
-from visualizer.maths import cells, gradients, longlag, pretrained, rnn, seqtasks, seqtypes, unroll, whh
-from visualizer.maths import gradient_inputs as gi
+from visualizer.nn import cells
+from visualizer.labs.gradients import measure as gradients
+from visualizer.labs.long_lags import longlag
+from visualizer.data import pretrained
+from visualizer.nn import rnn
+from visualizer.labs.sequences import seqtasks
+from visualizer.labs.sequences import seqtypes
+from visualizer.labs.explorer import explore as unroll
+from visualizer.labs.gradients import whh
+from visualizer.labs.gradients import inputs as gi
 from visualizer.pages import Page
 from visualizer.plots import diagrams
 from visualizer.settings import Settings
+from visualizer.content import seqtype_gallery
 
 # Settings a lesson stop never overrides: how the room sees the app, not what it shows.
 CLASSROOM = ("present", "hide", "figure_format")
@@ -93,7 +102,7 @@ class Stop:
 # ---------------------------------------------------------------------------- checkers (from the library)
 
 
-def _run(s: Settings) -> unroll.Unrolled:
+def _run(s: Settings) -> unroll.Unroll:
     """The untrained RNN the explorer and Home draw for these settings."""
     return unroll.untrained(
         s.text,
@@ -160,7 +169,7 @@ def shape_of(application: str) -> Callable[[Settings], str]:
     """The sequence type the application gallery gives for one application."""
 
     def solve(s: Settings) -> str:
-        (kind,) = [a.kind for a in seqtypes.GALLERY if a.name == application]
+        (kind,) = [a.kind for a in seqtype_gallery.GALLERY if a.name == application]
         return seqtypes.LABELS[kind]
 
     return solve
@@ -171,7 +180,7 @@ def window_steps(s: Settings) -> int:
     return int(s.window)
 
 
-def _story_run(s: Settings) -> unroll.Unrolled:
+def _story_run(s: Settings) -> unroll.Unroll:
     """The shipped story model the settings name, over the settings' text (as Home draws it)."""
     return unroll.trained(pretrained.load_shipped(s.story_model), s.text)
 

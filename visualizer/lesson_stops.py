@@ -31,8 +31,9 @@ from visualizer.lesson import (
     sweep_lags,
     window_steps,
 )
-from visualizer.maths import cells, seqtypes
-from visualizer.maths.gradient_presets import PRESETS
+from visualizer.nn import cells
+from visualizer.labs.sequences import seqtypes
+from visualizer.labs.gradients.presets import PRESETS
 from visualizer.pages import EXPLORER, GRADIENTS, HOME, LIMITS, SEQTYPES, TRAIN
 from visualizer.plots import diagrams
 from visualizer.settings import Settings

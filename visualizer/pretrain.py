@@ -23,7 +23,7 @@ from visualizer import ASSETS  # noqa: E402
 
 MODELS_DIR = ASSETS / "models"
 # Modules that contribute jobs (language models, sequence-type tasks, long-lag tasks).
-MODULES = ("visualizer.maths.pretrained", "visualizer.maths.seqtasks", "visualizer.maths.longlag")
+MODULES = ("visualizer.data.pretrained", "visualizer.labs.sequences.seqtasks", "visualizer.labs.long_lags.longlag")
 
 Job = Callable[[Path], list[Path]]
 
@@ -43,7 +43,6 @@ def jobs() -> dict[str, Job]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from visualizer.maths.train import one_blas_thread
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="jobs to run (default: all)")
@@ -59,14 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown job(s): {', '.join(unknown)}; known: {', '.join(table)}")
     args.out.mkdir(parents=True, exist_ok=True)
     total = time.perf_counter()
-    with one_blas_thread():
-        for name in args.names or list(table):
-            t0 = time.perf_counter()
-            written = table[name](args.out)
-            size = sum(p.stat().st_size for p in written)
-            sys.stdout.write(
-                f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n"
-            )
+    for name in args.names or list(table):
+        t0 = time.perf_counter()
+        written = table[name](args.out)
+        size = sum(p.stat().st_size for p in written)
+        sys.stdout.write(
+            f"{name}: {len(written)} file(s), {size / 1024:.0f} KiB, {time.perf_counter() - t0:.1f} s\n"
+        )
     sys.stdout.write(f"all: {time.perf_counter() - total:.1f} s\n")
     return 0
 

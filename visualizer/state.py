@@ -15,7 +15,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from visualizer.maths import cells, encoding, gradient_inputs, lagtasks, longlag, pretrained, rnn, seqtypes, train, whh
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.labs.gradients import inputs as gradient_inputs
+from visualizer.labs.long_lags import lagtasks
+from visualizer.labs.long_lags import longlag
+from visualizer.data import pretrained
+from visualizer.nn import rnn
+from visualizer.labs.sequences import seqtypes
+from visualizer.labs.training import train
+from visualizer.labs.gradients import whh
+from visualizer.data import corpus
+from visualizer.nn import optim
 
 DEFAULT_TEXT = "the united states of america"
 LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
@@ -190,7 +201,7 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("clip_norm", "float", 5.0, lo=0.01, hi=1000.0, help="largest gradient norm after clipping", url="clipnorm"),
     Setting("cells", "str", ",".join(_CELLS), max_len=40, help="cells drawn on the gradient plot"),
     # ---- training
-    Setting("level", "choice", "chars", choices=train.LEVELS),
+    Setting("level", "choice", "chars", choices=corpus.LEVELS),
     Setting("train_clip", "bool", True, help="clip the gradient norm while training", url="tclip"),
     Setting(
         "train_speed",
@@ -209,7 +220,7 @@ SETTINGS: dict[str, Setting] = _table(
         url="tstart",
     ),
     Setting("window", "int", 25, lo=4, hi=100, help="truncated-BPTT window"),
-    Setting("optimizer", "choice", "adam", choices=train.OPTIMIZERS, url="opt"),
+    Setting("optimizer", "choice", "adam", choices=optim.OPTIMIZERS, url="opt"),
     Setting("lr", "float", 0.01, lo=1e-5, hi=1.0, help="learning rate"),
     Setting("train_hidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model", url="thidden"),
     Setting("cell", "choice", "rnn", choices=_CELLS, help="the recurrent cell (explorer and training)"),
@@ -220,7 +231,7 @@ SETTINGS: dict[str, Setting] = _table(
     Setting(
         "lag", "int", _LAG.lag, lo=lagtasks.MIN_LAG, hi=lagtasks.MAX_LAG, help="lag L: steps between clue and question"
     ),
-    Setting("lag_hidden", "int", _LAG.hidden, lo=4, hi=longlag.MAX_HIDDEN, help="hidden size H", url="lhidden"),
+    Setting("lag_hidden", "int", _LAG.hidden, lo=4, hi=longlag.MAX_RACE_HIDDEN, help="hidden size H", url="lhidden"),
     Setting("lag_steps", "int", _LAG.steps, lo=50, hi=5000, help="training steps per cell", url="lsteps"),
     Setting("lag_lr", "float", _LAG.lr, lo=1e-4, hi=0.1, help="Adam's learning rate", url="llr"),
     Setting("lag_clip", "float", _LAG.clipnorm, lo=0.01, hi=100.0, help="largest gradient norm", url="lclip"),

@@ -21,7 +21,11 @@ from tests.app.explorer_page import (
     _step_text,
     _trace,
 )
-from visualizer.maths import bptt, encoding, explore, gates, rnn
+from visualizer.labs.explorer import bptt
+from visualizer.data import encoding
+from visualizer.labs.explorer import explore
+from visualizer.labs.explorer import gates
+from visualizer.nn import rnn
 from visualizer.plots import tex as tx
 
 # ---------------------------------------------------------------------------- stepping forward

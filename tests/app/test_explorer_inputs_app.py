@@ -18,8 +18,9 @@ from tests.app.explorer_page import (
     _step_text,
     _trace,
 )
-from visualizer.maths import encoding, explore
-from visualizer.maths.train import TrainedModel
+from visualizer.data import encoding
+from visualizer.labs.explorer import explore
+from visualizer.data.trained_model import TrainedModel
 
 # ---------------------------------------------------------------------------- inputs
 

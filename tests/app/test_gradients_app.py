@@ -9,8 +9,13 @@ import pytest
 
 from tests.app.conftest import new_app
 from visualizer import state
-from visualizer.maths import cells, encoding, train, whh
-from visualizer.maths import gradient_presets as gp
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.labs.training import train
+from visualizer.labs.gradients import whh
+from visualizer.labs.gradients import presets as gp
+from visualizer.data import trained_model
+from visualizer.content import presets as preset_text
 
 PAGE = "views/gradients.py"
 
@@ -52,7 +57,7 @@ def test_each_preset_button_renders_and_keeps_its_promise(run_page, key):
     assert (
         (rate < 0.98) if regime == "vanishing" else (rate > 1.02) if regime == "exploding" else (0.98 <= rate <= 1.02)
     )
-    assert any(i.value.startswith(f"**{preset.label}.**") for i in at.info)
+    assert any(i.value.startswith(f"**{preset_text.TEXT[preset.key].label}.**") for i in at.info)
     m = _metrics(at)
     if key == "counter":
         assert rate == pytest.approx(2.0, rel=0.01) and m["ρ(W_hh)"] == "0" and m["σ_max(W_hh)"] == "4"
@@ -228,7 +233,7 @@ def test_controls_change_the_plot(run_page):
 def _trained(cell="rnn"):
     vocab = encoding.Vocab.build(list("abcde"))
     params = cells.CELLS[cell].init(5, 7, 5, seed=0)
-    return train.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars"})
+    return trained_model.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars"})
 
 
 def test_trained_weights_offered_only_for_a_compatible_vanilla_model():
@@ -271,7 +276,7 @@ def test_gradient_downloads_offered(run_page):
 
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
-    from visualizer.maths import rnn
+    from visualizer.nn import rnn
     from visualizer.ui import compute as ui
 
     a = rnn.init_params(3, 4, 3, seed=0)

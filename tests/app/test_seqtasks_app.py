@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from visualizer.maths import seqtasks
+from visualizer.labs.sequences import seqtasks
 
 PAGE = "views/sequence_types.py"
 

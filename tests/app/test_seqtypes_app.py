@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from visualizer.maths import seqtypes
+from visualizer.labs.sequences import seqtypes
+from visualizer.content import seqtype_gallery
 
 PAGE = "views/sequence_types.py"
 RANDOM = {"net": "random"}  # the untrained view; the trained one is tested in test_seqtasks_app.py
@@ -50,7 +51,7 @@ def test_every_type_runs_on_the_default_sequence(run_page, kind, n_in, n_out):
     assert len(table) == seqtypes.layout(kind, 5, 5).n_steps
     assert (table["emits"] != "—").sum() == n_out
     page_text = " ".join(m.value for m in at.markdown)
-    assert seqtypes.EXAMPLES[kind][0].title in page_text
+    assert seqtype_gallery.EXAMPLES[kind][0].title in page_text
     # The link reproduces the view: only non-default values are written.
     assert at.query_params.get("seqtype") == (None if kind == "many_to_many" else kind)
     assert at.query_params.get("net") == "random"

@@ -5,7 +5,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import new_app
-from visualizer.maths import train
+from visualizer.labs.training import train
+from visualizer.data import corpus
+from visualizer.data import trained_model
 
 PAGE = "views/train.py"
 
@@ -94,7 +96,7 @@ def test_changing_structure_asks_for_reset():
         ("paste", "ok" + "\x01\x02" * 50, "binary"),
         ("upload", b"\x00\x01\x02 binary", "binary"),
         ("upload", b"caf\xe9 au lait, caf\xe9 noir", "not UTF"),
-        ("upload", b"x" * (train.MAX_CORPUS_BYTES + 1), "limit"),
+        ("upload", b"x" * (corpus.MAX_CORPUS_BYTES + 1), "limit"),
     ],
 )
 def test_bad_text_shows_a_message(source, data, message):
@@ -114,7 +116,7 @@ def test_model_file_round_trip_and_bad_model_file():
     start(at, 200)
     while at.session_state["train_running"]:
         at.run()
-    data = train.save_npz(at.session_state["trainer"].model())
+    data = trained_model.save_npz(at.session_state["trainer"].model())
     saved = at.session_state["trainer"].params.W_hh.copy()
 
     fresh = open_train()
@@ -185,17 +187,17 @@ def test_a_loss_spike_gets_a_note():
 
 
 def test_a_model_that_cannot_read_the_text_is_refused_and_the_page_keeps_its_model():
-    from visualizer.maths import cells
-    from visualizer.maths.encoding import Vocab
+    from visualizer.nn import cells
+    from visualizer.data.encoding import Vocab
 
     at = open_train({"level": "words"})
     start(at, 200)
     stop_if_running(at)
     trainer = at.session_state["trainer"]
     vocab = Vocab(("zz", "qq"))  # none of the story's words, and no <unk> to stand in for them
-    alien = train.TrainedModel("rnn", "words", vocab, cells.CELLS["rnn"].init(2, 8, 2, seed=0))
+    alien = trained_model.TrainedModel("rnn", "words", vocab, cells.CELLS["rnn"].init(2, 8, 2, seed=0))
     at.file_uploader(key="train_model_upload").set_value(
-        ("alien.npz", train.save_npz(alien), "application/octet-stream")
+        ("alien.npz", trained_model.save_npz(alien), "application/octet-stream")
     ).run()
     assert not at.exception
     assert any("was not loaded" in e.value for e in at.error)

@@ -7,8 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import attention, rnn, seqnets
-from visualizer.maths.encoding import Vocab
+from visualizer.nn import attention
+from visualizer.nn import rnn
+from visualizer.labs.sequences import seqnets
+from visualizer.data.encoding import Vocab
 
 H, V, S, T = 4, 5, 6, 3
 

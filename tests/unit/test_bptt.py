@@ -6,7 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import bptt, cells, encoding, gates, rnn
+from visualizer.labs.explorer import bptt
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.labs.explorer import gates
+from visualizer.nn import rnn
+from visualizer.nn import gated
+from visualizer.content import gate_notes
 
 D, H, V, T = 4, 5, 3, 6
 
@@ -176,9 +182,9 @@ def test_gate_sentences_say_the_percentages():
     p = spec.init(D, H, V, seed=0)
     tr = spec.forward(p, np.random.default_rng(0).standard_normal((T, D)))
     step = gates.cell_step("lstm", tr, 2)
-    s = gates.gate_sentences(step, {"c_prev": "c⟨t-1⟩"})
+    s = gate_notes.gate_sentences(step, {"c_prev": "c⟨t-1⟩"})
     assert f"kept {gates.percent(step.gate('f').values)} % of the memory c⟨t-1⟩" in s["f"]
-    g = gates.gate_sentences(gates.cell_step("gru", cells.CELLS["gru"].forward(cells.gru_init(D, H, V), tr.X), 1))
+    g = gate_notes.gate_sentences(gates.cell_step("gru", cells.CELLS["gru"].forward(gated.gru_init(D, H, V), tr.X), 1))
     assert set(g) == {"r", "u", "n"} and "% from the candidate" in g["u"]
     with pytest.raises(ValueError):
         gates.cell_step("lstm", tr, T + 1)
@@ -192,7 +198,7 @@ def test_gate_sentences_say_the_percentages():
     "text,mode,rep", [("the cat sat on the mat", "words", "onehot"), ("1 3 2 5 4", "numbers", "embedding")]
 )
 def test_unroll_every_cell_and_mode(cell, text, mode, rep):
-    from visualizer.maths import explore
+    from visualizer.labs.explorer import explore
 
     enc = encoding.encode_text(text, mode, rep)
     params = explore.make_params(cell, enc, 5, seed=1)

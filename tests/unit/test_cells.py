@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import cells, rnn
+from visualizer.nn import cells
+from visualizer.nn import rnn
+from visualizer.nn import gated
 
 D, H, V, T = 3, 4, 3, 5
 GATED = ("lstm", "gru")
@@ -125,7 +127,7 @@ def test_same_seed_same_weights_and_bad_input_is_clear(name):
 
 
 def test_lstm_forget_bias_and_recurrent_radius():
-    p = cells.lstm_init(D, H, V, seed=0, spectral_radius_hh=0.7)
+    p = gated.lstm_init(D, H, V, seed=0, spectral_radius_hh=0.7)
     np.testing.assert_array_equal(p.b[H : 2 * H], 1.0)
     np.testing.assert_array_equal(p.b[:H], 0.0)
     for k in range(4):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import encoding as enc
+from visualizer.data import encoding as enc
 
 
 def test_chars_words_numbers():

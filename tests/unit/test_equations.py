@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from visualizer.maths import encoding, rnn
+from visualizer.data import encoding
+from visualizer.nn import rnn
 from visualizer.plots import equations as eq
 from visualizer.plots import tex as tx
 

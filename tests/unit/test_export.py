@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 
 from visualizer import export, state
-from visualizer.maths import encoding, rnn
+from visualizer.data import encoding
+from visualizer.nn import rnn
 
 
 def _trace(text="a <b> 🙂 a"):
@@ -64,7 +65,8 @@ def test_next_token_trace_gradients_match_backward():
 
 
 def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
-    from visualizer.maths import gradient_inputs, gradients
+    from visualizer.labs.gradients import inputs as gradient_inputs
+    from visualizer.labs.gradients import measure as gradients
 
     seq = gradient_inputs.sequence_for("generated", length=30, seed=2)
     exp = gradients.run(
@@ -90,7 +92,8 @@ def test_gradient_table_has_a_row_per_step_and_logs_of_the_bound():
 
 
 def test_explorer_trace_names_columns_in_the_notation():
-    from visualizer.maths import encoding, explore
+    from visualizer.data import encoding
+    from visualizer.labs.explorer import explore
 
     enc = encoding.encode_text("the cat sat", "words", "onehot")
     u = explore.unroll("lstm", enc, explore.make_params("lstm", enc, 3, seed=0))

@@ -4,7 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from visualizer.maths import encoding, rnn
+from visualizer.data import encoding
+from visualizer.nn import rnn
 from visualizer.plots import chain, diagrams, figures, style
 
 

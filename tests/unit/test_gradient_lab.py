@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from visualizer import state
-from visualizer.maths import gradient_inputs as gi
-from visualizer.maths import gradient_presets as gp
-from visualizer.maths import gradients, rnn, whh
+from visualizer.labs.gradients import inputs as gi
+from visualizer.labs.gradients import presets as gp
+from visualizer.labs.gradients import measure as gradients
+from visualizer.nn import rnn
+from visualizer.labs.gradients import whh
 from visualizer.plots import gradient_figures as gf
 
 matrices = st.integers(1, 6).flatmap(
@@ -24,20 +26,20 @@ matrices = st.integers(1, 6).flatmap(
 @settings(max_examples=150, deadline=None)
 @given(W=matrices)
 def test_rho_never_exceeds_sigma_max_and_normal_edits_close_the_gap(W):
-    assert whh.spectral_radius(W) <= whh.sigma_max(W) * (1 + 1e-9) + 1e-12
+    assert rnn.spectral_radius(W) <= whh.sigma_max(W) * (1 + 1e-9) + 1e-12
     S = whh.symmetrise(W)
     np.testing.assert_allclose(S, S.T)
-    assert whh.spectral_radius(S) == pytest.approx(whh.sigma_max(S), rel=1e-7, abs=1e-9)
+    assert rnn.spectral_radius(S) == pytest.approx(whh.sigma_max(S), rel=1e-7, abs=1e-9)
     assert whh.non_normality(S) == pytest.approx(0.0, abs=1e-9)
     Q = whh.orthogonalise(W)
     np.testing.assert_allclose(Q @ Q.T, np.eye(len(W)), atol=1e-9)
-    assert whh.sigma_max(Q) == pytest.approx(1.0) and whh.spectral_radius(Q) == pytest.approx(1.0)
+    assert whh.sigma_max(Q) == pytest.approx(1.0) and rnn.spectral_radius(Q) == pytest.approx(1.0)
 
 
 @settings(max_examples=100, deadline=None)
 @given(W=matrices, target=st.floats(0.1, 3.0), kind=st.sampled_from(whh.RKINDS))
 def test_rescale_hits_the_target_unless_the_measure_is_zero(W, target, kind):
-    measure = whh.spectral_radius if kind == "spectral" else whh.sigma_max
+    measure = rnn.spectral_radius if kind == "spectral" else whh.sigma_max
     out = whh.rescale(W, target, kind)
     if measure(W) > 1e-6 * max(1.0, float(np.abs(W).max())):
         assert measure(out) == pytest.approx(target, rel=1e-6)

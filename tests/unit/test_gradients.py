@@ -6,15 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import cells, encoding, gradients, rnn, train, whh
-from visualizer.maths import gradient_inputs as gi
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.labs.gradients import measure as gradients
+from visualizer.nn import rnn
+from visualizer.labs.training import train
+from visualizer.labs.gradients import whh
+from visualizer.labs.gradients import inputs as gi
 from visualizer.plots import gradient_figures as gf
+from visualizer.data import trained_model
 
 D, H, V = 3, 5, 4
 
 
 def _rnn(seed=0, radius=1.0, rkind="spectral", hidden=H, bias=0.3):
-    p = gradients.make_params("rnn", D, hidden, V, seed=seed, radius=radius, rkind=rkind)
+    p = gradients.scaled_params("rnn", D, hidden, V, seed=seed, radius=radius, rkind=rkind)
     b = np.random.default_rng(seed).normal(0, bias, hidden)
     return rnn.RNNParams(**{**p.as_dict(), "b_h": b})
 
@@ -53,7 +59,7 @@ def test_rescale_rejects_unknown_kind_and_keeps_zero_matrix():
 
 def test_gated_cells_get_the_same_recurrent_scale_and_open_keep_gate():
     for name, n in (("lstm", 4), ("gru", 3)):
-        p = gradients.make_params(name, D, H, V, seed=1, radius=0.7, rkind="singular")
+        p = gradients.scaled_params(name, D, H, V, seed=1, radius=0.7, rkind="singular")
         for k in range(n):
             assert whh.sigma_max(p.W_h[k * H : (k + 1) * H]) == pytest.approx(0.7, rel=1e-12)
         np.testing.assert_array_equal(p.b[H : 2 * H], gradients.KEEP_BIAS)
@@ -129,7 +135,7 @@ def test_measured_norm_never_exceeds_the_bound(seed, radius, rkind, activation, 
 def test_linear_orthogonal_makes_the_bound_tight():
     """For W_hh = c Q (Q orthogonal) and f linear, ||(cQ)^k|| = c^k: the measured norm equals the bound."""
     Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((H, H)))
-    base = gradients.make_params("rnn", D, H, V, seed=0, radius=1.0)
+    base = gradients.scaled_params("rnn", D, H, V, seed=0, radius=1.0)
     p = rnn.RNNParams(**{**base.as_dict(), "W_hh": 0.8 * Q})
     tr = rnn.forward(p, _X(30), activation="linear")
     prof = gradients.jacobian_norms(p, tr)
@@ -140,7 +146,7 @@ def test_linear_orthogonal_makes_the_bound_tight():
 def test_overflow_beyond_float64_is_exact_in_log_and_flagged_never_raised():
     """W_hh = 50 Q, linear, 400 steps: the product reaches 50^399 ~ 1e678; shown as inf, flagged."""
     Q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((H, H)))
-    base = gradients.make_params("rnn", D, H, V, seed=0, radius=1.0)
+    base = gradients.scaled_params("rnn", D, H, V, seed=0, radius=1.0)
     p = rnn.RNNParams(**{**base.as_dict(), "W_hh": 50.0 * Q})
     tr = rnn.forward(p, _X(400), activation="linear")
     assert tr.overflowed
@@ -189,14 +195,14 @@ def test_vanilla_dh_is_the_jacobian_product_applied_to_the_last_gradient(activat
 
 def test_last_step_loss_only_counts_the_last_step():
     probs = rnn.softmax(np.random.default_rng(0).standard_normal((5, V)))
-    loss, dl = gradients.last_step_loss(probs, 1)
+    loss, dl = gradients.last_step_cross_entropy(probs, 1)
     assert loss == pytest.approx(-np.log(probs[-1, 1]))
     assert np.all(dl[:-1] == 0) and np.any(dl[-1] != 0)
 
 
 @pytest.mark.parametrize("cell", list(cells.CELLS))
 def test_clipping_caps_the_norm_and_leaves_small_gradients_alone(cell):
-    p = gradients.make_params(cell, D, H, V, seed=0, radius=1.5)
+    p = gradients.scaled_params(cell, D, H, V, seed=0, radius=1.5)
     X = _X(20, 1, 3.0)
     free, _ = gradients.cell_gradients(cell, p, X, 1, activation="linear")
     small = free.grad_norm / 10
@@ -305,7 +311,7 @@ def test_user_sequence_with_and_without_a_trained_vocab():
 def _model(cell="rnn", H_=6, V_=5, **over):
     vocab = encoding.Vocab.build([chr(97 + i) for i in range(V_)])
     params = cells.CELLS[cell].init(V_, H_, V_, seed=0, dtype=np.float32)
-    return train.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars", **over})
+    return trained_model.TrainedModel(**{"cell": cell, "params": params, "vocab": vocab, "level": "chars", **over})
 
 
 def test_trained_vanilla_accepts_a_good_model_and_refuses_anything_else():
@@ -374,7 +380,7 @@ def test_clipping_adds_a_scaled_line_with_the_same_shape():
 def test_out_of_range_points_become_capped_markers_not_crashes():
     Q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((H, H)))
     X, ids, toks = gi.generated_sequence(400, 0, D)
-    base = gradients.make_params("rnn", D, H, D, seed=0, radius=1.0)
+    base = gradients.scaled_params("rnn", D, H, D, seed=0, radius=1.0)
     p = rnn.RNNParams(**{**base.as_dict(), "W_hh": 50.0 * Q})
     exp = gradients.run(
         X,

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer import lesson, lesson_stops, pages, state
-from visualizer.maths import rnn, unroll
+from visualizer.nn import rnn
+from visualizer.labs.explorer import explore as unroll
 from visualizer.settings import Settings
 
 STOPS = lesson_stops.STOPS

@@ -3,7 +3,8 @@
 import math
 
 from visualizer import state
-from visualizer.maths import lagtasks, longlag
+from visualizer.labs.long_lags import lagtasks
+from visualizer.labs.long_lags import longlag
 from visualizer.plots import limits_figures as lf
 
 
@@ -48,7 +49,7 @@ def test_settings_match_the_library_and_keep_short_links():
     by_param = state.BY_PARAM
     assert by_param["ltask"].choices == lagtasks.TASKS
     assert (by_param["lag"].lo, by_param["lag"].hi) == (lagtasks.MIN_LAG, lagtasks.MAX_LAG)
-    assert by_param["lhidden"].hi == longlag.MAX_HIDDEN
+    assert by_param["lhidden"].hi == longlag.MAX_RACE_HIDDEN
     cfg = longlag.LagConfig()
     values = {"lag_task": cfg.task, "lag": cfg.lag, "lag_hidden": cfg.hidden, "lag_steps": cfg.steps}
     values |= {"lag_lr": cfg.lr, "lag_clip": cfg.clipnorm, "keep_bias": cfg.keep_bias}

@@ -8,7 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import cells, lagtasks, longlag, seqlimit
+from visualizer.nn import cells
+from visualizer.labs.long_lags import lagtasks
+from visualizer.labs.long_lags import longlag
+from visualizer.labs.long_lags import seqlimit
+from visualizer.content import race_notes
 
 # ---------------------------------------------------------------------------- generators
 
@@ -115,7 +119,7 @@ def test_small_lag_every_cell_learns():
     for name, run in race.runs.items():
         assert run.solved_at is not None, (name, run.eval_values)
         assert run.best(True) >= lagtasks.SOLVED_ACCURACY
-    assert "L = 3" in race.summary()
+    assert "L = 3" in race_notes.summary(race)
 
 
 def test_race_is_deterministic_and_chunk_size_free():
@@ -136,7 +140,7 @@ def test_race_budget_and_bad_config():
     race.advance(100)
     assert race.step_count == 7 and race.done
     assert [s for s in race.runs["rnn"].eval_steps] == [0, 5, 7]
-    assert race.baseline > 0 and "MSE" in race.summary() or "mean" in race.summary()
+    assert race.baseline > 0 and "MSE" in race_notes.summary(race) or "mean" in race_notes.summary(race)
     with pytest.raises(ValueError, match="hidden"):
         longlag.Race(longlag.LagConfig(hidden=0))
     with pytest.raises(ValueError, match="lag"):
@@ -227,7 +231,7 @@ def test_summary_sentence_names_each_outcome():
     race.runs["rnn"].eval_values[:] = [0.25, 0.27]
     race.runs["lstm"].eval_values[:] = [0.25, 0.99]
     race.runs["gru"].diverged = True
-    text = race.summary()
+    text = race_notes.summary(race)
     assert text == (
         "At L = 30, after 10 steps, the vanilla RNN stayed near chance (best 27%, chance 25%), "
         "the LSTM reached 99% and the GRU diverged."

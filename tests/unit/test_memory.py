@@ -1,4 +1,4 @@
-"""Memoryless baselines, contrast pairs and occlusion (visualizer.maths.memory)."""
+"""Memoryless baselines, contrast pairs and occlusion (visualizer.labs.memory_proof.memory)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import cells, memory, train
-from visualizer.maths.encoding import Vocab
+from visualizer.nn import cells
+from visualizer.labs.memory_proof import memory
+from visualizer.labs.training import train
+from visualizer.data.encoding import Vocab
+from visualizer.data import corpus
+from visualizer.data import trained_model
+from visualizer.labs.training import predict
 
 ids_strategy = st.lists(st.integers(0, 4), min_size=2, max_size=60)
 
@@ -69,13 +74,13 @@ def test_cross_entropy_of_uniform_is_log_v():
 def _tiny_model(cell="rnn", level="words", seed=0):
     vocab = Vocab(("Ana", "grew", "up", "in", "Mexico", "France", ".", "she", "speaks", "Spanish", "French", "<unk>"))
     params = cells.CELLS[cell].init(len(vocab), 8, len(vocab), seed=seed)
-    return train.TrainedModel(cell=cell, level=level, vocab=vocab, params=params)
+    return trained_model.TrainedModel(cell=cell, level=level, vocab=vocab, params=params)
 
 
 def test_bigram_is_at_chance_on_pairs():
     model = _tiny_model()
     text = "Ana grew up in Mexico . she speaks Spanish . Ana grew up in France . she speaks French ."
-    ids = model.vocab.encode(train.tokenize(text, "words"))
+    ids = model.vocab.encode(corpus.corpus_tokens(text, "words"))
     kg = memory.fit_kgram(ids, len(model.vocab), 1)
     pairs = [
         memory.ContrastPair(
@@ -100,7 +105,7 @@ def test_pair_scoring_counts_own_answer_higher():
 def test_continuation_logprob_matches_the_forward_pass():
     model = _tiny_model()
     prompt = "Ana grew up in Mexico . she speaks"
-    p = train.next_token_probs(model, prompt)
+    p = predict.next_token_probs(model, prompt)
     expected = np.log(p[model.vocab.index["Spanish"]])
     assert memory.continuation_logprob(model, prompt, "Spanish") == pytest.approx(expected, rel=1e-9)
 
@@ -117,15 +122,15 @@ def test_read_pairs_refuses_bad_lines():
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_occlusion_matches_rerunning_one_by_one(cell):
     model = _tiny_model(cell, seed=3)
-    ids = model.vocab.encode(train.tokenize("Ana grew up in Mexico . she speaks", "words"))
+    ids = model.vocab.encode(corpus.corpus_tokens("Ana grew up in Mexico . she speaks", "words"))
     target = model.vocab.index["Spanish"]
     occ = memory.occlusion(model, ids, target)
     assert occ.strength.shape == (ids.size,)
-    full = np.log(train.next_token_probs(model, "Ana grew up in Mexico . she speaks")[target])
+    full = np.log(predict.next_token_probs(model, "Ana grew up in Mexico . she speaks")[target])
     assert occ.logp == pytest.approx(full, rel=1e-9)
     for j in range(ids.size):
-        dropped = train.join_tokens(model.vocab.decode(np.delete(ids, j)), "words")
-        expected = full - np.log(train.next_token_probs(model, dropped)[target])
+        dropped = corpus.join_tokens(model.vocab.decode(np.delete(ids, j)), "words")
+        expected = full - np.log(predict.next_token_probs(model, dropped)[target])
         assert occ.strength[j] == pytest.approx(expected, rel=1e-7, abs=1e-10)
 
 
@@ -137,7 +142,7 @@ def test_occlusion_replace_changes_one_token():
     for j in range(3):
         seq = ids.copy()
         seq[j] = unk
-        p = float(train._run(model, seq).probs[-1, 3])
+        p = float(predict._run(model, seq).probs[-1, 3])
         assert occ.strength[j] == pytest.approx(occ.logp - np.log(p), rel=1e-7, abs=1e-10)
 
 
@@ -148,7 +153,7 @@ def test_occlusion_of_a_token_the_model_ignores_is_zero():
     W_xh = p.W_xh.copy()
     W_xh[:, model.vocab.index["grew"]] = 0.0
     params = type(p)(**{**p.as_dict(), "W_xh": W_xh, "b_h": np.zeros_like(p.b_h)})
-    m = train.TrainedModel("rnn", "words", model.vocab, params)
+    m = trained_model.TrainedModel("rnn", "words", model.vocab, params)
     ids = m.vocab.encode(["grew", "Ana", "up"])
     occ = memory.occlusion(m, ids, 4)
     assert occ.strength[0] == pytest.approx(0.0, abs=1e-12)
@@ -158,6 +163,6 @@ def test_occlusion_of_a_token_the_model_ignores_is_zero():
 def test_mean_loss_of_one_stream_is_the_plain_loss():
     model = _tiny_model()
     ids = np.arange(11) % len(model.vocab)
-    probs = train._run(model, ids[:-1]).probs
+    probs = predict._run(model, ids[:-1]).probs
     expected = -np.mean(np.log(probs[np.arange(10), ids[1:]]))
-    assert train.mean_loss(model, ids, streams=1) == pytest.approx(expected, rel=1e-12)
+    assert predict.mean_loss(model, ids, streams=1) == pytest.approx(expected, rel=1e-12)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from visualizer.maths import memory, pretrained, proof, train
+from visualizer.labs.memory_proof import memory
+from visualizer.data import pretrained
+from visualizer.labs.memory_proof import proof
+from visualizer.labs.training import train
+from visualizer.data import corpus as corpus_module
+from visualizer.data import trained_model
 
 
-def _model(seed: int) -> train.TrainedModel:
-    corpus = train.build_corpus(train.default_corpus(), "words")
+def _model(seed: int) -> trained_model.TrainedModel:
+    corpus = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     return train.Trainer(corpus, train.TrainConfig(level="words", hidden=8, seed=seed)).model()
 
 
@@ -19,8 +24,8 @@ def test_two_students_share_the_baselines_and_the_numbers_are_the_uncached_ones(
     assert a.heldout_loss != b.heldout_loss  # the network's own numbers are not shared
 
     model = _model(1)
-    corpus = train.build_corpus(train.default_corpus(), "words", vocab=model.vocab)
-    held = train.build_corpus(pretrained.heldout_text(), "words", vocab=model.vocab)
+    corpus = corpus_module.build_corpus(corpus_module.default_corpus(), "words", vocab=model.vocab)
+    held = corpus_module.build_corpus(pretrained.heldout_text(), "words", vocab=model.vocab)
     fresh = memory.baselines(corpus.ids, len(model.vocab), held.ids, on_train=False)
     assert a.baselines == fresh
 

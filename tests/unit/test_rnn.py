@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 
 D, H, V, T = 4, 5, 3, 6
 

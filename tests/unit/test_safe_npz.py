@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import safe_npz, train
+from visualizer.data import safe_npz
+from visualizer.labs.training import train
+from visualizer.data import trained_model
 
 LIMIT = 1_000_000
 
@@ -153,4 +155,4 @@ def test_no_other_exception_type_escapes(noise, where, byte):
 def test_model_loader_uses_the_safe_reader():
     data = _zip({"W.npy": _npy_header("<f8", (10**6, 10**6)) + b"x" * 26})
     with pytest.raises(ValueError, match="not a model file saved by this page"):
-        train.load_npz(data)
+        trained_model.load_npz(data)

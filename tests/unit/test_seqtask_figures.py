@@ -3,7 +3,9 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.maths import seqinfer, seqtasks, seqtypes
+from visualizer.labs.sequences import seqinfer
+from visualizer.labs.sequences import seqtasks
+from visualizer.labs.sequences import seqtypes
 from visualizer.plots import seqtask_figures as sf
 from visualizer.plots.seqtype_figures import TRACE_ATTENTION, type_diagram
 

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer.maths import seqinfer, seqnets, seqtasks
-from visualizer.maths.encoding import UNK
+from visualizer.labs.sequences import seqinfer
+from visualizer.labs.sequences import seqnets
+from visualizer.labs.sequences import seqtasks
+from visualizer.data.encoding import UNK
 
 # kind, attention, metric, the accuracy each shipped model must reach on its evaluation split
 STATED = [

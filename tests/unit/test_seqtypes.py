@@ -4,7 +4,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from visualizer.maths import encoding, rnn, seqtypes
+from visualizer.data import encoding
+from visualizer.nn import rnn
+from visualizer.labs.sequences import seqtypes
 from visualizer.plots.seqtype_figures import (
     TRACE_FEEDBACK,
     TRACE_HIDDEN,
@@ -14,6 +16,7 @@ from visualizer.plots.seqtype_figures import (
     type_diagram,
     visible_steps,
 )
+from visualizer.content import seqtype_gallery
 
 TEXT = "a girl who likes football went home"
 
@@ -178,8 +181,8 @@ def test_parameter_counts_grow_with_length_only_for_feedforward():
 
 
 def test_content_covers_every_type_and_seed_applications():
-    assert set(seqtypes.EXAMPLES) == set(seqtypes.SEQTYPES)
-    text = " ".join(e.title + e.emits + e.note for exs in seqtypes.EXAMPLES.values() for e in exs)
+    assert set(seqtype_gallery.EXAMPLES) == set(seqtypes.SEQTYPES)
+    text = " ".join(e.title + e.emits + e.note for exs in seqtype_gallery.EXAMPLES.values() for e in exs)
     for word in (
         "Image classification",
         "captioning",
@@ -192,7 +195,7 @@ def test_content_covers_every_type_and_seed_applications():
         "elle est allée",
     ):
         assert word in text
-    names = {a.name for a in seqtypes.GALLERY}
+    names = {a.name for a in seqtype_gallery.GALLERY}
     assert names == {
         "Speech recognition",
         "Music generation",
@@ -202,8 +205,8 @@ def test_content_covers_every_type_and_seed_applications():
         "Video activity recognition",
         "Named-entity recognition",
     }
-    assert all(a.kind in seqtypes.SEQTYPES for a in seqtypes.GALLERY)
-    heads = " ".join(h for h, _ in seqtypes.WHY_NOT_FEEDFORWARD)
+    assert all(a.kind in seqtypes.SEQTYPES for a in seqtype_gallery.GALLERY)
+    heads = " ".join(h for h, _ in seqtype_gallery.WHY_NOT_FEEDFORWARD)
     assert "fixed input size" in heads.lower() and "shared" in heads
 
 

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer import state
+from visualizer.nn import optim
 
 
 def test_defaults_give_an_empty_query():
@@ -75,8 +76,10 @@ def test_code_names_map_to_short_link_names_once():
 
 
 def test_choices_come_from_the_library_tables():
-    from visualizer.maths import cells, rnn, train
+    from visualizer.nn import cells
+    from visualizer.nn import rnn
+    from visualizer.labs.training import train
 
     assert state.SETTINGS["activation"].choices == rnn.ACTIVATIONS
     assert state.SETTINGS["cell"].choices == tuple(cells.CELLS)
-    assert state.SETTINGS["optimizer"].choices == train.OPTIMIZERS
+    assert state.SETTINGS["optimizer"].choices == optim.OPTIMIZERS

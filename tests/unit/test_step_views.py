@@ -7,7 +7,11 @@ import plotly.graph_objects as go
 import plotly.io.json
 import pytest
 
-from visualizer.maths import bptt, cells, encoding, gates, rnn
+from visualizer.labs.explorer import bptt
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.labs.explorer import gates
+from visualizer.nn import rnn
 from visualizer.plots import chain, equations, figures, step_figures, tex
 from visualizer.plots.notation import at, translate
 
@@ -259,7 +263,7 @@ def test_value_predictions_reveal():
 
 
 def test_regression_equations_have_no_softmax():
-    from visualizer.maths import explore
+    from visualizer.labs.explorer import explore
 
     enc = encoding.encode_text("1 3 2 5", "numbers", "embedding")
     u = explore.unroll("rnn", enc, explore.make_params("rnn", enc, 3))

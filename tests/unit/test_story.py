@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tools import make_story
-from visualizer.maths import memory, pretrained, train
+from visualizer.labs.memory_proof import memory
+from visualizer.data import pretrained
+from visualizer.labs.training import train
+from visualizer.data import corpus
 
 
 def test_story_files_are_what_the_generator_writes():
     text, held, pairs = make_story.build()
-    assert train.default_corpus() == text
+    assert corpus.default_corpus() == text
     assert pretrained.heldout_text() == held
     assert memory.read_pairs(pretrained.PAIRS_PATH.read_text(encoding="utf-8")) == [
         memory.ContrastPair(*p) for p in pairs
@@ -18,7 +21,7 @@ def test_story_files_are_what_the_generator_writes():
 
 
 def test_the_word_before_a_language_does_not_decide_it():
-    tokens = train.tokenize(train.default_corpus(), "words")
+    tokens = corpus.corpus_tokens(corpus.default_corpus(), "words")
     after = defaultdict(set)
     for prev, tok in zip(tokens, tokens[1:]):
         if tok in make_story.COUNTRIES.values():
@@ -28,12 +31,12 @@ def test_the_word_before_a_language_does_not_decide_it():
 
 
 def test_united_states_of_america_is_kept():
-    text = train.default_corpus()
+    text = corpus.default_corpus()
     assert text.count("the United States of America") >= 20
 
 
 def test_heldout_people_are_new_combinations():
-    text = train.default_corpus()
+    text = corpus.default_corpus()
     for line in pretrained.heldout_text().splitlines():
         first = line.split(". The ")[0]  # the person's paragraph without the agreement sentence
         assert first not in text
@@ -41,6 +44,6 @@ def test_heldout_people_are_new_combinations():
 
 def test_contrast_prompts_share_their_ending_and_differ_earlier():
     for p in memory.read_pairs(pretrained.PAIRS_PATH.read_text(encoding="utf-8")):
-        a, b = train.tokenize(p.prompt_a, "words"), train.tokenize(p.prompt_b, "words")
+        a, b = corpus.corpus_tokens(p.prompt_a, "words"), corpus.corpus_tokens(p.prompt_b, "words")
         assert a != b and a[-4:] == b[-4:]
         assert p.answer_a != p.answer_b

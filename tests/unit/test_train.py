@@ -10,15 +10,20 @@ import pytest
 
 from benchmarks import bench_train as bench
 from tests.unit.gradcheck import numeric_grad, rel_error
-from visualizer.maths import cells, rnn, train
-from visualizer.maths import corpus as corpus_module
-from visualizer.maths.encoding import Vocab
+from visualizer.nn import cells
+from visualizer.nn import rnn
+from visualizer.labs.training import train
+from visualizer.data import corpus as corpus_module
+from visualizer.data.encoding import Vocab
 from visualizer.plots import train_figures as tf
+from visualizer.data import trained_model
+from visualizer.labs.training import predict
+from visualizer.nn import optim
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    return train.build_corpus(train.default_corpus(), "chars")
+    return corpus_module.build_corpus(corpus_module.default_corpus(), "chars")
 
 
 def small_config(**kw):
@@ -29,7 +34,7 @@ def small_config(**kw):
 
 
 def test_default_corpus_holds_the_seed_sentence():
-    text = train.default_corpus()
+    text = corpus_module.default_corpus()
     assert 10_000 <= len(text.encode()) <= 100_000
     assert text.count("He grew up in the United States of America") >= 2
     assert text.count("United States of America") >= 5
@@ -50,37 +55,37 @@ def test_default_corpus_holds_the_seed_sentence():
 )
 def test_bad_corpus_is_refused_with_a_reason(data, message):
     with pytest.raises(ValueError, match=message):
-        train.read_corpus(data, max_bytes=200)
+        corpus_module.read_corpus(data, max_bytes=200)
 
 
 def test_corpus_bytes_are_decoded_and_normalised():
-    text = train.read_corpus("\ufeffline one\r\nline two\rcafe\u0301".encode("utf-8"))
+    text = corpus_module.read_corpus("\ufeffline one\r\nline two\rcafe\u0301".encode("utf-8"))
     assert text == "line one\nline two\ncafé"
 
 
 def test_word_vocabulary_is_capped_with_unk(monkeypatch):
     monkeypatch.setattr(corpus_module, "MAX_WORD_VOCAB", 4)  # the corpus module reads its own limit
-    c = train.build_corpus("a a a b b c d e", "words")
+    c = corpus_module.build_corpus("a a a b b c d e", "words")
     assert set(c.vocab.tokens) == {"a", "b", "c", "<unk>"} or set(c.vocab.tokens) == {"a", "b", "d", "<unk>"}
     assert c.unknown == 2 and len(c) == 8
 
 
 def test_too_short_corpus_names_the_window(corpus):
-    short = train.build_corpus("abc def", "chars")
+    short = corpus_module.build_corpus("abc def", "chars")
     with pytest.raises(ValueError, match="window of 25 needs at least 26"):
         train.Trainer(short, train.TrainConfig(window=25))
 
 
 def test_join_tokens_puts_no_space_before_punctuation():
-    assert train.join_tokens(["Hello", ",", "world", "."], "words") == "Hello, world."
-    assert train.join_tokens(list("ab c"), "chars") == "ab c"
+    assert corpus_module.join_tokens(["Hello", ",", "world", "."], "words") == "Hello, world."
+    assert corpus_module.join_tokens(list("ab c"), "chars") == "ab c"
 
 
 # ---------------------------------------------------------------------------- optimisers
 
 
 def test_sgd_matches_hand_computation():
-    opt = train.SGD(lr=0.1)
+    opt = optim.SGD(lr=0.1)
     p = {"w": np.array([1.0, 2.0])}
     new = opt.update(p, {"w": np.array([0.5, -1.0])})
     np.testing.assert_allclose(new["w"], [0.95, 2.1], rtol=0, atol=1e-15)
@@ -88,7 +93,7 @@ def test_sgd_matches_hand_computation():
 
 
 def test_adagrad_matches_hand_computation():
-    opt = train.Adagrad(lr=0.1, eps=0.0)
+    opt = optim.Adagrad(lr=0.1, eps=0.0)
     p = {"w": np.array([1.0])}
     p = opt.update(p, {"w": np.array([0.5])})  # G = 0.25: step 0.1 * 0.5 / 0.5
     np.testing.assert_allclose(p["w"], [0.9], atol=1e-15)
@@ -99,7 +104,7 @@ def test_adagrad_matches_hand_computation():
 
 def test_adam_matches_hand_computation_with_bias_correction():
     lr, b1, b2 = 0.1, 0.9, 0.999
-    opt = train.Adam(lr=lr, beta1=b1, beta2=b2, eps=0.0)
+    opt = optim.Adam(lr=lr, beta1=b1, beta2=b2, eps=0.0)
     p = {"w": np.array([1.0])}
     # Step 1: m = 0.05, v = 0.00025; corrected m^ = 0.5, v^ = 0.25, so the step is exactly lr.
     p = opt.update(p, {"w": np.array([0.5])})
@@ -116,9 +121,9 @@ def test_adam_matches_hand_computation_with_bias_correction():
 
 def test_make_optimizer_refuses_bad_input():
     with pytest.raises(ValueError, match="unknown optimiser"):
-        train.make_optimizer("rmsprop", 0.1)
+        optim.make_optimizer("rmsprop", 0.1)
     with pytest.raises(ValueError, match="positive"):
-        train.make_optimizer("sgd", 0.0)
+        optim.make_optimizer("sgd", 0.0)
 
 
 def test_clip_by_global_norm_keeps_direction_and_reports_norm():
@@ -187,7 +192,7 @@ def test_model_learns_america_after_the_prompt(corpus):
     before = t.watch_probability()
     t.train(300)
     model = t.model()
-    p = train.next_token_probs(model, "He grew up in the United States of ")
+    p = predict.next_token_probs(model, "He grew up in the United States of ")
     assert p.sum() == pytest.approx(1.0)
     assert model.vocab.tokens[int(np.argmax(p))] == "A"
     assert t.watch.values[-1] > 0.3 > before
@@ -212,7 +217,7 @@ def test_truncated_bptt_carries_state_between_windows(corpus):
     assert np.all(t.positions == (np.arange(8) * len(corpus)) // 8 + 16)
 
 
-@pytest.mark.parametrize("opt", train.OPTIMIZERS)
+@pytest.mark.parametrize("opt", optim.OPTIMIZERS)
 def test_every_optimiser_lowers_the_loss(corpus, opt):
     lr = {"sgd": 1.0, "adagrad": 0.1, "adam": 0.01}[opt]
     t = train.Trainer(corpus, small_config(opt=opt, lr=lr))
@@ -253,7 +258,7 @@ def test_history_is_bounded_and_keeps_its_span():
 
 
 def test_word_level_training_watches_america():
-    c = train.build_corpus(train.default_corpus(), "words")
+    c = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     t = train.Trainer(c, train.TrainConfig(level="words", window=8, hidden=32))
     t.train(20)
     assert len(t.watch) == 1 and 0 <= t.watch.values[0] <= 1
@@ -272,30 +277,30 @@ def trained(corpus):
 
 def test_sampling_is_seeded_and_continues_the_prompt(trained):
     model = trained.model()
-    a = train.sample(model, "He grew", 60, temperature=0.8, seed=5)
-    assert a == train.sample(model, "He grew", 60, temperature=0.8, seed=5)
-    assert a != train.sample(model, "He grew", 60, temperature=0.8, seed=6)
+    a = predict.sample(model, "He grew", 60, temperature=0.8, seed=5)
+    assert a == predict.sample(model, "He grew", 60, temperature=0.8, seed=5)
+    assert a != predict.sample(model, "He grew", 60, temperature=0.8, seed=6)
     assert len(a) == 60 and set(a) <= set(model.vocab.tokens)
-    assert len(train.sample(model, "", 10, seed=1)) == 10
+    assert len(predict.sample(model, "", 10, seed=1)) == 10
 
 
 def test_low_temperature_is_nearly_greedy(trained):
     model = trained.model()
-    text = train.sample(model, "He grew up in the United States of", 8, temperature=0.05, seed=0)
+    text = predict.sample(model, "He grew up in the United States of", 8, temperature=0.05, seed=0)
     assert text.startswith(" Americ")
 
 
 def test_bad_prompt_and_temperature_give_messages(trained):
     model = trained.model()
     with pytest.raises(ValueError, match="Unknown token"):
-        train.next_token_probs(model, "Zürich")
+        predict.next_token_probs(model, "Zürich")
     with pytest.raises(ValueError, match="temperature"):
-        train.sample(model, "He", 5, temperature=0.0)
+        predict.sample(model, "He", 5, temperature=0.0)
 
 
 def test_top_k_is_sorted(trained):
     model = trained.model()
-    top = train.top_k(model, train.next_token_probs(model, "the "), 5)
+    top = predict.top_k(model, predict.next_token_probs(model, "the "), 5)
     probs = [p for _, p in top]
     assert len(top) == 5 and probs == sorted(probs, reverse=True)
 
@@ -313,18 +318,18 @@ def test_model_for_other_pages_is_float64(trained):
 
 def test_save_load_round_trips_exactly(trained):
     model = trained.model()
-    loaded = train.load_npz(train.save_npz(model))
+    loaded = trained_model.load_npz(trained_model.save_npz(model))
     assert (loaded.cell, loaded.level, loaded.vocab) == (model.cell, model.level, model.vocab)
     for k, v in model.params.as_dict().items():
         w = loaded.params.as_dict()[k]
         assert w.dtype == v.dtype
         np.testing.assert_array_equal(w, v)
-    assert train.sample(loaded, "He", 30, seed=2) == train.sample(model, "He", 30, seed=2)
+    assert predict.sample(loaded, "He", 30, seed=2) == predict.sample(model, "He", 30, seed=2)
 
 
 def test_loaded_model_continues_training_on_new_text(trained):
-    loaded = train.load_npz(train.save_npz(trained.model()))
-    t = train.trainer_from_model(loaded, train.default_corpus() + " ¶¶", train.TrainConfig(hidden=8))
+    loaded = trained_model.load_npz(trained_model.save_npz(trained.model()))
+    t = train.trainer_from_model(loaded, corpus_module.default_corpus() + " ¶¶", train.TrainConfig(hidden=8))
     assert t.config.hidden == 64 and t.corpus.vocab == loaded.vocab and t.corpus.unknown == 2
     t.train(3)
     assert t.step_count == 3
@@ -337,7 +342,7 @@ def _npz(**arrays) -> bytes:
 
 
 def _arrays(model) -> dict:
-    return dict(np.load(io.BytesIO(train.save_npz(model)), allow_pickle=False))
+    return dict(np.load(io.BytesIO(trained_model.save_npz(model)), allow_pickle=False))
 
 
 @pytest.mark.parametrize(
@@ -359,26 +364,26 @@ def test_bad_model_files_are_refused(trained, mutate, message):
     arrays = _arrays(trained.model())
     mutate(arrays)
     with pytest.raises(ValueError, match=message):
-        train.load_npz(_npz(**arrays))
+        trained_model.load_npz(_npz(**arrays))
 
 
 @pytest.mark.parametrize("data, message", [(b"", "empty"), (b"not a zip file at all", "not a model file")])
 def test_garbage_model_files_are_refused(data, message):
     with pytest.raises(ValueError, match=message):
-        train.load_npz(data)
+        trained_model.load_npz(data)
 
 
 def test_oversized_model_file_is_refused(trained):
-    data = train.save_npz(trained.model())
+    data = trained_model.save_npz(trained.model())
     with pytest.raises(ValueError, match="limit"):
-        train.load_npz(data, max_bytes=len(data) - 1)
+        trained_model.load_npz(data, max_bytes=len(data) - 1)
 
 
 def test_single_npy_is_refused():
     buf = io.BytesIO()
     np.save(buf, np.zeros(3))
     with pytest.raises(ValueError, match="single .npy"):
-        train.load_npz(buf.getvalue())
+        trained_model.load_npz(buf.getvalue())
 
 
 # ---------------------------------------------------------------------------- figures

@@ -7,24 +7,30 @@ import math
 import numpy as np
 import pytest
 
-from visualizer.maths import memory, pretrained, train
+from visualizer.labs.memory_proof import memory
+from visualizer.data import pretrained
+from visualizer.labs.training import train
 from visualizer.plots import memory_figures as mf
 from visualizer.plots import train_figures as tf
+from visualizer.labs.training import story_models
+from visualizer.content import model_notices
+from visualizer.data import corpus
+from visualizer.labs.training import predict
 
 
 @pytest.fixture(scope="module")
 def words():
-    return pretrained.training_corpus("words")
+    return story_models.training_corpus("words")
 
 
 def test_heldout_curve_is_recorded_per_chunk(words):
-    held = train.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
+    held = corpus.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
     t = train.Trainer(words, train.TrainConfig(level="words", hidden=16, window=8, batch=4), heldout=held)
-    first = train.mean_loss(t.model(), held)
+    first = predict.mean_loss(t.model(), held)
     t.train(5)
     t.train(5)
     assert t.heldout_losses.steps == [5, 10]
-    assert t.heldout_losses.values[-1] == pytest.approx(train.mean_loss(t.model(), held))
+    assert t.heldout_losses.values[-1] == pytest.approx(predict.mean_loss(t.model(), held))
     assert t.heldout_losses.values[-1] < first
 
 
@@ -70,7 +76,7 @@ def test_unknown_words_are_named_and_read_as_unk():
     ids, unknown = pretrained.read_prompt(model, "Zorro grew up in Atlantis , and he speaks")
     assert unknown == ["zorro", "atlantis"]  # word models read lower case
     assert model.vocab.tokens[ids[0]] == "<unk>"
-    note = pretrained.unknown_notice(unknown)
+    note = model_notices.unknown_notice(unknown)
     assert "“zorro”" in note and "<unk>" in note
     chars = pretrained.load_shipped("rnn-chars")
     with pytest.raises(ValueError, match="never saw"):
@@ -128,7 +134,7 @@ def test_neutral_token_is_unk_for_words_and_space_for_chars():
 
 
 def test_proof_of_the_default_model():
-    from visualizer.maths import proof
+    from visualizer.labs.memory_proof import proof
 
     model = pretrained.load_shipped(pretrained.DEFAULT)
     p = proof.measure(model)
@@ -146,7 +152,7 @@ def test_strength_row_sits_on_the_unrolled_chain():
 
     model = pretrained.load_shipped(pretrained.DEFAULT)
     ids, _ = pretrained.read_prompt(model, "Ana grew up in Mexico , and she speaks")
-    from visualizer.maths import cells
+    from visualizer.nn import cells
 
     X = np.eye(len(model.vocab))[ids]
     trace = cells.CELLS["rnn"].forward(model.params, X)

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer import trainer_pool
-from visualizer.maths import train
+from visualizer.labs.training import train
 from visualizer.trainer_pool import Place, TrainerPool, TrainingProcesses, default_slots
+from visualizer.data import corpus as corpus_module
 
 
 class Clock:
@@ -139,7 +140,7 @@ def workers():
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_training_in_a_worker_process_equals_training_here(workers, cell):
     """Same steps, same numbers: the worker runs the same code, and the session keeps its trainer object."""
-    corpus = train.build_corpus(train.default_corpus(), "words")
+    corpus = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     config = train.TrainConfig(level="words", cell=cell, hidden=12, window=8, batch=4, seed=3)
     here, there = train.Trainer(corpus, config), train.Trainer(corpus, config)
     same_object = there
@@ -155,7 +156,7 @@ def test_training_in_a_worker_process_equals_training_here(workers, cell):
 
 
 def test_a_timed_slice_stops_at_the_run_length(workers):
-    corpus = train.build_corpus(train.default_corpus(), "words")
+    corpus = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     trainer = train.Trainer(corpus, train.TrainConfig(level="words", hidden=8, window=8, batch=2))
     workers.run(trainer, steps=4, seconds=5.0, until_step=10)
     assert trainer.step_count == 10
@@ -163,7 +164,7 @@ def test_a_timed_slice_stops_at_the_run_length(workers):
 
 def test_a_broken_worker_pool_falls_back_to_training_here():
     procs = TrainingProcesses(1)
-    corpus = train.build_corpus(train.default_corpus(), "words")
+    corpus = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     trainer = train.Trainer(corpus, train.TrainConfig(level="words", hidden=8, window=8, batch=2))
     procs._executor = BrokenExecutor()
     procs.run(trainer, steps=2, until_step=10)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import cells, rnn
+from visualizer.nn import cells
+from visualizer.nn import rnn
 
 LOSSES = ("cross_entropy", "squared_error")
 

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer import ASSETS
-from visualizer.maths import encoding
-from visualizer.maths.encoding import UNK, Vocab
+from visualizer.data import encoding
+from visualizer.data.encoding import UNK, Vocab
 
 LEVELS = ("chars", "words")
 DEFAULT_CORPUS_PATH = ASSETS / "corpus.txt"

@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import bptt, cells, encoding, rnn
+from visualizer.labs.explorer import bptt
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.nn import rnn
 
 
 @dataclass(frozen=True)

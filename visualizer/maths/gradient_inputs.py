@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import cells, encoding, rnn
-from visualizer.maths.train import TrainedModel, folds_case
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.nn import rnn
+from visualizer.data.trained_model import TrainedModel
+from visualizer.data.corpus import folds_case
 
 GENERATED_VOCAB = 8  # symbols in a generated sequence
 SOURCES = ("generated", "user")  # the sequence: random symbols, or the text the user typed

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import whh
+from visualizer.labs.gradients import whh
 
 PRESET_SEED = 0
 

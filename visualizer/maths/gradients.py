@@ -39,9 +39,11 @@ from typing import cast
 
 import numpy as np
 
-from visualizer.maths import cells, rnn, whh
-from visualizer.maths.gradient_inputs import trained_vanilla  # noqa: F401  (the explorer reads it here)
-from visualizer.maths.whh import eigenvalues, rescale, sigma_max
+from visualizer.nn import cells
+from visualizer.nn import rnn
+from visualizer.labs.gradients import whh
+from visualizer.labs.gradients.inputs import trained_vanilla  # noqa: F401  (the explorer reads it here)
+from visualizer.labs.gradients.whh import eigenvalues, rescale, sigma_max
 
 KEEP_BIAS = 2.0  # gated cells start with forget (LSTM) / update (GRU) gates biased open
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # what a GPU in float32 can hold
@@ -315,7 +317,7 @@ def run(
     if rnn_params is None:
         if W_hh is not None:
             hidden = np.asarray(W_hh).shape[0]
-            measure = whh.spectral_radius(W_hh) if rkind == "spectral" else sigma_max(W_hh)
+            measure = rnn.spectral_radius(W_hh) if rkind == "spectral" else sigma_max(W_hh)
             gated_radius = measure if 1e-9 < measure < np.inf else radius
         rnn_params = make_params("rnn", D, hidden, V, seed=seed, radius=radius, rkind=rkind, input_scale=input_scale)
         if W_hh is not None or b_h is not None:
@@ -352,7 +354,7 @@ def run(
         results,
         jac,
         eigenvalues(rnn_params.W_hh),
-        whh.spectral_radius(rnn_params.W_hh),
+        rnn.spectral_radius(rnn_params.W_hh),
         overflow_messages(results, jac, h_max),
         int(target),
     )

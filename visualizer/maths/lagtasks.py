@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 
 TASKS = ("first", "adding")
 TASK_LABELS = {"first": "remember the first symbol", "adding": "adding problem"}

@@ -31,8 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import cells, lagtasks, rnn
-from visualizer.maths.train import Adam
+from visualizer.nn import cells
+from visualizer.labs.long_lags import lagtasks
+from visualizer.nn import rnn
+from visualizer.nn.optim import Adam
 
 CELL_NAMES = ("rnn", "lstm", "gru")
 MAX_HIDDEN = 64
@@ -77,7 +79,7 @@ def init_cell(cell: str, config: LagConfig, dtype=np.float32):
     )
 
 
-def loss_and_grads(cell: str, params, batch: lagtasks.Batch, task: str):
+def loss_and_grads(cell: str, params, batch: lagtasks.LagBatch, task: str):
     """(mean last-step loss, {name: exact dL/dparam}, trace) for one batch."""
     spec = cells.CELLS[cell]
     trace = spec.forward(params, batch.X, fused_input=True)
@@ -101,7 +103,7 @@ class CellRun:
     solved_seconds: float | None = None
     diverged: bool = False
 
-    def train_step(self, batch: lagtasks.Batch, config: LagConfig) -> None:
+    def train_step(self, batch: lagtasks.LagBatch, config: LagConfig) -> None:
         t0 = time.thread_time()
         loss, grads, _ = loss_and_grads(self.cell, self.params, batch, config.task)
         norm = rnn.global_norm(grads.values())
@@ -113,7 +115,7 @@ class CellRun:
         self.seconds += time.thread_time() - t0
         self.losses.append(loss)
 
-    def evaluate(self, step: int, test: lagtasks.Batch, config: LagConfig, base: float) -> float:
+    def evaluate(self, step: int, test: lagtasks.LagBatch, config: LagConfig, base: float) -> float:
         trace = cells.CELLS[self.cell].forward(self.params, test.X, fused_input=True)
         value = lagtasks.score(config.task, trace.logits, test.y)
         self.eval_steps.append(step)

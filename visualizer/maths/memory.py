@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from visualizer.maths import cells, train
-from visualizer.maths.encoding import UNK
+from visualizer.nn import cells
+from visualizer.labs.training import train
+from visualizer.data.encoding import UNK
+from visualizer.data import corpus
+from visualizer.data import trained_model
+from visualizer.labs.training import predict
 
 # ---------------------------------------------------------------------------- k-gram baselines
 
@@ -112,11 +116,11 @@ def baselines(
 # ---------------------------------------------------------------------------- the network's loss
 
 
-def _run(model: train.TrainedModel, X: np.ndarray):
+def _run(model: trained_model.TrainedModel, X: np.ndarray):
     return cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True)
 
 
-model_cross_entropy = train.mean_loss  # the network's loss on any ids, nats/token
+model_cross_entropy = predict.mean_loss  # the network's loss on any ids, nats/token
 
 
 # ---------------------------------------------------------------------------- contrast pairs
@@ -144,8 +148,8 @@ def read_pairs(text: str) -> list[ContrastPair]:
 
 
 def _ids(level: str, vocab, text: str) -> np.ndarray:
-    tokens = train.tokenize(text, level) if text else []
-    if train.folds_case(vocab, level):
+    tokens = corpus.corpus_tokens(text, level) if text else []
+    if corpus.folds_case(vocab, level):
         tokens = [t.lower() for t in tokens]
     return vocab.encode(tokens, unknown="unk")
 
@@ -155,10 +159,10 @@ def answer_ids(model_level: str, vocab, answer: str) -> np.ndarray:
     return _ids(model_level, vocab, " " + answer if model_level == "chars" else answer)
 
 
-def continuation_logprob(model: train.TrainedModel, prompt: str, answer: str) -> float:
+def continuation_logprob(model: trained_model.TrainedModel, prompt: str, answer: str) -> float:
     """log P(answer | prompt) under the network (chain rule over the answer's tokens)."""
-    p = train.continuation_probability(
-        model, train.encode_prompt(model, prompt), answer_ids(model.level, model.vocab, answer)
+    p = predict.continuation_probability(
+        model, trained_model.encode_prompt(model, prompt), answer_ids(model.level, model.vocab, answer)
     )
     return float(np.log(max(p, 1e-300)))
 
@@ -217,7 +221,7 @@ class Occlusion:
     strength: np.ndarray  # (P,) logp - log p(target | prompt with token j dropped or replaced)
 
 
-def occlusion(model: train.TrainedModel, ids, target: int, *, replace_with: int | None = None) -> Occlusion:
+def occlusion(model: trained_model.TrainedModel, ids, target: int, *, replace_with: int | None = None) -> Occlusion:
     """Drop (or replace) each token of the prompt ids in turn, re-run, compare log p(target).
 
     All P occluded prompts run as one batch: dropping gives P sequences of length P-1.
@@ -251,7 +255,7 @@ def occlusion(model: train.TrainedModel, ids, target: int, *, replace_with: int 
     )
 
 
-def neutral_token(model: train.TrainedModel) -> int | None:
+def neutral_token(model: trained_model.TrainedModel) -> int | None:
     """The token that stands in for an occluded one: `<unk>` (word models), else a space; None: drop instead."""
     idx = model.vocab.index
     for tok in (UNK, " "):

@@ -12,9 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import cells, encoding, rnn, safe_npz
-from visualizer.maths.corpus import LEVELS, MAX_CHAR_VOCAB, MAX_WORD_VOCAB, folds_case, join_tokens, tokenize
-from visualizer.maths.encoding import Vocab
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.nn import rnn
+from visualizer.data import safe_npz
+from visualizer.data.corpus import LEVELS, MAX_CHAR_VOCAB, MAX_WORD_VOCAB, folds_case, join_tokens, corpus_tokens
+from visualizer.data.encoding import Vocab
 
 MAX_HIDDEN = 512
 MAX_MODEL_BYTES = 20_000_000  # uncompressed size of an uploaded .npz
@@ -60,7 +63,7 @@ def _expected_shapes(cell: str, V: int, H: int) -> dict[str, tuple[int, ...]]:
 
 def prompt_tokens(model: TrainedModel, prompt: str) -> list[str]:
     """The prompt's tokens as the model reads them (lower-cased for a lower-case word vocabulary)."""
-    tokens = tokenize(prompt, model.level) if prompt else []
+    tokens = corpus_tokens(prompt, model.level) if prompt else []
     return [t.lower() for t in tokens] if folds_case(model.vocab, model.level) else tokens
 
 

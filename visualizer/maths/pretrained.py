@@ -1,9 +1,9 @@
 """The models shipped with the app: vanilla RNN, LSTM and GRU, at character and word level, trained on the story.
 
-Each model is one `Shipped` row: a TrainConfig and a number of steps of visualizer.maths.train.Trainer on
+Each model is one `Shipped` row: a TrainConfig and a number of steps of visualizer.labs.training.train.Trainer on
 assets/corpus.txt (the held-out part, assets/corpus_heldout.txt, is never trained on). Training is seeded
 and the command ``python -m visualizer.pretrain`` runs it on one BLAS thread, so the same command gives the
-same weights. The files are written with train.save_npz and read back with train.load_npz, the same
+same weights. The files are written with trained_model.save_npz and read back with trained_model.load_npz, the same
 validating loader that reads a student's upload.
 
 Word-level models read lower-cased words (so "Mexico" and "mexico" are one token) and get an extra `<unk>`
@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from visualizer import ASSETS
-from visualizer.maths import train
-from visualizer.maths.encoding import UNK, Vocab
+from visualizer.labs.training import train
+from visualizer.data.encoding import UNK, Vocab
+from visualizer.data import corpus
+from visualizer.data import trained_model
 
 MODELS_DIR = ASSETS / "models"
 HELDOUT_PATH = ASSETS / "corpus_heldout.txt"
@@ -60,13 +62,13 @@ SHIPPED: dict[str, Shipped] = {
 DEFAULT = "rnn-words"
 
 
-def training_corpus(level: str) -> train.Corpus:
+def training_corpus(level: str) -> corpus.Corpus:
     """The story tokenised at `level`; word level adds `<unk>` to the vocabulary."""
-    text = train.default_corpus()
+    text = corpus.default_corpus()
     if level == "words":  # lower case: a student may type "mexico" or "Mexico"
-        vocab = Vocab.build(train.tokenize(text.lower(), "words"), add_unk=True)
-        return train.build_corpus(text, level, vocab=vocab)
-    return train.build_corpus(text, level)
+        vocab = Vocab.build(corpus.corpus_tokens(text.lower(), "words"), add_unk=True)
+        return corpus.build_corpus(text, level, vocab=vocab)
+    return corpus.build_corpus(text, level)
 
 
 def heldout_text() -> str:
@@ -85,7 +87,7 @@ def _job(name: str) -> Callable[[Path], list[Path]]:
     def job(out_dir: Path) -> list[Path]:
         model = trainer_for(name).model()
         path = out_dir / f"{name}.npz"
-        path.write_bytes(train.save_npz(model))
+        path.write_bytes(trained_model.save_npz(model))
         return [path]
 
     return job
@@ -95,14 +97,14 @@ PRETRAIN_JOBS: dict[str, Callable[[Path], list[Path]]] = {name: _job(name) for n
 
 
 @cache
-def load_shipped(name: str) -> train.TrainedModel:
+def load_shipped(name: str) -> trained_model.TrainedModel:
     """A shipped model, read with the same validating loader as an uploaded file."""
     if name not in SHIPPED:
         raise ValueError(f"unknown shipped model {name!r}; available: {', '.join(SHIPPED)}")
     path = MODELS_DIR / f"{name}.npz"
     if not path.exists():
         raise ValueError(f"The shipped model {name} is missing: run `python -m visualizer.pretrain {name}`.")
-    return train.load_npz(path.read_bytes())
+    return trained_model.load_npz(path.read_bytes())
 
 
 def available() -> list[str]:
@@ -126,11 +128,11 @@ class Choice:
     """The weights a page runs on: a model (None for random weights) and a sentence saying which."""
 
     source: str  # one of SOURCES actually in use
-    model: train.TrainedModel | None
+    model: trained_model.TrainedModel | None
     label: str
 
 
-def misfit(model: train.TrainedModel, *, levels: tuple[str, ...] = train.LEVELS, cells: tuple[str, ...] = ()) -> str:
+def misfit(model: trained_model.TrainedModel, *, levels: tuple[str, ...] = corpus.LEVELS, cells: tuple[str, ...] = ()) -> str:
     """Why `model` cannot run on a page that reads `levels` with `cells` (empty: any cell); '' when it fits."""
     if model.level not in levels:
         return f"it reads {model.level}, and this page reads {' or '.join(levels)}"
@@ -142,9 +144,9 @@ def misfit(model: train.TrainedModel, *, levels: tuple[str, ...] = train.LEVELS,
 def choose(
     source: str,
     name: str,
-    mine: train.TrainedModel | None = None,
+    mine: trained_model.TrainedModel | None = None,
     *,
-    levels: tuple[str, ...] = train.LEVELS,
+    levels: tuple[str, ...] = corpus.LEVELS,
     cells: tuple[str, ...] = (),
 ) -> tuple[Choice, list[str]]:
     """The weights for a page, and notices when the requested ones cannot be used (then: the story, else random).
@@ -175,19 +177,19 @@ def choose(
     return Choice("random", None, "random (untrained) weights"), notices
 
 
-def describe(model: train.TrainedModel) -> str:
+def describe(model: trained_model.TrainedModel) -> str:
     """'vanilla RNN, H = 48, 160 words' — what a student needs to read the views."""
     unit = "characters" if model.level == "chars" else "words"
     kind = "vanilla RNN" if model.cell == "rnn" else model.cell.upper()
     return f"{kind}, H = {model.hidden_size}, {len(model.vocab)} {unit}"
 
 
-def read_prompt(model: train.TrainedModel, text: str) -> tuple[np.ndarray, list[str]]:
+def read_prompt(model: trained_model.TrainedModel, text: str) -> tuple[np.ndarray, list[str]]:
     """Prompt -> ids for `model`, and the distinct tokens it never saw (read as `<unk>` when it has one).
 
     Raises ValueError naming the unknown tokens when the model has no `<unk>` (character models).
     """
-    tokens = train.prompt_tokens(model, text)
+    tokens = trained_model.prompt_tokens(model, text)
     known = model.vocab.index
     unknown = list(dict.fromkeys(t for t in tokens if t not in known))
     if unknown and UNK not in known:

@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import memory, pretrained, train
-from visualizer.maths.encoding import Vocab
+from visualizer.labs.memory_proof import memory
+from visualizer.data import pretrained
+from visualizer.labs.training import train
+from visualizer.data.encoding import Vocab
+from visualizer.data import corpus as corpus_module
+from visualizer.data import trained_model
+from visualizer.labs.training import predict
 
 LANGUAGES = ("Spanish", "English", "French", "Portuguese", "Japanese", "German")
 
@@ -42,8 +47,8 @@ def pairs() -> list[memory.ContrastPair]:
 class _Memoryless:
     """Everything of a proof that does not depend on the network's weights (only on text and vocabulary)."""
 
-    corpus: train.Corpus
-    held: train.Corpus
+    corpus: corpus_module.Corpus
+    held: corpus_module.Corpus
     baselines: memory.Baselines
     bigram_model: memory.KGram
     bigram: memory.ContrastResult
@@ -53,8 +58,8 @@ class _Memoryless:
 def _memoryless(level: str, vocab: Vocab, text: str, heldout: str) -> _Memoryless:
     """Fitted once per (level, vocabulary, text): a class of students training on the story shares it
     (the baselines are ~half the cost of a proof for a character model)."""
-    corpus = train.build_corpus(text, level, vocab=vocab)
-    held = train.build_corpus(heldout, level, vocab=vocab)
+    corpus = corpus_module.build_corpus(text, level, vocab=vocab)
+    held = corpus_module.build_corpus(heldout, level, vocab=vocab)
     bigram = memory.fit_kgram(corpus.ids, len(vocab), 1)
     return _Memoryless(
         corpus=corpus,
@@ -65,15 +70,15 @@ def _memoryless(level: str, vocab: Vocab, text: str, heldout: str) -> _Memoryles
     )
 
 
-def measure(model: train.TrainedModel, text: str | None = None, heldout: str | None = None) -> Proof:
+def measure(model: trained_model.TrainedModel, text: str | None = None, heldout: str | None = None) -> Proof:
     """Every number of the proof for `model` on `text` (default: the story) and `heldout` (default: its held-out part)."""
-    text = train.default_corpus() if text is None else text
+    text = corpus_module.default_corpus() if text is None else text
     heldout = pretrained.heldout_text() if heldout is None else heldout
     fixed = _memoryless(model.level, model.vocab, text, heldout)
     contrast = pairs()
     return Proof(
-        train_loss=train.mean_loss(model, fixed.corpus.ids),
-        heldout_loss=train.mean_loss(model, fixed.held.ids),
+        train_loss=predict.mean_loss(model, fixed.corpus.ids),
+        heldout_loss=predict.mean_loss(model, fixed.held.ids),
         baselines=fixed.baselines,
         pairs=contrast,
         network=memory.evaluate_pairs(lambda p, a: memory.continuation_logprob(model, p, a), contrast),
@@ -92,10 +97,10 @@ class Contrast:
 
 
 def contrast(
-    model: train.TrainedModel, pair: memory.ContrastPair, candidates=LANGUAGES, text: str | None = None
+    model: trained_model.TrainedModel, pair: memory.ContrastPair, candidates=LANGUAGES, text: str | None = None
 ) -> Contrast:
     """The numbers for one pair side by side: what the network says after each prompt, and what a bigram says."""
-    text = train.default_corpus() if text is None else text
+    text = corpus_module.default_corpus() if text is None else text
     bigram = _memoryless(model.level, model.vocab, text, pretrained.heldout_text()).bigram_model
 
     def net(prompt: str) -> np.ndarray:

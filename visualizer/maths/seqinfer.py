@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import seqnets, seqtypes
-from visualizer.maths.encoding import UNK
-from visualizer.maths.seqnets import END, START, TaskModel, TaskRun
-from visualizer.maths.seqtasks import MAX_WORDS, words
+from visualizer.labs.sequences import seqnets
+from visualizer.labs.sequences import seqtypes
+from visualizer.data.encoding import UNK
+from visualizer.labs.sequences.seqnets import END, START, TaskModel, TaskRun
+from visualizer.labs.sequences.seqtasks import MAX_WORDS, words
 
 MAX_GENERATED = 20  # generators stop here if <end> never comes
 

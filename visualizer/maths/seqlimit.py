@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths.train import one_blas_thread
 
 LENGTHS = (16, 32, 64, 128, 256, 512, 1024)
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from visualizer.maths import attention, rnn
-from visualizer.maths.encoding import Vocab
-from visualizer.maths.train import Adam
+from visualizer.nn import attention
+from visualizer.nn import rnn
+from visualizer.data.encoding import Vocab
+from visualizer.nn.optim import Adam
 
 SEQTYPES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 START, END = "<start>", "<end>"

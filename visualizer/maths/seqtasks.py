@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 from visualizer import ASSETS
-from visualizer.maths import seqnets
-from visualizer.maths.encoding import UNK, Vocab
-from visualizer.maths.seqnets import END, START, Batch, TaskModel
+from visualizer.labs.sequences import seqnets
+from visualizer.data.encoding import UNK, Vocab
+from visualizer.labs.sequences.seqnets import END, START, Batch, TaskModel
 
 DATA_DIR = ASSETS / "seqtasks"
 MODELS_DIR = ASSETS / "models"

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.maths import rnn
-from visualizer.maths.encoding import Encoded, one_hot
+from visualizer.nn import rnn
+from visualizer.data.encoding import Encoded, one_hot
 
 SEQTYPES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 

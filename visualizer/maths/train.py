@@ -36,40 +36,13 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.maths import cells, encoding, rnn
-from visualizer.maths.corpus import (  # noqa: F401  (train.X stays the one public face of training)
-    DEFAULT_CORPUS_PATH,
-    LEVELS,
-    MAX_CHAR_VOCAB,
-    MAX_CORPUS_BYTES,
-    MAX_WORD_VOCAB,
-    Corpus,
-    build_corpus,
-    default_corpus,
-    folds_case,
-    join_tokens,
-    read_corpus,
-    tokenize,
-)
-from visualizer.maths.model import (  # noqa: F401
-    MAX_HIDDEN,
-    MAX_MODEL_BYTES,
-    MODEL_FORMAT,
-    TrainedModel,
-    _expected_shapes,
-    _hidden_size,
-    _run,
-    continuation_probability,
-    encode_prompt,
-    load_npz,
-    mean_loss,
-    next_token_probs,
-    prompt_tokens,
-    sample,
-    save_npz,
-    top_k,
-)
-from visualizer.maths.optim import OPTIMIZERS, SGD, Adagrad, Adam, make_optimizer, one_blas_thread  # noqa: F401
+from visualizer.nn import cells
+from visualizer.data import encoding
+from visualizer.nn import rnn
+from visualizer.data.corpus import DEFAULT_CORPUS_PATH, LEVELS, MAX_CHAR_VOCAB, MAX_CORPUS_BYTES, MAX_WORD_VOCAB, Corpus, build_corpus, default_corpus, folds_case, join_tokens, read_corpus, corpus_tokens
+from visualizer.data.trained_model import MAX_HIDDEN, MAX_MODEL_BYTES, MODEL_FORMAT, TrainedModel, _expected_shapes, _hidden_size, encode_prompt, load_npz, prompt_tokens, save_npz
+from visualizer.labs.training.predict import _run, continuation_probability, mean_loss, next_token_probs, sample, top_k
+from visualizer.nn.optim import OPTIMIZERS, SGD, Adagrad, Adam, make_optimizer  # noqa: F401
 
 MAX_HISTORY = 1000  # points kept per curve; older points are thinned, never unbounded
 
@@ -359,15 +332,14 @@ class Trainer:
     def train(self, n_steps: int) -> list[StepResult]:
         """Advance by n_steps (stops early if training diverged) and update the watched probability."""
         results = []
-        with one_blas_thread():
-            for _ in range(n_steps):
-                if self.diverged:
-                    break
-                results.append(self.step())
-            if results and self._watch_ids is not None:
-                self.watch.add(self.step_count, self.watch_probability())
-            if results and self.heldout is not None and not self.diverged:
-                self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
+        for _ in range(n_steps):
+            if self.diverged:
+                break
+            results.append(self.step())
+        if results and self._watch_ids is not None:
+            self.watch.add(self.step_count, self.watch_probability())
+        if results and self.heldout is not None and not self.diverged:
+            self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
         return results
 
     def train_for(self, seconds: float, *, until_step: int, chunk: int = 20) -> int:
@@ -389,7 +361,7 @@ class Trainer:
     def _watch_sequence(self):
         """Ids of WATCH_PROMPT + WATCH_NEXT when every token is in the vocabulary, else None."""
         level = self.config.level
-        toks = tokenize(WATCH_PROMPT, level), tokenize(WATCH_NEXT[level], level)
+        toks = corpus_tokens(WATCH_PROMPT, level), corpus_tokens(WATCH_NEXT[level], level)
         if folds_case(self.corpus.vocab, level):
             toks = [t.lower() for t in toks[0]], [t.lower() for t in toks[1]]
         idx = self.corpus.vocab.index

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from visualizer.maths import encoding, rnn
-from visualizer.maths.train import TrainedModel, folds_case
+from visualizer.data import encoding
+from visualizer.nn import rnn
+from visualizer.data.trained_model import TrainedModel
+from visualizer.data.corpus import folds_case
 
 
 @dataclass(frozen=True)

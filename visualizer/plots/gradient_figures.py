@@ -19,8 +19,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.maths import cells
-from visualizer.maths.gradients import Experiment
+from visualizer.nn import cells
+from visualizer.labs.gradients.measure import Experiment
 from visualizer.plots.style import ALERT, BOUND_COLOUR, CELL_COLOURS, FONT, NO_TEMPLATE, SIGMA_COLOUR, short
 
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}

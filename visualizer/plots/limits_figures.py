@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from visualizer.maths import cells
+from visualizer.nn import cells
 from visualizer.plots.style import ALERT, CELL_COLOURS, FONT, H_COLOUR, NO_TEMPLATE
 
 CELL_LABELS = {name: spec.label for name, spec in cells.CELLS.items()}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.maths.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
+from visualizer.labs.sequences.seqtypes import FEEDBACK, INPUT, LABELS, START, START_LABEL, Layout
 from visualizer.plots.style import (
     DECODER_COLOUR,
     FEEDBACK_COLOUR,

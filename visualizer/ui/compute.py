@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import unroll as unroll_maths
+from visualizer.labs.explorer import explore as unroll_maths
 from visualizer.settings import Settings
 from visualizer.ui.text import show_error
 
@@ -17,12 +17,12 @@ CACHE: dict[str, Any] = dict(max_entries=64, ttl=3600)  # bounded: a lecture hal
 @st.cache_data(**CACHE, show_spinner=False)
 def unroll_cached(
     text: str, mode: str, representation: str, emb: int, hidden: int, seed: int, act: str, scale: float
-) -> unroll_maths.Unrolled:
+) -> unroll_maths.Unroll:
     """Encode the text and run the untrained RNN over it."""
     return unroll_maths.untrained(text, mode, representation, emb=emb, hidden=hidden, seed=seed, act=act, scale=scale)
 
 
-def unroll(s: Settings) -> unroll_maths.Unrolled | None:
+def unroll(s: Settings) -> unroll_maths.Unroll | None:
     """The untrained RNN over the settings' text, or None after showing why not."""
     try:
         return unroll_cached(s.text, s.mode, s.representation, s.embed_size, s.hidden, s.seed, s.activation, s.scale)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.maths import encoding, pretrained
-from visualizer.maths.train import TrainedModel
+from visualizer.data import encoding
+from visualizer.data import pretrained
+from visualizer.data.trained_model import TrainedModel
 from visualizer.plots.notation import translate
 from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.text import md_escape
+from visualizer.content import model_notices
 
 ACT_HELP = "f in h_t = f(W_hh h_(t-1) + W_xh x_t + b_h)"
 MODE_LABELS = {"chars": "characters", "words": "words", "numbers": "numbers"}
@@ -135,7 +137,7 @@ def weights_picker(
             st.radio,
             "Weights",
             options=sources,
-            format_func=pretrained.SOURCE_LABELS.get,
+            format_func=model_notices.SOURCE_LABELS.get,
             help="Random weights show how numbers flow; trained weights show what a network learned to remember.",
         )
         if current().weights == "story" and names:
@@ -150,7 +152,7 @@ def weights_picker(
                     format_func=lambda n: pretrained.SHIPPED[n].label,
                 )
     s = current()
-    choice, notices = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells)
-    for note in notices:
-        where.info(md_escape(note), icon="ℹ️")
+    choice, fallbacks = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells)
+    for fallback in fallbacks:
+        where.info(md_escape(model_notices.fallback_notice(fallback)), icon="ℹ️")
     return choice

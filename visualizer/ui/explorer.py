@@ -14,8 +14,11 @@ from typing import Any
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import encoding, explore, pretrained, unroll
-from visualizer.maths.train import TrainedModel
+from visualizer.data import encoding
+from visualizer.labs.explorer import explore
+from visualizer.data import pretrained
+from visualizer.labs.explorer import explore as unroll
+from visualizer.data.trained_model import TrainedModel
 from visualizer.plots.notation import NOTATION_LABELS, at, translate
 from visualizer.ui import controls, explorer_views
 from visualizer.ui.binding import control, current, presenting, set_setting, write_url
@@ -23,6 +26,7 @@ from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.downloads import trace_downloads
 from visualizer.ui.live_chart import live_fig
 from visualizer.ui.text import md_escape, show_error
+from visualizer.content import model_notices
 
 CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -87,7 +91,7 @@ def weights() -> TrainedModel | None:
         return None
     model = choice.model.as_float64()
     st.info(
-        f"Weights {md_escape(choice.label)}: the model's own cell, vocabulary and {model.level} are used; the "
+        f"Weights {md_escape(model_notices.choice_label(choice))}: the model's own cell, vocabulary and {model.level} are used; the "
         "Network controls do not apply.",
         icon="🎓",
     )
@@ -161,7 +165,7 @@ def intro(u: explore.Unroll) -> None:
     vocab = u.enc.vocab.index
     unknown = [t for t in dict.fromkeys(u.enc.tokens) if t not in vocab]
     if unknown:
-        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="ℹ️")
+        st.info(md_escape(model_notices.unknown_notice(unknown)), icon="ℹ️")
     what = {
         "rnn": "mixes the new input x_t with the memory h_(t-1) into h_t",
         "lstm": "uses four gates to update a memory cell c_t and show part of it as h_t",

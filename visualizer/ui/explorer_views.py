@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import explore, gates
+from visualizer.labs.explorer import explore
+from visualizer.labs.explorer import gates
 from visualizer.plots import chain as chain_fig
 from visualizer.plots import equations, figures, step_figures
 from visualizer.plots.notation import at, translate
@@ -19,6 +20,7 @@ from visualizer.ui.live_chart import live_fig
 from visualizer.ui.live_math import live_latex
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape
+from visualizer.content import gate_notes
 
 
 def _caption(text: str, n: str) -> None:
@@ -180,11 +182,11 @@ def cell_view(u: explore.Unroll, t: int, n: str) -> None:
     name = "LSTM" if u.cell == "lstm" else "GRU"
     with st.expander(f"Inside the {name} cell at step {t}, gate by gate", expanded=True):
         if u.cell == "gru":
-            st.caption("This is " + translate(gates.GRU_VARIANT, n) + ".")
+            st.caption("This is " + translate(gate_notes.GRU_VARIANT, n) + ".")
         live_fig(step_figures.gate_bars(step, notation=n), key="explorer_gates")
         eqs = equations.gate_equations(step, notation=n)
         names = {"h_prev": at("h", "t-1", n), "h": at("h", "t", n), "c_prev": at("c", "t-1", n), "c": at("c", "t", n)}
-        said = gates.gate_sentences(step, names)
+        said = gate_notes.gate_sentences(step, names)
         order = ("f", "i", "g", "o", "c", "h") if u.cell == "lstm" else ("r", "u", "n", "h")
         _latex([eqs[key] for key in order])
         st.markdown("\n".join(f"- {said[key]}" for key in order if key in said))

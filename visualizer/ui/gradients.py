@@ -13,10 +13,12 @@ import numpy as np
 import streamlit as st
 
 from visualizer import export
-from visualizer.maths import cells, gradients, whh
-from visualizer.maths import gradient_inputs as gi
-from visualizer.maths import gradient_presets as gp
-from visualizer.maths.train import TrainedModel
+from visualizer.nn import cells
+from visualizer.labs.gradients import measure as gradients
+from visualizer.labs.gradients import whh
+from visualizer.labs.gradients import inputs as gi
+from visualizer.labs.gradients import presets as gp
+from visualizer.data.trained_model import TrainedModel
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui import controls, whh_editor
 from visualizer.ui.binding import change, control, current, hidden, presenting
@@ -24,6 +26,8 @@ from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.downloads import table_downloads
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
+from visualizer.content import gradient_notes
+from visualizer.content import presets as preset_text
 
 PAPER = (
     "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*: "
@@ -55,13 +59,13 @@ def preset_bar() -> None:
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
-            p.label,
+            preset_text.TEXT[p.key].label,
             key=f"preset_{p.key}",
             type="primary" if active is p else "secondary",
             width="stretch",
             on_click=apply_preset,
             args=(p.key,),
-            help=p.notice,
+            help=preset_text.TEXT[p.key].notice,
         )
     if not presenting():  # presenter mode: under the plot (main_view), so the buttons and the plot fit one screen
         preset_notice()
@@ -311,8 +315,8 @@ def main_view(seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedMod
 
     In presenter mode the preset's note sits under the plot (preset_bar leaves it out).
     """
-    for note in exp.warnings:
-        st.warning(note, icon="💥")
+    for note in exp.range_notes:
+        st.warning(gradient_notes.range_note(note), icon="💥")
     if not shown:
         st.info("Pick at least one cell to draw in the sidebar; the Jacobian and the bound are shown alone.")
     plot_col, side_col = st.columns([5, 2])

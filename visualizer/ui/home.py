@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.maths import pretrained
-from visualizer.maths import unroll as unroll_maths
-from visualizer.maths.gradients import trained_vanilla
-from visualizer.maths.train import TrainedModel
-from visualizer.maths.unroll import Unrolled
+from visualizer.data import pretrained
+from visualizer.labs.explorer import explore as unroll_maths
+from visualizer.labs.gradients.inputs import trained_vanilla
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer.explore import Unroll
 from visualizer.pages import PAGES
 from visualizer.plots import chain, figures
 from visualizer.ui import controls
@@ -18,6 +18,7 @@ from visualizer.ui.compute import CACHE, unroll, weights_fingerprint
 from visualizer.ui.links import page_link
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
+from visualizer.content import model_notices
 
 # Home's random-weights example is a small untrained word-level RNN, whatever the other pages use.
 EXAMPLE = {
@@ -83,7 +84,7 @@ def example() -> TrainedModel | None:
             )
         else:
             st.caption(
-                f"The weights were trained on a short story ({md_escape(pretrained.describe(model))}): above each "
+                f"The weights were trained on a short story ({md_escape(model_notices.describe(model))}): above each "
                 "step is the word it expects next."
             )
         st.markdown(
@@ -100,11 +101,11 @@ def example() -> TrainedModel | None:
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def _trained_cached(text: str, key: str, _model: TrainedModel) -> Unrolled:
+def _trained_cached(text: str, key: str, _model: TrainedModel) -> Unroll:
     return unroll_maths.trained(_model, text)
 
 
-def _trained(text: str, model: TrainedModel) -> Unrolled | None:
+def _trained(text: str, model: TrainedModel) -> Unroll | None:
     """The trained model over the text, naming any word it never saw (read as <unk>)."""
     try:
         _, unknown = pretrained.read_prompt(model, text)
@@ -113,7 +114,7 @@ def _trained(text: str, model: TrainedModel) -> Unrolled | None:
         show_error(err)
         return None
     if unknown:
-        st.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
+        st.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
     return result
 
 
@@ -125,7 +126,7 @@ def memory_proof(model: TrainedModel | None) -> None:
     memory_views.compact_proof(model)
 
 
-def _chain(result: Unrolled) -> None:
+def _chain(result: Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
         chain.unrolled_chain(
@@ -140,7 +141,7 @@ def _chain(result: Unrolled) -> None:
     )
 
 
-def _heatmap(result: Unrolled) -> None:
+def _heatmap(result: Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
         figures.hidden_heatmap(

@@ -1,7 +1,7 @@
 """The "Limits of memory" page: vanilla RNN, LSTM and GRU raced live on a long-lag task, the shipped
 success-vs-lag sweep beside the gradient at the start, and the sequential limit measured on this server.
 
-The race (visualizer.maths.longlag.Race) lives in session state and advances in chunks inside an
+The race (visualizer.labs.long_lags.longlag.Race) lives in session state and advances in chunks inside an
 st.fragment that reruns every LIMITS_RUN_EVERY seconds while training, like the Train page.
 """
 
@@ -13,13 +13,17 @@ from pathlib import Path
 import streamlit as st
 
 from visualizer import ASSETS
-from visualizer.maths import cells, lagtasks, longlag, seqlimit
+from visualizer.nn import cells
+from visualizer.labs.long_lags import lagtasks
+from visualizer.labs.long_lags import longlag
+from visualizer.labs.long_lags import seqlimit
 from visualizer.plots import limits_figures as lf
 from visualizer.settings import Settings
 from visualizer.ui import controls as shared
 from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
+from visualizer.content import race_notes
 
 LIMITS_RUN_EVERY = 0.75  # seconds between chunks while training: Stop answers within a chunk
 LIMITS_CHUNK_SECONDS = 0.6  # wall time spent training in one chunk (three cells per step)
@@ -189,7 +193,7 @@ def _race_view(race: longlag.Race) -> None:
         key="lim_race_fig",
     )
     prefix = "" if race.done else "So far: "
-    st.markdown(f"**{prefix}{md_escape(race.summary())}**")
+    st.markdown(f"**{prefix}{md_escape(race_notes.summary(race))}**")
     cols = st.columns(len(race.runs))
     fmt = "{:.0%}" if spec.kind == "class" else "{:.4f}"
     for col, (name, run) in zip(cols, race.runs.items()):

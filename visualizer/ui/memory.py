@@ -1,54 +1,58 @@
 """Streamlit views of the proof of memory, shared by Home and Train: the weights a page runs on, memoryless
 baselines against the network, contrast prompts side by side, and which earlier tokens matter (occlusion).
 
-The numbers come from visualizer.maths.proof / memory (pure NumPy); the pictures from visualizer.plots.
+The numbers come from visualizer.labs.memory_proof.proof / memory (pure NumPy); the pictures from visualizer.plots.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.maths import memory, pretrained, proof, train
+from visualizer.labs.memory_proof import memory
+from visualizer.data import pretrained
+from visualizer.labs.memory_proof import proof
+from visualizer.labs.training import train
 from visualizer.plots import memory_figures
 from visualizer.trainer_pool import training_processes
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
+from visualizer.data import trained_model
 
 # ---------------------------------------------------------------------------- cached compute
 
 
-def model_key(model: train.TrainedModel) -> str:
+def model_key(model: trained_model.TrainedModel) -> str:
     """A cache key for a model's weights (shipped or the student's, which changes while training)."""
     return f"{model.cell}:{model.level}:{len(model.vocab)}:" + weights_fingerprint(model.params)
 
 
 @st.cache_data(**CACHE, show_spinner="Measuring the model against memoryless baselines…")
-def proof_cached(key: str, _model: train.TrainedModel) -> proof.Proof:
+def proof_cached(key: str, _model: trained_model.TrainedModel) -> proof.Proof:
     # In a worker process, like training: a class pressing Stop together queues there, pages stay quick.
     return training_processes().call(proof.measure, _model)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def contrast_cached(key: str, index: int, _model: train.TrainedModel) -> proof.Contrast:
+def contrast_cached(key: str, index: int, _model: trained_model.TrainedModel) -> proof.Contrast:
     return training_processes().call(proof.contrast, _model, proof.pairs()[index])
 
 
-def _occlusion(model: train.TrainedModel, prompt: str, answer: str) -> memory.Occlusion:
+def _occlusion(model: trained_model.TrainedModel, prompt: str, answer: str) -> memory.Occlusion:
     ids, _ = pretrained.read_prompt(model, prompt)
     target = int(memory.answer_ids(model.level, model.vocab, answer)[0])
     return memory.occlusion(model, ids, target, replace_with=memory.neutral_token(model))
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def occlusion_cached(key: str, prompt: str, answer: str, _model: train.TrainedModel) -> memory.Occlusion:
+def occlusion_cached(key: str, prompt: str, answer: str, _model: trained_model.TrainedModel) -> memory.Occlusion:
     return training_processes().call(_occlusion, _model, prompt, answer)
 
 
 # ---------------------------------------------------------------------------- views
 
 
-def proof_metrics(model: train.TrainedModel, *, where=None) -> proof.Proof:
+def proof_metrics(model: trained_model.TrainedModel, *, where=None) -> proof.Proof:
     """Two numbers that show memory: held-out loss against the bigram, contrast accuracy against chance."""
     where = where or st
     p = proof_cached(model_key(model), model)
@@ -80,7 +84,7 @@ def pair_label(pair: memory.ContrastPair) -> str:
     return f"{' '.join(diff_a)} / {' '.join(diff_b)} → …{' '.join(a[-3:])}"
 
 
-def contrast_view(model: train.TrainedModel, *, key: str, default: int = 0) -> tuple[memory.ContrastPair, int]:
+def contrast_view(model: trained_model.TrainedModel, *, key: str, default: int = 0) -> tuple[memory.ContrastPair, int]:
     """Pick a held-out contrast pair; draw the network after both prompts and the bigram beside them.
 
     Returns the pair and its index.
@@ -106,7 +110,7 @@ def contrast_view(model: train.TrainedModel, *, key: str, default: int = 0) -> t
     return pair, index
 
 
-def occlusion_view(model: train.TrainedModel, prompt: str, answer: str) -> None:
+def occlusion_view(model: trained_model.TrainedModel, prompt: str, answer: str) -> None:
     """Which earlier tokens matter for predicting `answer` after `prompt`, as a strength per chain column."""
     try:
         occ = occlusion_cached(model_key(model), prompt, answer, model)
@@ -122,7 +126,7 @@ def occlusion_view(model: train.TrainedModel, prompt: str, answer: str) -> None:
     )
 
 
-def memory_section(model: train.TrainedModel | None, *, key: str) -> None:
+def memory_section(model: trained_model.TrainedModel | None, *, key: str) -> None:
     """The full proof (Train page): metrics, contrast pair side by side, occlusion on the chain."""
     if model is None:
         st.info("Random weights remember nothing useful: choose a trained model to see what it remembers.")
@@ -132,7 +136,7 @@ def memory_section(model: train.TrainedModel | None, *, key: str) -> None:
     occlusion_view(model, pair.prompt_a, pair.answer_a)
 
 
-def compact_proof(model: train.TrainedModel) -> None:
+def compact_proof(model: trained_model.TrainedModel) -> None:
     """Home's short version: the two numbers, then one held-out contrast pair side by side."""
     proof_metrics(model)
     pair = proof.pairs()[0]

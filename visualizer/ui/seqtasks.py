@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import seqinfer, seqtasks
-from visualizer.maths.encoding import UNK
-from visualizer.maths.seqnets import END
-from visualizer.maths.seqtypes import FEEDBACK
+from visualizer.labs.sequences import seqinfer
+from visualizer.labs.sequences import seqtasks
+from visualizer.data.encoding import UNK
+from visualizer.labs.sequences.seqnets import END
+from visualizer.labs.sequences.seqtypes import FEEDBACK
 from visualizer.plots import figures
 from visualizer.plots import seqtask_figures as sf
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
@@ -53,7 +54,7 @@ UNITS = {  # what one evaluated example is called
 
 
 @st.cache_resource(show_spinner=False)
-def shipped(kind: str, attend: bool) -> seqtasks.Shipped:
+def shipped(kind: str, attend: bool) -> seqtasks.ShippedTask:
     """The shipped model, loaded once per server (read-only: never mutated)."""
     return seqtasks.load_shipped(kind, attend)
 
@@ -261,7 +262,7 @@ def _memory_note(ans: seqinfer.Answer) -> str:
     return ""
 
 
-def _accuracy(kind: str, info: seqtasks.Shipped) -> None:
+def _accuracy(kind: str, info: seqtasks.ShippedTask) -> None:
     n, unit = info.n_eval, UNITS[kind]
     if seqtasks.SPECS[kind].metric == "tokens":
         what = f"{info.heldout:.0%} of the tags right in {n} held-out {unit} it never saw in training"

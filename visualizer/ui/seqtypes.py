@@ -7,14 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import seqtypes
-from visualizer.maths.unroll import Unrolled
+from visualizer.labs.sequences import seqtypes
+from visualizer.labs.explorer.explore import Unroll
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
 from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, unroll, unroll_cached
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape
+from visualizer.content import seqtype_gallery
 
 INTRO = (
     "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
@@ -82,7 +83,7 @@ def random_controls(kind: str, row: ControlRow) -> None:
         row.input.caption(f"🔁 {READS[kind]}")
 
 
-def run(kind: str) -> tuple[Unrolled, seqtypes.SeqRun] | None:
+def run(kind: str) -> tuple[Unroll, seqtypes.SeqRun] | None:
     """The untrained cell over the text, and the shape's run; None after showing why not."""
     base = unroll(current())
     if base is None:
@@ -150,14 +151,14 @@ def run_views(res: seqtypes.SeqRun, activation: str) -> None:
 def applications(kind: str) -> None:
     """Examples of the chosen shape and the gallery of applications."""
     st.subheader(f"Where {seqtypes.LABELS[kind].lower()} is used")
-    for ex in seqtypes.EXAMPLES[kind]:
+    for ex in seqtype_gallery.EXAMPLES[kind]:
         with st.container(border=True):
             st.markdown(f"**{ex.title}** — reads {ex.reads}; emits {ex.emits}.\n\n{ex.note}")
 
     st.subheader("Applications and their shapes")
     # A Markdown table wraps its cells, so the long "why" column is never cut off at 1280 px.
     lines = ["| | application | reads | emits | shape | why |", "|---|---|---|---|---|---|"]
-    for a in seqtypes.GALLERY:
+    for a in seqtype_gallery.GALLERY:
         cells = (a.name, a.reads, a.emits, seqtypes.LABELS[a.kind], a.why)
         mark = "▶" if a.kind == kind else ""
         bold = (lambda t: f"**{t}**") if mark else (lambda t: t)
@@ -166,11 +167,11 @@ def applications(kind: str) -> None:
     st.caption("Applications mapped to the five shapes; ▶ and bold mark those of the shape selected above.")
 
 
-def feedforward_comparison(base: Unrolled | None, hidden: int) -> None:
+def feedforward_comparison(base: Unroll | None, hidden: int) -> None:
     """Why a feed-forward network can't read a sequence, with the weight counts for this one."""
     st.subheader("Why a feed-forward network can't do this")
-    cols = st.columns(len(seqtypes.WHY_NOT_FEEDFORWARD))
-    for col, (head, body) in zip(cols, seqtypes.WHY_NOT_FEEDFORWARD):
+    cols = st.columns(len(seqtype_gallery.WHY_NOT_FEEDFORWARD))
+    for col, (head, body) in zip(cols, seqtype_gallery.WHY_NOT_FEEDFORWARD):
         col.markdown(f"**{head}**\n\n{body}")
     if base is not None:
         enc = base.enc

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from visualizer.maths import rnn
+from visualizer.nn import rnn
 from visualizer.plots import presenter, spec_cache
 from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
 from visualizer.ui.binding import current, presenting

@@ -7,7 +7,9 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from visualizer.maths import cells, pretrained, train
+from visualizer.nn import cells
+from visualizer.data import pretrained
+from visualizer.labs.training import train
 from visualizer.plots import train_figures
 from visualizer.settings import Settings
 from visualizer.ui import controls, trainer_turn
@@ -15,6 +17,10 @@ from visualizer.ui import train_watch as watch
 from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.show import show_chart
 from visualizer.ui.text import md_escape, show_error
+from visualizer.content import model_notices
+from visualizer.data import corpus as corpus_module
+from visualizer.data import trained_model
+from visualizer.labs.training import predict
 
 TRAIN_BATCH = 16  # parallel streams per training step
 TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
@@ -30,8 +36,8 @@ _TRAIN_SOURCES = {"default": "built-in story", "paste": "paste text", "upload": 
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)  # texts up to 200 KB: keep few
-def corpus_cached(text: str, level: str) -> train.Corpus:
-    return train.build_corpus(text, level)
+def corpus_cached(text: str, level: str) -> corpus_module.Corpus:
+    return corpus_module.build_corpus(text, level)
 
 
 def corpus_text() -> str | None:
@@ -41,17 +47,17 @@ def corpus_text() -> str | None:
     )
     try:
         if source == "default":
-            return train.default_corpus()
+            return corpus_module.default_corpus()
         if source == "paste":
-            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=train.MAX_CORPUS_BYTES)
-            return train.read_corpus(raw)
+            raw = st.text_area("Paste your text", key="train_paste", height=150, max_chars=corpus_module.MAX_CORPUS_BYTES)
+            return corpus_module.read_corpus(raw)
         up = st.file_uploader(
-            f"A UTF-8 .txt file, up to {train.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload"
+            f"A UTF-8 .txt file, up to {corpus_module.MAX_CORPUS_BYTES // 1000} KB", type=["txt"], key="train_upload"
         )
         if up is None:
             st.info("Upload a .txt file to train on it.")
             return None
-        return train.read_corpus(up.getvalue())
+        return corpus_module.read_corpus(up.getvalue())
     except ValueError as err:
         show_error(err)
         return None
@@ -74,7 +80,7 @@ def config(s: Settings) -> train.TrainConfig:
     )
 
 
-def story_model(cfg: train.TrainConfig) -> train.TrainedModel:
+def story_model(cfg: train.TrainConfig) -> trained_model.TrainedModel:
     """The shipped model with the chosen cell and level."""
     return pretrained.load_shipped(f"{cfg.cell}-{cfg.level}")
 
@@ -82,16 +88,16 @@ def story_model(cfg: train.TrainConfig) -> train.TrainedModel:
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def heldout_ids(text: str, level: str, _vocab, vocab_key: int) -> np.ndarray | None:
     """The held-out part of the story in the model's vocabulary, when the text is the story; else None."""
-    if text != train.default_corpus():
+    if text != corpus_module.default_corpus():
         return None
-    return train.build_corpus(pretrained.heldout_text(), level, vocab=_vocab).ids
+    return corpus_module.build_corpus(pretrained.heldout_text(), level, vocab=_vocab).ids
 
 
 def new_trainer(text: str, cfg: train.TrainConfig, start_from: str) -> train.Trainer:
     """A trainer from scratch, or continuing the story model; it also scores the held-out text when it can."""
     if start_from == "story":
         model = story_model(cfg)
-        corpus = train.build_corpus(text, model.level, vocab=model.vocab)
+        corpus = corpus_module.build_corpus(text, model.level, vocab=model.vocab)
         cfg = replace(cfg, hidden=model.hidden_size)
         params = model.params
     else:
@@ -140,8 +146,8 @@ def load_model() -> None:
     if up is None:
         return
     try:
-        model = train.load_npz(up.getvalue())
-        trainer = train.trainer_from_model(model, ss.get("train_text") or train.default_corpus(), config(current()))
+        model = trained_model.load_npz(up.getvalue())
+        trainer = train.trainer_from_model(model, ss.get("train_text") or corpus_module.default_corpus(), config(current()))
     except ValueError as err:
         ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
         return
@@ -200,7 +206,7 @@ def sidebar() -> str | None:
     return text
 
 
-def corpus(text: str | None) -> train.Corpus | None:
+def corpus(text: str | None) -> corpus_module.Corpus | None:
     """The tokenised corpus with a one-line summary, or None after showing why not."""
     if text is None:
         return None
@@ -218,7 +224,7 @@ def corpus(text: str | None) -> train.Corpus | None:
     return corpus
 
 
-def buttons(text: str | None, corpus: train.Corpus | None) -> bool:
+def buttons(text: str | None, corpus: corpus_module.Corpus | None) -> bool:
     """Train/Resume, Stop, Reset and the run length; live settings reach a running model. Returns running."""
     ss = st.session_state
     cfg, trainer = config(current()), ss.get("trainer")
@@ -350,10 +356,10 @@ def _train_charts(trainer: train.Trainer) -> None:
         prompt = current().prompt
         _, unknown = pretrained.read_prompt(model, prompt)
         if unknown:
-            right.info(md_escape(pretrained.unknown_notice(unknown)), icon="🔤")
-        probs = train.next_token_probs(model, prompt)
-        expected = train.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
-        show_chart(train_figures.next_token_chart(train.top_k(model, probs, 10), highlight=expected), right)
+            right.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
+        probs = predict.next_token_probs(model, prompt)
+        expected = trained_model.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
+        show_chart(train_figures.next_token_chart(predict.top_k(model, probs, 10), highlight=expected), right)
         right.caption(
             "How to read this: the model's probabilities for the token after your prompt (␣ is a space; "
             "orange: the start of 'America')."
@@ -370,7 +376,7 @@ def files() -> None:
         if trainer is not None:
             st.download_button(
                 "Download the weights (.npz)",
-                lambda: train.save_npz(trainer.model()),
+                lambda: trained_model.save_npz(trainer.model()),
                 file_name="rnn-weights.npz",
                 mime="application/octet-stream",
                 on_click="ignore",

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.maths import memory, train
+from visualizer.labs.memory_proof import memory
+from visualizer.labs.training import train
 from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current
 from visualizer.ui.text import md_escape, show_error
+from visualizer.data import corpus
+from visualizer.labs.training import predict
 
 
 def spike_note(trainer: train.Trainer) -> None:
@@ -34,7 +37,7 @@ def live_sample(trainer: train.Trainer) -> None:
     """A short sample from the model as it is now, redrawn with every chunk."""
     model, s = trainer.model(), current()
     try:
-        text = train.sample(
+        text = predict.sample(
             model, s.prompt, 120 if model.level == "chars" else 25, temperature=s.temperature, seed=s.seed
         )
     except ValueError:
@@ -61,7 +64,7 @@ def memory_proof() -> None:
     if ss.get("train_running"):
         st.caption("The contrast prompts and the effect of each earlier word appear here when training is stopped.")
         return
-    if trainer.corpus.text != train.default_corpus():
+    if trainer.corpus.text != corpus.default_corpus():
         st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
         return
     memory_views.memory_section(trainer.model(), key="train")
@@ -87,7 +90,7 @@ def samples() -> None:
     model, s = trainer.model(), current()
     st.subheader("Samples")
     try:
-        sample = train.sample(
+        sample = predict.sample(
             model, s.prompt, 300 if model.level == "chars" else 60, temperature=s.temperature, seed=s.seed
         )
     except ValueError as err:

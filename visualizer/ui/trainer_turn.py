@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.maths import train
+from visualizer.labs.training import train
 from visualizer.trainer_pool import Place, TrainerPool, training_processes
 
 TICKET_KEY = "_trainer_ticket"

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from visualizer.maths import whh
-from visualizer.maths.train import TrainedModel
+from visualizer.labs.gradients import whh
+from visualizer.data.trained_model import TrainedModel
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui.binding import change, current
 from visualizer.ui.show import show_fig
