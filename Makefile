@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 REPLICAS ?= 2
 AXE     := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: plotly-bundle run serve test test-all test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
+.PHONY: plotly-bundle run serve test test-all test-slow test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -79,6 +79,10 @@ test: $(VENV)/.test plotly-bundle browser-deps nginx lint
 # on the platform that made it, by quality elsewhere: visualizer/labs/manifest.py).
 test-all: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(PYTEST) --slow $(PYTEST_ARGS)
+
+# Only the opt-in tier (what `make test-all` adds to `make test`): CI runs it after `make test`.
+test-slow: $(VENV)/.test plotly-bundle browser-deps nginx
+	$(BIN)/python -m pytest -q --durations=15 --slow -m slow $(PYTEST_ARGS)
 
 # Lint, format check and types: part of `make test`, so CI fails on them too.
 lint: $(VENV)/.test

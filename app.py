@@ -1,15 +1,17 @@
-"""Home: what an RNN is, a live example, and the way to each page. The entry script."""
+"""The entry script: registers every page of the one page table (visualizer/pages.py) and runs the one asked for.
+
+Streamlit's own page list stays hidden (`position="hidden"`, and `showSidebarNavigation = false` in
+.streamlit/config.toml): the sidebar's site map is drawn by visualizer/ui/shell.py from the same table.
+"""
 
 import streamlit as st
 
-from visualizer.ui import core, home
+from visualizer.pages import PAGES
 
-settings = core.page_setup("home", "Home")
-st.title("🔁 RNN Visualizer")
-home.intro()
-model = home.example(settings)
-home.feedforward_note()
-home.memory_proof(model)
-home.explore_links()
-
-core.sync_url(settings)
+st.navigation(
+    [
+        st.Page(page.script, title=page.label, icon=page.icon, url_path=page.url_path or None, default=page.is_home)
+        for page in PAGES
+    ],
+    position="hidden",
+).run()

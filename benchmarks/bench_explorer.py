@@ -32,6 +32,7 @@ import streamlit.delta_generator as _dg  # noqa: E402
 import streamlit.runtime.scriptrunner.script_runner as _runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from visualizer import pages  # noqa: E402
 from visualizer.ui import explorer as explorer_ui  # noqa: E402
 
 # The sidebar site map links to the entry script, which AppTest does not know when it runs a page
@@ -126,7 +127,7 @@ def main() -> None:
     args = ap.parse_args()
     text = " ".join(f"w{i % 17}" for i in range(args.tokens))
 
-    page = AppTest.from_file(str(ROOT / "pages" / "1_Explorer.py"), default_timeout=60)
+    page = AppTest.from_file(str(ROOT / pages.EXPLORER.script), default_timeout=60)
     page.query_params.update({"text": text, "hidden": str(args.hidden)})
     page_ms, base_ms, page_rt, base_rt, frag_ms, step_ms = [], [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from visualizer.ui.compat import ForwardMsg
 
 STEP = re.compile(r"\bstep ([\d,]+)", re.I)
 AHEAD = re.compile(r"waiting for a free trainer\W+(?:(\d+) ahead|next in line)", re.I)
@@ -114,9 +114,8 @@ async def run_trainer(url: str, index: int, page_name: str, args, start_delay: f
 
     `url` is the server's (or the balancer's) base URL; see loadtest.open_ws.
     """
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    from tools.loadtest import build_rerun, open_ws
+    from tools.loadtest_session import build_rerun, open_ws
+    from visualizer.ui.compat import WidgetState
 
     result = TrainerResult(index)
     await asyncio.sleep(start_delay)
@@ -207,7 +206,7 @@ async def run_trainer(url: str, index: int, page_name: str, args, start_delay: f
 
 def summarize_trainers(results: list[TrainerResult], feedback_target_ms: float = 2000.0) -> dict:
     """Figures for the trainer sessions: time to first feedback, queue positions, steps per second."""
-    from tools.loadtest import percentile
+    from tools.loadtest_report import percentile
 
     feedback = [r.first_feedback_ms for r in results if r.first_feedback_ms is not None]
     rates = [r.steps_per_s for r in results if not math.isnan(r.steps_per_s)]

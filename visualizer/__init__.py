@@ -7,7 +7,8 @@
 - ``visualizer.plots``: pure figure builders (Plotly and Altair) over the labs' results;
 - ``visualizer.ui``: the Streamlit views, one module per page. Only this package imports Streamlit.
 
-``visualizer.state`` is the one table of shareable settings and its URL round trip. Importing the library puts
+``visualizer.state`` is the one table of shareable settings and its URL round trip, ``visualizer.settings``
+the one typed ``Settings`` built on it, and ``visualizer.pages`` the one table of pages (app.py registers it). Importing the library puts
 BLAS on one thread in every process (the one place that does: ``_one_blas_thread`` below).
 """
 

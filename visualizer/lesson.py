@@ -1,6 +1,6 @@
 """The guided lesson: a narrated path through the pages, in the order a course teaches RNNs.
 
-Each stop is data: the page script it opens, the settings (names from the table in state.py) that put
+Each stop is data: the page it opens (from visualizer/pages.py), the settings (fields of Settings) that put
 the page in a preset state, 2–4 sentences of narration, one thing to notice and a question. A question's
 right answer is computed from the same library the page draws with (a forward pass, a weight count,
 the Pascanu et al. bound), from the learner's current settings, so the check follows what is on screen.
@@ -10,27 +10,26 @@ Pure: no Streamlit here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from visualizer import ASSETS, ROOT
+from visualizer import ASSETS
 from visualizer.content import seqtype_gallery
 from visualizer.data import pretrained
-from visualizer.labs.explorer import explore
+from visualizer.labs.explorer import explore as unroll
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
 from visualizer.labs.gradients import whh
 from visualizer.labs.long_lags import longlag
 from visualizer.labs.sequences import seqtasks, seqtypes
 from visualizer.nn import cells, rnn
+from visualizer.pages import Page
 from visualizer.plots import diagrams
+from visualizer.settings import Settings
 
-Settings = Mapping[str, Any]
-LIMITS_PAGE = "pages/5_Limits_of_memory.py"
 # Settings a lesson stop never overrides: how the room sees the app, not what it shows.
 CLASSROOM = ("present", "hide", "figure_format")
 
@@ -56,7 +55,7 @@ class Question:
     abs_tol: float = 1e-9
 
     def text(self, settings: Settings) -> str:
-        return self.prompt.format(**settings)
+        return self.prompt.format(**settings.as_dict())
 
     def choices(self, settings: Settings) -> tuple[str, ...]:
         """The options offered: the fixed ones, or the steps 1..T of the current sequence."""
@@ -91,31 +90,27 @@ class Stop:
     """One stop of the lesson: a page in a preset state, narrated, with a question."""
 
     title: str
-    page: str  # script path from the project root
-    settings: dict[str, Any] = field(hash=False)  # non-default settings (code names from state.SETTINGS)
+    page: Page  # an entry of the page table (visualizer/pages.py)
+    settings: dict[str, Any] = field(hash=False)  # non-default settings (names of visualizer.settings.Settings)
     text: str  # 2–4 sentences beside the figure
     notice: str  # the one thing to look at
     question: Question
-    needs: str = ""  # a script that must exist for the stop to be offered (a page still being built)
-
-    def available(self, root: Path = ROOT) -> bool:
-        return not self.needs or (root / self.needs).exists()
 
 
 # ---------------------------------------------------------------------------- checkers (from the library)
 
 
-def _run(s: Settings) -> explore.Unroll:
+def _run(s: Settings) -> unroll.Unroll:
     """The untrained RNN the explorer and Home draw for these settings."""
-    return explore.untrained(
-        s["text"],
-        s["mode"],
-        s["representation"],
-        emb=s["embed_size"],
-        hidden=s["hidden"],
-        seed=s["seed"],
-        act=s["activation"],
-        scale=s["scale"],
+    return unroll.untrained(
+        s.text,
+        s.mode,
+        s.representation,
+        emb=s.embed_size,
+        hidden=s.hidden,
+        seed=s.seed,
+        act=s.activation,
+        scale=s.scale,
     )
 
 
@@ -128,10 +123,7 @@ def extra_weights_for_one_more_token(s: Settings) -> int:
     """How many more weights the RNN needs to read a sequence one token longer (seqtypes.parameter_counts)."""
     enc = _run(s).enc
     T, D, V = len(enc.tokens), enc.X.shape[1], len(enc.vocab)
-    return (
-        seqtypes.parameter_counts(T + 1, D, s["hidden"], V)["rnn"]
-        - seqtypes.parameter_counts(T, D, s["hidden"], V)["rnn"]
-    )
+    return seqtypes.parameter_counts(T + 1, D, s.hidden, V)["rnn"] - seqtypes.parameter_counts(T, D, s.hidden, V)["rnn"]
 
 
 def loop_move(s: Settings) -> str:
@@ -154,7 +146,7 @@ def steps_changed_by(position: int) -> Callable[[Settings], tuple[int, ...]]:
         if position > X.shape[0]:
             return ()
         X[position - 1] = X[position - 1] + 1.0  # any different input vector will do
-        hs = rnn.forward(run.params, X, activation=s["activation"]).hs  # (T+1, H)
+        hs = rnn.forward(run.params, X, activation=s.activation).hs  # (T+1, H)
         changed = ~np.all(np.isclose(hs[1:], run.trace.hs[1:], rtol=0, atol=1e-12), axis=1)
         return tuple(int(t) + 1 for t in np.flatnonzero(changed))
 
@@ -166,7 +158,7 @@ def outputs_emitted(kind: str) -> Callable[[Settings], int]:
 
     def solve(s: Settings) -> int:
         T = len(_run(s).enc.tokens)
-        return int(sum(seqtypes.layout(kind, T, s["output_length"]).emits))
+        return int(sum(seqtypes.layout(kind, T, s.output_length).emits))
 
     return solve
 
@@ -183,12 +175,12 @@ def shape_of(application: str) -> Callable[[Settings], str]:
 
 def window_steps(s: Settings) -> int:
     """Truncated BPTT: one update back-propagates through one window of `window` steps."""
-    return int(s["window"])
+    return int(s.window)
 
 
-def _story_run(s: Settings) -> explore.Unroll:
+def _story_run(s: Settings) -> unroll.Unroll:
     """The shipped story model the settings name, over the settings' text (as Home draws it)."""
-    return explore.trained(pretrained.load_shipped(s["story_model"]), s["text"])
+    return unroll.trained(pretrained.load_shipped(s.story_model), s.text)
 
 
 def story_next_word(s: Settings) -> str:
@@ -207,7 +199,7 @@ def pascanu_bound(back: int) -> Callable[[Settings], float]:
     """(gamma sigma_max)^back: the bound on ||dh_T/dh_(T-back)|| with W_hh's largest singular value = radius."""
 
     def solve(s: Settings) -> float:
-        return float((rnn.activation(s["grad_activation"]).gamma * s["radius"]) ** back)
+        return float((rnn.activation(s.grad_activation).gamma * s.radius) ** back)
 
     return solve
 
@@ -223,22 +215,22 @@ def growth_per_step(cell: str) -> Callable[[Settings], float]:
 
 def _experiment(s: Settings) -> gradients.Experiment:
     """The gradients page's measurement (random weights, hand edits of W_hh and b_h applied) for these settings."""
-    seq = gi.sequence_for(s["seq_source"], text=s["text"], mode=s["mode"], length=s["seq_length"], seed=s["seed"])
-    W, b, _ = whh.hand_edits(s["w_hh"], s["b_h"], s["hidden"])
+    seq = gi.sequence_for(s.seq_source, text=s.text, mode=s.mode, length=s.seq_length, seed=s.seed)
+    W, b, _ = whh.hand_edits(s.w_hh, s.b_h, s.hidden)
     return gradients.run(
         seq.X,
         seq.tokens,
         seq.target,
-        hidden=s["hidden"],
-        seed=s["seed"],
-        radius=s["radius"],
-        rkind=s["radius_kind"],
-        activation=s["grad_activation"],
-        cell_names=tuple(dict.fromkeys(("rnn", *gi.parse_cells(s["cells"])))),
+        hidden=s.hidden,
+        seed=s.seed,
+        radius=s.radius,
+        rkind=s.radius_kind,
+        activation=s.grad_activation,
+        cell_names=tuple(dict.fromkeys(("rnn", *gi.parse_cells(s.cells)))),
         output_size=seq.V,
         W_hh=W,
         b_h=b,
-        input_scale=s["input_scale"],
+        input_scale=s.input_scale,
     )
 
 

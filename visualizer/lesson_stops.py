@@ -7,17 +7,12 @@ stop's number. `query` turns that into a link, so every stop can be shared or st
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
 
-from visualizer import ROOT, state
 from visualizer.labs.gradients.presets import PRESETS
 from visualizer.labs.sequences import seqtypes
 from visualizer.lesson import (
     CLASSROOM,
-    LIMITS_PAGE,
     Question,
     Stop,
     better_on_long_inputs,
@@ -39,15 +34,10 @@ from visualizer.lesson import (
     window_steps,
 )
 from visualizer.nn import cells
+from visualizer.pages import EXPLORER, GRADIENTS, HOME, LIMITS, SEQTYPES, TRAIN
 from visualizer.plots import diagrams
+from visualizer.settings import Settings
 
-HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN = (
-    "app.py",
-    "pages/1_Explorer.py",
-    "pages/2_Sequence_types.py",
-    "pages/3_Gradients.py",
-    "pages/4_Train.py",
-)
 _SHAPES = tuple(seqtypes.LABELS.values())
 _CELL_LABELS = tuple(spec.label for spec in cells.CELLS.values())
 
@@ -270,7 +260,7 @@ STOPS: tuple[Stop, ...] = (
     ),
     Stop(
         "Limits, measured: lag and speed",
-        LIMITS_PAGE,
+        LIMITS,
         {},
         "Here a vanilla RNN, an LSTM and a GRU are trained on the same task: see a symbol, then recall it L "
         "steps later. The shipped sweep shows each cell's success as L grows, and the timing chart shows the "
@@ -283,7 +273,6 @@ STOPS: tuple[Stop, ...] = (
             "Read off the success-vs-lag chart: beyond that lag the vanilla cell's gradient from the clue vanishes.",
             options_from=sweep_lags,
         ),
-        needs=LIMITS_PAGE,
     ),
     Stop(
         "Where the field went next",
@@ -307,29 +296,13 @@ STOPS: tuple[Stop, ...] = (
 )
 
 
-def stops(root: Path = ROOT) -> tuple[Stop, ...]:
-    """The stops on offer: those whose page exists under `root` (the limits page is optional)."""
-    return tuple(stop for stop in STOPS if stop.available(root) and (root / stop.page).exists())
-
-
-def preset(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT) -> dict[str, Any]:
+def preset(number: int, keep: Settings | None = None) -> Settings:
     """All settings for stop `number` (1-based): defaults + the stop's settings + the classroom ones kept."""
-    stop = stops(root)[number - 1]
-    values = state.defaults()
-    values.update({k: v for k, v in (keep or {}).items() if k in CLASSROOM})
-    values.update(stop.settings)
-    values["lesson"] = number
-    return values
+    stop = STOPS[number - 1]
+    kept = {name: getattr(keep, name) for name in CLASSROOM} if keep is not None else {}
+    return replace(Settings(), **{**kept, **stop.settings, "lesson": number})
 
 
-def query(number: int, keep: Mapping[str, Any] | None = None, root: Path = ROOT) -> dict[str, str]:
+def query(number: int, keep: Settings | None = None) -> dict[str, str]:
     """The query parameters of stop `number`'s link."""
-    return state.to_query(preset(number, keep, root))
-
-
-def url_path(script: str) -> str:
-    """The address of a page in Streamlit's multipage layout: '' for the entry script, 'Explorer' for
-    pages/1_Explorer.py (the number prefix and the extension dropped)."""
-    if "/" not in script:
-        return ""
-    return re.sub(r"^\d+_", "", Path(script).stem)
+    return preset(number, keep).to_query()

@@ -4,7 +4,8 @@ Every user-visible choice that defines a view lives here with its type, default 
 (TensorFlow Playground's state.ts is the model). `parse` turns query parameters (strings) into
 typed values, falling back to the default, with a notice, for anything malformed or out of range;
 `to_query` writes back only what differs from the defaults, so links stay short.
-Choices and bounds come from the library's own tables, so each is written once. Pure: no Streamlit here.
+Choices and bounds come from the library's own tables, so each is written once. visualizer/settings.py
+types the table as the frozen `Settings` every page reads. Pure: no Streamlit here.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncat
 class Setting:
     """One shareable setting: its URL name, kind, default and bounds."""
 
-    name: str  # the name code uses (settings["name"], widget key "w_name")
+    name: str  # the name code uses (settings.name, widget key "w_name")
     kind: str  # "str" | "int" | "float" | "bool" | "choice" | "matrix" | "vector" (numbers joined by '_')
     default: Any
     lo: float | None = None

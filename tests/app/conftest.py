@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 
 def new_app(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:
-    """An AppTest for `script` (e.g. 'pages/1_Explorer.py') with query params set, not yet run."""
+    """An AppTest for `script` (e.g. 'views/explorer.py') with query params set, not yet run."""
     at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
     for k, v in (params or {}).items():
         at.query_params[k] = v
@@ -55,7 +55,7 @@ def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTes
 
 @pytest.fixture
 def run_page():
-    """run_page('pages/1_Explorer.py', {'step': '3'}) -> a run AppTest."""
+    """run_page('views/explorer.py', {'step': '3'}) -> a run AppTest."""
     return _run
 
 

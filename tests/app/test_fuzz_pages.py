@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import new_app
-from tests.conftest import ROOT
-from visualizer import state
+from visualizer import pages, state
 
-PAGES = ["app.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = [page.script for page in pages.PAGES]
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -74,7 +73,7 @@ def test_fuzz_query_strings_long(script):
 
 
 # The pages with a text box on opening (Limits of memory and the Lesson have none until a stop asks a question).
-TEXT_PAGES = [p for p in PAGES if p == "app.py" or any(n in p for n in ("Explorer", "Sequence_types", "Train"))]
+TEXT_PAGES = [p for p in PAGES if any(n in p for n in ("home", "explorer", "sequence_types", "train"))]
 
 
 @pytest.mark.parametrize("script", TEXT_PAGES)

@@ -15,7 +15,7 @@ from visualizer.labs.gradients import presets as gp
 from visualizer.labs.gradients import whh
 from visualizer.nn import cells
 
-PAGE = "pages/3_Gradients.py"
+PAGE = "views/gradients.py"
 
 
 def _spec(at, i=0) -> dict:
@@ -55,7 +55,7 @@ def test_each_preset_button_renders_and_keeps_its_promise(run_page, key):
     assert (
         (rate < 0.98) if regime == "vanishing" else (rate > 1.02) if regime == "exploding" else (0.98 <= rate <= 1.02)
     )
-    assert any(i.value.startswith(f"**{preset_text.TEXT[key].label}.**") for i in at.info)
+    assert any(i.value.startswith(f"**{preset_text.TEXT[preset.key].label}.**") for i in at.info)
     m = _metrics(at)
     if key == "counter":
         assert rate == pytest.approx(2.0, rel=0.01) and m["ρ(W_hh)"] == "0" and m["σ_max(W_hh)"] == "4"
@@ -275,7 +275,7 @@ def test_gradient_downloads_offered(run_page):
 def test_weights_fingerprint_follows_the_weights():
     """The gradients/explorer caches key trained weights by content: a model trained further is re-measured."""
     from visualizer.nn import rnn
-    from visualizer.ui import core as ui
+    from visualizer.ui import compute as ui
 
     a = rnn.init_params(3, 4, 3, seed=0)
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})

@@ -4,7 +4,7 @@ import json
 
 
 def test_home_renders_example_and_links(run_page):
-    at = run_page("app.py")
+    at = run_page("views/home.py")
     assert not at.exception
     charts = at.get("plotly_chart")
     assert len(charts) == 2
@@ -14,7 +14,7 @@ def test_home_renders_example_and_links(run_page):
 
 
 def test_home_empty_text_shows_message(run_page):
-    at = run_page("app.py")
+    at = run_page("views/home.py")
     at.text_input[0].set_value("   ").run()
     assert not at.exception
     assert any("empty" in e.value for e in at.error)
@@ -22,7 +22,7 @@ def test_home_empty_text_shows_message(run_page):
 
 
 def test_home_bad_url_falls_back_with_notice(run_page):
-    at = run_page("app.py", {"hidden": "abc", "bogus": "1"})
+    at = run_page("views/home.py", {"hidden": "abc", "bogus": "1"})
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 2
@@ -35,7 +35,7 @@ def _chain_predictions(at) -> list[str]:
 
 
 def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
-    at = run_page("app.py")
+    at = run_page("views/home.py")
     assert not at.exception
     assert at.radio(key="w_weights").value == "story"
     # "the united states of" -> the trained model expects "america"
@@ -46,7 +46,7 @@ def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
 
 
 def test_home_random_weights_from_the_url(run_page):
-    at = run_page("app.py", {"weights": "random"})
+    at = run_page("views/home.py", {"weights": "random"})
     assert not at.exception
     assert at.radio(key="w_weights").value == "random"
     assert not at.metric and len(at.get("vega_lite_chart")) == 0
@@ -54,13 +54,13 @@ def test_home_random_weights_from_the_url(run_page):
 
 
 def test_home_switching_weights_writes_the_url(run_page):
-    at = run_page("app.py")
+    at = run_page("views/home.py")
     at.radio(key="w_weights").set_value("random").run()
     assert at.query_params["weights"] == ["random"] or at.query_params["weights"] == "random"
 
 
 def test_home_unknown_words_are_named(run_page):
-    at = run_page("app.py", {"text": "Zorro grew up in Atlantis"})
+    at = run_page("views/home.py", {"text": "Zorro grew up in Atlantis"})
     assert not at.exception
     notes = " ".join(i.value for i in at.info)
     assert "zorro" in notes and "atlantis" in notes and "unk" in notes
@@ -68,7 +68,7 @@ def test_home_unknown_words_are_named(run_page):
 
 
 def test_home_asks_for_my_model_without_one_falls_back(run_page):
-    at = run_page("app.py", {"weights": "trained"})
+    at = run_page("views/home.py", {"weights": "trained"})
     assert not at.exception
     assert any("no model has been trained" in i.value for i in at.info)
     assert at.metric  # the story model is shown instead

@@ -5,7 +5,7 @@ import pytest
 
 from visualizer import lesson_stops
 
-STOPS = lesson_stops.stops()
+STOPS = lesson_stops.STOPS
 FALLBACK = "could not be used"
 
 
@@ -16,7 +16,7 @@ def _panel_text(at) -> str:
 @pytest.mark.parametrize("number", range(1, len(STOPS) + 1))
 def test_every_stop_link_opens_its_page_without_a_fallback_notice(run_page, number):
     stop = STOPS[number - 1]
-    at = run_page(stop.page, lesson_stops.query(number))
+    at = run_page(stop.page.script, lesson_stops.query(number))
     assert not at.exception
     assert not [w.value for w in at.warning if FALLBACK in w.value]
     (progress,) = at.get("progress")
@@ -26,25 +26,25 @@ def test_every_stop_link_opens_its_page_without_a_fallback_notice(run_page, numb
 
 
 def test_no_panel_without_the_lesson(run_page):
-    at = run_page("pages/1_Explorer.py")
+    at = run_page("views/explorer.py")
     assert not at.get("progress") and not [b for b in at.button if b.key == "lesson_next"]
 
 
 def test_next_and_previous_on_the_same_page_move_the_stop_and_apply_its_preset(run_page):
     """Stop 2 (fold 1) → Next → stop 3 (fold 5) on the explorer; Previous goes back to fold 1."""
-    at = run_page("pages/1_Explorer.py", lesson_stops.query(2))
-    assert at.session_state["_settings"]["fold"] == 1
+    at = run_page("views/explorer.py", lesson_stops.query(2))
+    assert at.session_state["_settings"].fold == 1
     at.button(key="lesson_next").click().run()
     assert not at.exception
-    assert at.session_state["_settings"]["lesson"] == 3 and at.session_state["_settings"]["fold"] == 5
+    assert at.session_state["_settings"].lesson == 3 and at.session_state["_settings"].fold == 5
     assert "stop 3 of" in at.get("progress")[0].proto.text
     at.button(key="lesson_prev").click().run()
-    assert at.session_state["_settings"]["lesson"] == 2 and at.session_state["_settings"]["fold"] == 1
+    assert at.session_state["_settings"].lesson == 2 and at.session_state["_settings"].fold == 1
 
 
 def test_a_checked_answer_gets_its_verdict(run_page):
     number = next(i for i, s in enumerate(STOPS, 1) if s.question.kind == "steps")
-    at = run_page(STOPS[number - 1].page, lesson_stops.query(number))
+    at = run_page(STOPS[number - 1].page.script, lesson_stops.query(number))
     at.button_group(key=f"lesson_answer_{number}").set_value(["3"])  # in a form: sent with the Check click
     at.button(key=f"lesson_check_{number}").click().run()
     assert at.sidebar.error and not at.sidebar.success
@@ -55,13 +55,13 @@ def test_a_checked_answer_gets_its_verdict(run_page):
 
 
 def test_end_the_lesson_removes_the_panel(run_page):
-    at = run_page("app.py", lesson_stops.query(1))
+    at = run_page("views/home.py", lesson_stops.query(1))
     at.button(key="lesson_end").click().run()
     assert not at.get("progress") and "lesson" not in at.query_params
 
 
 def test_lesson_page_lists_every_stop(run_page):
-    at = run_page("pages/6_Lesson.py")
+    at = run_page("views/lesson.py")
     assert not at.exception
     # as its own entry script (AppTest) the other pages are not registered: each stop is a plain line
     rows = [m.value for m in at.markdown if m.value.startswith("📍")]
@@ -71,7 +71,7 @@ def test_lesson_page_lists_every_stop(run_page):
 
 
 def test_panel_moves_above_the_page_when_a_classroom_link_hides_the_sidebar(run_page):
-    at = run_page("pages/1_Explorer.py", {**lesson_stops.query(5), "hide": "sidebar"})
+    at = run_page("views/explorer.py", {**lesson_stops.query(5), "hide": "sidebar"})
     assert not at.exception
     assert "stop 5 of" in at.main.get("progress")[0].proto.text
     assert not at.sidebar.get("progress")

@@ -4,15 +4,15 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE = "pages/5_Limits_of_memory.py"
+PAGE = "views/limits_of_memory.py"
 
 
 def open_limits(params: dict | None = None) -> AppTest:
     """The page reached from the entry script, as a browser reaches it."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()  # st.navigation registers the pages
+    at.switch_page(PAGE)
     for k, v in (params or {}).items():
         at.query_params[k] = v
-    at.switch_page(PAGE)
     return at.run()
 
 

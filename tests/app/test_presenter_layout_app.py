@@ -27,9 +27,9 @@ def _first(nodes: list, kind: str, text: str = "") -> int:
 
 # (page, the element kind and text that moves, the figure it moves under) on each page whose note moves
 MOVES = [
-    pytest.param("app.py", "markdown", "feed-forward network can't", id="home-feedforward-paragraph"),
-    pytest.param("pages/2_Sequence_types.py", "caption", seqtypes.INTRO, id="seqtypes-intro"),
-    pytest.param("pages/3_Gradients.py", "info", "**Exploding.**", id="gradients-preset-note"),
+    pytest.param("views/home.py", "markdown", "feed-forward network can't", id="home-feedforward-paragraph"),
+    pytest.param("views/sequence_types.py", "caption", seqtypes.INTRO, id="seqtypes-intro"),
+    pytest.param("views/gradients.py", "info", "**Exploding.**", id="gradients-preset-note"),
 ]
 
 
@@ -46,7 +46,7 @@ def test_the_note_follows_the_main_figure_only_when_presenting(run_page, present
 
 @pytest.mark.parametrize("present", [False, True])
 def test_limits_task_line_folds_into_an_expander_when_presenting(run_page, present):
-    at = run_page("pages/5_Limits_of_memory.py", PRESENT if present else None)
+    at = run_page("views/limits_of_memory.py", PRESENT if present else None)
     assert not at.exception
     folded = [e for e in at.expander if e.label == "The task, the budget, what to expect"]
     assert len(folded) == int(present)

@@ -7,7 +7,7 @@ import pytest
 
 from visualizer.labs.sequences import seqtasks
 
-PAGE = "pages/2_Sequence_types.py"
+PAGE = "views/sequence_types.py"
 
 
 def _charts(at) -> dict[str, dict]:

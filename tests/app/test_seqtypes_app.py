@@ -7,7 +7,7 @@ import pytest
 from visualizer.content import seqtype_gallery
 from visualizer.labs.sequences import seqtypes
 
-PAGE = "pages/2_Sequence_types.py"
+PAGE = "views/sequence_types.py"
 RANDOM = {"net": "random"}  # the untrained view; the trained one is tested in test_seqtasks_app.py
 
 

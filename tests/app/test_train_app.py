@@ -8,13 +8,15 @@ from tests.app.conftest import new_app
 from visualizer.data import corpus, trained_model
 from visualizer.labs.training import train
 
-PAGE = "pages/4_Train.py"
+PAGE = "views/train.py"
 
 
 def open_train(params: dict | None = None) -> AppTest:
     """The Train page reached from the entry script, as a browser reaches it."""
-    at = new_app("app.py", {"speed": "fast", **(params or {})})  # "watch" (the default) takes 3 steps per run
+    at = new_app("app.py").run()  # st.navigation registers the pages on the first run
     at.switch_page(PAGE)
+    for k, v in {"speed": "fast", **(params or {})}.items():  # "watch" (the default) takes 3 steps per run
+        at.query_params[k] = v
     return at.run()
 
 

@@ -50,6 +50,24 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1800}}
 
 
+@pytest.fixture(scope="session")
+def context(browser, browser_context_args):
+    """One browser context for the run: Streamlit's ~10 MB of JavaScript is fetched once and then comes from the
+    browser's cache, as for a student opening a second page. Each test still opens its own page, which is a new
+    Streamlit session on the server."""
+    ctx = browser.new_context(**browser_context_args)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A new page (a new Streamlit session) in the shared context, closed after the test."""
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,7 +1,7 @@
 """Accessibility of every page, checked by axe-core in real Chromium: no serious or critical violations.
 
 axe-core comes from the npm registry into .cache/axe (`make browser-deps`) and is injected into the
-page with Playwright's add_script_tag. Pages are found the way Streamlit finds them (pages/*.py), so
+page with Playwright's add_script_tag. Pages come from the page table (visualizer/pages.py), so
 a new page is checked without editing this file.
 """
 
@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 from tools.loadtest import page_names
 
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = page_names(ROOT)  # {"Home": "", "Explorer": "Explorer", ...}
+PAGES = page_names()  # {"Home": "", "Explorer": "Explorer", ...}
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:

@@ -17,6 +17,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.browser.conftest import wait_for_app
 from tools import loadtest, serve
+from tools import loadtest_session as ls
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("nginx") and not shutil.which(serve.NGINX), reason="nginx missing: `make nginx`"
@@ -39,7 +40,7 @@ async def _sessions(url: str, n: int) -> list[tuple[str, int, set[int]]]:
     args = argparse.Namespace(replicas=2, timeout=60.0)
 
     async def one(i: int) -> tuple[str, int, set[int]]:
-        ws, replica = await loadtest.open_ws(url, args)  # raises if the websocket is not sticky
+        ws, replica = await ls.open_ws(url, args)  # raises if the websocket is not sticky
         async with ws:
             tokens = loadtest.session_tokens(i, 3)
             session = loadtest.Session(ws, "Explorer", loadtest.initial_query(tokens), 60.0)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_for_app
 from visualizer import lesson_stops
 
-STOPS = lesson_stops.stops()
+STOPS = lesson_stops.STOPS
 
 
 def _at_stop(page, number: int) -> None:
@@ -18,7 +18,7 @@ def _at_stop(page, number: int) -> None:
     panel = page.locator(".st-key-lesson_panel")
     expect(panel).to_contain_text(f"stop {number} of {len(STOPS)}", timeout=30_000)
     expect(panel).to_contain_text(stop.title, timeout=30_000)
-    path = lesson_stops.url_path(stop.page)
+    path = stop.page.url_path
     expect(page).to_have_url(re.compile(rf"/{path}\?(.*&)?lesson={number}(&|$)"), timeout=30_000)
     wait_for_app(page)
 

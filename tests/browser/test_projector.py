@@ -1,6 +1,6 @@
 """A projector shows 1280×720: every page's main controls and main figure are there without scrolling.
 
-Generic over pages (pages/*.py, as Streamlit finds them). A page names what must be visible with
+Generic over pages (the page table, visualizer/pages.py). A page names what must be visible with
 keyed containers — `st.container(key="main_controls")` and `st.container(key="main_figure")` — and
 without them the test takes the first chart in the main area as the main figure and the widgets of
 the main area above it as the main controls. Equations (KaTeX) must never run out of their box.
@@ -11,10 +11,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import CHARTS, wait_for_page
-from tests.conftest import ROOT
 from tools.loadtest import page_names
 
-PAGES = page_names(ROOT)
+PAGES = page_names()
 WIDTH, HEIGHT = 1280, 720
 # Pages whose first view has no chart by design: Train draws its charts once training starts, the
 # Lesson page is a list of stops. There the main controls must fit; the figure is checked elsewhere.

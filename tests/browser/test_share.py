@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_app
-from tests.conftest import ROOT
+from visualizer.pages import PAGES
 
-PAGE_PATHS = [""] + sorted(re.sub(r"^\d+_", "", p.stem) for p in (ROOT / "pages").glob("*.py"))
+PAGE_PATHS = [page.url_path for page in PAGES]
 
 
 def test_home_link_reopens_the_view(page, app_url):

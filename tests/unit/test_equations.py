@@ -8,6 +8,7 @@ import pytest
 from visualizer.data import encoding
 from visualizer.nn import rnn
 from visualizer.plots import equations as eq
+from visualizer.plots import tex as tx
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def _numbers(tex: str) -> list[float]:
 
 
 def test_tex_text_escapes_every_special_character():
-    out = eq.tex_text("<script>alert('x')</script> $\\{}&#%_^~", max_len=100)
+    out = tx.tex_text("<script>alert('x')</script> $\\{}&#%_^~", max_len=100)
     body = out[len("\\text{") : -1]
     for name in ("textless", "textgreater", "textbackslash", "textasciicircum", "textasciitilde"):
         body = body.replace(f"\\{name}{{}}", "")
@@ -35,44 +36,44 @@ def test_tex_text_escapes_every_special_character():
 
 
 def test_tex_text_shortens_and_shows_whitespace():
-    assert eq.tex_text(" ") == "\\text{␣}"
-    assert eq.tex_text("x" * 40, max_len=5) == "\\text{xxxx…}"
+    assert tx.tex_text(" ") == "\\text{␣}"
+    assert tx.tex_text("x" * 40, max_len=5) == "\\text{xxxx…}"
 
 
 def test_num_formats():
-    assert eq.num(0.123456) == "0.12"
-    assert eq.num(-0.001) == "0"  # no '-0.00'
-    assert eq.num(float("nan")) == "\\text{NaN}"
-    assert eq.num(float("-inf")) == "-\\infty"
-    assert "10^{5}" in eq.num(123456.0)
+    assert tx.num(0.123456) == "0.12"
+    assert tx.num(-0.001) == "0"  # no '-0.00'
+    assert tx.num(float("nan")) == "\\text{NaN}"
+    assert tx.num(float("-inf")) == "-\\infty"
+    assert "10^{5}" in tx.num(123456.0)
 
 
 def test_pick_slices_and_keeps_the_hot_index():
-    assert eq.pick(5, 7) == [0, 1, 2, 3, 4]
-    assert eq.pick(20, 7) == [0, 1, 2, 3, 4, None, 19]
-    assert eq.pick(20, 7, keep=12) == [0, 1, 2, None, 12, None, 19]
-    assert eq.pick(20, 7, keep=18) == [0, 1, 2, None, 18, 19]
-    assert eq.pick(20, 7, keep=2) == [0, 1, 2, 3, 4, None, 19]
+    assert tx.pick(5, 7) == [0, 1, 2, 3, 4]
+    assert tx.pick(20, 7) == [0, 1, 2, 3, 4, None, 19]
+    assert tx.pick(20, 7, keep=12) == [0, 1, 2, None, 12, None, 19]
+    assert tx.pick(20, 7, keep=18) == [0, 1, 2, None, 18, 19]
+    assert tx.pick(20, 7, keep=2) == [0, 1, 2, 3, 4, None, 19]
     for keep in range(20):
-        shown = eq.pick(20, 7, keep=keep)
+        shown = tx.pick(20, 7, keep=keep)
         assert keep in shown and len(shown) <= 7
 
 
 def test_matrix_shows_all_numbers_when_small_and_dots_when_large():
     M = np.arange(6.0).reshape(2, 3)
-    tex = eq.matrix(M, digits=0)
+    tex = tx.matrix(M, digits=0)
     assert tex == "\\left[\\begin{array}{ccc}0 & 1 & 2 \\\\ 3 & 4 & 5\\end{array}\\right]"
-    big = eq.matrix(np.zeros((30, 30)))
+    big = tx.matrix(np.zeros((30, 30)))
     assert "\\vdots" in big and "\\cdots" in big and "\\ddots" in big
-    assert big.count("\\\\") == eq.MAX_SHOWN - 1  # MAX_SHOWN rows shown, one of them the ⋮ row
+    assert big.count("\\\\") == tx.MAX_SHOWN - 1  # MAX_SHOWN rows shown, one of them the ⋮ row
 
 
 def test_stacked_matrix_has_a_seam_and_the_vector_a_rule():
-    cols, seam = eq.stacked_columns(3, 2)
+    cols, seam = tx.stacked_columns(3, 2)
     assert cols == [0, 1, 2, 3, 4] and seam == 3
-    tex = eq.matrix(np.zeros((3, 5)), cols=cols, split=seam)
+    tex = tx.matrix(np.zeros((3, 5)), cols=cols, split=seam)
     assert "{ccc|cc}" in tex
-    assert "\\hline" in eq.matrix(np.zeros(5), rows=cols, row_split=seam)
+    assert "\\hline" in tx.matrix(np.zeros(5), rows=cols, row_split=seam)
 
 
 def test_step_equations_carry_the_unrolls_numbers(small):

@@ -6,7 +6,7 @@ import pytest
 
 from visualizer.data import encoding
 from visualizer.nn import rnn
-from visualizer.plots import diagrams, figures, style
+from visualizer.plots import chain, diagrams, figures, style
 
 
 def _valid(fig: go.Figure) -> go.Figure:
@@ -32,7 +32,7 @@ def _named(fig, prefix):
 
 def test_chain_has_one_column_per_step_and_highlights_the_current_one(run):
     enc, trace = run
-    fig = _valid(figures.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=3, X=enc.X))
+    fig = _valid(chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=3, X=enc.X))
     xs, hs, ys = _named(fig, "x_t"), _named(fig, "h_t"), _named(fig, "ŷ_t")
     assert list(xs.x) == list(hs.x) == list(ys.x) == [1, 2, 3, 4, 5]
     assert list(xs.text) == list(enc.tokens) and xs.textposition == "bottom center"  # under each x_t
@@ -47,7 +47,7 @@ def test_chain_has_one_column_per_step_and_highlights_the_current_one(run):
 
 def test_chain_writes_the_top_prediction_and_hover_values(run):
     enc, trace = run
-    fig = figures.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=1)
+    fig = chain.unrolled_chain(enc.tokens, trace.hs, trace.probs, enc.vocab.tokens, step=1)
     ys = _named(fig, "ŷ_t")
     for t, label in enumerate(ys.text):
         assert label == "→ " + enc.vocab.tokens[int(np.argmax(trace.probs[t]))]
@@ -56,14 +56,14 @@ def test_chain_writes_the_top_prediction_and_hover_values(run):
 
 
 def test_chain_window_follows_the_step_and_stays_in_range():
-    assert figures.chain_window(5, 3) == (1, 5)
-    assert figures.chain_window(100, 1) == (1, 12)
-    assert figures.chain_window(100, 11) == (1, 12) and figures.chain_window(100, 12) == (7, 18)  # half a page
-    assert figures.chain_window(100, 50) == (43, 54)
-    assert figures.chain_window(100, 100) == (89, 100)
+    assert chain.chain_window(5, 3) == (1, 5)
+    assert chain.chain_window(100, 1) == (1, 12)
+    assert chain.chain_window(100, 11) == (1, 12) and chain.chain_window(100, 12) == (7, 18)  # half a page
+    assert chain.chain_window(100, 50) == (43, 54)
+    assert chain.chain_window(100, 100) == (89, 100)
     windows = set()
     for step in range(1, 101):
-        first, last = figures.chain_window(100, step)
+        first, last = chain.chain_window(100, step)
         windows.add(first)
         assert first <= step <= last and last - first == 11 and first >= 1 and last <= 100
         assert step < last or last == 100  # a column of what comes next stays in view
@@ -73,19 +73,19 @@ def test_chain_window_follows_the_step_and_stays_in_range():
 def test_chain_window_shows_its_columns_and_the_step_before():
     tokens = [str(i) for i in range(40)]
     hs, probs = np.zeros((41, 3)), np.full((40, 4), 0.25)
-    fig = figures.unrolled_chain(tokens, hs, probs, list("abcd"), step=30, window=figures.chain_window(40, 30))
+    fig = chain.unrolled_chain(tokens, hs, probs, list("abcd"), step=30, window=chain.chain_window(40, 30))
     assert fig.layout.xaxis.range == pytest.approx((23.4, 36.6))  # steps 25..36 in view, and step 24 carried in
     assert list(_named(fig, "h_t").x) == list(range(1, 41))  # the block drawn (the view slides over it)
     assert list(_named(fig, "carried-in").x) == [0]  # h_0, out of view
     assert "steps 25–36 of 40" in fig.layout.title.text
-    start = figures.unrolled_chain(tokens, hs, probs, list("abcd"), step=2, window=figures.chain_window(40, 2))
+    start = chain.unrolled_chain(tokens, hs, probs, list("abcd"), step=2, window=chain.chain_window(40, 2))
     assert _named(start, "carried-in").text == ("h₀ = 0",) and start.layout.xaxis.range == pytest.approx((-0.6, 12.6))
 
 
 def test_chain_survives_overflow():
     hs = np.full((3, 2), np.inf)
     probs = np.full((2, 2), np.nan)
-    fig = _valid(figures.unrolled_chain(["a", "b"], hs, probs, ["a", "b"], step=2))
+    fig = _valid(chain.unrolled_chain(["a", "b"], hs, probs, ["a", "b"], step=2))
     assert list(_named(fig, "ŷ_t").text) == ["NaN", "NaN"]
 
 

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from visualizer import lesson, lesson_stops, state
-from visualizer.labs.explorer import explore
+from visualizer import lesson, lesson_stops, pages, state
+from visualizer.labs.explorer import explore as unroll
 from visualizer.nn import rnn
+from visualizer.settings import Settings
 
-STOPS = lesson_stops.stops()
+STOPS = lesson_stops.STOPS
 
 
 def _wrong(q: lesson.Question, s) -> object:
@@ -42,6 +43,7 @@ def test_every_stop_is_a_page_in_a_valid_preset(number):
     values, notices = state.parse(lesson_stops.query(number))
     assert notices == []
     assert values["lesson"] == number
+    assert stop.page in pages.PAGES
     for name, value in stop.settings.items():
         assert name in state.SETTINGS
         assert state.SETTINGS[name].clamp(value) == value, f"{stop.title}: {name} out of range"
@@ -53,30 +55,18 @@ def test_stop_count_and_setting_bound():
     assert len(lesson_stops.STOPS) <= state.LESSON_MAX_STOPS
 
 
-def test_limits_stop_only_when_its_page_exists(tmp_path):
-    """The optional limits stop is offered exactly when pages/5_Limits_of_memory.py exists."""
-    for stop in lesson_stops.STOPS:
-        (tmp_path / stop.page).parent.mkdir(parents=True, exist_ok=True)
-        if stop.page != lesson.LIMITS_PAGE:
-            (tmp_path / stop.page).write_text("")
-    without = lesson_stops.stops(tmp_path)
-    assert lesson.LIMITS_PAGE not in [s.page for s in without]
-    (tmp_path / lesson.LIMITS_PAGE).write_text("")
-    with_limits = lesson_stops.stops(tmp_path)
-    assert [s.page for s in with_limits].count(lesson.LIMITS_PAGE) == 1
-    assert len(with_limits) == len(without) + 1
-    # the stop after the limits one keeps its place at the end
-    assert with_limits[-1] == without[-1]
-    assert lesson_stops.preset(len(with_limits), root=tmp_path)["lesson"] == len(with_limits)
+def test_every_page_but_home_and_the_lesson_has_a_stop():
+    """The lesson walks the app: each teaching page of the page table is some stop's page."""
+    assert {stop.page for stop in STOPS} >= set(pages.PAGES) - {pages.LESSON}
 
 
 def test_changed_steps_come_from_a_real_forward_pass():
     """Changing word k changes h_k..h_T and nothing before (the forward pass, not a rule)."""
-    s = {**state.defaults(), "text": "a b c d e f g"}
+    s = Settings(text="a b c d e f g")
     for k in (1, 3, 7):
         assert lesson.steps_changed_by(k)(s) == tuple(range(k, 8))
     # cross-check one answer by hand: a second forward pass with word 3 replaced by another word
-    run = explore.untrained("a b c d e f g", "words", "onehot", emb=6, hidden=6, seed=0, act="tanh", scale=1.0)
+    run = unroll.untrained("a b c d e f g", "words", "onehot", emb=6, hidden=6, seed=0, act="tanh", scale=1.0)
     X = run.enc.X.copy()
     X[2] = X[0]
     hs = rnn.forward(run.params, X).hs
@@ -84,41 +74,36 @@ def test_changed_steps_come_from_a_real_forward_pass():
 
 
 def test_pascanu_bound_and_threshold():
-    s = {**state.defaults(), "radius": 0.9, "grad_activation": "tanh"}
+    s = Settings(radius=0.9, grad_activation="tanh")
     assert math.isclose(lesson.pascanu_bound(20)(s), 0.9**20)
-    assert lesson.pascanu_bound(20)({**s, "grad_activation": "sigmoid"}) == pytest.approx((0.25 * 0.9) ** 20)
+    assert lesson.pascanu_bound(20)(s.changed(grad_activation="sigmoid")) == pytest.approx((0.25 * 0.9) ** 20)
     # a linear cell's Jacobian is W_hh itself: the measured growth per step tends to its spectral radius
-    linear = {**state.defaults(), "grad_activation": "linear", "radius": 1.3}
+    linear = Settings(grad_activation="linear", radius=1.3)
     assert lesson.growth_per_step("rnn")(linear) == pytest.approx(1.3, rel=0.02)
 
 
 def test_number_checker_tolerance_and_garbage():
     q = lesson.Question("?", "number", lambda s: 0.1216, "", rel_tol=0.05)
-    assert q.check({}, "0.12") and q.check({}, 0.1216)
-    assert not q.check({}, "0.2") and not q.check({}, "twelve") and not q.check({}, None)
+    s = Settings()
+    assert q.check(s, "0.12") and q.check(s, 0.1216)
+    assert not q.check(s, "0.2") and not q.check(s, "twelve") and not q.check(s, None)
     steps = lesson.Question("?", "steps", lambda s: (3, 4), "")
-    assert steps.check({}, ["4", "3"]) and not steps.check({}, ["3"]) and not steps.check({}, None)
+    assert steps.check(s, ["4", "3"]) and not steps.check(s, ["3"]) and not steps.check(s, None)
 
 
 def test_answers_follow_the_learners_settings():
     """The checker reads the current settings, so a student who edits the sentence is checked on it."""
     five = lesson_stops.preset(5)
     assert lesson.steps_changed_by(3)(five) == (3, 4, 5)
-    longer = {**five, "text": "one two three four five six"}
+    longer = five.changed(text="one two three four five six")
     assert lesson.steps_changed_by(3)(longer) == (3, 4, 5, 6)
-    assert lesson.input_length({**five, "representation": "embedding", "embed_size": 4}) == 4
+    assert lesson.input_length(five.changed(representation="embedding", embed_size=4)) == 4
 
 
 def test_preset_keeps_classroom_settings_and_resets_the_rest():
-    values = lesson_stops.preset(5, keep={"present": True, "hide": "seed", "text": "other", "hidden": 9})
-    assert values["present"] is True and values["hide"] == "seed"
-    assert values["text"] == state.DEFAULT_TEXT and values["hidden"] == state.SETTINGS["hidden"].default
-
-
-def test_url_path():
-    assert lesson_stops.url_path("app.py") == ""
-    assert lesson_stops.url_path("pages/1_Explorer.py") == "Explorer"
-    assert lesson_stops.url_path("pages/2_Sequence_types.py") == "Sequence_types"
+    values = lesson_stops.preset(5, keep=Settings(present=True, hide="seed", text="other", hidden=9))
+    assert values.present is True and values.hide == "seed"
+    assert values.text == state.DEFAULT_TEXT and values.hidden == state.SETTINGS["hidden"].default
 
 
 @settings(max_examples=25, deadline=None)
@@ -130,5 +115,5 @@ def test_url_path():
 def test_changing_word_k_changes_exactly_steps_k_to_T(words, k, seed):
     """Property: in a forward pass, replacing x_k changes h_k..h_T and never an earlier h_t."""
     k = min(k, len(words))
-    s = {**state.defaults(), "text": " ".join(words), "seed": seed}
+    s = Settings(text=" ".join(words), seed=seed)
     assert lesson.steps_changed_by(k)(s) == tuple(range(k, len(words) + 1))

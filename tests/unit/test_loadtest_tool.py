@@ -14,6 +14,8 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tools import loadtest as lt
+from tools import loadtest_report as lr
+from tools import loadtest_session as ls
 from visualizer import state
 
 # ---------------------------------------------------------------------------- percentiles
@@ -31,17 +33,17 @@ def _run_async(coro):
 @pytest.mark.parametrize("q", [0, 5, 50, 90, 95, 99, 100])
 def test_percentile_matches_numpy_linear(q):
     values = list(np.random.default_rng(3).exponential(100.0, size=37))
-    assert lt.percentile(values, q) == pytest.approx(np.percentile(values, q))
+    assert lr.percentile(values, q) == pytest.approx(np.percentile(values, q))
 
 
 def test_percentile_small_cases():
-    assert lt.percentile([4.0], 95) == 4.0
-    assert lt.percentile([1.0, 3.0], 50) == 2.0
-    assert lt.percentile([10.0, 0.0, 5.0], 100) == 10.0  # unsorted input
-    assert lt.percentile([1, 2, 3, 4], 95) == pytest.approx(3.85)
-    assert math.isnan(lt.percentile([], 50))
+    assert lr.percentile([4.0], 95) == 4.0
+    assert lr.percentile([1.0, 3.0], 50) == 2.0
+    assert lr.percentile([10.0, 0.0, 5.0], 100) == 10.0  # unsorted input
+    assert lr.percentile([1, 2, 3, 4], 95) == pytest.approx(3.85)
+    assert math.isnan(lr.percentile([], 50))
     with pytest.raises(ValueError, match="between 0 and 100"):
-        lt.percentile([1.0], 101)
+        lr.percentile([1.0], 101)
 
 
 # ---------------------------------------------------------------------------- sequences and markers
@@ -50,8 +52,8 @@ def test_percentile_small_cases():
 def test_session_tokens_are_unique_and_carry_the_marker():
     a, b = lt.session_tokens(7, 5), lt.session_tokens(12, 5)
     assert a[0] == "zq007w0" and len(set(a)) == 5 and not set(a) & set(b)
-    assert lt.markers(" ".join(a + b).encode()) == {7, 12}
-    assert lt.markers(b"zq7w0 zq0070 plain text") == set()  # needs three digits then 'w'
+    assert ls.markers(" ".join(a + b).encode()) == {7, 12}
+    assert ls.markers(b"zq7w0 zq0070 plain text") == set()  # needs three digits then 'w'
     with pytest.raises(ValueError):
         lt.session_tokens(1000, 3)
 
@@ -93,12 +95,11 @@ def test_parse_args_rejects_bad_values(argv, capsys):
     assert "error" in capsys.readouterr().err
 
 
-def test_page_names_follow_streamlit_url_paths(tmp_path):
-    (tmp_path / "pages").mkdir()
-    for name in ("1_Explorer.py", "2_Sequence_types.py", "README.md"):
-        (tmp_path / "pages" / name).write_text("")
-    names = lt.page_names(tmp_path)
-    assert names == {"Home": "", "Explorer": "Explorer", "Sequence_types": "Sequence_types"}
+def test_page_names_follow_the_page_table():
+    names = lt.page_names()
+    assert list(names)[:3] == ["Home", "Explorer", "Sequence_types"]
+    assert names["Home"] == "" and names["Explorer"] == "Explorer"
+    names = {k: names[k] for k in ("Home", "Explorer", "Sequence_types")}
     assert lt.resolve_pages(["explorer", "HOME", "Sequence types"], names) == ["Explorer", "Home", "Sequence_types"]
     assert lt.resolve_pages(["all", "Home"], names) == ["Home", "Explorer", "Sequence_types"]
     with pytest.raises(ValueError, match="Home, Explorer, Sequence_types"):
@@ -117,40 +118,40 @@ def _element(kind: str, **fields) -> Element:
 
 
 def test_widgets_are_found_in_elements_with_their_keys():
-    step = lt.widget_from_element(_element("slider", id="$$ID-abc123-w_step", label="Step", max=9, data_type=0))
-    assert step == lt.Widget(id="$$ID-abc123-w_step", kind="slider", label="Step", is_int=True, hi=9.0)
+    step = ls.widget_from_element(_element("slider", id="$$ID-abc123-w_step", label="Step", max=9, data_type=0))
+    assert step == ls.Widget(id="$$ID-abc123-w_step", kind="slider", label="Step", is_int=True, hi=9.0)
     assert step.key == "w_step"
-    text = lt.widget_from_element(_element("text_input", id="$$ID-ff-w_text", label="Type"))
+    text = ls.widget_from_element(_element("text_input", id="$$ID-ff-w_text", label="Type"))
     assert text.kind == "text_input" and text.key == "w_text" and text.hi is None
-    assert lt.widget_from_element(_element("markdown", body="zq001w0")) is None
-    in_fragment = lt.widget_from_element(_element("slider", id="$$ID-abc123-w_step", label="Step"), "frag-1")
+    assert ls.widget_from_element(_element("markdown", body="zq001w0")) is None
+    in_fragment = ls.widget_from_element(_element("slider", id="$$ID-abc123-w_step", label="Step"), "frag-1")
     assert in_fragment.fragment_id == "frag-1" and step.fragment_id == ""
-    assert lt.Widget(id="$$ID-ff-None", kind="button", label="Go").key == ""
-    assert lt.Widget(id="plain", kind="button", label="Go").key == ""
+    assert ls.Widget(id="$$ID-ff-None", kind="button", label="Go").key == ""
+    assert ls.Widget(id="plain", kind="button", label="Go").key == ""
 
 
 def test_widget_states_use_the_browser_wire_format():
-    assert list(lt.widget_state(lt.Widget("s", "slider", "Step", is_int=True), 3).double_array_value.data) == [3.0]
-    assert lt.widget_state(lt.Widget("n", "number_input", "Seed", is_int=True), 7).WhichOneof("value") == "int_value"
-    assert lt.widget_state(lt.Widget("n", "number_input", "Scale"), 0.5).double_value == 0.5
-    assert lt.widget_state(lt.Widget("t", "text_area", "Text"), "a b").string_value == "a b"
-    assert lt.widget_state(lt.Widget("b", "button", "Next"), True).trigger_value is True
-    assert lt.widget_state(lt.Widget("c", "checkbox", "Clip"), 1).bool_value is True
+    assert list(ls.widget_state(ls.Widget("s", "slider", "Step", is_int=True), 3).double_array_value.data) == [3.0]
+    assert ls.widget_state(ls.Widget("n", "number_input", "Seed", is_int=True), 7).WhichOneof("value") == "int_value"
+    assert ls.widget_state(ls.Widget("n", "number_input", "Scale"), 0.5).double_value == 0.5
+    assert ls.widget_state(ls.Widget("t", "text_area", "Text"), "a b").string_value == "a b"
+    assert ls.widget_state(ls.Widget("b", "button", "Next"), True).trigger_value is True
+    assert ls.widget_state(ls.Widget("c", "checkbox", "Clip"), 1).bool_value is True
     with pytest.raises(ValueError, match="multiselect"):
-        lt.widget_state(lt.Widget("m", "multiselect", "Pick"), ["a"])
+        ls.widget_state(ls.Widget("m", "multiselect", "Pick"), ["a"])
 
 
 def test_build_rerun_round_trips():
-    ws = lt.widget_state(lt.Widget("$$ID-1-w_step", "slider", "Step"), 4)
+    ws = ls.widget_state(ls.Widget("$$ID-1-w_step", "slider", "Step"), 4)
     msg = BackMsg()
-    msg.ParseFromString(lt.build_rerun("text=a+b&step=1", page_name="Explorer", widgets=[ws]))
+    msg.ParseFromString(ls.build_rerun("text=a+b&step=1", page_name="Explorer", widgets=[ws]))
     rerun = msg.rerun_script
     assert rerun.fragment_id == ""
     assert msg.WhichOneof("type") == "rerun_script"
     assert rerun.query_string == "text=a+b&step=1" and rerun.page_name == "Explorer" and rerun.page_script_hash == ""
     assert [w.id for w in rerun.widget_states.widgets] == ["$$ID-1-w_step"]
     assert list(rerun.widget_states.widgets[0].double_array_value.data) == [4.0]
-    msg.ParseFromString(lt.build_rerun("", page_script_hash="h1", fragment_id="frag-1", widgets=[ws]))
+    msg.ParseFromString(ls.build_rerun("", page_script_hash="h1", fragment_id="frag-1", widgets=[ws]))
     assert msg.rerun_script.fragment_id == "frag-1" and msg.rerun_script.page_script_hash == "h1"
 
 
@@ -158,35 +159,35 @@ def test_build_rerun_round_trips():
 
 
 def test_plan_walks_the_step_widget_and_wraps_at_its_maximum():
-    step = lt.Widget("$$ID-1-w_step", "slider", "Step", is_int=True, hi=4)
-    plan = lt.plan_interactions(
-        {"w_step": step, "w_text": lt.Widget("$$ID-2-w_text", "text_area", "T")}, lt.session_tokens(1, 8), steps=6
+    step = ls.Widget("$$ID-1-w_step", "slider", "Step", is_int=True, hi=4)
+    plan = ls.plan_interactions(
+        {"w_step": step, "w_text": ls.Widget("$$ID-2-w_text", "text_area", "T")}, lt.session_tokens(1, 8), steps=6
     )
     assert [v for _, v in plan] == [2, 3, 4, 1, 2, 3] and {w.key for w, _ in plan} == {"w_step"}
 
 
 def test_plan_clicks_next_or_types_words():
-    nxt = lt.Widget("$$ID-3-explorer_next", "button", "Next ▶")
-    assert lt.plan_interactions({"explorer_next": nxt}, lt.session_tokens(0, 3), 2) == [(nxt, True), (nxt, True)]
-    text = lt.Widget("$$ID-2-w_text", "text_input", "Type")
-    plan = lt.plan_interactions({"w_text": text}, lt.session_tokens(5, 2), 3)
+    nxt = ls.Widget("$$ID-3-explorer_next", "button", "Next ▶")
+    assert ls.plan_interactions({"explorer_next": nxt}, lt.session_tokens(0, 3), 2) == [(nxt, True), (nxt, True)]
+    text = ls.Widget("$$ID-2-w_text", "text_input", "Type")
+    plan = ls.plan_interactions({"w_text": text}, lt.session_tokens(5, 2), 3)
     assert [v for _, v in plan] == [
         "zq005w0 zq005w1 zq005w2",
         "zq005w0 zq005w1 zq005w2 zq005w3",
         "zq005w0 zq005w1 zq005w2 zq005w3 zq005w4",
     ]
-    assert lt.expected_word(text, plan[-1][1]) == b"zq005w4"
-    assert lt.expected_word(nxt, True) is None
+    assert ls.expected_word(text, plan[-1][1]) == b"zq005w4"
+    assert ls.expected_word(nxt, True) is None
     with pytest.raises(ValueError, match="no step widget"):
-        lt.plan_interactions({}, lt.session_tokens(0, 3), 2)
+        ls.plan_interactions({}, lt.session_tokens(0, 3), 2)
 
 
 def test_url_mismatch_checks_the_setting_was_written_back():
-    step = lt.Widget("$$ID-1-w_step", "slider", "Step", is_int=True)
-    assert lt.url_mismatch(step, 3, "text=a&step=3") is None
-    assert lt.url_mismatch(step, 1, "text=a") is None  # the default is left out of links
-    assert "expected '3'" in lt.url_mismatch(step, 3, "text=a")
-    assert lt.url_mismatch(lt.Widget("$$ID-9-other", "slider", "x"), 3, "") is None
+    step = ls.Widget("$$ID-1-w_step", "slider", "Step", is_int=True)
+    assert ls.url_mismatch(step, 3, "text=a&step=3") is None
+    assert ls.url_mismatch(step, 1, "text=a") is None  # the default is left out of links
+    assert "expected '3'" in ls.url_mismatch(step, 3, "text=a")
+    assert ls.url_mismatch(ls.Widget("$$ID-9-other", "slider", "x"), 3, "") is None
 
 
 class _FakeSocket:
@@ -240,21 +241,21 @@ def test_session_reads_one_run_and_follows_page_and_url():
     assert out.seen == {4, 9} and out.widgets["w_step"].fragment_id == "frag-9"
     assert out.errors == ["error message: boom"]
     result = lt.SessionResult(4)
-    lt._check(result, out, "load")
+    ls._check(result, out, "load")
     assert result.leaks == ["load: saw sessions [9]"] and len(result.errors) == 1
 
 
 def test_check_accepts_fragment_runs_and_flags_missing_or_failed_runs():
-    ok = lt.RunOutput(status=ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, seen={2})
+    ok = ls.RunOutput(status=ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, seen={2})
     result = lt.SessionResult(2)
-    lt._check(result, ok, "step")
+    ls._check(result, ok, "step")
     assert result.errors == [] and result.leaks == []
-    lt._check(result, lt.RunOutput(status=ForwardMsg.FINISHED_WITH_COMPILE_ERROR, seen=set()), "next")
+    ls._check(result, ls.RunOutput(status=ForwardMsg.FINISHED_WITH_COMPILE_ERROR, seen=set()), "next")
     assert result.errors == [
         "next: script finished with status 1",
         "next: the session's own sequence is missing from the page",
     ]
-    lt._check(result, lt.RunOutput(status=0, seen={2}, expect=b"zq002w9"), "type")
+    ls._check(result, ls.RunOutput(status=0, seen={2}, expect=b"zq002w9"), "type")
     assert result.errors[-1] == "type: the page does not show the typed word 'zq002w9'"
 
 

@@ -56,7 +56,7 @@ def test_unsafe_html_only_carries_constant_css():
     from tests.conftest import ROOT
 
     calls = []
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "visualizer").rglob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "views").glob("*.py"), *(ROOT / "visualizer").rglob("*.py")]:
         for line in path.read_text().splitlines():
             if "unsafe_allow_html=True" in line:
                 calls.append(line.strip())
@@ -67,7 +67,7 @@ def test_unsafe_html_only_carries_constant_css():
 
 
 def test_code_names_map_to_short_link_names_once():
-    """Code reads settings["seq_length"]; links keep the short 'glen' (old links still open)."""
+    """Code reads settings.seq_length; links keep the short 'glen' (old links still open)."""
     query = state.to_query({**state.defaults(), "seq_length": 50, "train_hidden": 32})
     assert query == {"glen": "50", "thidden": "32"}
     parsed, notices = state.parse(query)

@@ -10,7 +10,7 @@ import pytest
 from visualizer.data import encoding
 from visualizer.labs.explorer import bptt, gates
 from visualizer.nn import cells, rnn
-from visualizer.plots import chain, equations, figures, step_figures
+from visualizer.plots import chain, equations, figures, step_figures, tex
 from visualizer.plots.notation import at, translate
 
 
@@ -178,14 +178,14 @@ def test_backward_equations_show_the_library_numbers(run):
     ref = rnn.backward(params, trace, bptt.next_token_loss(trace, run[0].ids).dout)
     lines = equations.backward_equations(params, steps, 2)
     delta = [ln for ln in lines if ln.startswith("\\delta_{2} =")][0]
-    shown = [i for i in equations.pick(len(ref.dh[1])) if i is not None]  # a long vector shows a slice
+    shown = [i for i in tex.pick(len(ref.dh[1])) if i is not None]  # a long vector shows a slice
     assert len(shown) >= 4
     for i in shown:
-        assert equations.num(ref.dh[1][i]) in delta
+        assert tex.num(ref.dh[1][i]) in delta
     assert "\\Delta\\frac{\\partial L}{\\partial W_{hh}}" in "".join(lines)
     last = equations.backward_equations(params, steps, steps.T)
     assert any("no loss enters here" in ln for ln in last)
-    assert any(equations.num(steps.running_W_hh[0], 3) in ln for ln in equations.backward_equations(params, steps, 1))
+    assert any(tex.num(steps.running_W_hh[0], 3) in ln for ln in equations.backward_equations(params, steps, 1))
     a = "".join(equations.backward_equations(params, steps, 2, notation="a") + equations.backward_symbolic("a"))
     assert "W_{hh}" not in a and "W_{aa}" in a
 
@@ -200,7 +200,7 @@ def test_gate_equations_and_gated_backward_lines(cell):
     eqs = equations.gate_equations(step, notation="a")
     assert set(eqs) >= {g.key for g in step.gates} | {"h"}
     first = step.gates[0]
-    assert equations.num(first.values[0]) in eqs[first.key]
+    assert tex.num(first.values[0]) in eqs[first.key]
     back = bptt.gated_backward(cell, p, tr, bptt.next_token_loss(tr, np.array([0, 1, 2, 1])).dout)
     lines = equations.gated_backward_equations(back, 2)
     assert ("c_{2}" in "".join(lines)) == (cell == "lstm")
@@ -266,7 +266,7 @@ def test_regression_equations_have_no_softmax():
     enc = encoding.encode_text("1 3 2 5", "numbers", "embedding")
     u = explore.unroll("rnn", enc, explore.make_params("rnn", enc, 3))
     e = equations.step_equations(u.params, u.trace, 2, tokens=enc.tokens, ids=enc.ids, values=enc.values)
-    assert "softmax" not in "".join(e.output) and equations.num(u.predicted_values()[1], 3) in e.output[0]
+    assert "softmax" not in "".join(e.output) and tex.num(u.predicted_values()[1], 3) in e.output[0]
     assert "scaled" in e.input[0]
 
 
@@ -276,11 +276,11 @@ def test_the_output_error_keeps_the_true_token_in_view():
     params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
     trace = rnn.forward(params, enc.X)
     steps = bptt.backward_steps(params, trace, bptt.next_token_loss(trace, enc.ids).dout)
-    assert len(enc.vocab) > equations.MAX_SHOWN
+    assert len(enc.vocab) > tex.MAX_SHOWN
     for t in range(1, steps.T):
         e = steps.e[t - 1]
         line = equations.backward_equations(params, steps, t)[0]
-        assert equations.num(e[int(np.argmin(e))], 3) in line
+        assert tex.num(e[int(np.argmin(e))], 3) in line
 
 
 def test_backward_equations_keep_the_non_zero_column_and_row_in_view():
@@ -296,4 +296,4 @@ def test_backward_equations_keep_the_non_zero_column_and_row_in_view():
     assert 3 <= hot < len(enc.vocab) - 1
     (line,) = [ln for ln in equations.backward_equations(params, steps, t) if "\\partial W_{xh}" in ln]
     shown = steps.contribution(t)["dW_xh"][:, hot]
-    assert np.any(shown != 0) and equations.num(float(shown[np.argmax(np.abs(shown))])) in line
+    assert np.any(shown != 0) and tex.num(float(shown[np.argmax(np.abs(shown))])) in line

@@ -168,7 +168,7 @@ def test_proof_of_the_default_model():
 
 
 def test_strength_row_sits_on_the_unrolled_chain():
-    from visualizer.plots import figures
+    from visualizer.plots import chain as chain_figures
 
     model = pretrained.load_shipped(pretrained.DEFAULT)
     ids, _ = pretrained.read_prompt(model, "Ana grew up in Mexico , and she speaks")
@@ -177,7 +177,7 @@ def test_strength_row_sits_on_the_unrolled_chain():
     X = np.eye(len(model.vocab))[ids]
     trace = cells.CELLS["rnn"].forward(model.params, X)
     tokens = model.vocab.decode(ids)
-    chain = figures.unrolled_chain(tokens, trace.hs, trace.probs, model.vocab.tokens)
+    chain = chain_figures.unrolled_chain(tokens, trace.hs, trace.probs, model.vocab.tokens)
     occ = memory.occlusion(model, ids, model.vocab.index["spanish"], replace_with=memory.neutral_token(model))
     n = len(chain.data)
     fig = mf.add_strength(chain, occ.strength, list(range(1, len(tokens) + 1)))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import arrow_traces, future_cover, revealed
+from visualizer.plots.marks import arrow_traces, future_cover, revealed
 from visualizer.plots.notation import at, translate
 from visualizer.plots.style import ALERT, H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figure, heading, short
 

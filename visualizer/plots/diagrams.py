@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.plots.figures import arrow_traces
+from visualizer.plots.marks import arrow_traces
 from visualizer.plots.notation import translate
 from visualizer.plots.style import GHOST, H_COLOUR, X_COLOUR, Y_COLOUR, figure, short
 
@@ -299,19 +299,4 @@ def fold_figure(stage: int, tokens=(), *, height: int = 420, notation: str = "h"
             ],
         ),
         frames,
-    )
-
-
-def loop_figure(height: int = 360) -> go.Figure:
-    """The folded RNN on its own: x -> h (with its self-loop) -> y."""
-    return figure(
-        _scene_traces(scene(4)),
-        dict(
-            title=dict(text="The folded RNN: one cell and its loop"),
-            height=height,
-            plot_bgcolor="white",
-            margin=dict(l=10, r=10, t=50, b=10),
-            xaxis=dict(range=[0.8, 6.2], visible=False, fixedrange=True),
-            yaxis=dict(range=list(YR), visible=False, scaleanchor="x", scaleratio=1, fixedrange=True),
-        ),
     )

@@ -55,26 +55,6 @@ def contrast_chart(
     )
 
 
-def accuracy_chart(scores: dict[str, float], *, chance: float = 0.5, height: int = 180) -> alt.Chart:
-    """Contrast-pair accuracy per model as bars, chance (what a memoryless model gets) as a dashed rule."""
-    rows = [{"model": name, "acc": float(a)} for name, a in scores.items() if math.isfinite(a)]
-    bars = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color=LOSS_COLOR)
-        .encode(
-            y=alt.Y("model:N", title=None, sort=list(scores)),
-            x=alt.X("acc:Q", title="right answer on held-out contrast prompts", scale=alt.Scale(domain=[0, 1])),
-            tooltip=[alt.Tooltip("model:N"), alt.Tooltip("acc:Q", title="accuracy", format=".0%")],
-        )
-    )
-    rule = (
-        alt.Chart(alt.Data(values=[{"x": chance, "label": "chance: any memoryless model"}]))
-        .mark_rule(strokeDash=[6, 4], color=BASELINE_COLOR)
-        .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="")])
-    )
-    return (bars + rule).properties(height=height, title="Contrast prompts: who remembers?")
-
-
 def occlusion_figure(tokens, strength: np.ndarray, target: str, logp: float, *, height: int = 300) -> go.Figure:
     """The prompt as an unrolled chain of columns; above each, how much that token moved log p(target).
 

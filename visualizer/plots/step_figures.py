@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.plots.chain import BACK, C_COLOUR
-from visualizer.plots.figures import future_cover, revealed
+from visualizer.plots.marks import future_cover, revealed
 from visualizer.plots.notation import translate
 from visualizer.plots.style import H_COLOUR, HIGHLIGHT, X_COLOUR, Y_COLOUR, figure, heading, short
 

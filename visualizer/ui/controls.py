@@ -6,17 +6,14 @@ mean the same thing on every page are written once here.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from visualizer.content import model_notices
 from visualizer.data import encoding, pretrained
 from visualizer.data.trained_model import TrainedModel
 from visualizer.plots.notation import translate
-from visualizer.ui.core import control, md_escape, set_setting
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current, set_setting
+from visualizer.ui.text import md_escape
 
 ACT_HELP = "f in h_t = f(W_hh h_(t-1) + W_xh x_t + b_h)"
 MODE_LABELS = {"chars": "characters", "words": "words", "numbers": "numbers"}
@@ -24,79 +21,79 @@ REPR_LABELS = {"onehot": "one-hot", "embedding": "embedding / value"}
 WEIGHT_LABELS = {"random": "random (untrained)", "trained": "trained"}
 
 
-def text_box(settings: Settings) -> str:
+def text_box() -> str:
     """The sequence the RNN reads."""
-    return control(settings, "text", st.text_area, "Type a sequence", height=90, max_chars=encoding.MAX_TEXT_CHARS)
+    return control("text", st.text_area, "Type a sequence", height=90, max_chars=encoding.MAX_TEXT_CHARS)
 
 
-def split_mode(settings: Settings) -> str:
+def split_mode() -> str:
     """Characters, words or numbers."""
-    return control(settings, "mode", st.radio, "Split into", horizontal=True, format_func=MODE_LABELS.get)
+    return control("mode", st.radio, "Split into", horizontal=True, format_func=MODE_LABELS.get)
 
 
-def sequence(settings: Settings) -> None:
+def sequence() -> None:
     """The sequence group: text, how it is split, and how x_t is built."""
     st.subheader("Sequence")
-    text_box(settings)
-    split_mode(settings)
-    control(settings, "representation", st.radio, "x_t is", horizontal=True, format_func=REPR_LABELS.get)
-    if settings["representation"] == "embedding" and settings["mode"] != "numbers":
-        control(settings, "embed_size", st.slider, "Embedding size")
+    text_box()
+    split_mode()
+    control("representation", st.radio, "x_t is", horizontal=True, format_func=REPR_LABELS.get)
+    s = current()
+    if s.representation == "embedding" and s.mode != "numbers":
+        control("embed_size", st.slider, "Embedding size")
 
 
-def hidden_size(settings: Settings, name: str = "hidden", **kwargs) -> int:
+def hidden_size(name: str = "hidden", **kwargs) -> int:
     """The hidden size H (the Train page's model has its own setting and range)."""
-    return control(settings, name, st.slider, "Hidden size H", **kwargs)
+    return control(name, st.slider, "Hidden size H", **kwargs)
 
 
-def activation(settings: Settings) -> str:
-    help_text = translate(ACT_HELP, settings.get("notation", "h"))
-    return control(settings, "activation", st.selectbox, "Activation f", help=help_text)
+def activation() -> str:
+    help_text = translate(ACT_HELP, current().notation)
+    return control("activation", st.selectbox, "Activation f", help=help_text)
 
 
-def seed(settings: Settings) -> int:
-    return control(settings, "seed", st.number_input, "Seed", step=1)
+def seed() -> int:
+    return control("seed", st.number_input, "Seed", step=1)
 
 
-def network(settings: Settings) -> None:
+def network() -> None:
     """The network group of an untrained vanilla RNN: H, f, weight scale and seed."""
     st.subheader("Network")
-    hidden_size(settings)
-    activation(settings)
-    control(settings, "scale", st.slider, "Weight scale", step=0.05)
-    seed(settings)
+    hidden_size()
+    activation()
+    control("scale", st.slider, "Weight scale", step=0.05)
+    seed()
 
 
-def sequence_and_network(settings: Settings, *, where=st.sidebar) -> None:
+def sequence_and_network(*, where=st.sidebar) -> None:
     """Both groups, in the sidebar: what most pages show."""
     with where:
-        sequence(settings)
-        network(settings)
+        sequence()
+        network()
 
 
-def clipping(settings: Settings, *, label: str = "Clip the gradient by norm", name: str = "clip") -> bool:
+def clipping(*, label: str = "Clip the gradient by norm", name: str = "clip") -> bool:
     """Clip on/off (setting `name`) and its threshold; returns whether clipping is on."""
-    if control(settings, name, st.toggle, label):
-        control(settings, "clip_norm", st.number_input, "Largest gradient norm ‖∇θ‖ after clipping")
-    return bool(settings[name])
+    if control(name, st.toggle, label):
+        control("clip_norm", st.number_input, "Largest gradient norm ‖∇θ‖ after clipping")
+    return bool(getattr(current(), name))
 
 
-def weights(settings: Settings, available: tuple[str, ...], *, why_not: str = "", help: str = "") -> str:
+def weights(available: tuple[str, ...], *, why_not: str = "", help: str = "") -> str:
     """The weights picker: which of the available weights the page uses ('random' is always there).
 
     When only random weights exist the picker is replaced by `why_not` and the setting falls back.
     """
     options = [w for w in ("random", *available) if w in WEIGHT_LABELS]
     if len(options) == 1:
-        if settings["weights"] != "random":
-            set_setting(settings, "weights", "random")
+        if current().weights != "random":
+            set_setting("weights", "random")
         if why_not:
             st.caption(why_not)
         return "random"
-    if settings["weights"] not in options:
-        set_setting(settings, "weights", options[-1])
+    if current().weights not in options:
+        set_setting("weights", options[-1])
     return control(
-        settings,
         "weights",
         st.radio,
         "Weights",
@@ -114,7 +111,6 @@ def session_model() -> TrainedModel | None:
 
 
 def weights_picker(
-    settings: Settings,
     *,
     levels: tuple[str, ...] = ("words", "chars"),
     cells: tuple[str, ...] = (),
@@ -128,7 +124,7 @@ def weights_picker(
     where = where or st.sidebar
     mine = session_model()
     # 'my model' is offered once the Train page has one (or when a link asks for it: then a notice explains)
-    sources = [s for s in pretrained.SOURCES if s != "trained" or mine is not None or settings["weights"] == s]
+    sources = [s for s in pretrained.SOURCES if s != "trained" or mine is not None or current().weights == s]
     names = [
         n
         for n, spec in pretrained.SHIPPED.items()
@@ -136,7 +132,6 @@ def weights_picker(
     ]
     with where:
         control(
-            settings,
             "weights",
             st.radio,
             "Weights",
@@ -144,21 +139,19 @@ def weights_picker(
             format_func=model_notices.SOURCE_LABELS.get,
             help="Random weights show how numbers flow; trained weights show what a network learned to remember.",
         )
-        if settings["weights"] == "story" and names:
-            if settings["story_model"] not in names:
-                set_setting(settings, "story_model", names[0])
+        if current().weights == "story" and names:
+            if current().story_model not in names:
+                set_setting("story_model", names[0])
             if len(names) > 1:
                 control(
-                    settings,
                     "story_model",
                     st.selectbox,
                     "Story model",
                     options=names,
                     format_func=lambda n: pretrained.SHIPPED[n].label,
                 )
-    choice, fallbacks = pretrained.choose(
-        settings["weights"], settings["story_model"], mine, levels=levels, cells=cells
-    )
+    s = current()
+    choice, fallbacks = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells)
     for fallback in fallbacks:
         where.info(md_escape(model_notices.fallback_notice(fallback)), icon="ℹ️")
     return choice

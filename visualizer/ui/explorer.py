@@ -15,24 +15,18 @@ import streamlit as st
 
 from visualizer import export
 from visualizer.content import model_notices
+from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
+from visualizer.labs.explorer import explore as unroll
 from visualizer.plots.notation import NOTATION_LABELS, at, translate
 from visualizer.ui import controls, explorer_views
-from visualizer.ui.core import (
-    CACHE,
-    control,
-    md_escape,
-    presenting,
-    set_setting,
-    show_error,
-    trace_downloads,
-    weights_fingerprint,
-    write_url,
-)
+from visualizer.ui.binding import control, current, presenting, set_setting, write_url
+from visualizer.ui.compute import CACHE, weights_fingerprint
+from visualizer.ui.downloads import trace_downloads
 from visualizer.ui.live_chart import live_fig
+from visualizer.ui.text import md_escape, show_error
 
-Settings = dict[str, Any]
 CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
@@ -53,7 +47,10 @@ def untrained_cached(
     scale: float,
 ) -> tuple[explore.Unroll, explore.Unroll | None]:
     """Random weights of the chosen cell over the text (and a second sequence, one vocabulary for both)."""
-    enc, enc_b = explore.encode_sequences(text, compare, mode, representation, emb=emb, seed=seed)
+    if compare.strip():
+        enc, enc_b = encoding.encode_pair(text, compare, mode, representation, embed_dim=emb, seed=seed)
+    else:
+        enc, enc_b = encoding.encode_text(text, mode, representation, embed_dim=emb, seed=seed), None
     params = explore.make_params(cell, enc, hidden, seed=seed, scale=scale)
     return explore.unroll(cell, enc, params, act), None if enc_b is None else explore.unroll(cell, enc_b, params, act)
 
@@ -69,7 +66,7 @@ def trained_cached(
             out.append(None)
             continue
         try:
-            enc = explore.encode_for_model(t, _model)
+            enc = unroll.encode_for_model(t, _model)
         except ValueError as err:
             raise ValueError(f"{prefix}{err}") from None
         out.append(explore.unroll(_model.cell, enc, _model.params))
@@ -77,16 +74,17 @@ def trained_cached(
     return out[0], out[1]
 
 
-def weights(settings: Settings) -> TrainedModel | None:
+def weights() -> TrainedModel | None:
     """The shared weights picker (trained on the story by default, random, or the Train page's model).
 
     A story model of the chosen cell is offered; the student's own model is used whatever its cell (the
     cell choice then follows it). Returns the model in use (float64), or None for random weights.
     """
-    own = st.session_state.get("w_weights", settings["weights"]) == "trained"  # the radio's value in this run
+    s = current()
+    own = st.session_state.get("w_weights", s.weights) == "trained"  # the radio's value in this run
     # Trained models read words or characters; numbers (values or categories) need random weights.
-    levels = ("numbers",) if settings["mode"] == "numbers" else ("words", "chars")
-    choice = controls.weights_picker(settings, levels=levels, cells=() if own else (settings["cell"],))
+    levels = ("numbers",) if s.mode == "numbers" else ("words", "chars")
+    choice = controls.weights_picker(levels=levels, cells=() if own else (s.cell,))
     if choice.model is None:
         st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
         return None
@@ -99,30 +97,30 @@ def weights(settings: Settings) -> TrainedModel | None:
     return model
 
 
-def run(settings: Settings, trained: TrainedModel | None = None):
+def run(trained: TrainedModel | None = None):
     """(unroll, second unroll or None) for the current settings, or None after showing why not."""
-    s = settings
-    compare = s["compare"] if s["compare"].strip() else ""
+    s = current()
+    compare = s.compare if s.compare.strip() else ""
     try:
         if trained is not None:
-            return trained_cached(s["text"], compare, weights_fingerprint(trained.params), trained)
+            return trained_cached(s.text, compare, weights_fingerprint(trained.params), trained)
         args = (
-            s["cell"],
-            s["mode"],
-            s["representation"],
-            s["embed_size"],
-            s["hidden"],
-            s["seed"],
-            s["activation"],
-            s["scale"],
+            s.cell,
+            s.mode,
+            s.representation,
+            s.embed_size,
+            s.hidden,
+            s.seed,
+            s.activation,
+            s.scale,
         )
         try:
-            return untrained_cached(s["text"], compare, *args)
+            return untrained_cached(s.text, compare, *args)
         except ValueError as err:
             if not (compare and str(err).startswith("Second sequence")):
                 raise
             show_error(err)
-            return untrained_cached(s["text"], "", *args)
+            return untrained_cached(s.text, "", *args)
     except ValueError as err:
         show_error(err)
         return None
@@ -131,39 +129,38 @@ def run(settings: Settings, trained: TrainedModel | None = None):
 # ---------------------------------------------------------------------------- sidebar
 
 
-def sidebar(settings: Settings) -> TrainedModel | None:
+def sidebar() -> TrainedModel | None:
     """Cell, notation, a second sequence and the weights choice; returns the trained model or None."""
     with st.sidebar:
         st.subheader("Explorer")
-        control(settings, "cell", st.radio, "Cell", horizontal=True, format_func=CELL_LABELS.get)
-        control(settings, "notation", st.radio, "Notation", horizontal=True, format_func=NOTATION_LABELS.get)
+        control("cell", st.radio, "Cell", horizontal=True, format_func=CELL_LABELS.get)
+        control("notation", st.radio, "Notation", horizontal=True, format_func=NOTATION_LABELS.get)
         control(
-            settings,
             "compare",
             st.text_input,
             "Compare with a second sequence",
             max_chars=2000,
             placeholder="e.g. the united kingdom of great britain",
         )
-        return weights(settings)
+        return weights()
 
 
-def network(settings: Settings) -> None:
+def network() -> None:
     """The untrained network's controls; the activation f only exists in the vanilla cell."""
     with st.sidebar:
         st.subheader("Network")
-        controls.hidden_size(settings)
-        if settings["cell"] == "rnn":
-            controls.activation(settings)
+        controls.hidden_size()
+        if current().cell == "rnn":
+            controls.activation()
         else:
             st.caption("Gated cells have their own nonlinearities: sigmoid gates and a tanh candidate.")
-        control(settings, "scale", st.slider, "Weight scale", step=0.05)
-        controls.seed(settings)
+        control("scale", st.slider, "Weight scale", step=0.05)
+        controls.seed()
 
 
-def intro(settings: Settings, u: explore.Unroll) -> None:
+def intro(u: explore.Unroll) -> None:
     """The page's first sentences, in the chosen notation and for the cell in use; unknown words named."""
-    n = settings["notation"]
+    n = current().notation
     vocab = u.enc.vocab.index
     unknown = [t for t in dict.fromkeys(u.enc.tokens) if t not in vocab]
     if unknown:
@@ -183,7 +180,7 @@ def intro(settings: Settings, u: explore.Unroll) -> None:
     )
 
 
-def input_notes(settings: Settings, u: explore.Unroll) -> None:
+def input_notes(u: explore.Unroll) -> None:
     """Under the sequence controls: why an embedding is shorter than a one-hot, and what numbers mode does."""
     V = len(u.enc.vocab)
     with st.sidebar:
@@ -205,12 +202,12 @@ def input_notes(settings: Settings, u: explore.Unroll) -> None:
             )
 
 
-def downloads(settings: Settings, u: explore.Unroll) -> None:
+def downloads(u: explore.Unroll) -> None:
     """The trace as CSV/JSON (built only when a button is clicked), column names in the notation."""
-    n = settings["notation"]
+    n = current().notation
     with st.sidebar:
         st.subheader("Download")
-        trace_downloads(settings, lambda: export.explorer_trace(u, n), key="explorer_trace")
+        trace_downloads(lambda: export.explorer_trace(u, n), key="explorer_trace")
         st.caption(
             translate("Every step's x_t, h_t, ŷ_t and ∂L/∂h_t (next-item loss). Figures: camera icon on each chart.", n)
         )
@@ -229,7 +226,7 @@ _MOVES = {
 PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
 
 
-def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
+def steps(result, trained: TrainedModel | None) -> None:
     """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
     T = result[0].T
     # Presenter mode's larger type needs wider pass and play columns (nothing cut to "…" on a projector).
@@ -237,13 +234,12 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
     phase_col, play_col, speed_col, help_col = st.columns(widths, vertical_alignment="center")
     with phase_col:
         control(
-            settings,
             "phase",
             st.segmented_control,
             "Pass",
             format_func=PHASES.get,
             on_change=_phase_changed,
-            args=(settings, T),
+            args=(T,),
             selection_mode="single",
             required=True,
             label_visibility="collapsed",
@@ -260,38 +256,35 @@ def steps(settings: Settings, result, trained: TrainedModel | None) -> None:
         label_visibility="collapsed",
     )
     u, u_b = result
+    s = current()
     with help_col.popover("Help" if presenting() else "How to read", icon=":material/help:", width="stretch"):
         st.markdown(
-            "\n\n".join(
-                explorer_views.how_to_read(
-                    u, u_b, settings["notation"], settings["phase"] == "backward", trained is not None
-                )
-            )
+            "\n\n".join(explorer_views.how_to_read(u, u_b, s.notation, s.phase == "backward", trained is not None))
         )
     st.session_state["_explorer_full"] = True
-    st.fragment(_step_views, run_every=speed if playing else None)(settings, result, trained, playing)
+    st.fragment(_step_views, run_every=speed if playing else None)(result, trained, playing)
 
 
 def _hold() -> None:
     st.session_state["_explorer_hold"] = True  # a click is not a tick of the player
 
 
-def _scrubbed(settings: Settings) -> None:
-    set_setting(settings, "step", st.session_state["w_step"])
+def _scrubbed() -> None:
+    set_setting("step", st.session_state["w_step"])
     _hold()
 
 
-def _go_to(settings: Settings, label: str, T: int) -> None:
+def _go_to(label: str, T: int) -> None:
     _, fwd, back = _MOVES[label]
-    move = back if settings["phase"] == "backward" else fwd
-    set_setting(settings, "step", max(1, min(T, move(settings["step"], T))))
+    move = back if current().phase == "backward" else fwd
+    set_setting("step", max(1, min(T, move(current().step, T))))
     _hold()
 
 
-def _phase_changed(settings: Settings, T: int) -> None:
+def _phase_changed(T: int) -> None:
     # BPTT starts where the forward pass ended; the forward pass starts from the first token.
-    set_setting(settings, "phase", st.session_state["w_phase"])
-    set_setting(settings, "step", T if settings["phase"] == "backward" else 1)
+    set_setting("phase", st.session_state["w_phase"])
+    set_setting("step", T if current().phase == "backward" else 1)
     _hold()
 
 
@@ -304,11 +297,11 @@ def clicked_step(value: Any, T: int) -> int | None:
     return max(1, min(T, int(round(x))))
 
 
-def _clicked(settings: Settings, T: int) -> None:
+def _clicked(T: int) -> None:
     """A click on the chain: jump to its column."""
     step = clicked_step(st.session_state.get("explorer_chain"), T)
     if step is not None:
-        set_setting(settings, "step", step)
+        set_setting("step", step)
         _hold()
 
 
@@ -318,16 +311,17 @@ def _at_end(label: str, t: int, T: int, phase: str) -> bool:
     return max(1, min(T, (back if phase == "backward" else fwd)(t, T))) == t
 
 
-def _controls(settings: Settings, T: int) -> None:
+def _controls(T: int) -> None:
     bar = st.columns(
         [1.8, 1.5, 1.5, 1.7, 2.6] if presenting() else [1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center"
     )
-    t, phase = settings["step"], settings["phase"]
+    s = current()
+    t, phase = s.step, s.phase
     for col, (label, (key, _, _)) in zip(bar[:4], _MOVES.items()):
         col.button(
             label,
             on_click=_go_to,
-            args=(settings, label, T),
+            args=(label, T),
             key=f"explorer_{label}",
             width="stretch",
             shortcut=key,
@@ -337,38 +331,37 @@ def _controls(settings: Settings, T: int) -> None:
     with bar[4]:
         if T > 1:
             # A new T gives the slider a new identity, which would reset it to 1: hand it the step explicitly.
-            st.session_state["w_step"] = settings["step"]
+            st.session_state["w_step"] = current().step
             control(
-                settings,
                 "step",
                 st.slider,
                 "Time step t",
                 min_value=1,
                 max_value=T,
                 on_change=_scrubbed,
-                args=(settings,),
                 label_visibility="collapsed",
             )
         else:
             st.caption("One token: there is only step 1. Type more to step through a sequence.")
 
 
-def _step_views(settings: Settings, result, trained: TrainedModel | None, playing: bool) -> None:
+def _step_views(result, trained: TrainedModel | None, playing: bool) -> None:
     u, u_b = result
     T = u.T
     full_run, held = st.session_state.pop("_explorer_full", False), st.session_state.pop("_explorer_hold", False)
-    if settings["step"] > T:
-        set_setting(settings, "step", T)
-    backward = settings["phase"] == "backward"
+    if current().step > T:
+        set_setting("step", T)
+    backward = current().phase == "backward"
     if playing and not full_run and not held:  # a timer tick: advance, and stop at the end
         end = 1 if backward else T
-        if settings["step"] == end:
+        if current().step == end:
             st.session_state["explorer_play"] = False
             st.rerun(scope="app")
-        set_setting(settings, "step", settings["step"] + (-1 if backward else 1))
+        set_setting("step", current().step + (-1 if backward else 1))
 
-    _controls(settings, T)
-    t, n = settings["step"], settings["notation"]
+    _controls(T)
+    s = current()
+    t, n = s.step, s.notation
 
     def sym(base: str, k: int) -> str:
         return md_escape(at(base, k, n))
@@ -384,9 +377,9 @@ def _step_views(settings: Settings, result, trained: TrainedModel | None, playin
             f" and should predict “{md_escape(u.enc.tokens[t])}” next." if t < T else f", the last {nxt}."
         )
     st.markdown(head)
-    live_fig(explorer_views.chain(u, t, n, backward), key="explorer_chain", on_click=lambda: _clicked(settings, T))
+    live_fig(explorer_views.chain(u, t, n, backward), key="explorer_chain", on_click=lambda: _clicked(T))
     if backward:
         explorer_views.backward(u, t, n)
     else:
         explorer_views.forward(u, u_b, t, n, trained is not None)
-    write_url(settings)  # the fragment reruns alone when stepping: keep the address bar in step
+    write_url()  # the fragment reruns alone when stepping: keep the address bar in step

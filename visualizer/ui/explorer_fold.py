@@ -6,15 +6,12 @@ always show the same move.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from visualizer.plots import diagrams
 from visualizer.plots.notation import translate
-from visualizer.ui.core import control, set_setting, show_fig, write_url
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current, set_setting, write_url
+from visualizer.ui.show import show_fig
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -23,15 +20,15 @@ def fold_figure_cached(stage: int, tokens: tuple[str, ...], notation: str):
     return diagrams.fold_figure(stage, tokens, notation=notation, animated=False)
 
 
-def _fold_play_changed(settings: Settings) -> None:
+def _fold_play_changed() -> None:
     if st.session_state.get("explorer_fold_play"):
-        set_setting(settings, "fold", 1)  # play the five moves from the first
+        set_setting("fold", 1)  # play the five moves from the first
 
 
-def fold(settings: Settings, tokens) -> None:
+def fold(tokens) -> None:
     """The five moves from a feed-forward net to the RNN, on the user's tokens. Playing advances the
     move setting itself (a timer on a fragment), so the slider, the text and the figure stay together."""
-    n = settings["notation"]
+    n = current().notation
     # A toggle, not an expander: a collapsed expander still builds and sends its figure on every page
     # open (a seventh of an open's server time); a toggle draws nothing until it is on.
     if not st.toggle(
@@ -39,23 +36,21 @@ def fold(settings: Settings, tokens) -> None:
     ):
         return
     with st.container(border=True):
-        playing = st.toggle(
-            "▶ Play the five moves", key="explorer_fold_play", on_change=_fold_play_changed, args=(settings,)
-        )
+        playing = st.toggle("▶ Play the five moves", key="explorer_fold_play", on_change=_fold_play_changed)
         st.session_state["_fold_full"] = True
-        st.fragment(_fold_view, run_every=1.6 if playing else None)(settings, tuple(tokens), n, playing)
+        st.fragment(_fold_view, run_every=1.6 if playing else None)(tuple(tokens), n, playing)
 
 
-def _fold_view(settings: Settings, tokens: tuple[str, ...], n: str, playing: bool) -> None:
+def _fold_view(tokens: tuple[str, ...], n: str, playing: bool) -> None:
     if playing and not st.session_state.pop("_fold_full", False):  # a tick of the timer
-        if settings["fold"] >= diagrams.N_STAGES:
+        if current().fold >= diagrams.N_STAGES:
             st.session_state["explorer_fold_play"] = False
             st.rerun(scope="app")
-        set_setting(settings, "fold", settings["fold"] + 1)
+        set_setting("fold", current().fold + 1)
     st.session_state.pop("_fold_full", None)
     left, right = st.columns([1, 2])
     with left:
-        stage = control(settings, "fold", st.slider, "Move (of five)", min_value=1, max_value=diagrams.N_STAGES)
+        stage = control("fold", st.slider, "Move (of five)", min_value=1, max_value=diagrams.N_STAGES)
         name, text = diagrams.MOVES[stage - 1]
         st.markdown(f"**Move {stage}: {name}.** {translate(text, n)}")
         st.caption(
@@ -67,4 +62,4 @@ def _fold_view(settings: Settings, tokens: tuple[str, ...], n: str, playing: boo
         )
     with right:
         show_fig(fold_figure_cached(stage, tokens, n), key="explorer_fold")
-    write_url(settings)
+    write_url()

@@ -16,9 +16,10 @@ from visualizer.labs.explorer import explore, gates
 from visualizer.plots import chain as chain_fig
 from visualizer.plots import equations, figures, step_figures
 from visualizer.plots.notation import at, translate
-from visualizer.ui.core import md_escape, show_fig
 from visualizer.ui.live_chart import live_fig
 from visualizer.ui.live_math import live_latex
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape
 
 
 def _caption(text: str, n: str) -> None:

@@ -9,8 +9,6 @@ page follows the edit in the same run.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import streamlit as st
 
@@ -25,19 +23,11 @@ from visualizer.labs.gradients import whh
 from visualizer.nn import cells
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui import controls, whh_editor
-from visualizer.ui.core import (
-    CACHE,
-    control,
-    hidden,
-    md_escape,
-    presenting,
-    show_error,
-    show_fig,
-    table_downloads,
-    weights_fingerprint,
-)
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import change, control, current, hidden, presenting
+from visualizer.ui.compute import CACHE, weights_fingerprint
+from visualizer.ui.downloads import table_downloads
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 PAPER = (
     "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*: "
@@ -54,37 +44,39 @@ def _fmt(x: float, ref: float = 1.0) -> str:
 # ---------------------------------------------------------------------------- presets
 
 
-def apply_preset(settings: Settings, key: str) -> None:
+def apply_preset(key: str) -> None:
     """Write every setting of a preset and drop the widgets' own copies so they show the new values."""
     preset = gp.PRESETS[key]
-    settings.update(preset.settings)  # generated sequences: random weights, the shared weights choice untouched
+    change(**preset.settings)  # generated sequences: random weights, the shared weights choice untouched
     for name in preset.settings:
         st.session_state.pop(f"w_{name}", None)
 
 
-def preset_bar(settings: Settings) -> None:
+def preset_bar() -> None:
     """One button per preset; the active one is highlighted and its sentence says what to notice."""
-    current = gp.active(settings) if settings["seq_source"] == "generated" else None
+    s = current()
+    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
             preset_text.TEXT[p.key].label,
             key=f"preset_{p.key}",
-            type="primary" if current is p else "secondary",
+            type="primary" if active is p else "secondary",
             width="stretch",
             on_click=apply_preset,
-            args=(settings, p.key),
+            args=(p.key,),
             help=preset_text.TEXT[p.key].notice,
         )
     if not presenting():  # presenter mode: under the plot (main_view), so the buttons and the plot fit one screen
-        preset_notice(settings)
+        preset_notice()
 
 
-def preset_notice(settings: Settings) -> None:
+def preset_notice() -> None:
     """What to notice in the active preset, or that the settings are the user's own."""
-    current = gp.active(settings) if settings["seq_source"] == "generated" else None
-    if current is not None:
-        text = preset_text.TEXT[current.key]
+    s = current()
+    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
+    if active is not None:
+        text = preset_text.TEXT[active.key]
         st.info(f"**{text.label}.** {text.notice}", icon="👀")
     else:
         st.caption("Your own settings. A button above resets everything to one of the set-ups.")
@@ -93,14 +85,13 @@ def preset_notice(settings: Settings) -> None:
 # ---------------------------------------------------------------------------- sidebar
 
 
-def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], str]:
+def sidebar() -> tuple[TrainedModel | None, tuple[str, ...], str]:
     """Sidebar controls. Returns (trained model or None, cells to draw, activation)."""
-    hand = bool(settings["w_hh"])
+    hand = bool(current().w_hh)
     trained = None
     with st.sidebar:
         st.subheader("Sequence")
         source = control(
-            settings,
             "seq_source",
             st.radio,
             "Sequence",
@@ -110,26 +101,25 @@ def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], s
         if source == "user":
             # On the user's text a trained network asks a meaningful question (its next token); on
             # generated random symbols the page studies random weights, so the shared choice is left alone.
-            trained = gi.trained_vanilla(controls.weights_picker(settings, cells=("rnn",)).model)
+            trained = gi.trained_vanilla(controls.weights_picker(cells=("rnn",)).model)
         use_trained = trained is not None
         if source == "generated":
-            control(settings, "seq_length", st.slider, "Length T", step=5)
+            control("seq_length", st.slider, "Length T", step=5)
         else:
-            controls.text_box(settings)
+            controls.text_box()
             if not use_trained:
-                controls.split_mode(settings)
+                controls.split_mode()
         st.subheader("Network")
         if use_trained:
             st.info("Trained vanilla RNN (tanh): its own W_hh, hidden size and vocabulary are used.", icon="🎓")
         else:
-            control(settings, "grad_activation", st.selectbox, "Activation f", help=controls.ACT_HELP)
+            control("grad_activation", st.selectbox, "Activation f", help=controls.ACT_HELP)
             if hand:
-                H = len(whh.decode_matrix(settings["w_hh"]))
+                H = len(whh.decode_matrix(current().w_hh))
                 st.caption(f"W_hh ({H}×{H}) is set by hand below the plot: scale, orthogonalise or reset it there.")
             else:
-                control(settings, "radius", st.slider, "Scale of W_hh", step=0.05)
+                control("radius", st.slider, "Scale of W_hh", step=0.05)
                 control(
-                    settings,
                     "radius_kind",
                     st.radio,
                     "The scale sets",
@@ -137,30 +127,28 @@ def sidebar(settings: Settings) -> tuple[TrainedModel | None, tuple[str, ...], s
                     format_func={"spectral": "spectral radius ρ", "singular": "largest singular value σ_max"}.get,
                 )
             controls.hidden_size(
-                settings,
                 on_change=whh_editor.clear_hand_edits,
-                args=(settings,),
                 help="changing H starts again from a random W_hh" if hand else None,
             )
             control(
-                settings,
                 "input_scale",
                 st.slider,
                 "Input strength",
                 step=0.1,
                 help="scales W_xh: small inputs keep tanh out of saturation; 0 leaves the recurrence alone",
             )
-        controls.seed(settings)
-        controls.clipping(settings)
-        if not use_trained and not hidden(settings, "cells"):
-            st.session_state.setdefault("w_cells", list(gi.parse_cells(settings["cells"])))
+        controls.seed()
+        controls.clipping()
+        if not use_trained and not hidden("cells"):
+            st.session_state.setdefault("w_cells", list(gi.parse_cells(current().cells)))
             chosen = st.multiselect(
                 "Cells to draw", options=list(cells.CELLS), format_func=lambda c: gf.CELL_LABELS[c], key="w_cells"
             )
-            settings["cells"] = ",".join(c for c in cells.CELLS if c in chosen)
+            change(cells=",".join(c for c in cells.CELLS if c in chosen))
     if use_trained:
         return trained, ("rnn",), "tanh"
-    return None, gi.parse_cells(settings["cells"]), settings["grad_activation"]
+    s = current()
+    return None, gi.parse_cells(s.cells), s.grad_activation
 
 
 # ---------------------------------------------------------------------------- measurement
@@ -194,26 +182,26 @@ def _measure_cached(
     return seq, exp
 
 
-def measure(settings: Settings, trained: TrainedModel | None, shown: tuple[str, ...], act: str):
+def measure(trained: TrainedModel | None, shown: tuple[str, ...], act: str):
     """(sequence, experiment) for the current settings, or None after showing why not."""
-    s = settings
+    s = current()
     key = "random" if trained is None else weights_fingerprint(trained.params)
     try:
         return _measure_cached(
-            s["seq_source"],
-            s["text"],
-            s["mode"],
-            s["seq_length"],
-            s["hidden"],
-            s["seed"],
-            s["radius"],
-            s["radius_kind"],
+            s.seq_source,
+            s.text,
+            s.mode,
+            s.seq_length,
+            s.hidden,
+            s.seed,
+            s.radius,
+            s.radius_kind,
             act,
-            s["clip_norm"] if s["clip"] else None,
+            s.clip_norm if s.clip else None,
             tuple(dict.fromkeys(("rnn", *shown))),
-            s["w_hh"],
-            s["b_h"],
-            s["input_scale"],
+            s.w_hh,
+            s.b_h,
+            s.input_scale,
             key,
             _trained=trained,
         )
@@ -315,17 +303,15 @@ def heatmaps(exp, shown, floor: float) -> None:
     )
 
 
-def downloads(settings: Settings, exp) -> None:
+def downloads(exp) -> None:
     """The per-step gradient table as CSV/JSON, in the sidebar."""
     with st.sidebar:
         st.subheader("Download")
-        table_downloads(settings, "Gradients", lambda: export.gradient_table(exp), name="rnn-gradients", key="grad_dl")
+        table_downloads("Gradients", lambda: export.gradient_table(exp), name="rnn-gradients", key="grad_dl")
         st.caption("Per step: ‖∂L/∂h_t‖ for each cell, log₁₀ ‖∂h_T/∂h_t‖ and log₁₀ of the bound.")
 
 
-def main_view(
-    settings: Settings, seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedModel | None, floor: float
-):
+def main_view(seq: gi.Sequence, exp, shown: tuple[str, ...], trained: TrainedModel | None, floor: float):
     """Warnings, the norm plot with the loss's question under it, the numbers beside it, the bound's verdict.
 
     In presenter mode the preset's note sits under the plot (preset_bar leaves it out).
@@ -338,8 +324,8 @@ def main_view(
     with plot_col:
         show_fig(gf.gradient_norms(exp, shown, floor=floor), key="grad_norms")
         if presenting():
-            preset_notice(settings)
+            preset_notice()
         loss_question(seq, exp, trained)
     with side_col:
-        headline(exp, shown, settings["clip"])
+        headline(exp, shown, current().clip)
     bound_verdict(exp)

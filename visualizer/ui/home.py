@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from visualizer.content import model_notices
 from visualizer.data import pretrained
 from visualizer.data.trained_model import TrainedModel
-from visualizer.labs.explorer import explore
+from visualizer.labs.explorer import explore as unroll_maths
+from visualizer.labs.explorer.explore import Unroll
 from visualizer.labs.gradients.inputs import trained_vanilla
-from visualizer.plots import figures
+from visualizer.pages import PAGES
+from visualizer.plots import chain, figures
 from visualizer.ui import controls
 from visualizer.ui import memory as memory_views
-from visualizer.ui.core import (
-    CACHE,
-    control,
-    md_escape,
-    nav_pages,
-    presenting,
-    show_error,
-    show_fig,
-    unroll,
-    weights_fingerprint,
-)
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current, presenting
+from visualizer.ui.compute import CACHE, unroll, weights_fingerprint
+from visualizer.ui.links import page_link
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 # Home's random-weights example is a small untrained word-level RNN, whatever the other pages use.
 EXAMPLE = {
@@ -74,7 +66,7 @@ def feedforward_note() -> None:
         st.markdown(WHY_NOT_FEEDFORWARD)
 
 
-def example(settings: Settings) -> TrainedModel | None:
+def example() -> TrainedModel | None:
     """The user's words through the same cell, unrolled, with the hidden state over time.
 
     Runs the vanilla RNN trained on the story by default (random weights on request); returns the trained
@@ -83,8 +75,8 @@ def example(settings: Settings) -> TrainedModel | None:
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Try it")
-        control(settings, "text", st.text_input, "A sequence (split into words)", max_chars=400)
-        choice = controls.weights_picker(settings, levels=("words",), cells=("rnn",), where=st.sidebar)
+        control("text", st.text_input, "A sequence (split into words)", max_chars=400)
+        choice = controls.weights_picker(levels=("words",), cells=("rnn",), where=st.sidebar)
         model = trained_vanilla(choice.model)
         if model is None:
             st.caption(
@@ -99,7 +91,7 @@ def example(settings: Settings) -> TrainedModel | None:
             "Think of *He grew up in the United States of …*: you expect **America** because you remember the "
             "words before it. Each h_t below is the network's memory after one more word."
         )
-        result = unroll({**settings, **EXAMPLE}) if model is None else _trained(settings["text"], model)
+        result = unroll(current().changed(**EXAMPLE)) if model is None else _trained(current().text, model)
     if result is not None:
         with right:
             st.subheader("The same cell, unrolled over your words")
@@ -109,11 +101,11 @@ def example(settings: Settings) -> TrainedModel | None:
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def _trained_cached(text: str, key: str, _model: TrainedModel) -> explore.Unroll:
-    return explore.trained(_model, text)
+def _trained_cached(text: str, key: str, _model: TrainedModel) -> Unroll:
+    return unroll_maths.trained(_model, text)
 
 
-def _trained(text: str, model: TrainedModel) -> explore.Unroll | None:
+def _trained(text: str, model: TrainedModel) -> Unroll | None:
     """The trained model over the text, naming any word it never saw (read as <unk>)."""
     try:
         _, unknown = pretrained.read_prompt(model, text)
@@ -134,10 +126,10 @@ def memory_proof(model: TrainedModel | None) -> None:
     memory_views.compact_proof(model)
 
 
-def _chain(result: explore.Unroll) -> None:
+def _chain(result: Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
-        figures.unrolled_chain(
+        chain.unrolled_chain(
             enc.tokens,
             trace.hs,
             trace.probs,
@@ -149,7 +141,7 @@ def _chain(result: explore.Unroll) -> None:
     )
 
 
-def _heatmap(result: explore.Unroll) -> None:
+def _heatmap(result: Unroll) -> None:
     enc, trace = result.enc, result.trace
     show_fig(
         figures.hidden_heatmap(
@@ -169,5 +161,5 @@ def _heatmap(result: explore.Unroll) -> None:
 def explore_links() -> None:
     """One link per page, with its one-line description."""
     st.subheader("Explore")
-    for page in nav_pages()[1:]:
-        st.page_link(page.script, label=f"**{page.label}** — {page.blurb}", icon=page.icon)
+    for page in PAGES[1:]:
+        page_link(page, f"**{page.label}** — {page.blurb}")

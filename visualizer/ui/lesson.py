@@ -16,90 +16,89 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer import lesson_stops
 from visualizer.lesson import Stop
-from visualizer.ui.core import NAV, hidden, md_escape
+from visualizer.ui import compat
+from visualizer.ui.binding import change, current, hidden, store
+from visualizer.ui.links import page_link, page_url
+from visualizer.ui.text import md_escape
 
-Settings = dict[str, Any]
 NEXT_KEY, PREV_KEY = "PageDown", "PageUp"
 # Our own constant CSS: presenter mode enlarges all text for the room; the narrow panel keeps a reading size.
-_PANEL_CSS = """<style>
-.st-key-lesson_panel p, .st-key-lesson_panel li, .st-key-lesson_panel label {font-size: 0.8rem !important;}
-</style>"""
+_PANEL_CSS = compat.panel_css("lesson_panel")
 
 
-def go(settings: Settings, number: int) -> None:
+def go(number: int) -> None:
     """Open stop `number` (0 ends the lesson): its preset settings, its page, its link."""
     if number <= 0:
-        settings["lesson"] = 0
+        change(lesson=0)
         st.session_state.pop("w_lesson", None)
         st.rerun()
-    values = lesson_stops.preset(number, keep=settings)
-    settings.clear()
-    settings.update(values)
+    store(lesson_stops.preset(number, keep=current()))
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
         del st.session_state[key]  # widgets must show the stop's values, not the ones left from before
     st.session_state["_notices"] = []
-    query = lesson_stops.query(number, keep=settings)
+    query = current().to_query()
     try:
-        st.switch_page(lesson_stops.stops()[number - 1].page, query_params=query)
+        st.switch_page(lesson_stops.STOPS[number - 1].page.script, query_params=query)
     except StreamlitAPIException:
         # The page is not registered (a page run as its own entry script, as AppTest does): stay here.
         st.query_params.from_dict(query)
         st.rerun()
 
 
-def panel(settings: Settings) -> None:
+def panel() -> None:
     """The lesson panel in the sidebar, when the `lesson` setting names a stop."""
-    number = int(settings.get("lesson") or 0)
+    number = current().lesson
     if not number:
         return
-    stops = lesson_stops.stops()
+    stops = lesson_stops.STOPS
     number = min(number, len(stops))
-    settings["lesson"] = number
+    change(lesson=number)
     stop = stops[number - 1]
-    if settings.get("present"):
+    if current().present:
         st.markdown(_PANEL_CSS, unsafe_allow_html=True)
     progress = f"🎓 Lesson · stop {number} of {len(stops)}"
-    if hidden(settings, "sidebar"):
+    if hidden("sidebar"):
         # A classroom link without the sidebar: one compact row above the page, the rest folded away.
         with st.container(key="lesson_panel"):
             info, back, forward = st.columns([3, 1, 1], vertical_alignment="bottom")
             info.progress(number / len(stops), text=f"{progress}: **{stop.title}**")
-            _buttons(settings, number, len(stops), back, forward)
+            _buttons(number, len(stops), back, forward)
             with st.expander("What this stop shows, and its question"):
-                _body(settings, stop, number)
+                _body(stop, number)
         return
     with st.sidebar.container(border=True, key="lesson_panel"):
         st.progress(number / len(stops), text=progress)
         forward, back = st.container(), st.container()  # Next above Back, both first: no scrolling for them
-        _buttons(settings, number, len(stops), back, forward)
+        _buttons(number, len(stops), back, forward)
         st.markdown(f"**{stop.title}**")
-        _body(settings, stop, number)
+        _body(stop, number)
 
 
-def _buttons(settings: Settings, number: int, count: int, back, forward) -> None:
+def _buttons(number: int, count: int, back, forward) -> None:
     """Next (PageDown) and Back (PageUp), each in its own slot."""
     if forward.button(
         "Next ▶", key="lesson_next", shortcut=NEXT_KEY, type="primary", disabled=number == count, width="stretch"
     ):
-        go(settings, number + 1)
+        go(number + 1)
     if back.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
-        go(settings, number - 1)
+        go(number - 1)
 
 
-def _body(settings: Settings, stop: Stop, number: int) -> None:
+def _body(stop: Stop, number: int) -> None:
     """The narration, what to notice, the question, and the way out."""
     st.markdown(stop.text)
     st.markdown(f"👀 **What to notice:** {stop.notice}")
-    _question(settings, stop, number)
+    _question(stop, number)
     if st.button("✕ End the lesson", key="lesson_end", type="tertiary"):
-        go(settings, 0)
+        go(0)
     st.caption("Every stop is a link: copy the address bar to share it.")
 
 
-def _question(settings: Settings, stop: Stop, number: int) -> None:
+def _question(stop: Stop, number: int) -> None:
     """The check-your-understanding question, checked against the library on submit."""
     q = stop.question
     try:
+        settings = current()
         prompt, options = q.text(settings), q.choices(settings)
     except (ValueError, KeyError) as err:
         st.caption(f"The question needs a sequence this page can read: {md_escape(str(err))}")
@@ -117,6 +116,7 @@ def _question(settings: Settings, stop: Stop, number: int) -> None:
     if not checked:
         return
     try:
+        settings = current()
         right = q.check(settings, given)
         answer = q.answer(settings)
     except (ValueError, KeyError) as err:
@@ -143,22 +143,16 @@ def _show(answer: Any) -> str:
 # ---------------------------------------------------------------------------- the Lesson page
 
 
-def index(settings: Settings) -> None:
+def index() -> None:
     """Every stop as a link that opens its page in its preset state, plus the links to copy for slides."""
-    stops = lesson_stops.stops()
+    stops = lesson_stops.STOPS
     if st.button("▶ Start the lesson", type="primary", key="lesson_start"):
-        go(settings, 1)
+        go(1)
     lines = []
-    base = st.context.url.rsplit("/", 1)[0] if st.context.url else ""
-    where = {page.script: page.label for page in NAV}
     for number, stop in enumerate(stops, 1):
-        query = lesson_stops.query(number, keep=settings)
-        page_name = where.get(stop.page) or lesson_stops.url_path(stop.page).replace("_", " ")
-        label = f"{number}. {stop.title} · {page_name}"
-        try:
-            st.page_link(stop.page, label=label, query_params=query, icon="📍")
-        except StreamlitAPIException:
-            st.markdown(f"📍 {md_escape(label)}")
-        lines.append(f"{number:>2}. {base}/{lesson_stops.url_path(stop.page)}?{urlencode(query)}")
+        query = lesson_stops.query(number, keep=current())
+        label = f"{number}. {stop.title} · {stop.page.label}"
+        page_link(stop.page, label, icon="📍", query_params=query)
+        lines.append(f"{number:>2}. {page_url(stop.page) or '/' + stop.page.url_path}?{urlencode(query)}")
     with st.expander("Links to every stop (for slides or a course page)"):
         st.code("\n".join(lines), language=None, wrap_lines=True)

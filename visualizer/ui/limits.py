@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -18,8 +17,11 @@ from visualizer.content import race_notes
 from visualizer.labs.long_lags import lagtasks, longlag, seqlimit
 from visualizer.nn import cells
 from visualizer.plots import limits_figures as lf
+from visualizer.settings import Settings
 from visualizer.ui import controls as shared
-from visualizer.ui.core import control, md_escape, presenting, show_error, show_fig
+from visualizer.ui.binding import control, current, presenting
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 LIMITS_RUN_EVERY = 0.75  # seconds between chunks while training: Stop answers within a chunk
 LIMITS_CHUNK_SECONDS = 0.6  # wall time spent training in one chunk (three cells per step)
@@ -32,20 +34,19 @@ EXPECT = (
     "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
     "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
 )
-_STRUCTURE = ("task", "lag", "hidden", "steps", "lr", "clipnorm", "keep_bias", "seed")
 
 
-def config(s: dict[str, Any]) -> longlag.LagConfig:
+def config(s: Settings) -> longlag.LagConfig:
     """The race the current settings describe (batch, test set and evaluation interval fixed)."""
     return longlag.LagConfig(
-        task=s["lag_task"],
-        lag=s["lag"],
-        hidden=s["lag_hidden"],
-        steps=s["lag_steps"],
-        lr=s["lag_lr"],
-        clipnorm=s["lag_clip"],
-        keep_bias=s["keep_bias"],
-        seed=s["seed"],
+        task=s.lag_task,
+        lag=s.lag,
+        hidden=s.lag_hidden,
+        steps=s.lag_steps,
+        lr=s.lag_lr,
+        clipnorm=s.lag_clip,
+        keep_bias=s.keep_bias,
+        seed=s.seed,
     )
 
 
@@ -74,30 +75,29 @@ def _reset() -> None:
         st.session_state.pop(key, None)
 
 
-def controls(settings: dict[str, Any]) -> bool:
+def controls() -> bool:
     """Task, lag and the buttons in the main area; the shared budget in the sidebar. Returns whether training runs."""
     with st.sidebar:  # bounds come from the settings table
         st.subheader("The same budget for all three")
-        control(settings, "lag_hidden", st.slider, "Hidden size H", step=4)
-        control(settings, "lag_steps", st.slider, "Training steps", step=50)
-        control(settings, "lag_lr", st.number_input, "Adam learning rate", format="%.4f")
-        control(settings, "lag_clip", st.number_input, "Clip: largest gradient norm")
+        control("lag_hidden", st.slider, "Hidden size H", step=4)
+        control("lag_steps", st.slider, "Training steps", step=50)
+        control("lag_lr", st.number_input, "Adam learning rate", format="%.4f")
+        control("lag_clip", st.number_input, "Clip: largest gradient norm")
         control(
-            settings,
             "keep_bias",
             st.slider,
             "Gate bias at the start",
             step=0.5,
             help="The LSTM's forget gate and the GRU's update gate start at σ(b): b = 3 keeps 95 % of the state per step",
         )
-        shared.seed(settings)
+        shared.seed()
     ss = st.session_state
     race = ss.get(_RACE)
     running = bool(ss.get(_RUNNING)) and race is not None
     task_col, lag_col, go_col, stop_col, reset_col = st.columns([2.2, 2.4, 1.3, 1.1, 1.1], vertical_alignment="bottom")
-    control(settings, "lag_task", task_col.selectbox, "Task", format_func=lagtasks.TASK_LABELS.get)
-    control(settings, "lag", lag_col.slider, "Lag L")
-    cfg = config(settings)
+    control("lag_task", task_col.selectbox, "Task", format_func=lagtasks.TASK_LABELS.get)
+    control("lag", lag_col.slider, "Lag L")
+    cfg = config(current())
     fresh = race is None or race.config != cfg
     finished = race is not None and not fresh and race.done
     go_col.button(
@@ -217,9 +217,9 @@ def _sweep_cached(path: str, mtime: float) -> dict | None:
     return longlag.load_sweep(Path(path))
 
 
-def sweep_panel(settings: dict[str, Any]) -> None:
+def sweep_panel() -> None:
     """The shipped success-vs-lag curve (with the live run's point) beside ||dL/dh_1|| against L."""
-    task = settings["lag_task"]
+    task = current().lag_task
     mtime = SWEEP_PATH.stat().st_mtime if SWEEP_PATH.exists() else 0.0
     data = _sweep_cached(str(SWEEP_PATH), mtime)
     result = (data or {}).get(task)

@@ -29,15 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-import streamlit as st
 import streamlit.components.v1 as components
 from plotly.io.json import to_json_plotly
 
 from visualizer import ROOT
 from visualizer.plots import presenter, spec_cache
-from visualizer.plots.style import NO_TEMPLATE, PLOTLY_CONFIG
-from visualizer.ui.core import SETTINGS_KEY, presenting
+from visualizer.plots.style import NO_TEMPLATE
+from visualizer.ui import compat
+from visualizer.ui.binding import presenting
 from visualizer.ui.served import served_copy
+from visualizer.ui.show import plotly_config
 
 FRONTEND = Path(__file__).with_name("livechart")
 KEYS_JS = Path(__file__).with_name("keys.js")  # key forwarding, shared with the live equations' frame
@@ -58,14 +59,19 @@ def plotly_bundle() -> Path:
     return cartesian if cartesian.is_file() else PLOTLY_JS
 
 
+def look() -> dict:
+    """Streamlit's light chart theme as a Plotly template (livechart/look.json), titles in the theme's text colour."""
+    template = json.loads((FRONTEND / "look.json").read_text())
+    template["layout"]["title"]["font"]["color"] = compat.TEXT_COLOR
+    return template
+
+
 def page_html() -> str:
     """The component's page as served: index.html with its script and Streamlit's look written in (one
     request per chart frame, not three), and the script told Plotly's version (its cache key)."""
     script = KEYS_JS.read_text() + "\n" + (FRONTEND / "main.js").read_text()
     script = script.replace("__PLOTLY_VERSION__", plotly.__version__)
-    script = script.replace(
-        "const LOOK = null;", "const LOOK = " + json.dumps(json.loads((FRONTEND / "look.json").read_text())) + ";"
-    )
+    script = script.replace("const LOOK = null;", "const LOOK = " + json.dumps(look()) + ";")
     # "</" cannot end the inline script early: the script and the template contain none of it
     if "</" in script:
         raise ValueError("main.js must not contain '</' (it is written inline into the page)")
@@ -107,9 +113,7 @@ def live_fig(figs, key: str, *, on_click: Callable[[], None] | None = None) -> A
     changed figure would be a new frame). With `on_click`, a click on a point sets the value to
     {"x": the point's x, "click": a counter} and calls `on_click` (read it from st.session_state[key])."""
     rows = figs if isinstance(figs, list) else [[figs]]
-    settings: dict[str, Any] = st.session_state.get(SETTINGS_KEY) or {}
-    fmt = settings.get("figure_format", "png")
-    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "format": fmt}}
+    config = plotly_config()
     scale = presenter.PRESENTER_SCALE if presenting() else 1.0
     return COMPONENT(
         spec=to_json_plotly({"rows": [[_spec(fig, scale) for fig in row] for row in rows if row]}),

@@ -19,7 +19,8 @@ import streamlit.components.v1 as components
 
 from visualizer import ROOT
 from visualizer.plots import presenter
-from visualizer.ui.core import presenting
+from visualizer.ui import compat
+from visualizer.ui.binding import presenting
 from visualizer.ui.live_chart import KEYS_JS
 from visualizer.ui.served import served_copy
 
@@ -38,6 +39,7 @@ def katex_ready(folder: Path = KATEX_DIR) -> bool:
 def served_dir() -> Path:
     """The frame's page and script with KaTeX's script, style sheet and fonts beside them."""
     pages = {name: (FRONTEND / name).read_text() for name in ("index.html", "main.js")}
+    pages["index.html"] = pages["index.html"].replace("__TEXT_COLOR__", compat.TEXT_COLOR)  # the one theme
     pages["keys.js"] = KEYS_JS.read_text()
     files = {name: KATEX_DIR / name for name in ("katex.min.js", "katex.min.css", "fonts")}
     return served_copy("livemath", pages, files)

@@ -6,15 +6,15 @@ The numbers come from visualizer.labs.memory_proof.proof / memory (pure NumPy); 
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from visualizer.content import model_notices
 from visualizer.data import pretrained, trained_model
 from visualizer.labs.memory_proof import memory, proof
 from visualizer.plots import memory_figures
 from visualizer.trainer_pool import training_processes
-from visualizer.ui.core import CACHE, md_escape, show_error, show_fig, weights_fingerprint
+from visualizer.ui.compute import CACHE, weights_fingerprint
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 # ---------------------------------------------------------------------------- cached compute
 
@@ -131,18 +131,6 @@ def memory_section(model: trained_model.TrainedModel | None, *, key: str) -> Non
     proof_metrics(model)
     pair, _ = contrast_view(model, key=key)
     occlusion_view(model, pair.prompt_a, pair.answer_a)
-
-
-def unknown_words(model: trained_model.TrainedModel, text: str) -> np.ndarray | None:
-    """The text's ids for the model, with a notice naming unknown words; None after an error message."""
-    try:
-        ids, unknown = pretrained.read_prompt(model, text)
-    except ValueError as err:
-        show_error(err)
-        return None
-    if unknown:
-        st.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
-    return ids
 
 
 def compact_proof(model: trained_model.TrainedModel) -> None:

@@ -19,9 +19,10 @@ from visualizer.labs.sequences.seqtypes import FEEDBACK
 from visualizer.plots import figures
 from visualizer.plots import seqtask_figures as sf
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
-from visualizer.ui.core import CACHE, control, md_escape, set_setting, show_error, show_fig
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import change, control, current, set_setting
+from visualizer.ui.compute import CACHE
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
 WEIGHT_LABELS = {"trained": "trained", "random": "random"}
 PROMPTS = {  # the input box's label: what goes in and what comes out
@@ -65,10 +66,9 @@ def answer_cached(kind: str, attend: bool, text: str) -> seqinfer.Answer:
 # ---------------------------------------------------------------------------- controls
 
 
-def weights_choice(settings: Settings) -> str:
+def weights_choice() -> str:
     """Trained task model, or the random-weights view one click away."""
     return control(
-        settings,
         "task_weights",
         st.radio,
         "Weights",
@@ -78,30 +78,29 @@ def weights_choice(settings: Settings) -> str:
     )
 
 
-def task_input(settings: Settings, kind: str) -> str:
+def task_input(kind: str) -> str:
     """The text box, starting from the shape's example; switching shape starts from the new example."""
     example = seqtasks.SPECS[kind].example
     previous = st.session_state.get("_task_kind")
     st.session_state["_task_kind"] = kind
     if previous is not None and previous != kind:
-        settings["task_input"] = ""
+        change(task_input="")
         st.session_state["w_task_input"] = example
     elif "w_task_input" not in st.session_state:
-        st.session_state["w_task_input"] = settings["task_input"] or example
+        st.session_state["w_task_input"] = current().task_input or example
     text = st.text_input(
         PROMPTS[kind],
         key="w_task_input",
         max_chars=300,
         help="lower-case words; punctuation is ignored. Words the task never saw are read as <unk>.",
     )
-    settings["task_input"] = "" if text == example else text
+    change(task_input="" if text == example else text)
     return text
 
 
-def attention_toggle(settings: Settings) -> bool:
+def attention_toggle() -> bool:
     return bool(
         control(
-            settings,
             "attention",
             st.toggle,
             "Attention",
@@ -130,33 +129,34 @@ def _notices(ans: seqinfer.Answer, kind: str) -> None:
         )
 
 
-def _focus(settings: Settings, ans: seqinfer.Answer) -> int:
+def _focus(ans: seqinfer.Answer) -> int:
     """The output word whose attention arcs the diagram draws (0-based among the outputs)."""
     outs = ans.outputs
     gendered = seqtasks.GENDERED["m"] | seqtasks.GENDERED["f"]
     auto = next((k for k, w in enumerate(outs) if w in gendered), max(len(outs) - 2, 0))
     options = list(range(len(outs)))
-    if not 0 <= settings["focus"] - 1 < len(outs):
-        set_setting(settings, "focus", 0)
+    if not 0 <= current().focus - 1 < len(outs):
+        set_setting("focus", 0)
+    focus = current().focus
     chosen = st.selectbox(
         "Arrows for output word",
         options=options,
-        index=auto if settings["focus"] == 0 else settings["focus"] - 1,
+        index=auto if focus == 0 else focus - 1,
         format_func=lambda k: f"{k + 1}. {outs[k]}",
         key="w_focus_word",
     )
-    settings["focus"] = 0 if chosen == auto else chosen + 1
+    change(focus=0 if chosen == auto else chosen + 1)
     return int(chosen)
 
 
-def task_views(settings: Settings, kind: str, row: Any) -> None:
+def task_views(kind: str, row: Any) -> None:
     """Everything the trained view shows for one shape; `row` holds the input, focus and toggle columns."""
     attend = kind == "encoder_decoder"
     if attend:
         with row.toggle:
-            attend = attention_toggle(settings)
+            attend = attention_toggle()
     with row.input:
-        text = task_input(settings, kind)
+        text = task_input(kind)
     try:
         model_info = shipped(kind, attend)
         ans = answer_cached(kind, attend, text)
@@ -169,7 +169,7 @@ def task_views(settings: Settings, kind: str, row: Any) -> None:
     arcs = None
     if attend and ans.run.weights is not None and ans.outputs and lay.context_step is not None:
         with row.focus:
-            k = _focus(settings, ans)
+            k = _focus(ans)
         arcs = (lay.context_step + 1 + k, ans.run.weights[k])
     diagram = type_diagram(
         lay, in_labels=ans.in_labels, out_labels=ans.out_labels, h_norms=fmt_norms(ans.run.hs), attention=arcs

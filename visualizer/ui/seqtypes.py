@@ -12,9 +12,10 @@ from visualizer.labs.explorer.explore import Unroll
 from visualizer.labs.sequences import seqtypes
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
-from visualizer.ui.core import CACHE, control, md_escape, presenting, show_fig, unroll, unroll_cached
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current, presenting
+from visualizer.ui.compute import CACHE, unroll, unroll_cached
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape
 
 INTRO = (
     "One recurrent cell, h_t = f(W_hh · h_(t-1) + W_xh · x_t + b_h), wired to read one input or many and to emit "
@@ -48,9 +49,9 @@ def run_cached(
     return seqtypes.run(kind, base.enc, base.params, activation=act, outlen=outlen, seed=seed, scale=scale)
 
 
-def shape_picker(settings: Settings) -> str:
+def shape_picker() -> str:
     """The sequence type, on one line."""
-    return control(settings, "seqtype", st.radio, "Sequence type", format_func=seqtypes.LABELS.get, horizontal=True)
+    return control("seqtype", st.radio, "Sequence type", format_func=seqtypes.LABELS.get, horizontal=True)
 
 
 @dataclass(frozen=True)
@@ -72,33 +73,33 @@ def control_row(kind: str) -> ControlRow:
     return ControlRow(inp, toggle, weights, toggle)
 
 
-def random_controls(settings: Settings, kind: str, row: ControlRow) -> None:
+def random_controls(kind: str, row: ControlRow) -> None:
     """With random weights: the output length where the shape generates, and one line on how it reads."""
     if kind in GENERATES:
         with row.input:
-            control(settings, "output_length", st.slider, "Output length (tokens generated)")
+            control("output_length", st.slider, "Output length (tokens generated)")
         st.caption(f"🔁 {READS[kind]}")
     else:
         row.input.caption(f"🔁 {READS[kind]}")
 
 
-def run(settings: Settings, kind: str) -> tuple[Unroll, seqtypes.SeqRun] | None:
+def run(kind: str) -> tuple[Unroll, seqtypes.SeqRun] | None:
     """The untrained cell over the text, and the shape's run; None after showing why not."""
-    base = unroll(settings)
+    base = unroll(current())
     if base is None:
         return None
-    s = settings
+    s = current()
     res = run_cached(
         kind,
-        s["text"],
-        s["mode"],
-        s["representation"],
-        s["embed_size"],
-        s["hidden"],
-        s["seed"],
-        s["activation"],
-        s["scale"],
-        s["output_length"],
+        s.text,
+        s.mode,
+        s.representation,
+        s.embed_size,
+        s.hidden,
+        s.seed,
+        s.activation,
+        s.scale,
+        s.output_length,
     )
     return base, res
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -14,11 +13,12 @@ from visualizer.data import pretrained, trained_model
 from visualizer.labs.training import predict, train
 from visualizer.nn import cells
 from visualizer.plots import train_figures
-from visualizer.ui import controls, core, trainer_turn
+from visualizer.settings import Settings
+from visualizer.ui import controls, trainer_turn
 from visualizer.ui import train_watch as watch
-from visualizer.ui.core import control, md_escape, set_setting, show_chart, show_error
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current, set_setting
+from visualizer.ui.show import show_chart
+from visualizer.ui.text import md_escape, show_error
 
 TRAIN_BATCH = 16  # parallel streams per training step
 TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
@@ -64,18 +64,19 @@ def corpus_text() -> str | None:
 
 
 def config(s: Settings) -> train.TrainConfig:
-    """The training run the page's settings describe."""
+    """The run the settings describe. The Train page clips by its own setting (train_clip, on by default):
+    the gradients page's `clip` shows clipping off first."""
     return train.TrainConfig(
-        cell=s["cell"],
-        level=s["level"],
-        hidden=s["train_hidden"],
-        window=s["window"],
+        cell=s.cell,
+        level=s.level,
+        hidden=s.train_hidden,
+        window=s.window,
         batch=TRAIN_BATCH,
-        opt=s["optimizer"],
-        lr=s["lr"],
-        clip=s["train_clip"],  # the Train page's own clipping switch (on by default; the gradients page's is off)
-        clipnorm=s["clip_norm"],
-        seed=s["seed"],
+        opt=s.optimizer,
+        lr=s.lr,
+        clip=s.train_clip,
+        clipnorm=s.clip_norm,
+        seed=s.seed,
     )
 
 
@@ -115,7 +116,7 @@ def start(text: str | None, cfg: train.TrainConfig) -> None:
         if trainer is None:
             if text is None:
                 raise ValueError("There is no training text yet: choose or upload one in the sidebar.")
-            trainer = new_trainer(text, cfg, st.session_state[core.SETTINGS_KEY]["train_start"])
+            trainer = new_trainer(text, cfg, current().train_start)
     except ValueError as err:
         ss["train_msg"] = ("error", str(err))
         return
@@ -138,7 +139,7 @@ def reset() -> None:
         st.session_state.pop(key, None)
 
 
-def load_model(settings: Settings) -> None:
+def load_model() -> None:
     """on_change of the .npz uploader: validate, then continue from the model on the current text."""
     ss = st.session_state
     up = ss.get("train_model_upload")
@@ -147,13 +148,13 @@ def load_model(settings: Settings) -> None:
     try:
         model = trained_model.load_npz(up.getvalue())
         trainer = train.trainer_from_model(
-            model, ss.get("train_text") or corpus_module.default_corpus(), config(settings)
+            model, ss.get("train_text") or corpus_module.default_corpus(), config(current())
         )
     except ValueError as err:
         ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
         return
     for name, value in (("cell", model.cell), ("level", model.level), ("train_hidden", model.hidden_size)):
-        set_setting(settings, name, value)
+        set_setting(name, value)
     ss.update(trainer=trainer, train_running=False, trained_model=model.as_float64())
     ss["train_msg"] = (
         "success",
@@ -162,41 +163,39 @@ def load_model(settings: Settings) -> None:
     )
 
 
-def sidebar(settings: Settings) -> str | None:
+def sidebar() -> str | None:
     """The training text and the model/optimiser controls; returns the validated text or None."""
     with st.sidebar:
         st.subheader("Text")
         st.session_state["train_text"] = text = corpus_text()
         st.subheader("Model and training")
         control(
-            settings,
             "level",
             st.radio,
             "Predict the next",
             horizontal=True,
             format_func={"chars": "character", "words": "word"}.get,
         )
-        control(settings, "cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label)
+        control("cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label)
         control(
-            settings,
             "train_start",
             st.radio,
             "Start from",
             format_func=_START_LABELS.get,
             help="Train a new network from random weights, or go on training the one shipped with the app.",
         )
-        if settings["train_start"] == "story":
-            shipped = pretrained.SHIPPED[f"{settings['cell']}-{settings['level']}"]
+        s = current()
+        if s.train_start == "story":
+            shipped = pretrained.SHIPPED[f"{s.cell}-{s.level}"]
             st.caption(
                 f"Starts from the {shipped.label} model trained on the story for {shipped.steps:,} steps "
                 f"(H = {shipped.config.hidden}: the hidden-size slider does not apply)."
             )
         else:
-            controls.hidden_size(settings, "train_hidden", step=8)
-        control(settings, "window", st.slider, "Truncated-BPTT window T")
-        control(settings, "optimizer", st.selectbox, "Optimiser", format_func=_OPT_LABELS.get)
+            controls.hidden_size("train_hidden", step=8)
+        control("window", st.slider, "Truncated-BPTT window T")
+        control("optimizer", st.selectbox, "Optimiser", format_func=_OPT_LABELS.get)
         control(
-            settings,
             "lr",
             st.number_input,
             "Learning rate",
@@ -204,32 +203,33 @@ def sidebar(settings: Settings) -> str | None:
             format="%.5f",
             help="typical: Adam 0.01, Adagrad 0.1, SGD 1.0",
         )
-        controls.clipping(settings, label="Clip the gradient norm", name="train_clip")
-        controls.seed(settings)
+        controls.clipping(label="Clip the gradient norm", name="train_clip")
+        controls.seed()
     return text
 
 
-def corpus(settings: Settings, text: str | None) -> corpus_module.Corpus | None:
+def corpus(text: str | None) -> corpus_module.Corpus | None:
     """The tokenised corpus with a one-line summary, or None after showing why not."""
     if text is None:
         return None
+    level = current().level
     try:
-        corpus = corpus_cached(text, settings["level"])
+        corpus = corpus_cached(text, level)
     except ValueError as err:
         show_error(err)
         return None
     st.caption(
-        f"Training text: {len(corpus):,} {settings['level']}, {len(corpus.vocab)} distinct"
+        f"Training text: {len(corpus):,} {level}, {len(corpus.vocab)} distinct"
         + (f" ({corpus.unknown:,} rare words shown as `<unk>`)" if corpus.unknown else "")
         + "."
     )
     return corpus
 
 
-def buttons(settings: Settings, text: str | None, corpus: corpus_module.Corpus | None) -> bool:
+def buttons(text: str | None, corpus: corpus_module.Corpus | None) -> bool:
     """Train/Resume, Stop, Reset and the run length; live settings reach a running model. Returns running."""
     ss = st.session_state
-    cfg, trainer = config(settings), ss.get("trainer")
+    cfg, trainer = config(current()), ss.get("trainer")
     running = bool(ss.get("train_running")) and trainer is not None
     left, mid, right, steps_col = st.columns([1, 1, 1, 2])
     steps_col.selectbox(
@@ -252,7 +252,6 @@ def buttons(settings: Settings, text: str | None, corpus: corpus_module.Corpus |
     mid.button("Stop", icon=":material/pause:", on_click=stop, disabled=not running, width="stretch")
     right.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=trainer is None, width="stretch")
     control(
-        settings,
         "train_speed",
         st.segmented_control,
         "Speed",
@@ -267,7 +266,7 @@ def buttons(settings: Settings, text: str | None, corpus: corpus_module.Corpus |
         started = getattr(trainer, "started_from", "scratch")
         structure = [n for n in _TRAIN_STRUCTURE if not (n == "hidden" and started == "story")]
         changed = [n for n in structure if getattr(trainer.config, n) != getattr(cfg, n)]
-        if started != settings["train_start"]:
+        if started != current().train_start:
             changed.append("start from")
         if changed or (text is not None and text != trainer.corpus.text):
             st.info(
@@ -278,16 +277,16 @@ def buttons(settings: Settings, text: str | None, corpus: corpus_module.Corpus |
     return running
 
 
-def panel(settings: Settings, running: bool) -> None:
+def panel(running: bool) -> None:
     """A fragment that trains one chunk per run while training, then draws progress and the charts."""
     trainer_turn.warm_workers()
-    every = WATCH_EVERY if settings["train_speed"] == "watch" else TRAIN_RUN_EVERY
+    every = WATCH_EVERY if current().train_speed == "watch" else TRAIN_RUN_EVERY
     if running and trainer_turn.waiting():
         every = trainer_turn.QUEUE_POLL_EVERY  # queued: no need to poll at the training pace
-    st.fragment(_train_panel, run_every=every if running else None)(settings)
+    st.fragment(_train_panel, run_every=every if running else None)()
 
 
-def _train_panel(settings: Settings) -> None:
+def _train_panel() -> None:
     ss = st.session_state
     trainer = ss.get("trainer")
     if trainer is None:
@@ -295,7 +294,7 @@ def _train_panel(settings: Settings) -> None:
         return
     if ss.get("train_running"):
         # At most ~cores − 1 trainings per server process, each in a worker process; the others wait in a queue.
-        steps = WATCH_STEPS if settings["train_speed"] == "watch" else None
+        steps = WATCH_STEPS if current().train_speed == "watch" else None
         if not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"], steps=steps):
             return
         ss["trained_model"] = trainer.model().as_float64()
@@ -314,12 +313,12 @@ def _train_panel(settings: Settings) -> None:
             "then Reset."
         )
     watch.spike_note(trainer)
-    _train_charts(settings, trainer)
-    if ss.get("train_running") and settings["train_speed"] == "watch":
-        watch.live_sample(settings, trainer)
+    _train_charts(trainer)
+    if ss.get("train_running") and current().train_speed == "watch":
+        watch.live_sample(trainer)
 
 
-def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
+def _train_charts(trainer: train.Trainer) -> None:
     last = trainer.grad_norms.values[-1] if len(trainer.grad_norms) else float("nan")
     clip = (
         f" · clipped on {trainer.clip_events:,} of {trainer.step_count:,} steps"
@@ -356,10 +355,11 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
         )
     try:
-        _, unknown = pretrained.read_prompt(model, settings["prompt"])
+        prompt = current().prompt
+        _, unknown = pretrained.read_prompt(model, prompt)
         if unknown:
             right.info(md_escape(model_notices.unknown_notice(unknown)), icon="🔤")
-        probs = predict.next_token_probs(model, settings["prompt"])
+        probs = predict.next_token_probs(model, prompt)
         expected = trained_model.prompt_tokens(model, train.WATCH_NEXT[model.level])[0]
         show_chart(train_figures.next_token_chart(predict.top_k(model, probs, 10), highlight=expected), right)
         right.caption(
@@ -371,35 +371,7 @@ def _train_charts(settings: Settings, trainer: train.Trainer) -> None:
             show_error(err)
 
 
-def samples(settings: Settings) -> None:
-    """Text sampled from the stopped model after the prompt, at the chosen temperature."""
-    trainer = st.session_state.get("trainer")
-    if trainer is None:
-        return
-    if st.session_state.get("train_running"):
-        st.caption("Longer samples from the model appear here when training is stopped.")
-        return
-    model = trainer.model()
-    st.subheader("Samples")
-    try:
-        sample = predict.sample(
-            model,
-            settings["prompt"],
-            300 if model.level == "chars" else 60,
-            temperature=settings["temperature"],
-            seed=settings["seed"],
-        )
-    except ValueError as err:
-        show_error(err)
-        return
-    st.code(settings["prompt"] + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
-    st.caption(
-        "The prompt, then tokens drawn one at a time from softmax(z / temperature): low temperature "
-        "picks the likeliest token, high temperature takes risks."
-    )
-
-
-def files(settings: Settings) -> None:
+def files() -> None:
     """Download the weights (.npz, built only when clicked) and load them back, validated."""
     trainer = st.session_state.get("trainer")
     with st.expander("Save or load the weights"):
@@ -416,15 +388,5 @@ def files(settings: Settings) -> None:
             type=["npz"],
             key="train_model_upload",
             on_change=load_model,
-            args=(settings,),
         )
         st.caption("Other pages (explorer, gradients) can use the trained vanilla RNN: choose “trained” weights there.")
-
-
-def prompt_controls(settings: Settings) -> None:
-    """The prompt the model continues, and the sampling temperature."""
-    prompt_col, temp_col = st.columns([3, 1])
-    with prompt_col:
-        control(settings, "prompt", st.text_input, "Prompt", max_chars=200)
-    with temp_col:
-        control(settings, "temperature", st.slider, "Temperature", step=0.05)

@@ -1,9 +1,7 @@
 """Train page pieces for watching training and judging what was learned: the loss-spike note, a live sample,
-memoryless baselines for the loss chart, and the proof of memory once training stops."""
+memoryless baselines for the loss chart, the prompt and samples, and the proof of memory once training stops."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import streamlit as st
 
@@ -11,9 +9,8 @@ from visualizer.data import corpus
 from visualizer.labs.memory_proof import memory
 from visualizer.labs.training import predict, train
 from visualizer.ui import memory as memory_views
-from visualizer.ui.core import md_escape
-
-Settings = dict[str, Any]
+from visualizer.ui.binding import control, current
+from visualizer.ui.text import md_escape, show_error
 
 
 def spike_note(trainer: train.Trainer) -> None:
@@ -35,21 +32,17 @@ def spike_note(trainer: train.Trainer) -> None:
     )
 
 
-def live_sample(settings: Settings, trainer: train.Trainer) -> None:
+def live_sample(trainer: train.Trainer) -> None:
     """A short sample from the model as it is now, redrawn with every chunk."""
-    model = trainer.model()
+    model, s = trainer.model(), current()
     try:
         text = predict.sample(
-            model,
-            settings["prompt"],
-            120 if model.level == "chars" else 25,
-            temperature=settings["temperature"],
-            seed=settings["seed"],
+            model, s.prompt, 120 if model.level == "chars" else 25, temperature=s.temperature, seed=s.seed
         )
     except ValueError:
         return
     glue = "" if model.level == "chars" else " "
-    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(settings['prompt'] + glue + text)}")
+    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(s.prompt + glue + text)}")
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
@@ -60,7 +53,7 @@ def baselines_cached(text: str, level: str, vocab_key: int, _trainer: train.Trai
     return dict(zip(b.names, b.heldout or b.train))
 
 
-def memory_proof(settings: Settings) -> None:
+def memory_proof() -> None:
     """The proof of memory for the stopped model: baselines, contrast pairs side by side, occlusion on the chain."""
     ss = st.session_state
     trainer = ss.get("trainer")
@@ -74,3 +67,36 @@ def memory_proof(settings: Settings) -> None:
         st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
         return
     memory_views.memory_section(trainer.model(), key="train")
+
+
+def prompt_controls() -> None:
+    """The prompt the model continues, and the sampling temperature."""
+    prompt_col, temp_col = st.columns([3, 1])
+    with prompt_col:
+        control("prompt", st.text_input, "Prompt", max_chars=200)
+    with temp_col:
+        control("temperature", st.slider, "Temperature", step=0.05)
+
+
+def samples() -> None:
+    """Text sampled from the stopped model after the prompt, at the chosen temperature."""
+    trainer = st.session_state.get("trainer")
+    if trainer is None:
+        return
+    if st.session_state.get("train_running"):
+        st.caption("Longer samples from the model appear here when training is stopped.")
+        return
+    model, s = trainer.model(), current()
+    st.subheader("Samples")
+    try:
+        sample = predict.sample(
+            model, s.prompt, 300 if model.level == "chars" else 60, temperature=s.temperature, seed=s.seed
+        )
+    except ValueError as err:
+        show_error(err)
+        return
+    st.code(s.prompt + ("" if model.level == "chars" else " ") + sample, language=None, wrap_lines=True)
+    st.caption(
+        "The prompt, then tokens drawn one at a time from softmax(z / temperature): low temperature "
+        "picks the likeliest token, high temperature takes risks."
+    )

@@ -18,30 +18,30 @@ import streamlit as st
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.gradients import whh
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui.core import md_escape, show_error, show_fig
+from visualizer.ui.binding import change, current
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
 
-Settings = dict[str, Any]
 HAND_KEYS = ("w_hh", "b_h")  # the settings a hand edit writes
 
 
-def clear_hand_edits(settings: Settings) -> None:
+def clear_hand_edits() -> None:
     """Back to the random W_hh (and b_h = 0)."""
-    for name in HAND_KEYS:
-        settings[name] = ""
+    change(**dict.fromkeys(HAND_KEYS, ""))
 
 
-def check_hand_edits(settings: Settings) -> None:
+def check_hand_edits() -> None:
     """Drop a hand-edited W_hh or b_h that does not fit, with a notice; keep H equal to W_hh's size.
 
     Runs before the sidebar is drawn, so the hidden-size slider shows the matrix's size.
     """
-    W, b, notices = whh.hand_edits(settings["w_hh"], settings["b_h"], settings["hidden"])
+    s = current()
+    W, b, notices = whh.hand_edits(s.w_hh, s.b_h, s.hidden)
     for n in notices:
         st.warning(md_escape(n), icon="🔗")
-    settings["w_hh"] = "" if W is None else settings["w_hh"]
-    settings["b_h"] = "" if b is None else settings["b_h"]
-    if W is not None and settings["hidden"] != len(W):
-        settings["hidden"] = max(2, len(W))
+    change(w_hh="" if W is None else s.w_hh, b_h="" if b is None else s.b_h)
+    if W is not None and s.hidden != len(W):
+        change(hidden=max(2, len(W)))
         st.session_state.pop("w_hidden", None)
 
 
@@ -52,18 +52,18 @@ def _matrix_frame(W: np.ndarray, b: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def _set_hand(settings: Settings, W: np.ndarray, b: np.ndarray) -> None:
-    settings["w_hh"] = whh.encode(W)
-    settings["b_h"] = "" if not np.any(b) else whh.encode(b)
-    if settings["hidden"] != len(W):  # only from a button (runs before the sidebar): an edit keeps the size
-        settings["hidden"] = max(2, len(W))
+def _set_hand(W: np.ndarray, b: np.ndarray) -> None:
+    change(w_hh=whh.encode(W))
+    change(b_h="" if not np.any(b) else whh.encode(b))
+    if current().hidden != len(W):  # only from a button (runs before the sidebar): an edit keeps the size
+        change(hidden=max(2, len(W)))
         st.session_state.pop("w_hidden", None)
 
 
-def _edit_action(settings: Settings, W: np.ndarray, b: np.ndarray, action: str) -> None:
+def _edit_action(W: np.ndarray, b: np.ndarray, action: str) -> None:
     target = float(st.session_state.get("whh_target", 1.0))
     if action == "random":
-        clear_hand_edits(settings)
+        clear_hand_edits()
         return
     new = {
         "rho": lambda: whh.rescale(W, target, "spectral"),
@@ -71,10 +71,10 @@ def _edit_action(settings: Settings, W: np.ndarray, b: np.ndarray, action: str) 
         "orth": lambda: whh.orthogonalise(W),
         "sym": lambda: whh.symmetrise(W),
     }[action]()
-    _set_hand(settings, new, b)
+    _set_hand(new, b)
 
 
-def editor(settings: Settings, exp) -> bool:
+def editor(exp) -> bool:
     """The editable W_hh (and b_h) with its tools. Returns True when a cell was just edited."""
     W, b = exp.rnn_params.W_hh, exp.rnn_params.b_h
     H = len(W)
@@ -102,7 +102,7 @@ def editor(settings: Settings, exp) -> bool:
         if not np.all(np.isfinite(values)) or np.any(np.abs(values) > whh.MAX_ENTRY):
             show_error(f"Every entry must be a number between −{whh.MAX_ENTRY:g} and {whh.MAX_ENTRY:g}.")
             return False
-        _set_hand(settings, new_W, new_b)
+        _set_hand(new_W, new_b)
     c0, c1, c2 = st.columns(3, vertical_alignment="bottom")
     c0.number_input("Target ρ or σ_max", min_value=0.05, max_value=5.0, value=1.0, step=0.05, key="whh_target")
     c3, c4, c5 = st.columns(3)
@@ -118,9 +118,9 @@ def editor(settings: Settings, exp) -> bool:
             key=f"whh_{action}",
             help=tip,
             on_click=_edit_action,
-            args=(settings, W, b, action),
+            args=(W, b, action),
             width="stretch",
-            disabled=action == "random" and not settings["w_hh"] and not settings["b_h"],
+            disabled=action == "random" and not current().w_hh and not current().b_h,
         )
     return changed
 
@@ -133,13 +133,13 @@ EIGEN_CAPTION = (
 )
 
 
-def section(settings: Settings, result, trained: TrainedModel | None, remeasure: Callable[[], Any]):
+def section(result, trained: TrainedModel | None, remeasure: Callable[[], Any]):
     """W_hh by hand beside its eigenvalues. Returns the measurement, re-run (remeasure()) if a cell was just edited."""
     st.subheader("W_hh by hand" if trained is None else "The trained W_hh")
     edit_col, eig_col = st.columns([3, 2])
     if trained is None:
         with edit_col:
-            if editor(settings, result[1]):
+            if editor(result[1]):
                 result = remeasure() or result
     else:
         edit_col.caption("Trained weights are shown as they are; pick random weights in the sidebar to edit W_hh.")

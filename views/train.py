@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from visualizer.ui import core
+from visualizer import pages
+from visualizer.ui import shell
 from visualizer.ui import train as view
 from visualizer.ui import train_watch as watch
 
-settings = core.page_setup("train", "Train live")
+shell.page_setup(pages.TRAIN)
 st.title("Train an RNN live")
 st.markdown(
     "After *He grew up in the United States of*, a network with memory should expect **America**. Train a "
@@ -14,13 +15,13 @@ st.markdown(
     "falls, the samples start to look like the text, and P(America) rises."
 )
 
-text = view.sidebar(settings)
-corpus = view.corpus(settings, text)
-running = view.buttons(settings, text, corpus)
-view.prompt_controls(settings)
-view.panel(settings, running)
-view.samples(settings)
-watch.memory_proof(settings)
-view.files(settings)
+text = view.sidebar()
+corpus = view.corpus(text)
+running = view.buttons(text, corpus)
+watch.prompt_controls()
+view.panel(running)
+watch.samples()
+watch.memory_proof()
+view.files()
 
-core.sync_url(settings)
+shell.sync_url()

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from visualizer.ui import core
+from visualizer import pages
 from visualizer.ui import limits as view
+from visualizer.ui import shell
 
-settings = core.page_setup("limits", "Limits of memory")
+shell.page_setup(pages.LIMITS)
 st.title("Limits of memory")
 st.markdown(
     "Can a network remember what it saw **L steps ago**? Race a vanilla RNN, an LSTM and a GRU on the same "
     "sequences with the same budget."
 )
 
-running = view.controls(settings)
+running = view.controls()
 view.race_panel(running)
-view.sweep_panel(settings)
+view.sweep_panel()
 view.sequential_panel()
 st.caption(view.CITATIONS)
 
-core.sync_url(settings)
+shell.sync_url()

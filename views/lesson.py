@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from visualizer.ui import core
+from visualizer import pages
 from visualizer.ui import lesson as view
+from visualizer.ui import shell
 
-settings = core.page_setup("lesson", "Guided lesson")
+shell.page_setup(pages.LESSON)
 st.title("🎓 Guided lesson")
 st.markdown(
     "A path through every page in the order a course teaches recurrent networks: what memory means, how "
@@ -13,6 +14,6 @@ st.markdown(
     "prepared state, with a few sentences, one thing to notice and a question the app checks. Previous/Next "
     "(or PageUp/PageDown, as a presentation clicker sends) move between stops; start anywhere below."
 )
-view.index(settings)
+view.index()
 
-core.sync_url(settings)
+shell.sync_url()

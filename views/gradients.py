@@ -7,30 +7,31 @@ words in visualizer/content/presets.py and the figures in visualizer/plots/gradi
 
 import streamlit as st
 
+from visualizer import pages
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui import core, gradients, whh_editor
+from visualizer.ui import gradients, shell, whh_editor
 
-settings = core.page_setup("gradients", "Gradients")
+shell.page_setup(pages.GRADIENTS)
 st.title("Vanishing and exploding gradients")
 top, main, lower = st.container(), st.container(), st.container()  # the editor (lower) runs first: all follow it
 with top:
-    whh_editor.check_hand_edits(settings)
-trained, shown, act = gradients.sidebar(settings)
-result = gradients.measure(settings, trained, shown, act)
+    whh_editor.check_hand_edits()
+trained, shown, act = gradients.sidebar()
+result = gradients.measure(trained, shown, act)
 if result is not None:
     with lower:
-        result = whh_editor.section(settings, result, trained, lambda: gradients.measure(settings, trained, shown, act))
+        result = whh_editor.section(result, trained, lambda: gradients.measure(trained, shown, act))
 with top:
-    gradients.preset_bar(settings)
+    gradients.preset_bar()
 if result is not None:
     seq, exp = result
     floor = gf.shared_floor(exp, shown)
     with main:
-        gradients.main_view(settings, seq, exp, shown, trained, floor)
+        gradients.main_view(seq, exp, shown, trained, floor)
     with lower:
         gradients.heatmaps(exp, shown, floor)
         with st.expander("How to read this", expanded=False):
             st.markdown(gf.HOW_TO_READ)
-    gradients.downloads(settings, exp)
+    gradients.downloads(exp)
 
-core.sync_url(settings)
+shell.sync_url()

@@ -1,0 +1,185 @@
+"""AppTest of the step-through explorer's inputs and extras: numbers as values, embeddings, typing, bad input,
+links, the fold, trained weights, downloads and how to read the page."""
+
+import json
+
+import pytest
+
+from tests.app.conftest import live_charts
+from tests.app.explorer_page import (
+    PAGE,
+    RANDOM,
+    _chain,
+    _chain_step,
+    _chart,
+    _labels,
+    _latex,
+    _slider,
+    _step_text,
+    _trace,
+)
+from visualizer.data import encoding
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer import explore
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def test_numbers_are_values_and_the_task_is_regression(run_page):
+    at = run_page(PAGE, {**RANDOM, "mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding", "step": "2"})
+    assert not at.exception and not at.error
+    assert _chart(at, "ŷ_2 guesses value 3")
+    assert "softmax" not in _latex(at) and "scaled" in _latex(at)
+    assert any("regression" in c.value for c in at.caption)
+    assert _labels(_chain(at), "ŷ_t")[0].startswith("→ ")
+
+
+def test_embedding_explains_its_size(run_page):
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding"})
+    assert "E\\,o_w" in _latex(at)
+    assert any("V = 5" in c.value and "3 numbers" in c.value for c in at.caption)
+    at = run_page(PAGE, {**RANDOM, "repr": "embedding", "emb": "8"})
+    assert any("saves nothing" in c.value for c in at.caption)
+
+
+def test_embedding_view_pairs_similar_tokens(run_page):
+    at = run_page(PAGE, RANDOM)
+    assert not [c for c in at.get("plotly_chart") if "Each word's vector" in c.proto.spec]  # not built until asked
+    at.toggle(key="explorer_embedding_show").set_value(True).run()
+    assert at.toggle(key="explorer_embedding_show").label.startswith("Which tokens get similar vectors")
+    assert _chart(at, "Each word's vector")
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| token | most similar token")]
+    assert "| the |" in table
+
+
+@pytest.mark.parametrize(
+    "mode,text,tokens",
+    [("chars", "abca", ["a", "b", "c", "a"]), ("numbers", "1, 2.5, 2.5", ["1", "2.5", "2.5"])],
+)
+def test_modes(run_page, mode, text, tokens):
+    at = run_page(PAGE, {**RANDOM, "mode": mode, "text": text, "step": str(len(tokens))})
+    assert not at.exception and not at.error
+    assert _trace(_chain(at), "x_t")["text"] == tokens
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"text": "   "}, "empty"),
+        ({"mode": "numbers", "text": "1, two, 3"}, "not a number"),
+        ({"mode": "words", "text": "a " * 400}, "limit"),
+    ],
+)
+def test_bad_input_shows_a_message(run_page, params, message):
+    at = run_page(PAGE, params)
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert not at.get("plotly_chart")
+
+
+def test_emoji_and_markup_are_shown_literally(run_page):
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words", "step": "99"})
+    assert not at.exception and not at.error
+    x = _trace(_chain(at), "x_t")["text"]
+    assert x[:3] == ["<", "script", ">"] and "🙂" in x
+    at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words"})
+    assert "\\<" in _step_text(at) and "\\textless{}" in _latex(at)  # escaped: shown as '<', never markup
+    for md in at.markdown:
+        assert not (md.proto.allow_html and "script" in md.value)
+
+
+def test_compare_draws_side_by_side_and_difference(run_page):
+    at = run_page(PAGE, {**RANDOM, "compare": "the united kingdom of great britain", "step": "3"})
+    assert not at.exception
+    a, b = _chart(at, "A: your sequence"), _chart(at, "B: the second sequence")
+    assert len(a["data"][0]["x"]) == 5 and len(b["data"][0]["x"]) == 6
+    assert _chart(at, "Difference")["layout"]["shapes"]
+
+
+# ---------------------------------------------------------------------------- the fold
+
+
+def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
+    at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
+    assert not [c for c in at.get("plotly_chart") if "Move 5 of 5" in c.proto.spec]  # not built until asked
+    at.toggle(key="explorer_fold_show").set_value(True).run()
+    fold = _chart(at, "Move 5 of 5")
+    labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
+    assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)
+    _slider(at, "Move (of five)").set_value(2).run()
+    assert _chart(at, "Move 2 of 5: merge the arrows")
+    assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
+    at.toggle(key="explorer_fold_play").set_value(True).run()
+    assert not at.exception
+
+
+# ---------------------------------------------------------------------------- weights and downloads
+
+
+def test_trained_weights_of_any_cell_are_offered_and_used(run_page):
+    at = run_page(PAGE, RANDOM)
+    vocab = encoding.Vocab.build(list("the united states of america"))
+    model = TrainedModel("gru", "chars", vocab, explore.cells.CELLS["gru"].init(len(vocab), 8, len(vocab), seed=3))
+    at.session_state["trained_model"] = model
+    at.run()
+    (radio,) = [r for r in at.radio if r.label == "Weights"]
+    radio.set_value("trained").run()
+    assert not at.exception and not at.error
+    assert any("your model from the Train page" in i.value and "GRU" in i.value for i in at.info)
+    _slider(at).set_value(3).run()
+    assert _trace(_chain(at), "x_t")["text"][:3] == ["t", "h", "e"]  # the model's character level
+    assert [e for e in at.expander if e.label.startswith("Inside the GRU cell")]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_default_weights_are_the_story_model_of_the_chosen_cell(run_page, cell):
+    at = run_page(PAGE, {"cell": cell, "step": "3"})
+    assert not at.exception and not at.error
+    kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[cell]
+    assert any("trained on the story" in i.value and kind in i.value for i in at.info)
+    assert _chain_step(at) == 3
+    if cell != "rnn":
+        assert [e for e in at.expander if e.label.startswith(f"Inside the {kind} cell")]
+
+
+def test_unknown_words_are_named(run_page):
+    at = run_page(PAGE, {"text": "the zyxwv of america"})
+    assert any("zyxwv" in i.value for i in at.info)
+
+
+def test_trace_downloads_offered(run_page):
+    at = run_page(PAGE, RANDOM)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels
+
+
+def test_how_to_read_follows_the_pass_and_the_notation(run_page):
+    at = run_page(PAGE, {**RANDOM, "phase": "backward", "notation": "a"})
+    (howto,) = [m.value for m in at.markdown if m.value.startswith("**The chain.**")]
+    assert "right to left" in howto and "**The error per step.**" in howto
+    assert "W_aa" in howto and "W_hh" not in howto
+    assert not any("How to read this" in c.value for c in at.caption)  # no per-view caption left in the steps
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cell": "rnn"},
+        {"cell": "lstm"},
+        {"cell": "gru", "phase": "backward"},
+        {"cell": "rnn", "compare": "the kingdom of spain"},
+        {"mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding"},
+        {"repr": "embedding"},
+    ],
+)
+def test_live_charts_draw_only_what_the_cartesian_bundle_draws(run_page, params):
+    """The live charts may load Plotly's 2-D bundle (tools/fetch_plotly_bundle.py): every trace they are
+    sent must be of a type that bundle has, in every view the explorer can show."""
+    from visualizer.ui.live_chart import CARTESIAN_TYPES
+
+    at = run_page(PAGE, {**RANDOM, "step": "2", **params})
+    assert not at.exception
+    charts = live_charts(at)
+    specs = [spec for a in charts.values() for row in json.loads(a["spec"])["rows"] for spec in row]
+    types = {t.get("type", "scatter") for spec in specs for t in spec["data"]}
+    assert charts and types and types <= CARTESIAN_TYPES, types

@@ -1,0 +1,34 @@
+"""Step-through explorer: the RNN reads the user's sequence one step at a time, forward and then backward
+(back-propagation through time), every view on the same step; vanilla, LSTM or GRU cell."""
+
+import streamlit as st
+
+from visualizer import pages
+from visualizer.ui import controls, explorer, explorer_fold, explorer_views, shell, show
+from visualizer.ui.binding import current
+
+shell.page_setup(pages.EXPLORER)
+with st.sidebar:
+    controls.sequence()
+trained = explorer.sidebar()
+if trained is None:
+    explorer.network()
+
+st.title("🔍 Step-through explorer")
+result = explorer.run(trained)
+if result is not None:
+    u, u_b = result
+    explorer.intro(u)
+    show.overflow_note(u.trace)
+    if u_b is not None and trained is None:
+        st.caption(
+            "Comparing two sequences: the network's vocabulary covers both, so its random weights differ "
+            "from the single-sequence view."
+        )
+    explorer.input_notes(u)
+    explorer.downloads(u)
+    explorer.steps(result, trained)
+    explorer_views.embedding(u, current().notation, trained is not None)
+    explorer_fold.fold(u.enc.tokens)
+
+shell.sync_url()
