@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "visualizer"
-PURE = ("visualizer.nn", "visualizer.data", "visualizer.labs", "visualizer.content")
+PURE = ("visualizer.maths", "visualizer.nn", "visualizer.data", "visualizer.labs", "visualizer.content")
 DRAWING = ("streamlit", "plotly", "altair")
 
 
