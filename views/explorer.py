@@ -4,7 +4,7 @@
 import streamlit as st
 
 from visualizer import pages
-from visualizer.ui import controls, explorer, explorer_fold, explorer_views, shell, show
+from visualizer.ui import controls, explorer, explorer_fold, explorer_views, lesson, shell, show
 from visualizer.ui.binding import current
 
 shell.page_setup(pages.EXPLORER)
@@ -27,8 +27,12 @@ if result is not None:
         )
     explorer.input_notes(u)
     explorer.downloads(u)
+    fold_first = lesson.opens(pages.EXPLORER.key, "fold")  # a lesson stop about the fold: it opens in view
+    if fold_first:
+        explorer_fold.fold(u.enc.tokens, opened=True)
     explorer.steps(result, trained)
     explorer_views.embedding(u, current().notation, trained is not None)
-    explorer_fold.fold(u.enc.tokens)
+    if not fold_first:
+        explorer_fold.fold(u.enc.tokens)
 
 shell.sync_url()

@@ -53,6 +53,11 @@ class Question:
     options_from: Callable[[Settings], tuple[str, ...]] | None = None  # options that depend on the settings
     rel_tol: float = 0.05
     abs_tol: float = 1e-9
+    # Feedback on a wrong answer, aimed at the likely misconception: by wrong option (choice questions),
+    # else `hint` for any wrong answer.
+    hints: dict[str, str] = field(default_factory=dict, hash=False)
+    hint: str = ""
+    why_from: Callable[[Settings], str] | None = None  # a reason computed from the numbers, instead of `why`
 
     def text(self, settings: Settings) -> str:
         return self.prompt.format(**settings.as_dict())
@@ -66,11 +71,24 @@ class Question:
     def answer(self, settings: Settings) -> Any:
         return self.solve(settings)
 
+    def reason(self, settings: Settings) -> str:
+        """Why the answer is right: computed from the numbers when the question can, else the fixed sentence."""
+        return self.why_from(settings) if self.why_from is not None else self.why
+
+    def feedback(self, given: Any) -> str:
+        """What to say to a wrong answer: the hint for that option, the general hint, or where to look."""
+        if isinstance(given, str) and given in self.hints:
+            return self.hints[given]
+        return self.hint or "Look at the figure again and retry."
+
     def check(self, settings: Settings, given: Any) -> bool:
-        """True when `given` (a str, a collection of steps, or a number) is the right answer."""
+        """True when `given` (a str, a collection of steps, or a number) is the right answer.
+
+        A choice question's answer may be a frozenset: every option in it is right (the figure cannot tell
+        them apart)."""
         right = self.solve(settings)
         if self.kind == "choice":
-            return given == right
+            return given in right if isinstance(right, frozenset) else given == right
         if self.kind == "steps":
             try:
                 return {int(g) for g in given} == set(right)
@@ -95,6 +113,8 @@ class Stop:
     text: str  # 2–4 sentences beside the figure
     notice: str  # the one thing to look at
     question: Question
+    # Panels of the page that the narration names and that the stop opens in view (e.g. "fold").
+    opens: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------- checkers (from the library)
@@ -234,10 +254,39 @@ def _experiment(s: Settings) -> gradients.Experiment:
     )
 
 
-def most_gradient_at_start(s: Settings) -> str:
-    """The cell whose ||dL/dh_1|| is largest, measured as the gradients page measures it."""
-    first = {name: float(g.dh_norm[0]) for name, g in _experiment(s).cells.items()}
-    return cells.CELLS[max(first, key=lambda n: first[n])].label
+# On the gradients chart's log axis one decade is the smallest gap a learner can read off: cells whose
+# ||dL/dh_1|| lie within a factor of ten of the largest are drawn on top of each other there.
+VISIBLE_FACTOR = 10.0
+
+
+def _first_step_norms(s: Settings) -> dict[str, float]:
+    return {cells.CELLS[name].label: float(g.dh_norm[0]) for name, g in _experiment(s).cells.items()}
+
+
+def most_gradient_at_start(s: Settings) -> frozenset[str]:
+    """The cells whose ||dL/dh_1|| is the largest as the chart shows it: within `VISIBLE_FACTOR` of the largest,
+    measured as the gradients page measures it."""
+    first = _first_step_norms(s)
+    top = max(first.values())
+    return frozenset(label for label, v in first.items() if np.isfinite(v) and v * VISIBLE_FACTOR >= top)
+
+
+def most_gradient_reason(s: Settings) -> str:
+    """The measured ||dL/dh_1|| of every cell, and what the chart can tell apart."""
+    first = _first_step_norms(s)
+    right = most_gradient_at_start(s)
+    values = ", ".join(f"{label} {v:.2g}" for label, v in sorted(first.items(), key=lambda kv: -kv[1]))
+    if len(right) > 1:
+        close = " and ".join(sorted(right))
+        verdict = (
+            f"{close} are within a factor of {VISIBLE_FACTOR:g} of each other, which the log axis cannot tell apart"
+        )
+    else:
+        verdict = f"the {next(iter(right))} is more than {VISIBLE_FACTOR:g} times above the others"
+    return (
+        f"Measured at the first step: ||∂L/∂h_1|| = {values}; {verdict}. The gated cells' additive memory "
+        "path keeps the gradient alive where the vanilla RNN's is multiplied by W_hh and tanh′ at every step."
+    )
 
 
 def fixed(answer: Any) -> Callable[[Settings], Any]:

@@ -24,6 +24,7 @@ from visualizer.lesson import (
     longest_solved_lag,
     loop_move,
     most_gradient_at_start,
+    most_gradient_reason,
     outputs_emitted,
     pascanu_bound,
     shape_of,
@@ -76,7 +77,11 @@ STOPS: tuple[Stop, ...] = (
             extra_weights_for_one_more_token,
             "None: the same W_xh, W_hh and W_hy are used at every step, whatever the length.",
             rel_tol=0.0,
+            hint="That is what the feed-forward net in grey would need: new inputs and their arrows for the new "
+            "position. The RNN reads the extra word with the same cell: count the weight matrices in the chain, "
+            "not the columns.",
         ),
+        opens=("fold",),
     ),
     Stop(
         "Five moves fold it into an RNN",
@@ -93,7 +98,10 @@ STOPS: tuple[Stop, ...] = (
             loop_move,
             "The temporal loop feeds h_(t-1) back through W_hh; unrolling only redraws it.",
             options=tuple(name for name, _ in diagrams.MOVES),
+            hint="Memory means the hidden state of one step reaches the next. Which move draws an arrow from the "
+            "hidden layer back to itself? The other moves only redraw the same feed-forward computation.",
         ),
+        opens=("fold",),
     ),
     Stop(
         "Words become vectors",
@@ -238,6 +246,11 @@ STOPS: tuple[Stop, ...] = (
             most_gradient_at_start,
             "Measured on this page's sequence: the gated cells' additive memory path keeps the gradient alive.",
             options=_CELL_LABELS,
+            why_from=most_gradient_reason,
+            hints={
+                "vanilla RNN": "The vanilla RNN's curve is the one that falls fastest: every step back multiplies "
+                "the gradient by W_hh and by tanh′ ≤ 1. Read the curves at the left end of the chart (step 1).",
+            },
         ),
     ),
     Stop(

@@ -25,10 +25,14 @@ def _fold_play_changed() -> None:
         set_setting("fold", 1)  # play the five moves from the first
 
 
-def fold(tokens) -> None:
+def fold(tokens, *, opened: bool = False) -> None:
     """The five moves from a feed-forward net to the RNN, on the user's tokens. Playing advances the
-    move setting itself (a timer on a fragment), so the slider, the text and the figure stay together."""
+    move setting itself (a timer on a fragment), so the slider, the text and the figure stay together.
+
+    opened: a lesson stop names the fold: the panel starts switched on."""
     n = current().notation
+    if opened:
+        st.session_state.setdefault("explorer_fold_show", True)
     # A toggle, not an expander: a collapsed expander still builds and sends its figure on every page
     # open (a seventh of an open's server time); a toggle draws nothing until it is on.
     if not st.toggle(

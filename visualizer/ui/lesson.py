@@ -33,8 +33,8 @@ def go(number: int) -> None:
         st.session_state.pop("w_lesson", None)
         st.rerun()
     store(lesson_stops.preset(number, keep=current()))
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
-        del st.session_state[key]  # widgets must show the stop's values, not the ones left from before
+    for key in [k for k in st.session_state if isinstance(k, str) and (k.startswith("w_") or k.endswith("_show"))]:
+        del st.session_state[key]  # widgets (and panels' switches) show the stop's state, not what was left before
     st.session_state["_notices"] = []
     query = current().to_query()
     try:
@@ -43,6 +43,16 @@ def go(number: int) -> None:
         # The page is not registered (a page run as its own entry script, as AppTest does): stay here.
         st.query_params.from_dict(query)
         st.rerun()
+
+
+def opens(page_key: str, part: str) -> bool:
+    """True when the lesson's current stop is on page `page_key` and its narration names `part` of it
+    (e.g. "fold"): the page then opens that part, in view."""
+    number = current().lesson
+    if not number or number > len(lesson_stops.STOPS):
+        return False
+    stop = lesson_stops.STOPS[number - 1]
+    return stop.page.key == page_key and part in stop.opens
 
 
 def panel() -> None:
@@ -123,16 +133,18 @@ def _question(stop: Stop, number: int) -> None:
         st.warning(f"Could not check against this page's settings: {md_escape(str(err))}")
         return
     if right:
-        st.success(f"Right. {q.why}", icon="✅")
+        st.success(f"Right. {q.reason(settings)}", icon="✅")
     elif given in (None, "", []):
         st.info("Pick or type an answer first.", icon="✍️")
     else:
-        st.error("Not quite: look at the figure again and retry.", icon="🔁")
+        st.error(f"Not quite. {q.feedback(given)}", icon="🔁")
         with st.expander("Show the answer"):
-            st.markdown(f"**{md_escape(_show(answer))}**. {q.why}")
+            st.markdown(f"**{md_escape(_show(answer))}**. {q.reason(settings)}")
 
 
 def _show(answer: Any) -> str:
+    if isinstance(answer, frozenset):
+        return " or ".join(sorted(answer))
     if isinstance(answer, tuple):
         return "steps " + ", ".join(str(a) for a in answer) if answer else "none"
     if isinstance(answer, float):
