@@ -180,9 +180,12 @@ def test_a_loss_spike_gets_a_note():
     at = open_train({"level": "words"})
     start(at, 200)
     trainer = at.session_state["trainer"]
-    trainer.spikes.append(train.Spike(step=5, before=2.0, loss=6.0, grad_norm=40.0, clipped=True))
+    trainer.spikes.append(
+        train.Spike(step=5, before=2.0, loss=6.0, grad_norm=0.8, clipped=False, prev_norm=0.839, typical_norm=0.7)
+    )
     at.run()
-    assert any("Loss spike at step 5" in w.value for w in at.warning)
+    (note,) = [w.value for w in at.warning if "Loss spike at step 5" in w.value]
+    assert "not an exploding gradient" in note and "Clipping was off" not in note  # the reported case
 
 
 def test_a_model_that_cannot_read_the_text_is_refused_and_the_page_keeps_its_model():

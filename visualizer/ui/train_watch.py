@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from visualizer.content import training_notes
 from visualizer.data import corpus
 from visualizer.labs.memory_proof import memory
 from visualizer.labs.training import predict, train
@@ -14,22 +15,9 @@ from visualizer.ui.text import md_escape, show_error
 
 
 def spike_note(trainer: train.Trainer) -> None:
-    """A plain-language note on the latest loss spike (an exploding gradient)."""
-    if not trainer.spikes:
-        return
-    s = trainer.spikes[-1]
-    cfg = trainer.config
-    after = (
-        f"Clipping scaled that gradient down to norm {cfg.clipnorm:g}, so the jump stayed small; the loss recovers."
-        if s.clipped
-        else "Clipping was off, so the weights took the whole step. Turn clipping on (sidebar) to cap such steps."
-    )
-    st.warning(
-        f"Loss spike at step {s.step:,}: the loss jumped from about {s.before:.2f} to {s.loss:.2f}. The gradient "
-        f"there had norm {s.grad_norm:.3g}: gradients flowing back through many steps can grow very large "
-        f"(an exploding gradient), and one large step throws the weights off. {after}",
-        icon="⚡",
-    )
+    """A plain-language note on the latest loss spike, its cause read from its numbers."""
+    if trainer.spikes:
+        st.warning(training_notes.spike_note(trainer.spikes[-1]), icon="⚡")
 
 
 def live_sample(trainer: train.Trainer) -> None:

@@ -182,13 +182,18 @@ MAX_SPIKES = 20
 
 @dataclass(frozen=True)
 class Spike:
-    """A step where the loss jumped: usually one very large gradient (an exploding gradient) threw the weights."""
+    """A step whose loss jumped, and the numbers that say why: the loss at step t is measured before step t's
+    update, so the update that led here is step t-1's, with gradient norm `prev_norm`."""
 
     step: int
     before: float  # mean loss of the steps just before
     loss: float
-    grad_norm: float  # before clipping
-    clipped: bool
+    grad_norm: float  # this step's gradient norm, before clipping
+    clipped: bool  # this step's gradient was clipped
+    prev_norm: float = float("nan")  # the previous step's gradient norm (the update that led here), before clipping
+    typical_norm: float = float("nan")  # median gradient norm of the SPIKE_WINDOW steps before, before clipping
+    clip_on: bool = True  # clipping was switched on
+    clipnorm: float = 5.0  # its cap
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,7 @@ class Trainer:
         self.heldout = None if heldout is None or len(heldout) < 2 else np.asarray(heldout, dtype=np.int64)
         self.heldout_losses = History()
         self._recent: deque[float] = deque(maxlen=SPIKE_WINDOW)  # the losses a spike is measured against
+        self._recent_norms: deque[float] = deque(maxlen=SPIKE_WINDOW)  # ... and the gradient norms before clipping
         self._watch_ids = self._watch_sequence()
         self._kernel: VanillaKernel | None = None  # the vanilla cell's fast path, buffers reused
 
@@ -297,9 +303,20 @@ class Trainer:
             self.clip_events += int(clipped)
         loss = loss_sum / n
         if len(self._recent) == SPIKE_WINDOW and loss > SPIKE_FACTOR * float(np.mean(self._recent)):
-            self.spikes = [*self.spikes, Spike(self.step_count + 1, float(np.mean(self._recent)), loss, norm, clipped)]
-            self.spikes = self.spikes[-MAX_SPIKES:]
+            spike = Spike(
+                self.step_count + 1,
+                float(np.mean(self._recent)),
+                loss,
+                norm,
+                clipped,
+                prev_norm=self._recent_norms[-1],
+                typical_norm=float(np.median(list(self._recent_norms)[:-1])),
+                clip_on=cfg.clip,
+                clipnorm=cfg.clipnorm,
+            )
+            self.spikes = [*self.spikes, spike][-MAX_SPIKES:]
         self._recent.append(loss)
+        self._recent_norms.append(float(norm))
         self.optimizer.lr = cfg.lr
         new = self.optimizer.update(self.params.as_dict(), grads)
         self.params = type(self.params)(**new)
