@@ -12,8 +12,10 @@ st.markdown(
     "A path through every page in the order a course teaches recurrent networks: what memory means, how "
     "the loop is built, how it is trained, why it forgets, and what came next. Each stop opens a page in a "
     "prepared state, with a few sentences, one thing to notice and a question the app checks. Previous/Next "
-    "(or PageUp/PageDown, as a presentation clicker sends) move between stops; start anywhere below."
+    "(or PageUp/PageDown, as a presentation clicker sends) move between stops; start anywhere below. Every "
+    "technical term is defined in the [glossary](#glossary) at the end."
 )
 view.index()
+view.glossary()
 
 shell.sync_url()

@@ -164,3 +164,18 @@ def test_mean_loss_of_one_stream_is_the_plain_loss():
     probs = predict._run(model, ids[:-1]).probs
     expected = -np.mean(np.log(probs[np.arange(10), ids[1:]]))
     assert predict.mean_loss(model, ids, streams=1) == pytest.approx(expected, rel=1e-12)
+
+
+def test_occlusion_explains_the_token_where_the_answers_part_not_the_space_before_them():
+    """A character model predicts the space before any answer with p ≈ 1: the token to explain is the first one
+    where the pair's answers differ (" Spanish" / " English": 'S'; " Spain" / " Sweden": 'p' after " S")."""
+    from visualizer.data.encoding import Vocab
+
+    vocab = Vocab.build(list(" SpanishEnglwde"))
+    shared, target = memory.decisive_token("chars", vocab, "Spanish", "English")
+    assert vocab.decode(shared) == [" "] and vocab.tokens[target] == "S"
+    shared, target = memory.decisive_token("chars", vocab, "Spain", "Sweden")
+    assert vocab.decode(shared) == [" ", "S"] and vocab.tokens[target] == "p"
+    words = Vocab.build(["is", "are", "the"])
+    shared, target = memory.decisive_token("words", words, "is", "are")
+    assert shared.size == 0 and words.tokens[target] == "is"

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from visualizer import lesson_stops
+from visualizer.content.glossary import GLOSSARY
 from visualizer.lesson import Stop
 from visualizer.ui import compat
 from visualizer.ui.binding import change, current, hidden, store
@@ -168,3 +169,10 @@ def index() -> None:
         lines.append(f"{number:>2}. {page_url(stop.page) or '/' + stop.page.url_path}?{urlencode(query)}")
     with st.expander("Links to every stop (for slides or a course page)"):
         st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def glossary() -> None:
+    """Every technical term the app uses, defined in plain language (the pages show the same text as tooltips)."""
+    st.subheader("Glossary", anchor="glossary")
+    for term, meaning in GLOSSARY.items():
+        st.markdown(f"**{term}** — {meaning}")

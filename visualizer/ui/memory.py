@@ -6,6 +6,7 @@ The numbers come from visualizer.labs.memory_proof.proof / memory (pure NumPy); 
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from visualizer.data import pretrained, trained_model
@@ -35,15 +36,19 @@ def contrast_cached(key: str, index: int, _model: trained_model.TrainedModel) ->
     return training_processes().call(proof.contrast, _model, proof.pairs()[index])
 
 
-def _occlusion(model: trained_model.TrainedModel, prompt: str, answer: str) -> memory.Occlusion:
+def _occlusion(model: trained_model.TrainedModel, prompt: str, answer: str, other: str) -> memory.Occlusion:
+    """Occlusion for the token where `answer` and `other` part (not a space every answer starts with)."""
     ids, _ = pretrained.read_prompt(model, prompt)
-    target = int(memory.answer_ids(model.level, model.vocab, answer)[0])
+    shared, target = memory.decisive_token(model.level, model.vocab, answer, other)
+    ids = np.concatenate([ids, shared]).astype(np.int64)
     return memory.occlusion(model, ids, target, replace_with=memory.neutral_token(model))
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def occlusion_cached(key: str, prompt: str, answer: str, _model: trained_model.TrainedModel) -> memory.Occlusion:
-    return training_processes().call(_occlusion, _model, prompt, answer)
+def occlusion_cached(
+    key: str, prompt: str, answer: str, other: str, _model: trained_model.TrainedModel
+) -> memory.Occlusion:
+    return training_processes().call(_occlusion, _model, prompt, answer, other)
 
 
 # ---------------------------------------------------------------------------- views
@@ -59,7 +64,8 @@ def proof_metrics(model: trained_model.TrainedModel, *, where=None) -> proof.Pro
         f"{p.heldout_loss:.2f} nats/token",
         delta=f"{p.heldout_loss - p.baseline('bigram'):+.2f} vs a bigram (no memory)",
         delta_color="inverse",
-        help="Average surprise, −log P(true next token), on paragraphs the model never trained on. "
+        help="Average surprise, −log P(true next token), in nats (natural log: e^(−loss) is the typical probability "
+        "given to the true next token), on paragraphs the model never trained on. "
         f"Memoryless models on the same text: unigram {p.baseline('unigram'):.2f}, bigram "
         f"{p.baseline('bigram'):.2f}, last 3 tokens {p.baseline('last 3 tokens'):.2f}.",
     )
@@ -107,17 +113,19 @@ def contrast_view(model: trained_model.TrainedModel, *, key: str, default: int =
     return pair, index
 
 
-def occlusion_view(model: trained_model.TrainedModel, prompt: str, answer: str) -> None:
-    """Which earlier tokens matter for predicting `answer` after `prompt`, as a strength per chain column."""
+def occlusion_view(model: trained_model.TrainedModel, prompt: str, answer: str, other: str) -> None:
+    """Which earlier tokens matter for predicting `answer` after `prompt` (at the token where it parts from
+    `other`, the pair's other answer), as a strength per chain column."""
     try:
-        occ = occlusion_cached(model_key(model), prompt, answer, model)
+        occ = occlusion_cached(model_key(model), prompt, answer, other, model)
     except ValueError as err:
         show_error(err)
         return
     show_fig(memory_figures.occlusion_figure(occ.tokens, occ.strength, occ.target, occ.logp))
     stand_in = "the token <unk>" if model.level == "words" else "a space"
     st.caption(
-        f"How to read this: each bar is how much log P(“{occ.target}”) falls when that one token is replaced "
+        f"How to read this (occlusion): each bar is how much log P(“{occ.target}”), the first token where "
+        f"“{answer}” and “{other}” differ, falls when that one earlier token is replaced "
         f"by {stand_in} and the network reads the prompt again. A tall orange bar far back is memory at work: "
         "the network still uses that token many steps later. Blue bars made the answer less likely."
     )
@@ -130,7 +138,7 @@ def memory_section(model: trained_model.TrainedModel | None, *, key: str) -> Non
         return
     proof_metrics(model)
     pair, _ = contrast_view(model, key=key)
-    occlusion_view(model, pair.prompt_a, pair.answer_a)
+    occlusion_view(model, pair.prompt_a, pair.answer_a, pair.answer_b)
 
 
 def compact_proof(model: trained_model.TrainedModel) -> None:

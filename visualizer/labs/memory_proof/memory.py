@@ -147,6 +147,20 @@ def answer_ids(model_level: str, vocab, answer: str) -> np.ndarray:
     return _ids(model_level, vocab, " " + answer if model_level == "chars" else answer)
 
 
+def decisive_token(model_level: str, vocab, answer: str, other: str) -> tuple[np.ndarray, int]:
+    """Where two answers to a contrast pair part: the answer's tokens before that point (read after the prompt)
+    and the first token that differs, the one whose prediction needs memory.
+
+    At character level both answers start with a space (and may share letters): predicting those takes no
+    memory, so explaining them would explain nothing. Returns (shared ids, decisive id).
+    """
+    a, b = answer_ids(model_level, vocab, answer), answer_ids(model_level, vocab, other)
+    k = 0
+    while k < min(a.size, b.size) - 1 and a[k] == b[k]:
+        k += 1
+    return a[:k], int(a[k])
+
+
 def continuation_logprob(model: trained_model.TrainedModel, prompt: str, answer: str) -> float:
     """log P(answer | prompt) under the network (chain rule over the answer's tokens)."""
     p = predict.continuation_probability(
