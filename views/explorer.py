@@ -9,7 +9,10 @@ from visualizer.ui.binding import current
 
 shell.page_setup(pages.EXPLORER)
 with st.sidebar:
-    controls.sequence()
+    s = current()
+    chosen = st.session_state.get("w_weights", s.weights)  # the weights radio's value in this run (drawn below)
+    own = controls.session_model() if chosen == "trained" else None
+    controls.sequence(trained=chosen != "random" and (own is not None or s.mode != "numbers"), own=own)
 trained = explorer.sidebar()
 if trained is None:
     explorer.network()

@@ -183,3 +183,28 @@ def test_live_charts_draw_only_what_the_cartesian_bundle_draws(run_page, params)
     specs = [spec for a in charts.values() for row in json.loads(a["spec"])["rows"] for spec in row]
     types = {t.get("type", "scatter") for spec in specs for t in spec["data"]}
     assert charts and types and types <= CARTESIAN_TYPES, types
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_with_trained_weights_the_split_picks_a_model_that_reads_it(run_page, cell):
+    """'Split into: characters' with the story weights runs the character-level story model of that cell (it
+    used to be ignored: "hello world" still read as two words)."""
+    at = run_page(PAGE, {"cell": cell, "mode": "chars", "text": "hello world", "step": "3"})
+    assert not at.exception and not at.error
+    assert _trace(_chain(at), "x_t")["text"][:5] == ["h", "e", "l", "l", "o"]
+    assert any("trained on the story" in i.value and "characters" in i.value for i in at.info)
+    words = run_page(PAGE, {"cell": cell, "text": "hello world"})
+    assert _trace(_chain(words), "x_t")["text"] == ["hello", "world"]
+
+
+def test_with_trained_weights_the_input_choice_is_disabled_with_the_reason(run_page):
+    """A trained model reads one-hot vectors of its vocabulary: 'x_t is' is shown disabled, the embedding size
+    slider is not offered, and a link asking for an embedding still draws the one-hot equations."""
+    at = run_page(PAGE, {"repr": "embedding", "step": "2"})
+    assert not at.exception
+    (radio,) = [r for r in at.radio if r.label == "x_t is"]
+    assert radio.disabled and "own vocabulary" in radio.help
+    assert not [s for s in at.slider if s.label == "Embedding size"]
+    random = run_page(PAGE, {**RANDOM, "repr": "embedding", "step": "2"})
+    (radio,) = [r for r in random.radio if r.label == "x_t is"]
+    assert not radio.disabled and [s for s in random.slider if s.label == "Embedding size"]

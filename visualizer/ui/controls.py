@@ -26,16 +26,56 @@ def text_box() -> str:
     return control("text", st.text_area, "Type a sequence", height=90, max_chars=encoding.MAX_TEXT_CHARS)
 
 
-def split_mode() -> str:
-    """Characters, words or numbers."""
+def split_mode(*, fixed_by: str = "") -> str:
+    """Characters, words or numbers; `fixed_by` names the model that fixes the split (the control is then
+    disabled with that reason)."""
+    if fixed_by:
+        return control(
+            "mode",
+            st.radio,
+            "Split into",
+            horizontal=True,
+            format_func=MODE_LABELS.get,
+            disabled=True,
+            help=f"{fixed_by}: the split follows it. Choose other weights to split the text another way.",
+        )
     return control("mode", st.radio, "Split into", horizontal=True, format_func=MODE_LABELS.get)
 
 
-def sequence() -> None:
-    """The sequence group: text, how it is split, and how x_t is built."""
+# Why the input choice does not apply to trained weights: a trained model reads its own vocabulary, one-hot.
+TRAINED_INPUT = (
+    "Not with trained weights: a trained model reads one-hot vectors of its own vocabulary (each column of its "
+    "W_xh is the learned vector of one token). Choose random weights to build x_t another way."
+)
+
+
+def sequence(*, trained: bool = False, own: TrainedModel | None = None) -> None:
+    """The sequence group: text, how it is split, and how x_t is built.
+
+    trained: the page runs trained weights, which fix how x_t is built (the control is shown disabled, with
+    the reason); the split then picks a story model of that level. own: the student's model is used, and its
+    level fixes the split."""
     st.subheader("Sequence")
     text_box()
-    split_mode()
+    if own is not None:
+        if current().mode != own.level:
+            set_setting("mode", own.level)
+            st.session_state.pop("w_mode", None)
+        unit = "characters" if own.level == "chars" else "words"
+        split_mode(fixed_by=f"Your model from the Train page reads {unit}")
+    else:
+        split_mode()
+    if trained:
+        control(
+            "representation",
+            st.radio,
+            "x_t is",
+            horizontal=True,
+            format_func=REPR_LABELS.get,
+            disabled=True,
+            help=TRAINED_INPUT,
+        )
+        return
     control("representation", st.radio, "x_t is", horizontal=True, format_func=REPR_LABELS.get)
     s = current()
     if s.representation == "embedding" and s.mode != "numbers":

@@ -82,8 +82,9 @@ def weights() -> TrainedModel | None:
     """
     s = current()
     own = st.session_state.get("w_weights", s.weights) == "trained"  # the radio's value in this run
-    # Trained models read words or characters; numbers (values or categories) need random weights.
-    levels = ("numbers",) if s.mode == "numbers" else ("words", "chars")
+    # A trained model reads the split chosen above: a story model of that level (characters or words);
+    # numbers (values or categories) need random weights.
+    levels = ("words", "chars") if own else (s.mode,)  # the student's model: its own level (the split follows it)
     choice = controls.weights_picker(levels=levels, cells=() if own else (s.cell,))
     if choice.model is None:
         st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
