@@ -50,6 +50,11 @@ def doubt_notes(d: Doubt) -> list[str]:
         notes.append(f"This word order is outside what it was trained on: {pairs}.")
     if d.too_long:
         notes.append(f"Your input is longer than any it was trained on ({d.too_long} words).")
+    if d.weak_length:
+        lo, hi, acc = d.weak_length
+        notes.append(
+            f"On held-out sentences of {lo}–{hi} words this network was exactly right only {acc:.0%} of the time."
+        )
     if d.unsure:
         words = ", ".join(f"word {k} “{w}” (p = {p:.2f})" for k, w, p in d.unsure)
         notes.append(f"It was unsure of {words}: below {CONFIDENT}, the other words together were at least as likely.")

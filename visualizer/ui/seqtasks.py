@@ -137,7 +137,10 @@ def _notices(ans: seqinfer.Answer, kind: str) -> None:
             icon="☝️",
         )
     if kind == "encoder_decoder":
-        notes = translation_doubts.doubt_notes(seqinfer.doubt(ans, translation_reach()))
+        t = shipped(kind, True).extra  # the attention file holds both networks' accuracy by length
+        column = "acc_attention" if ans.run.weights is not None else "acc_plain"
+        table = (t["len_lo"], t["len_hi"], t[column]) if {"len_lo", "len_hi", column} <= set(t) else None
+        notes = translation_doubts.doubt_notes(seqinfer.doubt(ans, translation_reach(), table))
         if notes:
             st.warning("**This translation may be wrong.** " + " ".join(md_escape(n) for n in notes), icon="⚠️")
 

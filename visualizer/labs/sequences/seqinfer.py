@@ -144,6 +144,8 @@ class Doubt:
     unsure: tuple[tuple[int, str, float], ...]  # (position from 1, word, p) of each word written with p < CONFIDENT
     new_pairs: tuple[tuple[str, str], ...]  # neighbouring typed words never neighbours in training ("": start/end)
     too_long: int  # the longest training input, if the typed one is longer; else 0
+    weak_length: tuple[int, int, float] | None = None  # (lo, hi, accuracy) if held-out sentences of this length
+    # were translated exactly less often than CONFIDENT
 
     @property
     def gender_guessed(self) -> bool:
@@ -170,6 +172,7 @@ class Doubt:
             or self.unsure
             or self.new_pairs
             or self.too_long
+            or self.weak_length
         )
 
 
@@ -177,8 +180,12 @@ def _genders(ws) -> tuple[str, ...]:
     return tuple(g for g, forms in GENDERED.items() if forms & set(ws))
 
 
-def doubt(ans: Answer, reach: Reach) -> Doubt:
-    """How far to trust an encoder–decoder's answer, from its own probabilities and from what it was trained on."""
+def doubt(ans: Answer, reach: Reach, by_length: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Doubt:
+    """How far to trust an encoder–decoder's answer, from its own probabilities and from what it was trained on.
+
+    Args:
+        by_length: (lo, hi, accuracy) per length bin, (B,) each: this model's exact accuracy on held-out sentences.
+    """
     typed = ans.reading.words
     written = [w for w in ans.outputs if w != END]
     emitted = [(o, p) for o, p in zip(ans.out_labels, ans.out_probs) if o is not None and p is not None]
@@ -197,4 +204,14 @@ def doubt(ans: Answer, reach: Reach) -> Doubt:
         unsure,
         new_pairs,
         reach.longest if len(typed) > reach.longest else 0,
+        _weak_length(len(typed), by_length),
     )
+
+
+def _weak_length(n: int, by_length) -> tuple[int, int, float] | None:
+    if by_length is None:
+        return None
+    for lo, hi, acc in zip(*by_length):
+        if lo <= n <= hi and acc < CONFIDENT:
+            return int(lo), int(hi), float(acc)
+    return None
