@@ -39,7 +39,8 @@ TASKS = {
     "many_to_one": "Task: a short review → positive or negative.",
     "many_to_many": "Task: a sentence → one tag per word: person, place or other (named-entity recognition).",
     "encoder_decoder": "Task: English → Czech, where the verb and adjective agree with the gender of the subject "
-    "read earlier: “he was” → “on byl”, “she was” → “ona byla”.",
+    "read earlier: “he was” → “on byl”, “she was” → “ona byla”; whole sentences and fragments, as in the article: "
+    "“a boy who likes” → “chlapec který rád”, “a girl who likes” → “dívka která ráda”.",
 }
 UNITS = {  # what one evaluated example is called
     "one_to_one": "words",
@@ -324,8 +325,7 @@ def _bottleneck() -> None:
             col.metric("Gender agreement", f"{float(x.get('agreement', np.nan)):.0%}")
         st.caption(
             f"Held out, never seen in training: {int(t.get('n_sentence', 0))} whole sentences and "
-            f"{int(t.get('n_fragment', 0))} fragments (subject phrases with no verb, like the article's “a boy who "
-            "likes” → “chlapec který rád”). "
+            f"{int(t.get('n_fragment', 0))} fragments (subject phrases with no verb). "
             "Both networks have the same hidden size (64) and the same training. Without attention the decoder sees the sentence only "
             "through the encoder's last state: it keeps the subject's gender (byl / byla) but loses details such as "
             "the city or the hobby, more so the longer the sentence. With attention each output word reads all "
