@@ -4,6 +4,8 @@
 tab-separated ``split<TAB>input<TAB>output`` (split: train or test). The outputs are a category (one-to-one),
 a phrase (one-to-many), a verdict (many-to-one), one tag per input word (many-to-many) or a Czech sentence
 (encoder–decoder, whose verbs and adjectives agree with the gender of the subject read several words earlier).
+The encoder–decoder file has a fourth column, ``form``: a whole ``sentence`` or a ``fragment`` such as the
+article's "a boy who likes" -> "chlapec který rád"; each form has its own held-out share.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ OUT = Path(__file__).resolve().parents[1] / "assets" / "seqtasks"
 HEADER = "split\tinput\toutput\n"
 
 
-def write(name: str, rows: list[tuple[str, str, str]]) -> None:
-    (OUT / f"{name}.tsv").write_text(HEADER + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+def write(name: str, rows: list[tuple[str, ...]]) -> None:
+    header = HEADER if len(rows[0]) == 3 else HEADER.replace("\n", "\tform\n")
+    (OUT / f"{name}.tsv").write_text(header + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def split(items: list[tuple[str, str]], rng: random.Random, test_share: float) -> list[tuple[str, str, str]]:
@@ -192,7 +195,21 @@ PEOPLE = [
     "florence",
 ]
 PLACES = ["paris", "london", "prague", "rome", "berlin", "vienna", "madrid", "brno", "jordan", "georgia", "florence"]
+CITIES = [p for p in PLACES if p not in PEOPLE]  # places that are never a name
+# P: a person, L: a place (either may be a name that is also a place: jordan, georgia, florence), C: a city that is
+# never a name. Every sentence used to start with a person (or "the", "in", "yesterday"), so a tagger that reads left
+# to right learned "first word -> person" and tagged "london is big" as person: the C templates put a place first,
+# alone, and after words a person also follows.
 TEMPLATES = [
+    "C",
+    "P",
+    "C is a big city",
+    "C was cold",
+    "C and C are far apart",
+    "from C P flew to L",
+    "P loves C",
+    "we went to C",
+    "we met P in C",
     "P visited L",
     "P lives in L",
     "P and P went to L",
@@ -218,6 +235,8 @@ def many_to_many(rng: random.Random) -> list[tuple[str, str, str]]:
                 words.append(rng.choice(PEOPLE)), tags.append("person")
             elif w == "L":
                 words.append(rng.choice(PLACES)), tags.append("place")
+            elif w == "C":
+                words.append(rng.choice(CITIES)), tags.append("place")
             else:
                 words.append(w), tags.append("other")
         items.append((" ".join(words), " ".join(tags)))
@@ -233,10 +252,14 @@ SUBJECTS = [
     ("she", "ona", "f"),
     ("the boy", "chlapec", "m"),
     ("the girl", "dívka", "f"),
+    ("a boy", "chlapec", "m"),  # Czech has no articles: "a boy" and "the boy" are both "chlapec"
+    ("a girl", "dívka", "f"),
     ("my brother", "můj bratr", "m"),
     ("my sister", "moje sestra", "f"),
     ("the man", "muž", "m"),
     ("the woman", "žena", "f"),
+    ("a man", "muž", "m"),
+    ("a woman", "žena", "f"),
     ("the king", "král", "m"),
     ("the queen", "královna", "f"),
 ]
@@ -248,6 +271,9 @@ CLAUSES = [
     ("who likes music", "který má rád hudbu", "která má ráda hudbu"),
     ("who likes dogs", "který má rád psy", "která má ráda psy"),
 ]
+# A fragment may stop right after "who likes", as in the article this app follows: "a boy who likes" -> "chlapec
+# který rád", "a girl who likes" -> "dívka která ráda" (the liking is still to come; "rád" waits for its verb).
+OPEN_CLAUSE = ("who likes", "který rád", "která ráda")
 PREDICATES = [
     ("went home", "šel domů", "šla domů"),
     ("was tired", "byl unavený", "byla unavená"),
@@ -261,20 +287,34 @@ PREDICATES = [
 WHEN = [("", ""), ("yesterday", "včera"), ("today", "dnes")]
 
 
-def encoder_decoder(rng: random.Random) -> list[tuple[str, str, str]]:
-    items = []
-    while len(items) < 400:
-        en_s, cs_s, g = rng.choice(SUBJECTS)
+def _subject_phrase(rng: random.Random, clauses: list[tuple[str, str, str]]) -> tuple[list[str], list[str], str]:
+    """A subject with an optional "from …" and an optional relative clause, in English and in agreeing Czech."""
+    en_s, cs_s, g = rng.choice(SUBJECTS)
+    en_f, cs_f = rng.choice(FROM[1:]) if rng.random() < 0.5 else FROM[0]
+    en_c, cs_cm, cs_cf = rng.choice(clauses) if rng.random() < 0.5 else CLAUSES[0]
+    return [en_s, en_f, en_c], [cs_s, cs_f, cs_cm if g == "m" else cs_cf], g
+
+
+def encoder_decoder(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    """Whole sentences and fragments (a subject phrase with no predicate), each split train/test on its own, so
+    held-out accuracy can be reported for both; the fourth column says which ("sentence" or "fragment")."""
+    sentences: list[tuple[str, str]] = []
+    while len(sentences) < 400:
         # Each optional part is left out half the time, so input lengths spread from 2 to 11 words.
-        en_f, cs_f = rng.choice(FROM[1:]) if rng.random() < 0.5 else FROM[0]
-        en_c, cs_cm, cs_cf = rng.choice(CLAUSES[1:]) if rng.random() < 0.5 else CLAUSES[0]
+        en, cs, g = _subject_phrase(rng, CLAUSES[1:])
         en_p, cs_pm, cs_pf = rng.choice(PREDICATES)
         en_w, cs_w = rng.choice(WHEN[1:]) if rng.random() < 0.5 else WHEN[0]
-        en = [en_s, en_f, en_c, en_p, en_w]
-        cs = [cs_s, cs_f, cs_cm if g == "m" else cs_cf, cs_pm if g == "m" else cs_pf, cs_w]
-        items.append((" ".join(w for w in en if w), " ".join(w for w in cs if w)))
-        items = sorted(set(items))
-    return split(items, rng, 0.25)
+        en, cs = en + [en_p, en_w], cs + [cs_pm if g == "m" else cs_pf, cs_w]
+        sentences.append((" ".join(w for w in en if w), " ".join(w for w in cs if w)))
+        sentences = sorted(set(sentences))
+    fragments: list[tuple[str, str]] = []
+    while len(fragments) < 240:  # of 16 x 4 x 5 = 320 possible subject phrases
+        en, cs, _ = _subject_phrase(rng, CLAUSES[1:] + [OPEN_CLAUSE, OPEN_CLAUSE, OPEN_CLAUSE])
+        fragments.append((" ".join(w for w in en if w), " ".join(w for w in cs if w)))
+        fragments = sorted(set(fragments))
+    return [(*r, "sentence") for r in split(sentences, rng, 0.25)] + [
+        (*r, "fragment") for r in split(fragments, rng, 0.25)
+    ]
 
 
 def main() -> None:

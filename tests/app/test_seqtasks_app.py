@@ -138,3 +138,51 @@ def test_every_shape_runs_with_an_unknown_word(run_page, kind):
     at = run_page(PAGE, {"seqtype": kind, "in": "zzz"})
     assert not at.exception
     assert any("zzz" in w.value for w in at.warning)
+
+
+def _focus_box(at):
+    (box,) = [s for s in at.selectbox if s.label == "Arrows for output word"]
+    return box
+
+
+def test_the_arrows_box_follows_the_current_output(run_page):
+    """A new translation gets its own box: its words, and the automatic gendered word, not the old pick."""
+    at = run_page(PAGE, {"seqtype": "encoder_decoder"})  # "the girl who likes football went home"
+    box = _focus_box(at)
+    assert box.options[1] == "2. která" and box.value == 1  # the automatic focus: the first gendered word
+    box.set_value(5).run()
+    assert _focus_box(at).value == 5 and at.query_params["focus"] == "6"
+    at.text_input[0].set_value("the boy who likes football went home").run()
+    box = _focus_box(at)
+    assert box.options[:3] == ["1. chlapec", "2. který", "3. má"]
+    assert box.value == 1 and "focus" not in at.query_params  # back to automatic, on the new word "který"
+    diagram = _chart(at, "Encoder–decoder")
+    assert "který" in json.dumps(diagram, ensure_ascii=False) and "která" not in json.dumps(diagram, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "text,want", [("a boy who likes", "chlapec který rád"), ("a girl who likes", "dívka která ráda")]
+)
+def test_the_articles_fragments_translate_without_a_doubt(run_page, text, want):
+    at = run_page(PAGE, {"seqtype": "encoder_decoder", "in": text})
+    assert not at.exception
+    assert f"Translation: {want}" in _page_text(at)
+    assert not [w for w in at.warning if "may be wrong" in w.value]
+    labels = [m.label for m in at.metric]
+    assert labels.count("Sentences, exact") == labels.count("Fragments, exact") == 2
+    shipped = seqtasks.load_shipped("encoder_decoder", True).extra
+    fragments = [m.value for m in at.metric if m.label == "Fragments, exact"]
+    assert fragments[1] == f"{float(shipped['acc_fragment']):.0%}"
+    assert f"of {int(shipped['n_fragment'])} held-out fragments" in _page_text(at)
+
+
+@pytest.mark.parametrize("att", ["1", "0"])
+def test_a_doubtful_translation_says_why(run_page, att):
+    at = run_page(PAGE, {"seqtype": "encoder_decoder", "in": "who likes", "att": att})
+    (warning,) = [w.value for w in at.warning if "may be wrong" in w.value]
+    assert "is a guess" in warning and "no training input started with “who”" in warning
+
+
+def test_london_is_a_place_even_first(run_page):
+    at = run_page(PAGE, {"seqtype": "many_to_many", "in": "london is a big city"})
+    assert list(at.dataframe[0].value["emits"]) == ["place", "other", "other", "other", "other"]

@@ -64,3 +64,21 @@ def test_trained_translation_follows_typed_gender_and_attention(page, app_url, s
 
     page.get_by_role("radiogroup", name="Weights").get_by_text("random", exact=True).click()
     expect(page.get_by_text("Type a sequence")).to_be_visible(timeout=30_000)
+
+
+def test_arrows_box_and_fragments_follow_the_typed_text(page, app_url):
+    """The article's fragments translate with agreement, and the arrows box shows the current output's word."""
+    page.goto(f"{app_url}/Sequence_types?seqtype=encoder_decoder&in=a+girl+who+likes")
+    wait_for_app(page)
+    focus = page.get_by_role("combobox", name="Arrows for output word")
+    expect(page.get_by_text("Translation: dívka která ráda")).to_be_visible(timeout=30_000)
+    expect(focus).to_have_value("2. která")
+    box = page.get_by_label("Your English sentence → Czech", exact=True).and_(page.get_by_test_id("stTextInputField"))
+    box.fill("a boy who likes")
+    box.press("Enter")
+    expect(page.get_by_text("Translation: chlapec který rád")).to_be_visible(timeout=30_000)
+    expect(focus).to_have_value("2. který")
+    expect(page.get_by_text("This translation may be wrong")).to_have_count(0)
+    box.fill("who likes")
+    box.press("Enter")
+    expect(page.get_by_text("This translation may be wrong")).to_be_visible(timeout=30_000)

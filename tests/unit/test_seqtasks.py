@@ -39,18 +39,39 @@ def test_shipped_model_reaches_its_stated_accuracy(shipped, kind, attend, metric
 
 
 def test_attention_removes_the_bottleneck(shipped):
-    """Without attention the agreement survives but the sentence does not, and long inputs suffer most."""
+    """Without attention the agreement survives but the sentence does not, and long sentences suffer most."""
     plain, att = shipped[("encoder_decoder", False)], shipped[("encoder_decoder", True)]
     test = seqtasks.load_dataset("encoder_decoder").test
     assert plain.extra["agreement"] == pytest.approx(seqtasks.agreement(plain.model, test))
     assert plain.extra["agreement"] >= 0.9
     table = att.extra
-    acc_plain, n = seqtasks.accuracy_by_length(plain.model, test)
+    acc_plain, n = seqtasks.accuracy_by_length(plain.model, seqtasks.by_form(test, "sentence"))
     np.testing.assert_allclose(table["acc_plain"], acc_plain)
     np.testing.assert_array_equal(table["n"], n)
     assert np.all(table["acc_attention"] > table["acc_plain"])
     assert table["acc_plain"][0] > table["acc_plain"][-1]  # longer input, worse without attention
-    assert plain.heldout < 0.5 <= 0.9 <= att.heldout
+    assert plain.extra["acc_sentence"] < 0.5 <= 0.9 <= att.extra["acc_sentence"]
+
+
+@pytest.mark.parametrize("attend", [False, True])
+def test_fragments_and_sentences_are_held_out_and_scored_apart(shipped, attend):
+    """The file stores exact accuracy and agreement on held-out fragments and on whole sentences, as measured here."""
+    s = shipped[("encoder_decoder", attend)]
+    data = seqtasks.load_dataset("encoder_decoder")
+    for form in seqtasks.FORMS:
+        train, test = seqtasks.by_form(data.train, form), seqtasks.by_form(data.test, form)
+        assert len(test) >= 40 and len(train) >= 3 * len(test) * 0.9  # a quarter held out
+        assert not {ex.src for ex in test} & {ex.src for ex in data.train}
+        assert s.extra[f"n_{form}"] == len(test)
+        assert s.extra[f"acc_{form}"] == pytest.approx(seqtasks.accuracy(s.model, test))
+        assert s.extra[f"agreement_{form}"] == pytest.approx(seqtasks.agreement(s.model, test))
+    assert s.extra["n_sentence"] + s.extra["n_fragment"] == s.n_eval
+    if attend:
+        assert s.extra["acc_fragment"] >= 0.9 and s.extra["acc_sentence"] >= 0.9
+        assert s.extra["agreement_fragment"] == s.extra["agreement_sentence"] == 1.0
+    else:  # the bottleneck costs whole sentences far more than short fragments
+        assert s.extra["acc_fragment"] > s.extra["acc_sentence"]
+        assert s.extra["agreement_fragment"] >= 0.9
 
 
 # Retraining (bit for bit on the platform that made the files, by quality elsewhere): test_reproducible.py.
@@ -118,6 +139,30 @@ def test_unknown_words_are_named_and_read_as_unk(shipped):
     assert ans.outputs == ["person", "other", "other", "place"]  # the place is known from its context
 
 
+def _only_places(data) -> list[str]:
+    """Words the tagger's training data tags as a place and never as a person (london, not georgia)."""
+    tags: dict[str, set[str]] = {}
+    for ex in data.train + data.test:
+        for w, t in zip(ex.src, ex.tgt):
+            tags.setdefault(w, set()).add(t)
+    return sorted(w for w, t in tags.items() if t == {"place"})
+
+
+def test_place_names_are_places_wherever_they_stand(shipped):
+    """A place first in a sentence, or alone, is a place: the tagger once said "london" -> person, because every
+    training sentence then began with a person."""
+    model = shipped[("many_to_many", False)].model
+    places = _only_places(seqtasks.load_dataset("many_to_many"))
+    assert {"london", "paris", "prague", "brno"} <= set(places)
+    for w in places:
+        assert seqinfer.answer(model, w).text == "place", w
+        assert seqinfer.answer(model, f"{w} is a big city").outputs[0] == "place", w
+        assert seqinfer.answer(model, f"we went to {w}").outputs[-1] == "place", w
+        assert seqinfer.answer(model, f"tom visited {w}").outputs == ["person", "other", "place"], w
+    assert seqinfer.answer(model, "paris and london are far apart").outputs[:3] == ["place", "other", "place"]
+    assert seqinfer.answer(model, "anna").text == "person"
+
+
 def test_one_word_shapes_read_only_the_first_word(shipped):
     model = shipped[("one_to_one", False)].model
     r = seqinfer.read(model, "Prague is lovely")
@@ -159,6 +204,32 @@ def test_each_shape_answers_in_its_own_output_space(shipped):
         rows = seqinfer.answer_table(model, ans)
         assert len(rows) == ans.layout.n_steps
         assert all(v is not None and v != "None" for row in rows for v in row.values())
+
+
+@pytest.mark.parametrize("attend", [False, True])
+def test_the_articles_fragments_translate_as_the_article_writes_them(shipped, attend):
+    """ "a boy who likes" -> "… který rád", "a girl who likes" -> "… která ráda", with or without attention."""
+    model = shipped[("encoder_decoder", attend)].model
+    assert seqinfer.answer(model, "a boy who likes").text == "chlapec který rád"
+    assert seqinfer.answer(model, "a girl who likes").text == "dívka která ráda"
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("she who likes", "ona která ráda"),
+        ("the boy who likes", "chlapec který rád"),
+        ("my sister who likes", "moje sestra která ráda"),
+        ("a man from prague who likes", "muž z prahy který rád"),
+        ("a woman who likes music", "žena která má ráda hudbu"),
+        ("the king from london", "král z londýna"),
+        ("a girl who likes music went home", "dívka která má ráda hudbu šla domů"),
+        ("a boy who likes dogs was tired", "chlapec který má rád psy byl unavený"),
+    ],
+)
+def test_short_fragments_and_sentences_keep_the_gender(shipped, text, want):
+    model = shipped[("encoder_decoder", True)].model
+    assert seqinfer.answer(model, text).text == want
 
 
 def test_translation_agrees_with_the_gender_read_earlier(shipped):

@@ -7,11 +7,13 @@ measured when the model was trained, and for the encoder–decoder the attention
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
+from visualizer.content import translation_doubts
 from visualizer.data.encoding import UNK
 from visualizer.labs.sequences import seqinfer, seqtasks
 from visualizer.labs.sequences.seqnets import END
@@ -38,7 +40,8 @@ TASKS = {
     "many_to_one": "Task: a short review → positive or negative.",
     "many_to_many": "Task: a sentence → one tag per word: person, place or other (named-entity recognition).",
     "encoder_decoder": "Task: English → Czech, where the verb and adjective agree with the gender of the subject "
-    "read earlier: “he was” → “on byl”, “she was” → “ona byla”.",
+    "read earlier: “he was” → “on byl”, “she was” → “ona byla”; whole sentences and fragments, as in the article: "
+    "“a boy who likes” → “chlapec který rád”, “a girl who likes” → “dívka která ráda”.",
 }
 UNITS = {  # what one evaluated example is called
     "one_to_one": "words",
@@ -56,6 +59,12 @@ UNITS = {  # what one evaluated example is called
 def shipped(kind: str, attend: bool) -> seqtasks.ShippedTask:
     """The shipped model, loaded once per server (read-only: never mutated)."""
     return seqtasks.load_shipped(kind, attend)
+
+
+@st.cache_resource(show_spinner=False)
+def translation_reach() -> seqtasks.Reach:
+    """What the encoder–decoder was trained on (gender words, word order, length), to judge a typed input."""
+    return seqtasks.reach(seqtasks.load_dataset("encoder_decoder").train)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
@@ -127,6 +136,13 @@ def _notices(ans: seqinfer.Answer, kind: str) -> None:
             f"This shape reads one word: only “{md_escape(r.words[0])}” is used ({r.ignored} more ignored).",
             icon="☝️",
         )
+    if kind == "encoder_decoder":
+        t = shipped(kind, True).extra  # the attention file holds both networks' accuracy by length
+        column = "acc_attention" if ans.run.weights is not None else "acc_plain"
+        table = (t["len_lo"], t["len_hi"], t[column]) if {"len_lo", "len_hi", column} <= set(t) else None
+        notes = translation_doubts.doubt_notes(seqinfer.doubt(ans, translation_reach(), table))
+        if notes:
+            st.warning("**This translation may be wrong.** " + " ".join(md_escape(n) for n in notes), icon="⚠️")
 
 
 def _focus(ans: seqinfer.Answer) -> int:
@@ -135,7 +151,12 @@ def _focus(ans: seqinfer.Answer) -> int:
     gendered = seqtasks.GENDERED["m"] | seqtasks.GENDERED["f"]
     auto = next((k for k, w in enumerate(outs) if w in gendered), max(len(outs) - 2, 0))
     options = list(range(len(outs)))
-    if not 0 <= current().focus - 1 < len(outs):
+    # The box belongs to this output: a new output is a new box (a kept one showed the old word, "2. která",
+    # beside new arrows), and a word picked in another output goes back to the automatic choice.
+    signature = "\t".join(outs)
+    previous = st.session_state.get("_focus_output")
+    st.session_state["_focus_output"] = signature
+    if (previous is not None and previous != signature) or not 0 <= current().focus - 1 < len(outs):
         set_setting("focus", 0)
     focus = current().focus
     chosen = st.selectbox(
@@ -143,7 +164,7 @@ def _focus(ans: seqinfer.Answer) -> int:
         options=options,
         index=auto if focus == 0 else focus - 1,
         format_func=lambda k: f"{k + 1}. {outs[k]}",
-        key="w_focus_word",
+        key=f"w_focus_word_{zlib.crc32(signature.encode()):08x}",
     )
     change(focus=0 if chosen == auto else chosen + 1)
     return int(chosen)
@@ -272,6 +293,11 @@ def _accuracy(kind: str, info: seqtasks.ShippedTask) -> None:
             f"right on {info.heldout:.0%} of the {n} {unit} it was trained on. There is no held-out set: every "
             f"input is a single word it knows, and an unseen word has no vector of its own ({UNK})"
         )
+    if kind == "encoder_decoder" and {"acc_sentence", "acc_fragment"} <= set(info.extra):
+        x = info.extra
+        what = "exact on " + " and ".join(
+            translation_doubts.form_accuracy(float(x[f"acc_{f}"]), int(x[f"n_{f}"]), f) for f in seqtasks.FORMS
+        )
     st.caption(f"Trained with `python -m visualizer.pretrain seqtask_{kind}` (seeded): {what}.")
 
 
@@ -290,11 +316,16 @@ def _bottleneck() -> None:
         )
     with right:
         a, b = st.columns(2)
-        a.metric("Without attention: exact", f"{plain.heldout:.0%}")
-        b.metric("With attention: exact", f"{att.heldout:.0%}")
-        a.metric("Gender agreement", f"{float(plain.extra.get('agreement', np.nan)):.0%}")
-        b.metric("Gender agreement", f"{float(t.get('agreement', np.nan)):.0%}")
+        a.markdown("**Without attention**")
+        b.markdown("**With attention**")
+        for col, info in ((a, plain), (b, att)):
+            x = info.extra
+            col.metric("Sentences, exact", f"{float(x.get('acc_sentence', np.nan)):.0%}")
+            col.metric("Fragments, exact", f"{float(x.get('acc_fragment', np.nan)):.0%}")
+            col.metric("Gender agreement", f"{float(x.get('agreement', np.nan)):.0%}")
         st.caption(
+            f"Held out, never seen in training: {int(t.get('n_sentence', 0))} whole sentences and "
+            f"{int(t.get('n_fragment', 0))} fragments (subject phrases with no verb). "
             "Both networks have the same hidden size (64) and the same training. Without attention the decoder sees the sentence only "
             "through the encoder's last state: it keeps the subject's gender (byl / byla) but loses details such as "
             "the city or the hobby, more so the longer the sentence. With attention each output word reads all "

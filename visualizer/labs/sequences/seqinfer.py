@@ -15,7 +15,7 @@ import numpy as np
 from visualizer.data.encoding import UNK
 from visualizer.labs.sequences import seqnets, seqtypes
 from visualizer.labs.sequences.seqnets import END, START, TaskModel, TaskRun
-from visualizer.labs.sequences.seqtasks import MAX_WORDS, words
+from visualizer.labs.sequences.seqtasks import GENDERED, MAX_WORDS, Reach, neighbours, words
 
 MAX_GENERATED = 20  # generators stop here if <end> never comes
 
@@ -128,3 +128,90 @@ def verdict_drift(model: TaskModel, ans: Answer) -> np.ndarray:
     """Many-to-one: p(each label) after every prefix, (S, V). The last row is the answer; the earlier rows
     are what the same output layer says about the hidden state so far (computed, not emitted)."""
     return np.asarray(ans.run.probs)
+
+
+# ---------------------------------------------------------------------------- how far to trust a translation
+
+CONFIDENT = 0.5  # a word written with p below this is a guess: the other words together were as likely
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why a translation may be wrong, measured on this input and output; nothing found when `found` is False."""
+
+    cue_genders: tuple[str, ...]  # genders the typed words mark ("boy" m, "she" f), from the training data
+    output_genders: tuple[str, ...]  # genders of the gendered words written (byl / byla, který / která, …)
+    unsure: tuple[tuple[int, str, float], ...]  # (position from 1, word, p) of each word written with p < CONFIDENT
+    new_pairs: tuple[tuple[str, str], ...]  # neighbouring typed words never neighbours in training ("": start/end)
+    too_long: int  # the longest training input, if the typed one is longer; else 0
+    weak_length: tuple[int, int, float] | None = None  # (lo, hi, accuracy) if held-out sentences of this length
+    # were translated exactly less often than CONFIDENT
+
+    @property
+    def gender_guessed(self) -> bool:
+        """Nothing typed marks a gender, yet the translation has one."""
+        return not self.cue_genders and bool(self.output_genders)
+
+    @property
+    def mixed(self) -> bool:
+        """The translation has masculine and feminine forms: the agreement the task is about failed."""
+        return len(self.output_genders) > 1
+
+    @property
+    def disagrees(self) -> bool:
+        """The typed subject has one gender and the translation's forms the other."""
+        return len(self.cue_genders) == 1 and len(self.output_genders) == 1 and self.cue_genders != self.output_genders
+
+    @property
+    def found(self) -> bool:
+        return bool(
+            len(self.cue_genders) > 1
+            or self.gender_guessed
+            or self.mixed
+            or self.disagrees
+            or self.unsure
+            or self.new_pairs
+            or self.too_long
+            or self.weak_length
+        )
+
+
+def _genders(ws) -> tuple[str, ...]:
+    return tuple(g for g, forms in GENDERED.items() if forms & set(ws))
+
+
+def doubt(ans: Answer, reach: Reach, by_length: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Doubt:
+    """How far to trust an encoder–decoder's answer, from its own probabilities and from what it was trained on.
+
+    Args:
+        by_length: (lo, hi, accuracy) per length bin, (B,) each: this model's exact accuracy on held-out sentences.
+    """
+    typed = ans.reading.words
+    written = [w for w in ans.outputs if w != END]
+    emitted = [(o, p) for o, p in zip(ans.out_labels, ans.out_probs) if o is not None and p is not None]
+    unsure = tuple((k + 1, o, float(p.max())) for k, (o, p) in enumerate(emitted) if p.max() < CONFIDENT)
+    known = set(ans.reading.unknown)  # unknown words are named by their own notice
+    new_pairs = tuple(
+        dict.fromkeys(
+            pair
+            for pair, role in zip(neighbours(typed), neighbours(typed, reach.cues))
+            if role not in reach.pairs and not known & set(pair)
+        )
+    )
+    return Doubt(
+        tuple(g for g in ("m", "f") if g in {reach.cues.get(w) for w in typed}),
+        _genders(written),
+        unsure,
+        new_pairs,
+        reach.longest if len(typed) > reach.longest else 0,
+        _weak_length(len(typed), by_length),
+    )
+
+
+def _weak_length(n: int, by_length) -> tuple[int, int, float] | None:
+    if by_length is None:
+        return None
+    for lo, hi, acc in zip(*by_length):
+        if lo <= n <= hi and acc < CONFIDENT:
+            return int(lo), int(hi), float(acc)
+    return None

@@ -69,6 +69,7 @@ SPECS: dict[str, TaskRecipe] = {
 class TaskExample:
     src: tuple[str, ...]
     tgt: tuple[str, ...]
+    form: str = "sentence"  # encoder–decoder: "sentence", or "fragment" (a subject phrase, e.g. "a boy who likes")
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,12 @@ def words(text: str) -> list[str]:
 
 
 def load_dataset(kind: str, data_dir: Path = DATA_DIR) -> Dataset:
-    """The task's examples from its .tsv (split, input, output)."""
+    """The task's examples from its .tsv (split, input, output, and for the encoder–decoder the form)."""
     parts: dict[str, list[TaskExample]] = {"train": [], "test": []}
     lines = (data_dir / f"{kind}.tsv").read_text(encoding="utf-8").splitlines()[1:]
     for line in lines:
-        split, src, tgt = line.split("\t")
-        parts[split].append(TaskExample(tuple(words(src)), tuple(tgt.split())))
+        split, src, tgt, *form = line.split("\t")
+        parts[split].append(TaskExample(tuple(words(src)), tuple(tgt.split()), *form))
     return Dataset(kind, tuple(parts["train"]), tuple(parts["test"]))
 
 
@@ -168,14 +169,76 @@ GENDERED = {
 
 
 def agreement(model: TaskModel, examples) -> float:
-    """Share of translations whose gendered words (byl/byla, který/která, …) all have the reference's gender."""
-    right = 0
+    """Share of translations whose gendered words (byl/byla, který/která, …) all have the reference's gender,
+    among the examples whose reference has such a word (a fragment like "the king from london" has none)."""
+    right = counted = 0
     for ex in examples:
         want = {g for g, forms in GENDERED.items() if forms & set(ex.tgt)}
+        if not want:
+            continue
         got_words = set(model.vocab_out.decode(predict_ids(model, ex.src)))
         got = {g for g, forms in GENDERED.items() if forms & got_words}
-        right += int(bool(want) and got == want)
-    return right / max(len(examples), 1)
+        right += int(got == want)
+        counted += 1
+    return right / max(counted, 1)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the encoder–decoder was trained on, for judging a typed input: which English words mark a gender,
+    and the longest input."""
+
+    cues: dict[str, str]  # {"boy": "m", "she": "f", …}: words seen only in examples of one gender
+    longest: int  # words in the longest training input
+    pairs: frozenset[tuple[str, str]]  # neighbouring words in training inputs (see `neighbours`)
+
+
+def reach(examples, least: int = 5) -> Reach:
+    """Words that came, in at least `least` examples, only with one gender's Czech forms; the longest input; and
+    which words came next to which.
+
+    A word like "who" or "from" comes with both genders and marks neither; a rarer word is left out rather than
+    guessed from a handful of examples."""
+    seen: dict[str, set[str]] = {}
+    count: dict[str, int] = {}
+    for ex in examples:
+        genders = {g for g, forms in GENDERED.items() if forms & set(ex.tgt)}
+        for w in set(ex.src):
+            seen.setdefault(w, set()).update(genders)
+            count[w] = count.get(w, 0) + bool(genders)
+    cues = {w: next(iter(g)) for w, g in seen.items() if len(g) == 1 and count[w] >= least}
+    pairs = frozenset(pair for ex in examples for pair in neighbours(ex.src, cues))
+    return Reach(cues, max((len(ex.src) for ex in examples), default=0), pairs)
+
+
+EDGE = ""  # the start or end of an input, in `neighbours`
+SUBJECT = "<subject>"  # any word that marks a gender, in `neighbours`
+
+
+def neighbours(src, cues: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Each pair of neighbouring words, the first word after EDGE and the last before it; with `cues`, every
+    gender-marking word reads as SUBJECT, so "he slept" counts as seen if any subject was followed by "slept"."""
+    padded = [EDGE, *(SUBJECT if cues and w in cues else w for w in src), EDGE]
+    return list(zip(padded[:-1], padded[1:]))
+
+
+FORMS = ("sentence", "fragment")
+
+
+def by_form(examples, form: str) -> list[TaskExample]:
+    """The examples of one form: whole sentences, or fragments such as "a boy who likes"."""
+    return [ex for ex in examples if ex.form == form]
+
+
+def form_scores(model: TaskModel, examples) -> dict[str, np.ndarray]:
+    """Exact accuracy, gender agreement and count on each form separately (the extras `acc_sentence`, …)."""
+    out = {}
+    for form in FORMS:
+        chosen = by_form(examples, form)
+        out[f"acc_{form}"] = np.array(accuracy(model, chosen) if chosen else np.nan)
+        out[f"agreement_{form}"] = np.array(agreement(model, chosen) if chosen else np.nan)
+        out[f"n_{form}"] = np.array(len(chosen), np.int64)
+    return out
 
 
 LENGTH_BINS = ((2, 4), (5, 6), (7, 8), (9, 11))
@@ -231,11 +294,16 @@ def _job(kind: str) -> Callable[[Path], list[Path]]:
             return [path]
         plain, att = fit(kind), fit(kind, attend=True)
         test = load_dataset(kind).test
-        a_plain, n = accuracy_by_length(plain.model, test)
-        a_att, _ = accuracy_by_length(att.model, test)
+        sentences = by_form(test, "sentence")  # the bottleneck is about sentence length
+        a_plain, n = accuracy_by_length(plain.model, sentences)
+        a_att, _ = accuracy_by_length(att.model, sentences)
         table = _length_table(a_plain, a_att, n)
-        plain = replace(plain, extra={"agreement": np.array(agreement(plain.model, test))})
-        att = replace(att, extra={**table, "agreement": np.array(agreement(att.model, test))})
+        plain = replace(
+            plain, extra={"agreement": np.array(agreement(plain.model, test)), **form_scores(plain.model, test)}
+        )
+        att = replace(
+            att, extra={**table, "agreement": np.array(agreement(att.model, test)), **form_scores(att.model, test)}
+        )
         paths = [model_path(kind, models_dir=out), model_path(kind, True, models_dir=out)]
         paths[0].write_bytes(save_npz(plain))
         paths[1].write_bytes(save_npz(att))
