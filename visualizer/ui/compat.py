@@ -55,14 +55,25 @@ METRIC_LABEL, METRIC_VALUE = testid("stMetricLabel"), testid("stMetricValue")
 HEADER, SIDEBAR, VERTICAL_BLOCK = testid("stHeader"), testid("stSidebar"), testid("stVerticalBlock")
 EXPAND_SIDEBAR, COLLAPSED_SIDEBAR = testid("stExpandSidebarButton"), testid("stSidebarCollapsedControl")
 
+# The text inside buttons, widget labels, radio and segmented-control options, toggles and checkboxes:
+# Streamlit cuts it with "…" when it is wider than its box ("Orthogo…", "Nex…" in presenter mode at 1280 px);
+# here it wraps onto a second line instead.
+WRAPPING_TEXT = ", ".join(
+    f"{where} {what}"
+    for where in ("button", testid("stWidgetLabel"), "label", testid("stButtonGroup"))
+    for what in ("p", "div")
+)
+
 # Always: a long equation scrolls sideways inside its box instead of running out of it (nothing is
-# hidden), and metric labels wrap instead of being cut ("…").
+# hidden), and metric labels and the labels of controls wrap instead of being cut ("…").
 BASE_CSS = f"""<style>
 .block-container {{padding-top: 2.5rem !important;}}
 h1 {{font-size: 2.2rem !important; padding: 0.25rem 0 0.5rem !important;}}
 .katex-display {{overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 0.15rem 0;}}
 {METRIC_LABEL}, {METRIC_LABEL} * {{white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important;}}
+{WRAPPING_TEXT} {{white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere;}}
 </style>"""
 # Presenter mode: prose 20 px (charts scale with it, see show_fig), headings and padding compact so a
 # page still fits 1280x720 (the gap between blocks stays 16 px, as in normal mode, not 1rem = 20 px),
@@ -84,9 +95,9 @@ NO_SIDEBAR_CSS = f"<style>{SIDEBAR}, {COLLAPSED_SIDEBAR}, {EXPAND_SIDEBAR} {{dis
 
 
 def panel_css(key: str) -> str:
-    """Presenter mode enlarges all text for the room; the narrow panel `key` keeps a reading size."""
+    """The lesson panel `key` in presenter mode: as large as the prose (1rem of the enlarged root, 20 px)."""
     k = key_class(key)
-    return f"<style>\n{k} p, {k} li, {k} label {{font-size: 0.8rem !important;}}\n</style>"
+    return f"<style>\n{k} p, {k} li, {k} label {{font-size: 1rem !important;}}\n</style>"
 
 
 # ---------------------------------------------------------------------------- Plotly internals
