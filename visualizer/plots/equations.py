@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from visualizer.content import explorer_notes
+
 MAX_SHOWN = 5  # rows / columns of a matrix shown before slicing: first three, ⋮, last (a one-hot keeps its 1)
 
 
@@ -98,6 +100,35 @@ def num(x: float, digits: int = 2) -> str:
     return "0" if float(out) == 0 else out  # no '-0.00'
 
 
+def prob(x: float, digits: int = 3) -> str:
+    """A probability (or an error ŷ − y) for display: fixed point, but a tiny non-zero value in scientific
+    notation (2.1×10⁻⁵), never "0": a row of rounded-away entries would read as a vector summing to 0."""
+    x = float(x)
+    if x == 0 or not math.isfinite(x) or abs(x) >= 0.5 * 10.0**-digits:
+        return num(x, digits)
+    mant, exp = f"{x:.1e}".split("e")
+    return f"{mant}\\!\\times\\!10^{{{int(exp)}}}"
+
+
+def vector_rows(v: np.ndarray, *, keep: int | None = None) -> list[int | None]:
+    """Rows of a probability vector to show: `pick`'s slice, always with the largest entry (or `keep`)."""
+    v = np.asarray(v, dtype=float)
+    if keep is None and v.size and np.all(np.isfinite(v)):
+        keep = int(np.argmax(v))
+    return pick(len(v), keep=keep)
+
+
+def hidden_mass(p: np.ndarray, rows: list[int | None]) -> str:
+    """LaTeX naming what the elided entries of a probability vector add up to ('' when none is elided)."""
+    p = np.asarray(p, dtype=float)
+    shown = [i for i in rows if i is not None]
+    rest = len(p) - len(shown)
+    if rest <= 0 or not np.all(np.isfinite(p)):
+        return ""
+    mass = max(0.0, 1.0 - float(np.sum(p[shown])))
+    return f"\\text{{; the {rest} entries not shown sum to }}{prob(mass)}"
+
+
 def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None]:
     """Indices to show out of n, at most k entries, None marking an ellipsis.
 
@@ -116,14 +147,14 @@ def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None
 # ---------------------------------------------------------------------------- matrices
 
 
-def _cell(M: np.ndarray, i: int | None, j: int | None, digits: int) -> str:
+def _cell(M: np.ndarray, i: int | None, j: int | None, digits: int, tiny: bool = False) -> str:
     if i is None and j is None:
         return "\\ddots"
     if i is None:
         return "\\vdots"
     if j is None:
         return "\\cdots"
-    return num(M[i, j], digits)
+    return prob(M[i, j], digits) if tiny else num(M[i, j], digits)
 
 
 def matrix(
@@ -134,6 +165,7 @@ def matrix(
     split: int | None = None,
     row_split: int | None = None,
     digits: int = 2,
+    tiny: bool = False,
 ) -> str:
     """A bracketed LaTeX matrix; a 1-D array is a column vector.
 
@@ -141,6 +173,7 @@ def matrix(
         rows, cols: indices to show (None = ellipsis); by default `pick` of each size.
         split: draw a vertical bar before this position in `cols` (the [W_hh | W_xh] seam).
         row_split: draw a horizontal rule before this position in `rows` ([h_{t-1}; x_t]).
+        tiny: write tiny non-zero entries in scientific notation (`prob`), not as 0.
     """
     M = np.asarray(M, dtype=float)
     if M.ndim == 1:
@@ -150,7 +183,7 @@ def matrix(
     spec = "".join(("|c" if split is not None and j == split and j > 0 else "c") for j in range(len(cols)))
     lines = []
     for r, i in enumerate(rows):
-        line = " & ".join(_cell(M, i, j, digits) for j in cols)
+        line = " & ".join(_cell(M, i, j, digits, tiny) for j in cols)
         lines.append(("\\hline " if row_split is not None and r == row_split and r > 0 else "") + line)
     return "\\left[\\begin{array}{" + spec + "}" + " \\\\ ".join(lines) + "\\end{array}\\right]"
 
@@ -244,14 +277,17 @@ def step_equations(
         f"{ht} = {f}\\left({n.at('z', t)}\\right) = {matrix(h, **m)}",
     ]
 
-    vrows = pick(len(p))
+    vrows = vector_rows(p)  # the most likely token always in view
     label = ""
     if len(p) and len(vocab_tokens) == len(p) and np.all(np.isfinite(p)):
         best = int(np.argmax(p))
-        label = f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {num(p[best], 3)})"
+        label = (
+            f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {prob(p[best])})"
+            + hidden_mass(p, vrows)
+        )
     output = [
         f"{n.yhat(t)} = \\mathrm{{softmax}}\\left({n.W_hy}\\,{ht} + b_y\\right) = "
-        f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3)}{label}",
+        f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3, tiny=True)}{label}",
     ]
     if values is not None:
         guess = float(values.unscale(z[0]))
@@ -333,9 +369,9 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
     d, dn = n.at("\\delta", t), n.at("\\delta", t + 1)
     yt, ht, hp, xt = n.at("y", t), n.at(n.h, t), n.at(n.h, t - 1), n.at("x", t)
     e = steps.e[k]
-    vrows = pick(len(e), keep=int(np.argmin(e)) if np.any(e < 0) else None)  # the true token's −(1 − ŷ) stays in view
+    vrows = vector_rows(e, keep=int(np.argmin(e)) if np.any(e < 0) else None)  # the true token's −(1 − ŷ) in view
     lines = [
-        f"{n.yhat(t)} - {yt} = {matrix(e, rows=vrows, digits=3)}"
+        f"{n.yhat(t)} - {yt} = {matrix(e, rows=vrows, digits=3, tiny=True)}"
         + ("\\quad\\text{(the last step predicts nothing: no loss enters here)}" if t == T else ""),
         f"{n.W_hy}^\\top ({n.yhat(t)} - {yt}) = {matrix(steps.from_output[k], **m)}",
     ]
@@ -346,7 +382,7 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
             f"{matrix(steps.dh[k + 1], **m)}\\right) = {matrix(steps.from_future[k], **m)}"
         )
     else:
-        lines.append(f"\\text{{nothing arrives from step {T + 1}: }}{dn} = 0")
+        lines.append(f"\\text{{{explorer_notes.later_source(t, T)}}}")
     lines.append(
         f"{d} = {matrix(steps.from_output[k], **m)} + {matrix(steps.from_future[k], **m)} = {matrix(steps.dh[k], **m)}"
         f",\\quad \\lVert {d} \\rVert = {num(float(np.linalg.norm(steps.dh[k])), 3)}"
@@ -375,7 +411,7 @@ def gated_backward_equations(back, t: int, *, notation: str = "h", digits: int =
     ht = n.at(n.h, t)
     lines = [
         f"\\frac{{\\partial L}}{{\\partial {ht}}} = {n.W_hy}^\\top ({n.yhat(t)} - {n.at('y', t)}) + "
-        f"\\text{{(what step {t + 1} sends back)}} = {matrix(back.from_output[k], digits=digits)} + "
+        f"\\text{{({explorer_notes.later_source(t, back.dh.shape[0])})}} = {matrix(back.from_output[k], digits=digits)} + "
         f"{matrix(back.dh[k] - back.from_output[k], digits=digits)} = {matrix(back.dh[k], digits=digits)}",
         f"\\lVert \\partial L/\\partial {ht} \\rVert = {num(back.dh_norm[k], 3)}",
     ]
