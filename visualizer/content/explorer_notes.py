@@ -103,7 +103,8 @@ def embedding_caption(
     elif len(above) == len(pairs):
         verdict = " Every pair in the table is more alike than chance."
     else:
-        verdict = f" {len(above)} of the {len(pairs)} pairs are more alike than chance."
+        names = ", ".join(f"{w}–{v}" for w, v in above)
+        verdict = f" {len(above)} of the {len(pairs)} pairs are more alike than chance ({names}); the others are not."
     origin = (
         " Trained weights can pull tokens used alike together; the comparison with chance says whether they have."
         if trained

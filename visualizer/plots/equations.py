@@ -126,7 +126,7 @@ def hidden_mass(p: np.ndarray, rows: list[int | None]) -> str:
     if rest <= 0 or not np.all(np.isfinite(p)):
         return ""
     mass = max(0.0, 1.0 - float(np.sum(p[shown])))
-    return f"\\text{{; the {rest} entries not shown sum to }}{prob(mass)}"
+    return f"\\text{{the {rest} entries of }}\\hat{{y}}\\text{{ not shown (}}\\vdots\\text{{) sum to }}{prob(mass)}"
 
 
 def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None]:
@@ -281,14 +281,13 @@ def step_equations(
     label = ""
     if len(p) and len(vocab_tokens) == len(p) and np.all(np.isfinite(p)):
         best = int(np.argmax(p))
-        label = (
-            f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {prob(p[best])})"
-            + hidden_mass(p, vrows)
-        )
+        label = f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {prob(p[best])})"
     output = [
         f"{n.yhat(t)} = \\mathrm{{softmax}}\\left({n.W_hy}\\,{ht} + b_y\\right) = "
         f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3, tiny=True)}{label}",
     ]
+    if mass := hidden_mass(p, vrows):  # a line of its own: the equation above is already wide
+        output.append(mass)
     if values is not None:
         guess = float(values.unscale(z[0]))
         output = [
