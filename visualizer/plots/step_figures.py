@@ -271,11 +271,11 @@ def value_predictions(values: np.ndarray, predicted: np.ndarray, *, step: int, r
         data,
         dict(
             title=heading(explorer_notes.value_guess_title(step, T, float(predicted[step - 1]))),
-            height=300,
-            margin=dict(l=60, r=20, t=50, b=40),
+            height=320,
+            margin=dict(l=60, r=20, t=50, b=70),
             xaxis=dict(title=heading("position in the series"), range=[0.5, T + 1.5], dtick=1 if T <= 30 else None),
             yaxis=dict(title=heading("value")),
             shapes=[dict(type="line", x0=step + 1, x1=step + 1, y0=0, y1=1, yref="paper", line=dict(color=HIGHLIGHT))],
-            legend=dict(orientation="h", y=-0.2),
+            legend=dict(orientation="h", y=-0.32),  # below the x-axis title, not over it
         ),
     )
