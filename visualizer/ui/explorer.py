@@ -179,8 +179,8 @@ def intro(settings: Settings, u: explore.Unroll) -> None:
     task = "the next value" if u.regression else "the next token"
     st.markdown(
         translate(
-            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries the "
-            "error from the last step to the first.",
+            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries each "
+            "prediction's error back, from the last prediction to the first step.",
             n,
         )
     )
