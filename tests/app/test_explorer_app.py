@@ -169,14 +169,15 @@ def _phase(at, value: str):
     return seg.set_value(value).run()
 
 
-def test_phase_switch_starts_bptt_at_the_last_step_with_the_library_numbers(run_page):
+def test_phase_switch_starts_bptt_at_the_last_step_with_a_loss_with_the_library_numbers(run_page):
     at = run_page(PAGE, {**RANDOM, "step": "2"})
     _phase(at, "backward")
     assert not at.exception and at.query_params["phase"] == "backward"
-    assert _chain_step(at) == 5 and _chain(at)["layout"]["title"]["text"].startswith("Backward")
+    # step 5 predicts nothing (its loss and gradient are zero): the pass opens on step 4
+    assert _chain_step(at) == 4 and _chain(at)["layout"]["title"]["text"].startswith("Backward")
     assert "backward" in _step_text(at)
     _button(at, "Next ▶").click().run()  # backward: Next goes one step back in time
-    assert _chain_step(at) == 4
+    assert _chain_step(at) == 3
     # The numbers on the page are the library's backward pass.
     enc = encoding.encode_text("the united states of america", "words", "onehot")
     params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
@@ -251,8 +252,8 @@ def test_each_gated_cell_renders_with_its_cell_view_open(run_page, cell):
     else:
         assert "Cho et al. (2014)" in " ".join(c.value for c in at.caption)
     _phase(at, "backward")
-    assert not at.exception and _chain_step(at) == 5
-    assert ("\\partial c_{5}" in _latex(at)) == (cell == "lstm")
+    assert not at.exception and _chain_step(at) == 4  # the last step with a loss
+    assert ("\\partial c_{4}" in _latex(at)) == (cell == "lstm")
 
 
 def _decode(y):

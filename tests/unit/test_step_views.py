@@ -8,7 +8,7 @@ import plotly.io.json
 import pytest
 
 from visualizer.data import encoding
-from visualizer.labs.explorer import bptt, gates
+from visualizer.labs.explorer import bptt, embedding, gates
 from visualizer.nn import cells, rnn
 from visualizer.plots import chain, equations, figures, step_figures, tex
 from visualizer.plots.notation import at, translate
@@ -252,7 +252,7 @@ def test_embedding_map_and_nearest():
     vecs = np.array([[1.0, 0.0, 0.0], [0.9, 0.1, 0.0], [0.0, 0.0, 1.0]])
     fig = _valid(step_figures.embedding_map(vecs, ["king", "queen", "apple"], highlight="king"))
     assert list(fig.data[0].text) == ["king", "queen", "apple"]
-    assert step_figures.nearest(vecs, ["king", "queen", "apple"], "king", k=1)[0][0] == "queen"
+    assert embedding.nearest(vecs, ["king", "queen", "apple"], "king", k=1)[0][0] == "queen"
 
 
 def test_value_predictions_reveal():

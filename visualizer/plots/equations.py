@@ -14,7 +14,19 @@ from typing import Any
 
 import numpy as np
 
-from visualizer.plots.tex import ACT_TEX, NOTATIONS, matrix, num, pick, stacked_columns, tex_text
+from visualizer.content import explorer_notes
+from visualizer.plots.tex import (
+    ACT_TEX,
+    NOTATIONS,
+    hidden_mass,
+    matrix,
+    num,
+    pick,
+    prob,
+    stacked_columns,
+    tex_text,
+    vector_rows,
+)
 
 # ---------------------------------------------------------------------------- the step's equations
 
@@ -98,15 +110,17 @@ def step_equations(
         f"{ht} = {f}\\left({n.at('z', t)}\\right) = {matrix(h, **m)}",
     ]
 
-    vrows = pick(len(p))
+    vrows = vector_rows(p)  # the most likely token always in view
     label = ""
     if len(p) and len(vocab_tokens) == len(p) and np.all(np.isfinite(p)):
         best = int(np.argmax(p))
-        label = f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {num(p[best], 3)})"
+        label = f"\\quad\\text{{most likely next: }}{tex_text(vocab_tokens[best])}\\ (p = {prob(p[best])})"
     output = [
         f"{n.yhat(t)} = \\mathrm{{softmax}}\\left({n.W_hy}\\,{ht} + b_y\\right) = "
-        f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3)}{label}",
+        f"\\mathrm{{softmax}}{matrix(z, rows=vrows, **m)} = {matrix(p, rows=vrows, digits=3, tiny=True)}{label}",
     ]
+    if mass := hidden_mass(p, vrows):  # a line of its own: the equation above is already wide
+        output.append(mass)
     if values is not None:
         guess = float(values.unscale(z[0]))
         output = [
@@ -187,9 +201,9 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
     d, dn = n.at("\\delta", t), n.at("\\delta", t + 1)
     yt, ht, hp, xt = n.at("y", t), n.at(n.h, t), n.at(n.h, t - 1), n.at("x", t)
     e = steps.e[k]
-    vrows = pick(len(e), keep=int(np.argmin(e)) if np.any(e < 0) else None)  # the true token's −(1 − ŷ) stays in view
+    vrows = vector_rows(e, keep=int(np.argmin(e)) if np.any(e < 0) else None)  # the true token's −(1 − ŷ) in view
     lines = [
-        f"{n.yhat(t)} - {yt} = {matrix(e, rows=vrows, digits=3)}"
+        f"{n.yhat(t)} - {yt} = {matrix(e, rows=vrows, digits=3, tiny=True)}"
         + ("\\quad\\text{(the last step predicts nothing: no loss enters here)}" if t == T else ""),
         f"{n.W_hy}^\\top ({n.yhat(t)} - {yt}) = {matrix(steps.from_output[k], **m)}",
     ]
@@ -200,7 +214,7 @@ def backward_equations(params, steps, t: int, *, notation: str = "h", digits: in
             f"{matrix(steps.dh[k + 1], **m)}\\right) = {matrix(steps.from_future[k], **m)}"
         )
     else:
-        lines.append(f"\\text{{nothing arrives from step {T + 1}: }}{dn} = 0")
+        lines.append(f"\\text{{{explorer_notes.later_source(t, T)}}}")
     lines.append(
         f"{d} = {matrix(steps.from_output[k], **m)} + {matrix(steps.from_future[k], **m)} = {matrix(steps.dh[k], **m)}"
         f",\\quad \\lVert {d} \\rVert = {num(float(np.linalg.norm(steps.dh[k])), 3)}"
@@ -229,7 +243,7 @@ def gated_backward_equations(back, t: int, *, notation: str = "h", digits: int =
     ht = n.at(n.h, t)
     lines = [
         f"\\frac{{\\partial L}}{{\\partial {ht}}} = {n.W_hy}^\\top ({n.yhat(t)} - {n.at('y', t)}) + "
-        f"\\text{{(what step {t + 1} sends back)}} = {matrix(back.from_output[k], digits=digits)} + "
+        f"\\text{{({explorer_notes.later_source(t, back.dh.shape[0])})}} = {matrix(back.from_output[k], digits=digits)} + "
         f"{matrix(back.dh[k] - back.from_output[k], digits=digits)} = {matrix(back.dh[k], digits=digits)}",
         f"\\lVert \\partial L/\\partial {ht} \\rVert = {num(back.dh_norm[k], 3)}",
     ]

@@ -4,7 +4,7 @@ embedding space, and the predicted vs actual values of a number series. Pure Plo
     backward_norms     ‖∂L/∂h_t‖ per step (and ‖∂L/∂c_t‖ for the LSTM), plus the running ‖∂L/∂W_hh‖
                        building up as the pass moves from t = T back to t = 1
     gate_bars          one small bar chart per gate: its value for each hidden unit at this step
-    embedding_map      the vocabulary's vectors projected to 2-D (principal components): near = similar
+    embedding_map      the vocabulary's vectors projected to 2-D (principal components), the share kept
     value_predictions  the series, the one-step-ahead predictions, revealed up to the current step
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from visualizer.content import explorer_notes
+from visualizer.labs.explorer import embedding
 from visualizer.plots.chain import BACK, C_COLOUR
 from visualizer.plots.marks import future_cover, revealed
 from visualizer.plots.notation import translate
@@ -191,22 +193,16 @@ def embedding_map(
 ) -> go.Figure:
     """Each token's vector projected onto the two directions of largest variance (PCA), labelled.
 
+    The title claims closeness only when the two axes keep enough of the spread (explorer_notes.embedding_title);
+    each axis names the share it keeps.
+
     Args:
         vectors: (V, dim) one row per vocabulary token (columns of E, or of W_xh for one-hot inputs).
         highlight: the current token, drawn in orange.
         labelled: tokens to write beside their point (all when None); the others show on hover.
     """
-    V = vectors.shape[0]
-    centred = vectors - vectors.mean(axis=0, keepdims=True)
-    if V >= 2 and np.any(centred):
-        _, s, vt = np.linalg.svd(centred, full_matrices=False)
-        xy = centred @ vt[:2].T  # (V, ≤2)
-        share = (s[:2] ** 2) / float(np.sum(s**2))
-    else:
-        xy, share = np.zeros((V, 2)), np.zeros(2)
-    if xy.shape[1] < 2:
-        xy = np.c_[xy, np.zeros(V)]
-        share = np.r_[share, 0.0]
+    proj = embedding.project(vectors)
+    xy, share = proj.xy, proj.share  # (V, 2), (2,)
     labels = [short(t) for t in vocab_tokens]
     shown = [lab if labelled is None or t in labelled else "" for t, lab in zip(vocab_tokens, labels)]
     data = [
@@ -225,7 +221,7 @@ def embedding_map(
     return figure(
         data,
         dict(
-            title=heading(title or "Each word's vector, flattened to 2-D: near means similar"),
+            title=heading(title or explorer_notes.embedding_title(proj.kept)),
             height=340,
             margin=dict(l=50, r=20, t=50, b=50),
             xaxis=dict(title=heading(f"direction 1 ({100 * share[0]:.0f} % of the spread)"), zeroline=False),
@@ -234,17 +230,6 @@ def embedding_map(
             plot_bgcolor="white",
         ),
     )
-
-
-def nearest(vectors: np.ndarray, vocab_tokens, token: str, k: int = 5) -> list[tuple[str, float]]:
-    """The k tokens whose vectors point most nearly the same way as `token`'s (cosine similarity)."""
-    idx = list(vocab_tokens).index(token)
-    norms = np.linalg.norm(vectors, axis=1)
-    norms[norms == 0] = 1.0
-    unit = vectors / norms[:, None]
-    sims = unit @ unit[idx]
-    order = [int(i) for i in np.argsort(-sims) if int(i) != idx][:k]
-    return [(vocab_tokens[i], float(sims[i])) for i in order]
 
 
 # ---------------------------------------------------------------------------- number series
@@ -285,12 +270,12 @@ def value_predictions(values: np.ndarray, predicted: np.ndarray, *, step: int, r
     return figure(
         data,
         dict(
-            title=heading(f"ŷ_{step} guesses value {step + 1}" if step < T else f"ŷ_{step} guesses beyond the end"),
-            height=300,
-            margin=dict(l=60, r=20, t=50, b=40),
+            title=heading(explorer_notes.value_guess_title(step, T, float(predicted[step - 1]))),
+            height=320,
+            margin=dict(l=60, r=20, t=50, b=70),
             xaxis=dict(title=heading("position in the series"), range=[0.5, T + 1.5], dtick=1 if T <= 30 else None),
             yaxis=dict(title=heading("value")),
             shapes=[dict(type="line", x0=step + 1, x1=step + 1, y0=0, y1=1, yref="paper", line=dict(color=HIGHLIGHT))],
-            legend=dict(orientation="h", y=-0.2),
+            legend=dict(orientation="h", y=-0.32),  # below the x-axis title, not over it
         ),
     )

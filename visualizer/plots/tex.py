@@ -94,6 +94,35 @@ def num(x: float, digits: int = 2) -> str:
     return "0" if float(out) == 0 else out  # no '-0.00'
 
 
+def prob(x: float, digits: int = 3) -> str:
+    """A probability (or an error ŷ − y) for display: fixed point, but a tiny non-zero value in scientific
+    notation (2.1×10⁻⁵), never "0": a row of rounded-away entries would read as a vector summing to 0."""
+    x = float(x)
+    if x == 0 or not math.isfinite(x) or abs(x) >= 0.5 * 10.0**-digits:
+        return num(x, digits)
+    mant, exp = f"{x:.1e}".split("e")
+    return f"{mant}\\!\\times\\!10^{{{int(exp)}}}"
+
+
+def vector_rows(v: np.ndarray, *, keep: int | None = None) -> list[int | None]:
+    """Rows of a probability vector to show: `pick`'s slice, always with the largest entry (or `keep`)."""
+    v = np.asarray(v, dtype=float)
+    if keep is None and v.size and np.all(np.isfinite(v)):
+        keep = int(np.argmax(v))
+    return pick(len(v), keep=keep)
+
+
+def hidden_mass(p: np.ndarray, rows: list[int | None]) -> str:
+    """LaTeX naming what the elided entries of a probability vector add up to ('' when none is elided)."""
+    p = np.asarray(p, dtype=float)
+    shown = [i for i in rows if i is not None]
+    rest = len(p) - len(shown)
+    if rest <= 0 or not np.all(np.isfinite(p)):
+        return ""
+    mass = max(0.0, 1.0 - float(np.sum(p[shown])))
+    return f"\\text{{the {rest} entries of }}\\hat{{y}}\\text{{ not shown (}}\\vdots\\text{{) sum to }}{prob(mass)}"
+
+
 def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None]:
     """Indices to show out of n, at most k entries, None marking an ellipsis.
 
@@ -112,14 +141,14 @@ def pick(n: int, k: int = MAX_SHOWN, keep: int | None = None) -> list[int | None
 # ---------------------------------------------------------------------------- matrices
 
 
-def _cell(M: np.ndarray, i: int | None, j: int | None, digits: int) -> str:
+def _cell(M: np.ndarray, i: int | None, j: int | None, digits: int, tiny: bool = False) -> str:
     if i is None and j is None:
         return "\\ddots"
     if i is None:
         return "\\vdots"
     if j is None:
         return "\\cdots"
-    return num(M[i, j], digits)
+    return prob(M[i, j], digits) if tiny else num(M[i, j], digits)
 
 
 def matrix(
@@ -130,6 +159,7 @@ def matrix(
     split: int | None = None,
     row_split: int | None = None,
     digits: int = 2,
+    tiny: bool = False,
 ) -> str:
     """A bracketed LaTeX matrix; a 1-D array is a column vector.
 
@@ -137,6 +167,7 @@ def matrix(
         rows, cols: indices to show (None = ellipsis); by default `pick` of each size.
         split: draw a vertical bar before this position in `cols` (the [W_hh | W_xh] seam).
         row_split: draw a horizontal rule before this position in `rows` ([h_{t-1}; x_t]).
+        tiny: write tiny non-zero entries in scientific notation (`prob`), not as 0.
     """
     M = np.asarray(M, dtype=float)
     if M.ndim == 1:
@@ -146,7 +177,7 @@ def matrix(
     spec = "".join(("|c" if split is not None and j == split and j > 0 else "c") for j in range(len(cols)))
     lines = []
     for r, i in enumerate(rows):
-        line = " & ".join(_cell(M, i, j, digits) for j in cols)
+        line = " & ".join(_cell(M, i, j, digits, tiny) for j in cols)
         lines.append(("\\hline " if row_split is not None and r == row_split and r > 0 else "") + line)
     return "\\left[\\begin{array}{" + spec + "}" + " \\\\ ".join(lines) + "\\end{array}\\right]"
 

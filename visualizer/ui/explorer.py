@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer import export
-from visualizer.content import model_notices
+from visualizer.content import explorer_notes, model_notices
 from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
@@ -102,9 +102,12 @@ def run(trained: TrainedModel | None = None):
     """(unroll, second unroll or None) for the current settings, or None after showing why not."""
     s = current()
     compare = s.compare if s.compare.strip() else ""
+    text, why_not = explore.text_to_read(s.text, s.mode)
+    if why_not:
+        st.warning(md_escape(explorer_notes.numbers_notice(why_not, text)), icon="🔢")
     try:
         if trained is not None:
-            return trained_cached(s.text, compare, weights_fingerprint(trained.params), trained)
+            return trained_cached(text, compare, weights_fingerprint(trained.params), trained)
         args = (
             s.cell,
             s.mode,
@@ -116,12 +119,12 @@ def run(trained: TrainedModel | None = None):
             s.scale,
         )
         try:
-            return untrained_cached(s.text, compare, *args)
+            return untrained_cached(text, compare, *args)
         except ValueError as err:
             if not (compare and str(err).startswith("Second sequence")):
                 raise
             show_error(err)
-            return untrained_cached(s.text, "", *args)
+            return untrained_cached(text, "", *args)
     except ValueError as err:
         show_error(err)
         return None
@@ -174,8 +177,8 @@ def intro(u: explore.Unroll) -> None:
     task = "the next value" if u.regression else "the next token"
     st.markdown(
         translate(
-            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries the "
-            "error from the last step to the first.",
+            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries each "
+            "prediction's error back, from the last prediction to the first step.",
             n,
         )
     )
@@ -217,7 +220,7 @@ def downloads(u: explore.Unroll) -> None:
 # ---------------------------------------------------------------------------- stepping
 
 _SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
-# label -> (keyboard shortcut, forward move, backward move); backward runs t = T … 1
+# label -> (keyboard shortcut, forward move, backward move); a backward move gets the step it opens on as T
 _MOVES = {
     "|◀ First": ("Home", lambda t, T: 1, lambda t, T: T),
     "◀ Back": ("Left", lambda t, T: t - 1, lambda t, T: t + 1),
@@ -240,7 +243,7 @@ def steps(result, trained: TrainedModel | None) -> None:
             "Pass",
             format_func=PHASES.get,
             on_change=_phase_changed,
-            args=(T,),
+            args=(T, result[0].backward_start),
             selection_mode="single",
             required=True,
             label_visibility="collapsed",
@@ -275,17 +278,23 @@ def _scrubbed() -> None:
     _hold()
 
 
-def _go_to(label: str, T: int) -> None:
-    _, fwd, back = _MOVES[label]
-    move = back if current().phase == "backward" else fwd
-    set_setting("step", max(1, min(T, move(current().step, T))))
+def _go_to(label: str, T: int, start: int) -> None:
+    set_setting("step", _moved(label, current().step, T, start, current().phase))
     _hold()
 
 
-def _phase_changed(T: int) -> None:
-    # BPTT starts where the forward pass ended; the forward pass starts from the first token.
+def _moved(label: str, t: int, T: int, start: int, phase: str) -> int:
+    """The step a button moves to: the backward pass runs from `start` (the last step with a loss) to 1."""
+    _, fwd, back = _MOVES[label]
+    if phase == "backward":
+        return max(1, min(max(start, t), back(t, start)))  # from the empty last step, only onwards
+    return max(1, min(T, fwd(t, T)))
+
+
+def _phase_changed(T: int, start: int) -> None:
+    # BPTT opens on the last step with a loss (the last step predicts nothing); forward from the first token.
     set_setting("phase", st.session_state["w_phase"])
-    set_setting("step", T if current().phase == "backward" else 1)
+    set_setting("step", start if current().phase == "backward" else 1)
     _hold()
 
 
@@ -306,13 +315,12 @@ def _clicked(T: int) -> None:
         _hold()
 
 
-def _at_end(label: str, t: int, T: int, phase: str) -> bool:
+def _at_end(label: str, t: int, T: int, start: int, phase: str) -> bool:
     """True when the move would not change the step (so its button is disabled, not dead)."""
-    _, fwd, back = _MOVES[label]
-    return max(1, min(T, (back if phase == "backward" else fwd)(t, T))) == t
+    return _moved(label, t, T, start, phase) == t
 
 
-def _controls(T: int) -> None:
+def _controls(T: int, start: int) -> None:
     bar = st.columns(
         [1.8, 1.5, 1.5, 1.7, 2.6] if presenting() else [1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center"
     )
@@ -322,12 +330,13 @@ def _controls(T: int) -> None:
         col.button(
             label,
             on_click=_go_to,
-            args=(label, T),
+            args=(label, T, start),
             key=f"explorer_{label}",
             width="stretch",
             shortcut=key,
-            disabled=_at_end(label, t, T, phase),
-            help=f"keyboard: {key}" + (" (the backward pass runs from t = T down to 1)" if phase == "backward" else ""),
+            disabled=_at_end(label, t, T, start, phase),
+            help=f"keyboard: {key}"
+            + (f" (the backward pass runs from step {start} down to 1)" if phase == "backward" else ""),
         )
     with bar[4]:
         if T > 1:
@@ -360,7 +369,7 @@ def _step_views(result, trained: TrainedModel | None, playing: bool) -> None:
             st.rerun(scope="app")
         set_setting("step", current().step + (-1 if backward else 1))
 
-    _controls(T)
+    _controls(T, u.backward_start)
     s = current()
     t, n = s.step, s.notation
 
@@ -368,10 +377,7 @@ def _step_views(result, trained: TrainedModel | None, playing: bool) -> None:
         return md_escape(at(base, k, n))
 
     if backward:
-        head = (
-            f"**Step {t} of {T}, backward:** the error of step {t} enters at {sym('ŷ', t)}, joins what flows "
-            f"back from step {t + 1}, and goes on to {sym('h', t - 1)}."
-        )
+        head = explorer_notes.backward_headline(t, T, None if u.loss is None else u.loss.last_scored, sym)
     else:
         tok, nxt = md_escape(u.enc.tokens[t - 1]), "value" if u.regression else "token"
         head = f"**Step {t} of {T}:** the network reads {sym('x', t)} = “{tok}”" + (

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from visualizer.content import gate_notes
+from visualizer.content import explorer_notes, gate_notes
+from visualizer.labs.explorer import embedding as embedding_lab
 from visualizer.labs.explorer import explore, gates
 from visualizer.plots import chain as chain_fig
 from visualizer.plots import equations, figures, step_figures
@@ -267,24 +268,16 @@ def embedding(u: explore.Unroll, n: str, trained: bool) -> None:
     with st.container(border=True):
         vocab = u.enc.vocab.index
         typed = [w for w in dict.fromkeys(u.enc.tokens) if w in vocab][:8]  # unknown words have no vector
-        pairs = [(w, *step_figures.nearest(vectors, u.enc.vocab.tokens, w, k=1)[0]) for w in typed]
+        pairs = [(w, *embedding_lab.nearest(vectors, u.enc.vocab.tokens, w, k=1)[0]) for w in typed]
         # A large vocabulary: name only your tokens and their nearest neighbours (hover shows the rest).
         named = None if len(vocab) <= 40 else {w for w, _, _ in pairs} | {v for _, v, _ in pairs}
         fig = step_figures.embedding_map(vectors, u.enc.vocab.tokens, labelled=named)
         show_fig(fig, key="explorer_embedding")
         rows = [f"| {md_escape(w)} | {md_escape(v)} | {c:.2f} |" for w, v, c in pairs]  # tokens shown literally
         st.markdown("\n".join(["| token | most similar token | cosine similarity |", "|---|---|---|", *rows]))
-        _caption(
-            "How to read this: each token's vector, flattened onto its two main directions; the table pairs each "
-            "token of your sequence with the token whose vector points most nearly the same way. "
-            + (
-                "With trained weights, tokens used alike end up close together."
-                if trained
-                else "These vectors are random (untrained): closeness means nothing yet. With trained weights, "
-                "similar words get similar vectors."
-            ),
-            n,
-        )
+        chance = embedding_lab.chance_nearest(*vectors.shape)
+        kept = embedding_lab.project(vectors).kept
+        _caption(explorer_notes.embedding_caption(kept, vectors.shape[1], chance, pairs, trained), n)
 
 
 # ---------------------------------------------------------------------------- backward

@@ -53,10 +53,17 @@ class NextTokenLoss:
     terms: np.ndarray  # (T,) loss of step t (0 at the last step: nothing comes next)
     dout: np.ndarray  # (T, V) e_t = ŷ_t − y_t, zero at the last step
     targets: np.ndarray  # (T,) next token id, or (T, 1) next value; the last entry is a placeholder
+    scored: np.ndarray  # (T,) bool: step t has a target (every step but the last), so a loss term
 
     @property
     def total(self) -> float:
         return float(np.sum(self.terms))
+
+    @property
+    def last_scored(self) -> int | None:
+        """The 1-based last step with a loss term (where the backward pass has something to carry), or None."""
+        idx = np.flatnonzero(self.scored)
+        return int(idx[-1]) + 1 if idx.size else None
 
 
 def next_token_loss(trace, targets_next: np.ndarray, kind: str = "cross_entropy") -> NextTokenLoss:
@@ -77,13 +84,13 @@ def next_token_loss(trace, targets_next: np.ndarray, kind: str = "cross_entropy"
         p_t = np.take_along_axis(trace.probs, targets[:, None], axis=-1)[:, 0]
         terms = -mask * np.log(np.maximum(p_t, np.finfo(trace.probs.dtype).tiny))
         _, dout = rnn.cross_entropy(trace.probs, targets, mask)
-        return NextTokenLoss(kind, terms, dout, targets)
+        return NextTokenLoss(kind, terms, dout, targets, mask > 0)
     if kind == "squared_error":
         values = targets_next.astype(float).reshape(T)
         targets = np.append(values[1:], 0.0)[:, None]  # (T, 1)
         _, dout = squared_error(trace.logits, targets, mask)
         terms = 0.5 * mask * np.sum((trace.logits - targets) ** 2, axis=-1)
-        return NextTokenLoss(kind, terms, dout, targets)
+        return NextTokenLoss(kind, terms, dout, targets, mask > 0)
     raise ValueError(f"unknown loss {kind!r}; choose one of {', '.join(LOSSES)}")
 
 

@@ -70,6 +70,13 @@ class Unroll:
         """(T,) running ‖∂L/∂W_hh‖ (vanilla) or ‖∂L/∂W_h‖ (gated), summed over steps t..T."""
         return self.steps.running_W_hh if self.steps is not None else self.gated.running_W_h  # type: ignore[union-attr]
 
+    @property
+    def backward_start(self) -> int:
+        """The step the backward pass opens on: the last step with a loss (the last step predicts nothing,
+        its error and gradient are zero), or step 1 when no step has one (a single token)."""
+        last = None if self.loss is None else self.loss.last_scored
+        return self.T if self.loss is None else (last or 1)
+
     def predicted_values(self) -> np.ndarray | None:
         """(T,) the next value guessed at each step, in the units typed (regression only)."""
         if not self.regression:
@@ -120,6 +127,26 @@ def embedding_vectors(u: Unroll) -> np.ndarray | None:
         return u.enc.E.T
     W = u.params.W_xh if u.cell == "rnn" else u.params.W_x
     return W.T if W.shape[1] == len(u.enc.vocab) else None
+
+
+# ---------------------------------------------------------------------------- what text is read
+
+NUMBERS_EXAMPLE = "1, 3, 2, 5, 4, 6, 5, 7"  # read in numbers mode while the typed text holds no valid numbers
+
+
+def text_to_read(text: str, mode: str) -> tuple[str, str | None]:
+    """(the text the views read, why it is not the typed text or None).
+
+    In numbers mode, text that does not read as numbers (the default words, say) is replaced by
+    NUMBERS_EXAMPLE, so the page still draws every view; the reason is the tokenizer's own message.
+    """
+    if mode != "numbers":
+        return text, None
+    try:
+        encoding.tokenize(text, "numbers")
+    except ValueError as err:
+        return NUMBERS_EXAMPLE, str(err)
+    return text, None
 
 
 # ---------------------------------------------------------------------------- forward only, one or two sequences
