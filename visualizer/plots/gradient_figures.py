@@ -19,6 +19,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from visualizer.content import gradient_claims
 from visualizer.labs.gradients.measure import Experiment
 from visualizer.nn import cells
 from visualizer.plots.style import ALERT, BOUND_COLOUR, CELL_COLOURS, FONT, NO_TEMPLATE, SIGMA_COLOUR, short
@@ -135,10 +136,8 @@ def _line(t, log10v, name, colour, dash, hover, group, floor) -> list[go.Scatter
 
 
 def bound_name(gamma: float, smax: float) -> str:
-    """The bound's legend entry, with the quantity it is made of and what it says."""
-    rate = gamma * smax
-    says = "vanishing guaranteed" if rate < 1 else "an upper limit only"
-    return f"bound (γ·σ_max)^(T−t) = {rate:.3g}^(T−t): {says}"
+    """The bound's legend entry: whose bound it is (the vanilla RNN's), what it is made of and what it says."""
+    return gradient_claims.bound_legend(gamma, smax)
 
 
 def gradient_norms(
@@ -195,7 +194,7 @@ def gradient_norms(
                 legendgroup="bound",
                 line=dict(color=BOUND_COLOUR, dash="dot", width=3),
                 text=[f"{h}<br>log10 = {v:.1f}" for h, v in zip(hover, b)],
-                hovertemplate="%{text}<extra>bound</extra>",
+                hovertemplate="%{text}<extra>bound, vanilla RNN only</extra>",
             )
         )
         _mark_bound_exit(fig, b, lo, bound_hi)
@@ -205,7 +204,7 @@ def gradient_norms(
             fig.add_annotation(
                 x=k + 1,
                 y=float(b[k]),
-                text="bound",
+                text="bound (vanilla RNN only)",
                 showarrow=False,
                 xanchor="left",
                 yanchor="bottom",
@@ -259,7 +258,7 @@ def _mark_bound_exit(fig: go.Figure, log10_bound: np.ndarray, lo: float, hi: flo
             xanchor="right" if left else "left",
             align="right" if left else "left",
             bgcolor="rgba(255,255,255,0.85)",
-            text=f"bound goes on {word} the plot:<br>10<sup>{far:.0f}</sup> at t = 1",
+            text=f"vanilla RNN's bound goes on {word} the plot:<br>10<sup>{far:.0f}</sup> at t = 1",
             font=dict(color=BOUND_COLOUR, size=12),
         )
 
@@ -372,8 +371,9 @@ HOW_TO_READ = """
   get almost no learning signal, so the network cannot learn to use them. A line rising to the left is **exploding**.
 - **Dashed blue**, ‖∂h_T/∂h_t‖₂: the size of the product of the step Jacobians J_k = diag(f′(a_k)) W_hh from t to T.
   Going back one step multiplies the gradient by J_kᵀ = W_hhᵀ diag(f′(a_k)), so the vanilla line follows this one.
-- **Black dots**, the bound (γ·σ_max)^(T−t): each Jacobian stretches a vector by at most max|f′| · σ_max(W_hh),
-  so the product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for sigmoid.
+- **Black dots**, the bound (γ·σ_max)^(T−t), **for the vanilla RNN only**: each of its Jacobians stretches a vector by
+  at most max|f′| · σ_max(W_hh), so their product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for
+  sigmoid. The LSTM and GRU do not pass their gradient through W_hh and f′ alone, so their lines may lie above it.
 - **Gated cells** (LSTM, GRU) carry their state forward through an addition scaled by a gate (c_t = f ⊙ c_(t−1) + …,
   h_t = u ⊙ h_(t−1) + …), not through W_hh and f′ at every step. Their recurrent matrices get the same scale as W_hh,
   and they start with the keep gate biased open (+2), a common initialisation.
