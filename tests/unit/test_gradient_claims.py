@@ -72,7 +72,8 @@ def test_rho_equal_sigma_max_of_a_non_normal_matrix_says_both():
 
 def test_a_rounded_orthogonal_matrix_is_told_apart_with_enough_digits():
     """The old preset's 4-digit orthogonal W_hh: rho = 1.00003, sigma_max = 1.00007, both once printed as 1."""
-    W = whh.decode_matrix(whh.encode(whh.orthogonalise(np.random.default_rng(0).standard_normal((6, 6)))))
+    Q = whh.orthogonalise(np.random.default_rng(0).standard_normal((6, 6)))
+    W = np.vectorize(lambda x: float(f"{x:.4g}"))(Q)  # the old 4-digit URL form
     c = claims.rho_sigma(rnn.spectral_radius(W), whh.sigma_max(W), whh.non_normality(W))
     assert c.kind == "less" and "ρ = 1 <" not in c.text and "σ_max = 1 " not in c.text
 
@@ -172,3 +173,16 @@ def test_vanishing_preset_bound_is_computed_to_guarantee_it():
     exp = _run("vanishing")
     assert claims.bound_rate(exp.jacobian.gamma, exp.jacobian.sigma_max).kind == "vanishing"
     assert claims.tightness(exp.jacobian).kind == "below"
+
+
+@pytest.mark.parametrize("H", [2, 6, 8])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_editors_tools_keep_their_property_through_the_link(H, seed):
+    """orthogonalise / symmetrise give rho = sigma_max, and rescale its target, after the URL form (whh.encode)."""
+    W = np.random.default_rng(seed).standard_normal((H, H))
+    for tool in (whh.orthogonalise, whh.symmetrise):
+        back = whh.decode_matrix(whh.encode(tool(W)))
+        c = claims.rho_sigma(rnn.spectral_radius(back), whh.sigma_max(back), whh.non_normality(back))
+        assert c.kind == "equal_normal", (tool.__name__, c.text)
+    back = whh.decode_matrix(whh.encode(whh.rescale(W, 0.5, "singular")))
+    assert claims.relation(whh.sigma_max(back), 0.5) == "="

@@ -41,8 +41,8 @@ def _rotations(pairs: tuple[tuple[int, int], ...], cos_sin: tuple[tuple[float, f
 
 
 # Pythagorean cos/sin pairs with short decimals (0.6² + 0.8² = 0.28² + 0.96² = 1): the product of two layers of
-# rotations has at most 4 significant digits per entry, so the matrix survives the URL form (whh.encode) exactly
-# and stays orthogonal to round-off (a random orthogonal matrix rounded to 4 digits is not: rho != sigma_max != 1).
+# rotations has at most 4 significant digits per entry, so its link is short and exact, and the matrix stays
+# orthogonal to round-off: rho = sigma_max = 1 and the bound is tight, as the page computes.
 _COS_SIN = ((0.6, 0.8), (0.28, 0.96), (0.8, 0.6))
 
 
