@@ -21,7 +21,9 @@ def test_gradients_deep_link_draws_and_reacts(page, app_url, screenshot):
     expect(charts).to_have_count(5, timeout=30_000)  # norms, eigenvalues, a heatmap per cell (tabs)
     norms = page.locator(".js-plotly-plot").first
     expect(norms).to_contain_text("The gradient of the loss at t = T", timeout=30_000)
-    expect(norms).to_contain_text("bound (γ·σ_max)^(T−t) = ")  # the bound names the rate it is made of
+    expect(norms).to_contain_text(
+        "bound, vanilla RNN only: (γ·σ_max)^(T−t) = "
+    )  # the bound names the rate it is made of
     expect(_metric(page, "ρ(W_hh)")).to_have_text("1.8")
     before = norms.locator("path.js-line").first.get_attribute("d")
     screenshot("gradients")

@@ -122,7 +122,7 @@ def test_tightness_flips_between_tight_and_below():
     below = claims.tightness(_profile(-0.1 * steps, np.zeros(10)))
     assert below.kind == "below" and "0.13 × the bound" in below.text and "not tight" in below.text
     far = claims.tightness(_profile(-2.0 * steps, np.zeros(10)))
-    assert far.kind == "below" and "10^-18" in far.text
+    assert far.kind == "below" and "10⁻¹⁸ × the bound" in far.text
     assert claims.tightness(_profile(np.r_[-np.inf, np.zeros(9)], np.zeros(10))).kind == "below"
 
 
@@ -186,3 +186,10 @@ def test_the_editors_tools_keep_their_property_through_the_link(H, seed):
         assert c.kind == "equal_normal", (tool.__name__, c.text)
     back = whh.decode_matrix(whh.encode(whh.rescale(W, 0.5, "singular")))
     assert claims.relation(whh.sigma_max(back), 0.5) == "="
+
+
+def test_gradient_figure_legends_sit_at_the_bottom_edge_not_on_the_axis_title():
+    exp = _run("orthogonal")
+    for fig in (gf.gradient_norms(exp), gf.eigenvalue_plane(exp.eigenvalues, exp.sigma_max)):
+        legend = fig.layout.legend
+        assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"

@@ -27,6 +27,7 @@ REL_TOL = 1e-9  # two numbers within this relative distance are called equal
 TOL_WORDS = "equal within 10⁻⁹ relative"
 MAX_DIGITS = 15  # more significant digits than float64 holds would print noise
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 Relation = Literal["<", "=", ">", "?"]  # "?": a value is NaN, so nothing can be said
 
 
@@ -164,7 +165,7 @@ def tightness(jac: JacobianProfile) -> Claim:
     far = float(n[0] - b[0])  # at t = 1, the farthest step back
     if far > math.log10(1 + REL_TOL):  # cannot happen in exact arithmetic
         return Claim("above", "The vanilla RNN's Jacobian product exceeds its bound: round-off in an overflowing case.")
-    ratio = f"{10**far:.2g}" if far > -3 else f"10^{far:.0f}"
+    ratio = f"{10**far:.2g}" if far > -3 else "10" + f"{far:.0f}".translate(_SUPERSCRIPT)
     return Claim(
         "below",
         f"The vanilla RNN's Jacobian product stays below its bound: at t = 1 it is {ratio} × the bound, so here "

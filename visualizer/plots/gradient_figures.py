@@ -30,6 +30,9 @@ LOG10_CAP = 300.0  # beyond 1e300 a point is drawn as a capped marker at the edg
 SPAN_DECADES = 40.0  # the shared floor sits this many decades below the largest measured value
 BOUND_HEADROOM = 6.0  # decades of the bound shown above the highest measured value
 MAX_TICK_LABELS = 10  # token labels along an x axis: about what fits without turning them
+# A legend under the plot is anchored to the figure's bottom edge, where Plotly makes room for it below the
+# x-axis title; a fixed fraction of the plot's height below the axis runs into that title.
+LEGEND_UNDER = dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom")
 
 
 def _log10(values: np.ndarray) -> np.ndarray:
@@ -199,7 +202,9 @@ def gradient_norms(
         )
         _mark_bound_exit(fig, b, lo, bound_hi)
         visible = np.flatnonzero((b >= lo) & (b <= bound_hi))
-        if visible.size:  # name the bound on the plot itself, where it starts to show
+        # Name the bound on the plot itself where it starts to show, if the label fits there (in the left half);
+        # a bound that enters the frame further right is already named by its exit arrow.
+        if visible.size and visible.min() < T / 2:
             k = int(visible.min())
             fig.add_annotation(
                 x=k + 1,
@@ -208,6 +213,7 @@ def gradient_norms(
                 showarrow=False,
                 xanchor="left",
                 yanchor="bottom",
+                bgcolor="rgba(255,255,255,0.8)",  # the gated cells' lines may run along it: keep the label legible
                 font=dict(color=BOUND_COLOUR, size=12),
             )
     pad = 0.4
@@ -215,16 +221,15 @@ def gradient_norms(
         title=dict(text=f"The gradient of the loss at t = T = {T}, sent back through time", x=0, xanchor="left"),
         xaxis=dict(title="time step t (the loss is at t = T; read right to left)", range=[0.5, T + 0.5]),
         yaxis=dict(title="size (log scale)", **decade_axis(lo - pad, bound_hi + pad)),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, font=dict(size=12), tracegroupgap=0),
+        legend=LEGEND_UNDER | dict(font=dict(size=12), tracegroupgap=0),
         font=FONT,
         height=400,
         margin=dict(l=60, r=10, t=34, b=10),
         hovermode="closest",
     )
     ticks, labels = thinned_ticks(exp.tokens, 12)
-    if T <= 40:  # few steps: name their tokens (two-line labels push the legend down)
+    if T <= 40:  # few steps: name their tokens
         fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=labels)
-        fig.update_layout(legend_y=-0.24)
     return fig
 
 
@@ -356,7 +361,7 @@ def eigenvalue_plane(
         yaxis_title="imaginary part",
         xaxis=dict(range=[-lim, lim], zeroline=True),
         yaxis=dict(range=[-lim, lim], scaleanchor="x", scaleratio=1, zeroline=True),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        legend=LEGEND_UNDER,
         font=FONT,
         height=420,
         margin=dict(l=50, r=10, t=40, b=10),
