@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import rerun, wait_for_app
+from tests.browser.overlaps import legend_overlaps
 
 STEP = re.compile(r"Training: step ([\d,]+) of")
 
@@ -50,3 +52,17 @@ def test_limits_finished_race_states_the_result(page, app_url, screenshot):
     assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
     expect(page.get_by_role("button", name="Stop")).to_be_disabled()
     screenshot("limits")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1500, 1000)])
+def test_limits_legends_overlap_no_title_tick_or_note(page, app_url, size):
+    """No chart's legend covers its axis titles, tick labels, title or notes (issue 27 item 11), at both sizes."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Limits_of_memory")
+    wait_for_app(page)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    expect(charts).to_have_count(3, timeout=30_000)
+    expect(page.locator("[data-testid='stPlotlyChart'] .legend")).to_have_count(3, timeout=30_000)
+    timing = page.locator(".js-plotly-plot").filter(has_text="output at position T")
+    expect(timing).to_contain_text("not an equivalent of the RNN")  # the memory-less layer, said on the chart
+    assert legend_overlaps(page) == []
