@@ -51,6 +51,9 @@ def test_limits_finished_race_states_the_result(page, app_url, screenshot):
     text = result.inner_text()
     assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
     expect(page.get_by_role("button", name="Stop")).to_be_disabled()
+    page.set_viewport_size({"width": 1280, "height": 720})  # the race's legend sits beside its title: room for both
+    page.wait_for_timeout(500)
+    assert legend_overlaps(page) == []
     screenshot("limits")
 
 

@@ -193,3 +193,18 @@ def test_gradient_figure_legends_sit_at_the_bottom_edge_not_on_the_axis_title():
     for fig in (gf.gradient_norms(exp), gf.eigenvalue_plane(exp.eigenvalues, exp.sigma_max)):
         legend = fig.layout.legend
         assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
+
+
+@pytest.mark.parametrize(
+    "rate,says",
+    [
+        (1 - measure.REGIME_TOL - 1e-6, "vanishing"),
+        (1 - measure.REGIME_TOL + 1e-6, "holding"),
+        (1.0, "holding"),
+        (1 + measure.REGIME_TOL - 1e-6, "holding"),
+        (1 + measure.REGIME_TOL + 1e-6, "exploding"),
+        (float("nan"), "not measurable"),
+    ],
+)
+def test_regime_words_flip_at_the_stated_tolerance(rate, says):
+    assert measure.regime(rate) == says

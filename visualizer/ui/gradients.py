@@ -246,7 +246,7 @@ def headline(exp, shown, clip: bool = False) -> None:
     st.metric(
         "γ·σ_max (the bound's rate)",
         f"{j.gamma:g}·{claims.number(smax, 1 / j.gamma)} = {claims.number(j.gamma * smax, 1.0)}",
-        help="γ = max |f′|: 1 for tanh, relu and linear, ¼ for sigmoid",
+        help="the rate of the vanilla RNN's bound (not the LSTM's or GRU's); γ = max |f′|: 1 for tanh, relu and linear, ¼ for sigmoid",
     )
 
 
