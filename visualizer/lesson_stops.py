@@ -204,9 +204,9 @@ STOPS: tuple[Stop, ...] = (
         "Vanishing gradients",
         GRADIENTS,
         PRESETS["vanishing"].settings,
-        "The gradient reaching a step k steps back is a product of k Jacobians diag(f′) W_hh. Its norm is at "
-        "most (γ σ_max)^k (Pascanu, Mikolov & Bengio 2013), with γ = 1 for tanh: if σ_max < 1 it shrinks "
-        "geometrically, and the network cannot learn what happened long ago.",
+        "In the vanilla RNN, the gradient reaching a step k steps back is a product of k Jacobians diag(f′) W_hh. "
+        "Its norm is at most (γ σ_max)^k (Pascanu, Mikolov & Bengio 2013), with γ = 1 for tanh: if σ_max < 1 it "
+        "shrinks geometrically, and the network cannot learn what happened long ago.",
         "On the log scale the vanilla RNN's gradient falls in a straight line as you go back in time.",
         Question(
             "With tanh and σ_max(W_hh) = {radius}, what is the bound on the gradient factor 20 steps back?",

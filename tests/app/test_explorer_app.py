@@ -176,8 +176,6 @@ def test_phase_switch_starts_bptt_at_the_last_step_with_a_loss_with_the_library_
     # step 5 predicts nothing (its loss and gradient are zero): the pass opens on step 4
     assert _chain_step(at) == 4 and _chain(at)["layout"]["title"]["text"].startswith("Backward")
     assert "backward" in _step_text(at)
-    _button(at, "Next ▶").click().run()  # backward: Next goes one step back in time
-    assert _chain_step(at) == 3
     # The numbers on the page are the library's backward pass.
     enc = encoding.encode_text("the united states of america", "words", "onehot")
     params = rnn.init_params(enc.X.shape[1], 6, len(enc.vocab), seed=0)
@@ -191,6 +189,8 @@ def test_phase_switch_starts_bptt_at_the_last_step_with_a_loss_with_the_library_
     assert norms["data"][0]["y"][3] == pytest.approx(np.linalg.norm(ref.dh[3]))
     (cover,) = [s for s in norms["layout"]["shapes"] if s.get("name") == "not reached yet"]
     assert cover["x1"] == 3.5 and norms["revealed_x"][0] == 3.5  # steps 1..3 not reached yet: covered
+    _button(at, "Next ▶").click().run()  # backward: Next goes one step back in time
+    assert _chain_step(at) == 3
     _button(at, "Last ▶|").click().run()
     assert _chain_step(at) == 1 and "(the whole gradient)" in _latex(at)
     assert _button(at, "Next ▶").disabled

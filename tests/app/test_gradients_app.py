@@ -74,7 +74,7 @@ def test_each_activation_draws_norms_heatmaps_and_eigenvalues(run_page, act, gam
     assert _metrics(at)["γ·σ_max (the bound's rate)"].startswith(f"{gamma}·")
     names = _names(at)
     assert "‖∂L/∂h_t‖ vanilla RNN" in names and "‖∂L/∂h_t‖ LSTM" in names and "‖∂L/∂h_t‖ GRU" in names
-    assert names[-1].startswith("bound (γ·σ_max)^(T−t)")
+    assert names[-1].startswith("bound, vanilla RNN only: (γ·σ_max)^(T−t)")
     assert _spec(at)["layout"]["yaxis"]["type"] == "log"
     assert _spec(at, 1)["data"][0]["name"].startswith("unit circle")
 

@@ -25,10 +25,11 @@ def test_page_opens_with_the_sweep_and_the_timing():
     assert not at.exception
     assert any("Press **Train**" in c.value for c in at.caption)
     charts = at.get("plotly_chart")
-    assert len(charts) == 3  # success vs lag, gradient vs lag, forward time vs T
+    assert len(charts) == 3  # success vs lag, gradient vs lag, time to the output at T
     specs = [c.proto.spec for c in charts]
     assert "Best test accuracy within the budget" in specs[0] and "before training" in specs[1]
-    assert "measured on this machine" in specs[2]
+    assert "output at position T" in specs[2] and "an equivalent of the RNN" in specs[2]
+    assert any("The layer with no memory" in c.value for c in at.caption)
     assert any("Largest lag solved" in c.value for c in at.caption)
     assert any("Bengio, Simard & Frasconi (1994)" in c.value for c in at.caption)
     assert any("attention" in m.value for m in at.markdown)

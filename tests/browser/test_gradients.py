@@ -3,9 +3,11 @@ change the plot, the numbers and the link."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_app
+from tests.browser.overlaps import legend_overlaps
 
 
 def _metric(page, label: str):
@@ -21,7 +23,9 @@ def test_gradients_deep_link_draws_and_reacts(page, app_url, screenshot):
     expect(charts).to_have_count(5, timeout=30_000)  # norms, eigenvalues, a heatmap per cell (tabs)
     norms = page.locator(".js-plotly-plot").first
     expect(norms).to_contain_text("The gradient of the loss at t = T", timeout=30_000)
-    expect(norms).to_contain_text("bound (γ·σ_max)^(T−t) = ")  # the bound names the rate it is made of
+    expect(norms).to_contain_text(
+        "bound, vanilla RNN only: (γ·σ_max)^(T−t) = "
+    )  # the bound names the rate it is made of
     expect(_metric(page, "ρ(W_hh)")).to_have_text("1.8")
     before = norms.locator("path.js-line").first.get_attribute("d")
     screenshot("gradients")
@@ -66,3 +70,23 @@ def test_counterexample_preset_and_editing_w_hh_by_hand(page, app_url):
         "data-testid", "stBaseButton-primary"
     )
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1500, 1000)])
+def test_orthogonal_preset_says_what_its_numbers_say(page, app_url, size):
+    """'Orthogonal W_hh': ρ = σ_max = 1, a flat and tight bound, said as such (issue 27 item 6); no legend overlaps."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Gradients")
+    wait_for_app(page)
+    page.get_by_role("button", name="Orthogonal W_hh", exact=True).click()
+    wait_for_app(page)
+    expect(_metric(page, "σ_max(W_hh)")).to_have_text("1", timeout=30_000)
+    expect(_metric(page, "ρ(W_hh)")).to_have_text("1")
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("ρ = σ_max = 1 (equal within 10⁻⁹ relative): W_hh is normal")
+    expect(main).to_contain_text("the bound is flat")
+    expect(main).to_contain_text("here the bound is tight")
+    expect(main).not_to_contain_text("non-normal")
+    expect(main).not_to_contain_text("only an upper limit")
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("bound, vanilla RNN only")
+    assert legend_overlaps(page) == []

@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import rerun, wait_for_app
+from tests.browser.overlaps import legend_overlaps
 
 STEP = re.compile(r"Training: step ([\d,]+) of")
 
@@ -49,4 +51,21 @@ def test_limits_finished_race_states_the_result(page, app_url, screenshot):
     text = result.inner_text()
     assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
     expect(page.get_by_role("button", name="Stop")).to_be_disabled()
+    page.set_viewport_size({"width": 1280, "height": 720})  # the race's legend sits beside its title: room for both
+    page.wait_for_timeout(500)
+    assert legend_overlaps(page) == []
     screenshot("limits")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1500, 1000)])
+def test_limits_legends_overlap_no_title_tick_or_note(page, app_url, size):
+    """No chart's legend covers its axis titles, tick labels, title or notes (issue 27 item 11), at both sizes."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/Limits_of_memory")
+    wait_for_app(page)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    expect(charts).to_have_count(3, timeout=30_000)
+    expect(page.locator("[data-testid='stPlotlyChart'] .legend")).to_have_count(3, timeout=30_000)
+    timing = page.locator(".js-plotly-plot").filter(has_text="output at position T")
+    expect(timing).to_contain_text("not an equivalent of the RNN")  # the memory-less layer, said on the chart
+    assert legend_overlaps(page) == []

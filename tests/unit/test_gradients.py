@@ -347,7 +347,9 @@ def test_norms_figure_has_a_line_per_cell_the_jacobian_and_the_bound():
         "‖∂L/∂h_t‖ GRU",
     ]
     assert "‖∂h_T/∂h_t‖₂ vanilla RNN (Jacobian product)" in names
-    assert names[-1].startswith("bound (γ·σ_max)^(T−t) = 3.46^(T−t)")  # drawn last: on top of every line
+    assert names[-1].startswith(
+        "bound, vanilla RNN only: (γ·σ_max)^(T−t) = 3.46^(T−t)"
+    )  # drawn last: on top of every line
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.xaxis.title.text.startswith("time step t")
     line = fig.data[0]

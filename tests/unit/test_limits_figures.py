@@ -1,6 +1,6 @@
 """The Limits-of-memory figures: traces, axes and the baseline lines; the settings match the library."""
 
-import math
+import pytest
 
 from visualizer import state
 from visualizer.labs.long_lags import lagtasks, longlag
@@ -35,13 +35,37 @@ def test_sweep_figure_live_stars_and_baseline():
     assert list(fig.data[0].x) == lags and fig.layout.xaxis.title.text.startswith("lag L")
 
 
-def test_gradient_and_timing_figures_are_log_scaled():
+def test_gradient_figure_is_log_scaled():
     fig = lf.gradient_lag_figure([2, 5, 10], {"rnn": [1e-2, 1e-5, 0.0], "lstm": [1e-2, 5e-3, 1e-3]})
     assert fig.layout.yaxis.type == "log" and list(fig.data[0].x) == [2, 5]  # an exact zero cannot be drawn
-    t = lf.timing_figure([16, 32], [1e-4, 2e-4], [1e-5, 1.1e-5])
-    assert fig.layout.yaxis.type == "log" and t.layout.xaxis.type == "log"
-    assert list(t.data[0].y) == [0.1, 0.2] and "measured on this machine" in t.layout.title.text
-    assert all(math.isfinite(v) for v in t.data[1].y)
+
+
+def test_timing_figure_shows_the_limit_on_linear_axes_and_names_the_layer_memoryless():
+    """Issue 27 item 11: two parallel lines on log axes hid the limit; the layer was unlabelled as memoryless."""
+    lengths = [16, 256, 1024]
+    t = lf.timing_figure(lengths, [1.6e-4, 2.56e-3, 1.024e-2], [2e-6, 2.1e-6, 2e-6])
+    assert t.layout.xaxis.type in (None, "linear") and t.layout.yaxis.type in (None, "linear")
+    rnn, layer = t.data
+    assert list(rnn.y) == pytest.approx([0.16, 2.56, 10.24]) and list(rnn.customdata) == lengths  # T steps in a row
+    assert list(layer.customdata) == [1, 1, 1] and max(layer.y) / min(layer.y) < 1.1  # flat: y_T needs only x_T
+    assert "no memory" in layer.name and "RNN" in rnn.name
+    notes = " ".join(a.text for a in t.layout.annotations)
+    assert "not</b> an equivalent of the RNN" in notes
+    assert "position T" in t.layout.title.text
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: lf.timing_figure([16, 32], [1e-4, 2e-4], [1e-6, 1e-6]),
+        lambda: lf.gradient_lag_figure([2, 5], {"rnn": [1e-2, 1e-3]}),
+        lambda: lf.sweep_figure([5, 10], {"rnn": [1.0, 0.5]}, metric="accuracy", baseline=[0.25, 0.25]),
+    ],
+)
+def test_legends_under_a_chart_sit_at_its_bottom_edge_not_on_the_axis_title(build):
+    """A legend a fixed fraction of a short plot below it ran into the x-axis title (issue 27 item 11)."""
+    legend = build().layout.legend
+    assert legend.yref == "container" and legend.y == 0 and legend.yanchor == "bottom"
 
 
 def test_settings_match_the_library_and_keep_short_links():

@@ -1,5 +1,9 @@
-"""The gradients lab's presets as a student reads them: a title and what to notice, per preset key
+"""The gradients lab's presets as a student reads them: a title and what to look at, per preset key
 (the settings and the regime each promises are visualizer.labs.gradients.presets.PRESETS).
+
+A preset's own note says what it sets up and where to look; it states no measured outcome (which line
+rises, whether the bound is tight): those are computed from the run (content.gradient_claims and the
+measured regimes beside the plot), so the note can never contradict the numbers beside it.
 """
 
 from __future__ import annotations
@@ -10,45 +14,44 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class PresetText:
     label: str  # the button's title
-    notice: str  # what to notice, one or two sentences
+    notice: str  # what it sets up and what to look at, one or two sentences (no measured outcome)
 
 
 TEXT: dict[str, PresetText] = {
     "exploding": PresetText(
         "Exploding",
         (
-            "Linear f, ρ = 1.1: each step back multiplies the vanilla gradient by W_hhᵀ, so it grows like "
-            "1.1^(T−t) (blue, rising to the left). The LSTM and GRU, at the same scale, fade: their gates pass on"
-            " less than 1."
+            "Linear f, W_hh scaled to ρ = 1.1: with linear f each step back multiplies the vanilla RNN's gradient by "
+            "W_hhᵀ, whose largest eigenvalue has size 1.1. The LSTM and GRU get the same scale: compare the three."
         ),
     ),
     "vanishing": PresetText(
         "Vanishing",
         (
-            "tanh, σ_max = 0.9: a step back shrinks the gradient by at least γ·σ_max = 0.9, so vanishing is "
-            "guaranteed (the bound falls). The measured line falls faster still: tanh′ < 1 wherever h ≠ 0."
+            "tanh, W_hh scaled to σ_max = 0.9: one step back can stretch the vanilla RNN's gradient by at most "
+            "γ·σ_max. Compare its measured line with the bound."
         ),
     ),
     "edge": PresetText(
         "Edge of stability",
         (
-            "Linear f, ρ = 1: in the long run the gradient neither grows nor shrinks (×1.00 per step). σ_max is "
-            "above 1, so the bound climbs anyway: it is only an upper limit."
+            "Linear f, W_hh scaled to ρ = 1, the edge between shrinking and growing in the long run. Compare what "
+            "the bound says with the measured line."
         ),
     ),
     "orthogonal": PresetText(
         "Orthogonal W_hh",
         (
-            "An orthogonal W_hh turns vectors without stretching them: ρ = σ_max = 1, and with linear f the "
-            "gradient keeps its size exactly (the flat bound is tight). Switch f to tanh and it fades: tanh′ < 1."
+            "An orthogonal W_hh turns vectors without stretching them. With linear f, compare the vanilla RNN's "
+            "Jacobian product with the bound; then switch f to tanh and compare again."
         ),
     ),
     "counter": PresetText(
         "ρ is not enough",
         (
-            "W_hh = [[2, 2], [−2, −2]] has W_hh² = 0, so ρ = 0. Yet with relu and b_h = (−2, 2) every step's "
-            "Jacobian is [[2, 2], [0, 0]] and the gradient doubles at every step back. σ_max = 4 sees it; ρ "
-            "cannot."
+            "W_hh = [[2, 2], [−2, −2]] has W_hh² = 0, so ρ = 0: a linear RNN would forget everything after two "
+            "steps. With relu and b_h = (−2, 2) every step's Jacobian is [[2, 2], [0, 0]]. Compare what ρ and "
+            "σ_max predict with the measured line."
         ),
     ),
 }

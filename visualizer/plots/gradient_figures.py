@@ -19,6 +19,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from visualizer.content import gradient_claims
 from visualizer.labs.gradients.measure import Experiment
 from visualizer.nn import cells
 from visualizer.plots.style import ALERT, BOUND_COLOUR, CELL_COLOURS, FONT, NO_TEMPLATE, SIGMA_COLOUR, short
@@ -29,6 +30,9 @@ LOG10_CAP = 300.0  # beyond 1e300 a point is drawn as a capped marker at the edg
 SPAN_DECADES = 40.0  # the shared floor sits this many decades below the largest measured value
 BOUND_HEADROOM = 6.0  # decades of the bound shown above the highest measured value
 MAX_TICK_LABELS = 10  # token labels along an x axis: about what fits without turning them
+# A legend under the plot is anchored to the figure's bottom edge, where Plotly makes room for it below the
+# x-axis title; a fixed fraction of the plot's height below the axis runs into that title.
+LEGEND_UNDER = dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom")
 
 
 def _log10(values: np.ndarray) -> np.ndarray:
@@ -135,10 +139,8 @@ def _line(t, log10v, name, colour, dash, hover, group, floor) -> list[go.Scatter
 
 
 def bound_name(gamma: float, smax: float) -> str:
-    """The bound's legend entry, with the quantity it is made of and what it says."""
-    rate = gamma * smax
-    says = "vanishing guaranteed" if rate < 1 else "an upper limit only"
-    return f"bound (γ·σ_max)^(T−t) = {rate:.3g}^(T−t): {says}"
+    """The bound's legend entry: whose bound it is (the vanilla RNN's), what it is made of and what it says."""
+    return gradient_claims.bound_legend(gamma, smax)
 
 
 def gradient_norms(
@@ -195,20 +197,23 @@ def gradient_norms(
                 legendgroup="bound",
                 line=dict(color=BOUND_COLOUR, dash="dot", width=3),
                 text=[f"{h}<br>log10 = {v:.1f}" for h, v in zip(hover, b)],
-                hovertemplate="%{text}<extra>bound</extra>",
+                hovertemplate="%{text}<extra>bound, vanilla RNN only</extra>",
             )
         )
         _mark_bound_exit(fig, b, lo, bound_hi)
         visible = np.flatnonzero((b >= lo) & (b <= bound_hi))
-        if visible.size:  # name the bound on the plot itself, where it starts to show
+        # Name the bound on the plot itself where it starts to show, if the label fits there (in the left half);
+        # a bound that enters the frame further right is already named by its exit arrow.
+        if visible.size and visible.min() < T / 2:
             k = int(visible.min())
             fig.add_annotation(
                 x=k + 1,
                 y=float(b[k]),
-                text="bound",
+                text="bound (vanilla RNN only)",
                 showarrow=False,
                 xanchor="left",
                 yanchor="bottom",
+                bgcolor="rgba(255,255,255,0.8)",  # the gated cells' lines may run along it: keep the label legible
                 font=dict(color=BOUND_COLOUR, size=12),
             )
     pad = 0.4
@@ -216,16 +221,15 @@ def gradient_norms(
         title=dict(text=f"The gradient of the loss at t = T = {T}, sent back through time", x=0, xanchor="left"),
         xaxis=dict(title="time step t (the loss is at t = T; read right to left)", range=[0.5, T + 0.5]),
         yaxis=dict(title="size (log scale)", **decade_axis(lo - pad, bound_hi + pad)),
-        legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, font=dict(size=12), tracegroupgap=0),
+        legend=LEGEND_UNDER | dict(font=dict(size=12), tracegroupgap=0),
         font=FONT,
         height=400,
         margin=dict(l=60, r=10, t=34, b=10),
         hovermode="closest",
     )
     ticks, labels = thinned_ticks(exp.tokens, 12)
-    if T <= 40:  # few steps: name their tokens (two-line labels push the legend down)
+    if T <= 40:  # few steps: name their tokens
         fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=labels)
-        fig.update_layout(legend_y=-0.24)
     return fig
 
 
@@ -259,7 +263,7 @@ def _mark_bound_exit(fig: go.Figure, log10_bound: np.ndarray, lo: float, hi: flo
             xanchor="right" if left else "left",
             align="right" if left else "left",
             bgcolor="rgba(255,255,255,0.85)",
-            text=f"bound goes on {word} the plot:<br>10<sup>{far:.0f}</sup> at t = 1",
+            text=f"vanilla RNN's bound goes on {word} the plot:<br>10<sup>{far:.0f}</sup> at t = 1",
             font=dict(color=BOUND_COLOUR, size=12),
         )
 
@@ -357,7 +361,7 @@ def eigenvalue_plane(
         yaxis_title="imaginary part",
         xaxis=dict(range=[-lim, lim], zeroline=True),
         yaxis=dict(range=[-lim, lim], scaleanchor="x", scaleratio=1, zeroline=True),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        legend=LEGEND_UNDER,
         font=FONT,
         height=420,
         margin=dict(l=50, r=10, t=40, b=10),
@@ -372,8 +376,9 @@ HOW_TO_READ = """
   get almost no learning signal, so the network cannot learn to use them. A line rising to the left is **exploding**.
 - **Dashed blue**, ‖∂h_T/∂h_t‖₂: the size of the product of the step Jacobians J_k = diag(f′(a_k)) W_hh from t to T.
   Going back one step multiplies the gradient by J_kᵀ = W_hhᵀ diag(f′(a_k)), so the vanilla line follows this one.
-- **Black dots**, the bound (γ·σ_max)^(T−t): each Jacobian stretches a vector by at most max|f′| · σ_max(W_hh),
-  so the product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for sigmoid.
+- **Black dots**, the bound (γ·σ_max)^(T−t), **for the vanilla RNN only**: each of its Jacobians stretches a vector by
+  at most max|f′| · σ_max(W_hh), so their product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for
+  sigmoid. The LSTM and GRU do not pass their gradient through W_hh and f′ alone, so their lines may lie above it.
 - **Gated cells** (LSTM, GRU) carry their state forward through an addition scaled by a gate (c_t = f ⊙ c_(t−1) + …,
   h_t = u ⊙ h_(t−1) + …), not through W_hh and f′ at every step. Their recurrent matrices get the same scale as W_hh,
   and they start with the keep gate biased open (+2), a common initialisation.

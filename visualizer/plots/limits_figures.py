@@ -5,7 +5,9 @@
 - sweep_figure: the best score each cell reached within the budget, against the lag L (shipped sweep),
   plus the user's live run as large markers.
 - gradient_lag_figure: ||dL/dh_1|| at initialisation against L, log axis.
-- timing_figure: forward time against sequence length for a loop over t and for one product.
+- timing_figure: time until the output at position T is ready, against T on linear axes: the RNN's grows
+  with T (h_T needs every earlier step), a position-wise layer's stays flat (y_T needs only x_T), and the
+  chart says that layer has no memory.
 All take plain lists and dicts, so tests can read the traces.
 """
 
@@ -33,7 +35,9 @@ def _layout(title: str, x_title: str, y_title: str, height: int, **extra) -> dic
         "margin": {"l": 60, "r": 10, "t": 40, "b": 45},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
-        "legend": {"orientation": "h", "y": -0.25, "x": 0},
+        # Anchored to the figure's bottom edge (not a fraction of the plot's height below it, which a short chart's
+        # axis title outgrows): Plotly makes room for it under the x-axis title.
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         "hovermode": "x unified",
         **extra,
     }
@@ -182,12 +186,19 @@ def gradient_lag_figure(lags: Sequence[int], norms: Mapping[str, Sequence[float]
 
 
 def timing_figure(
-    lengths: Sequence[int], loop_seconds: Sequence[float], product_seconds: Sequence[float], *, height: int = 300
+    lengths: Sequence[int], loop_seconds: Sequence[float], last_seconds: Sequence[float], *, height: int = 300
 ) -> go.Figure:
-    """Forward time (ms) against the sequence length T, log-log, for the loop and for one product."""
+    """Time until the output at position T is ready, against T, linear axes: it grows for the RNN, stays flat
+    for a position-wise layer, which has no memory (said on the chart: it is no equivalent of the RNN).
+
+    Args:
+        lengths: the measured sequence lengths T.
+        loop_seconds: the RNN's loop over all T steps (the only way to h_T), per T.
+        last_seconds: the position-wise layer's output at T alone (one row), per T.
+    """
     rows = (
-        ("RNN: a loop over t", loop_seconds, H_COLOUR),
-        ("all positions at once: one product", product_seconds, ALERT),
+        ("vanilla RNN: h_T waits for T steps in a row", loop_seconds, H_COLOUR, list(lengths)),
+        ("layer with no memory: y_T from x_T, 1 step", last_seconds, ALERT, [1] * len(lengths)),
     )
     traces = [
         go.Scatter(
@@ -195,15 +206,30 @@ def timing_figure(
             y=[1e3 * s for s in secs],
             mode="lines+markers",
             name=name,
-            line={"color": colour, "width": 2},
-            hovertemplate="T = %{x}: %{y:.3f} ms<extra>" + name + "</extra>",
+            line={"color": colour, "width": 2.5},
+            customdata=steps,
+            hovertemplate="T = %{x}: %{y:.3f} ms, %{customdata} step(s) one after another<extra></extra>",
         )
-        for name, secs, colour in rows
+        for name, secs, colour, steps in rows
     ]
     layout = _layout(
-        "Forward time, measured on this machine", "sequence length T (log scale)", "time (ms, log scale)", height
+        "Time until the output at position T is ready (measured here)", "sequence length T", "time (ms)", height
     )
-    layout["xaxis"].update({"type": "log", "tickvals": list(lengths)})  # one tick per measured length
-    layout["yaxis"].update({"type": "log", "exponentformat": "power", "dtick": 1})  # powers of ten only
+    layout["xaxis"].update({"rangemode": "tozero"})
+    layout["yaxis"].update({"rangemode": "tozero"})
     layout["hovermode"] = "closest"
-    return go.Figure(data=traces, layout=layout)
+    fig = go.Figure(data=traces, layout=layout)
+    if lengths:
+        T = lengths[-1]
+        fig.add_annotation(
+            x=T,
+            y=1e3 * last_seconds[-1],
+            text="no memory: y_T sees only x_T,<br>so this layer is <b>not</b> an equivalent of the RNN",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            yshift=6,
+            align="right",
+            font={"color": ALERT, "size": 12},
+        )
+    return fig

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer import export
+from visualizer.content import gradient_claims as claims
 from visualizer.content import gradient_notes
 from visualizer.content import presets as preset_text
 from visualizer.data.trained_model import TrainedModel
@@ -30,15 +31,10 @@ from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
 
 PAPER = (
-    "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*: "
-    "with ‖diag(f′)‖ ≤ γ, **σ_max(W_hh) < 1/γ is sufficient for the gradient to vanish**, and "
+    "Pascanu, Mikolov & Bengio (2013), *On the difficulty of training recurrent neural networks*: for the vanilla "
+    "RNN, with ‖diag(f′)‖ ≤ γ, **σ_max(W_hh) < 1/γ is sufficient for the gradient to vanish**, and "
     "**σ_max(W_hh) > 1/γ is necessary for it to explode** (not sufficient)."
 )
-
-
-def _fmt(x: float, ref: float = 1.0) -> str:
-    """3 significant digits; a value at round-off level next to ref shows as 0."""
-    return "0" if abs(x) < 1e-9 * max(1.0, abs(ref)) else f"{x:.3g}"
 
 
 # ---------------------------------------------------------------------------- presets
@@ -221,7 +217,8 @@ def headline(exp, shown, clip: bool = False) -> None:
         st.metric(
             f"{gf.CELL_LABELS[name]}: {gradients.regime(rate)}",
             f"×{rate:.3g}" if rate == rate else "—",
-            help="per step back: the average factor by which ‖∂L/∂h_t‖ changes per step going back in time",
+            help="per step back: the average factor by which ‖∂L/∂h_t‖ changes per step going back in time; "
+            f"holding = within ×1 ± {gradients.REGIME_TOL:g}",
         )
         if clip:
             st.caption(
@@ -230,41 +227,24 @@ def headline(exp, shown, clip: bool = False) -> None:
             )
     j = exp.jacobian
     left, right = st.columns(2)
-    left.metric("ρ(W_hh)", _fmt(exp.spectral_radius, j.sigma_max), help="spectral radius: the largest |eigenvalue|")
-    right.metric("σ_max(W_hh)", f"{j.sigma_max:.3g}", help="largest singular value: the most one step can stretch")
-    if exp.non_normality < 1e-6:
-        st.caption("W_hh is normal (W Wᵀ = Wᵀ W), so ρ = σ_max.")
-    else:
-        st.caption(
-            "ρ < σ_max because W_hh is **non-normal** (W Wᵀ ≠ Wᵀ W): its eigenvectors are not at right angles, "
-            "so one step can stretch a vector by up to σ_max although in the long run W_hh^k grows like ρ^k."
-        )
+    rho, smax = exp.spectral_radius, j.sigma_max
+    left.metric("ρ(W_hh)", claims.number(rho, smax), help="spectral radius: the largest |eigenvalue|")
+    right.metric("σ_max(W_hh)", claims.number(smax, rho), help="largest singular value: the most one step can stretch")
+    st.caption(claims.rho_sigma(rho, smax, exp.non_normality).text)
     st.metric(
         "γ·σ_max (the bound's rate)",
-        f"{j.gamma:g}·{j.sigma_max:.3g} = {j.gamma * j.sigma_max:.3g}",
-        help="γ = max |f′|: 1 for tanh, relu and linear, ¼ for sigmoid",
+        f"{j.gamma:g}·{claims.number(smax, 1 / j.gamma)} = {claims.number(j.gamma * smax, 1.0)}",
+        help="the rate of the vanilla RNN's bound (not the LSTM's or GRU's); γ = max |f′|: 1 for tanh, relu and linear, ¼ for sigmoid",
     )
 
 
 def bound_verdict(exp) -> None:
-    """What the bound says here, in plain words, with the paper's exact condition."""
+    """What the vanilla RNN's bound says here, computed (content.gradient_claims), with the paper's exact condition."""
     j = exp.jacobian
-    rate = j.gamma * j.sigma_max
-    if rate < 1 - 1e-9:
-        st.success(
-            f"γ·σ_max = {rate:.3g} < 1: **the bound is informative.** Every step back multiplies the gradient's "
-            f"size by at most {rate:.3g}, so vanishing is guaranteed, whatever the input.",
-            icon="✅",
-        )
-    elif rate <= 1 + 1e-9:
-        st.info("γ·σ_max = 1: the bound is flat. It only says the gradient cannot grow.", icon="➖")
-    else:
-        st.warning(
-            f"γ·σ_max = {rate:.3g} > 1: **the bound is only an upper limit.** It says the gradient cannot grow "
-            f"faster than ×{rate:.3g} per step; it does not say that it grows. Trust the measured lines.",
-            icon="ℹ️",
-        )
-    st.caption(PAPER + f" Here 1/γ = {1 / j.gamma:g}.")
+    verdict = claims.bound_rate(j.gamma, j.sigma_max)
+    box = {"vanishing": (st.success, "✅"), "flat": (st.info, "➖")}.get(verdict.kind, (st.warning, "ℹ️"))
+    box[0](verdict.text, icon=box[1])
+    st.caption(claims.tightness(j).text + " " + PAPER + f" Here 1/γ = {1 / j.gamma:g}.")
 
 
 def loss_question(seq: gi.Sequence, exp, trained: TrainedModel | None) -> None:

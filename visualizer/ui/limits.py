@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from visualizer import ASSETS
-from visualizer.content import race_notes
+from visualizer.content import race_notes, seqlimit_notes
 from visualizer.labs.long_lags import lagtasks, longlag, seqlimit
 from visualizer.nn import cells
 from visualizer.plots import limits_figures as lf
@@ -281,17 +281,13 @@ def _timing_cached() -> seqlimit.Timing:
 
 
 def sequential_panel() -> None:
-    """Forward time against T for the loop and the one product, measured here, and the paragraph on attention."""
+    """Time to the output at T against T, for the RNN and a layer with no memory; the paragraph on attention."""
     st.subheader("The other limit: an RNN is slow")
     t = _timing_cached()
     left, right = st.columns([3, 2])
     with left:
-        show_fig(lf.timing_figure(t.lengths, t.loop_seconds, t.product_seconds), key="lim_time_fig")
-        st.caption(
-            f"Measured on this server when the page was first opened: the fastest of 15 rounds, H = {t.hidden}, "
-            f"float64, both on one core. The loop costs about {t.per_step_us:.1f} µs per step, so its time grows in "
-            f"proportion to T; it takes about {t.ratio:.0f}× as long as the single product over the same positions."
-        )
+        show_fig(lf.timing_figure(t.lengths, t.loop_seconds, t.last_seconds), key="lim_time_fig")
+        st.caption(seqlimit_notes.timing_caption(t))
     right.markdown(SEQUENTIAL_TEXT)
 
 
@@ -299,8 +295,9 @@ SEQUENTIAL_TEXT = """
 To compute h_t the cell needs h_(t−1), so step t cannot start before step t−1 has finished: the T steps of a
 sequence run one after another, and more cores (or a GPU's thousands) cannot shorten that chain, whose time grows in
 proportion to T. A layer that transforms every position independently computes all T positions in one matrix
-product. On one core, as measured here, it does the same arithmetic faster (one large call instead of T small
-ones); with more cores its rows are computed side by side, which the loop's steps never can be. This is why
+product. On one core it does the same arithmetic faster (one large call instead of T small ones); with more cores
+its rows are computed side by side, which the loop's steps never can be. But such a layer has **no memory**: its
+output at T sees x_T only, so on its own it is no replacement for the RNN. This is why
 **attention** replaced recurrence for long sequences: in the Transformer (Vaswani et al., 2017) every position reads
 every other (earlier) position directly, with weights computed by a few matrix products over the whole sequence.
 Training runs in parallel over positions, and two distant positions are one step apart instead of L, so the error

@@ -1,6 +1,6 @@
 """The gradients lab's W_hh by hand: an editable W_hh (and b_h) with its tools, beside its eigenvalues.
 
-The edited matrix lives in the settings as its URL form (whh.encode: 4 significant digits joined by
+The edited matrix lives in the settings as its URL form (whh.encode: 10 significant digits joined by
 '_'), so a link carries it. The editor is keyed by the matrix it shows: a new matrix (a preset, a
 tool, an edit) gets a fresh editor, and no stale cell edit is ever applied on top of it.
 """

@@ -216,7 +216,10 @@ def growth_rate(norms: np.ndarray) -> float:
     return float(10.0**slope)
 
 
-def regime(rate: float, tol: float = 0.02) -> str:
+REGIME_TOL = 0.02  # a per-step factor within 1 ± this counts as "holding"
+
+
+def regime(rate: float, tol: float = REGIME_TOL) -> str:
     """'vanishing', 'holding' or 'exploding' for a per-step factor ('not measurable' without one)."""
     if not np.isfinite(rate):
         return "not measurable"

@@ -32,9 +32,25 @@ COUNTER_W_HH = np.array([[2.0, 2.0], [-2.0, -2.0]])  # nilpotent: W_hh @ W_hh = 
 COUNTER_B_H = np.array([-2.0, 2.0])
 
 
-def orthogonal_w_hh(hidden: int = 6, seed: int = PRESET_SEED) -> np.ndarray:
-    """A seeded random (H, H) matrix made orthogonal (rho = sigma_max = 1)."""
-    return whh.orthogonalise(np.random.default_rng(seed).standard_normal((hidden, hidden)))
+def _rotations(pairs: tuple[tuple[int, int], ...], cos_sin: tuple[tuple[float, float], ...], H: int) -> np.ndarray:
+    """An (H, H) orthogonal matrix that rotates each coordinate pair (i, j) by the angle with (cos, sin)."""
+    R = np.eye(H)
+    for (i, j), (c, s) in zip(pairs, cos_sin):
+        R[i, i], R[i, j], R[j, i], R[j, j] = c, -s, s, c
+    return R
+
+
+# Pythagorean cos/sin pairs with short decimals (0.6² + 0.8² = 0.28² + 0.96² = 1): the product of two layers of
+# rotations has at most 4 significant digits per entry, so its link is short and exact, and the matrix stays
+# orthogonal to round-off: rho = sigma_max = 1 and the bound is tight, as the page computes.
+_COS_SIN = ((0.6, 0.8), (0.28, 0.96), (0.8, 0.6))
+
+
+def orthogonal_w_hh() -> np.ndarray:
+    """A 6 x 6 orthogonal matrix mixing every unit with its neighbours (rho = sigma_max = 1), exact in its URL form."""
+    first = _rotations(((0, 1), (2, 3), (4, 5)), _COS_SIN, 6)
+    second = _rotations(((1, 2), (3, 4), (5, 0)), _COS_SIN[::-1], 6)
+    return first @ second
 
 
 @dataclass(frozen=True)

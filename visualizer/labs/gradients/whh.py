@@ -12,8 +12,10 @@ Edits (each returns a new matrix):
     orthogonalise   U V^T from W = U S V^T: the orthogonal matrix nearest to W (rho = sigma_max = 1)
     symmetrise      (W + W^T) / 2: normal, so rho = sigma_max
 
-A hand-edited matrix travels in the URL as `encode(W)`: its entries row by row, 4 significant digits,
-joined by '_' (a character URLs leave as it is), e.g. [[2, 2], [-2, -2]] -> "2_2_-2_-2".
+A hand-edited matrix travels in the URL as `encode(W)`: its entries row by row, URL_DIGITS (10) significant
+digits, joined by '_' (a character URLs leave as it is), e.g. [[2, 2], [-2, -2]] -> "2_2_-2_-2". Ten digits,
+not fewer: an edit's defining property must survive the link within the page's 1e-9 tolerance
+(content.gradient_claims): orthogonalise's output rounded to 4 digits has rho = 1.00003 < sigma_max = 1.00007.
 Pure NumPy: no Streamlit here.
 """
 
@@ -29,6 +31,7 @@ RKINDS = ("spectral", "singular")  # what a target scale sets: max |eigenvalue| 
 MAX_EDIT = 8  # largest H whose W_hh can be edited by hand (and shared in a URL)
 MAX_ENTRY = 100.0  # larger entries are refused: they only overflow
 SEP = "_"
+URL_DIGITS = 10  # significant digits per entry in the URL form: rounding stays ~1e-10 relative, under 1e-9
 
 
 def sigma_max(W: np.ndarray) -> float:
@@ -78,13 +81,13 @@ def symmetrise(W: np.ndarray) -> np.ndarray:
 
 
 def _fmt(x: float) -> str:
-    s = f"{x:.4g}"
+    s = f"{x:.{URL_DIGITS}g}"
     s = s.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")  # '+' would be escaped in a URL
     return "0" if s in ("-0", "0") else s
 
 
 def encode(values: np.ndarray) -> str:
-    """A matrix (row by row) or a vector as '_'-joined numbers with 4 significant digits."""
+    """A matrix (row by row) or a vector as '_'-joined numbers with URL_DIGITS significant digits."""
     return SEP.join(_fmt(float(x)) for x in np.asarray(values, dtype=float).ravel())
 
 

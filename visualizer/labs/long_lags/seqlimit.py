@@ -7,6 +7,13 @@ Position-wise layer: H = tanh(X W^T + b) for all T positions at once, X (T, D). 
 so it is one matrix product that BLAS (or a GPU) can spread over cores. This is the shape of the
 feed-forward and attention layers that replaced recurrence for long sequences.
 
+What the limit is, measured: the time until the output at the LAST position T is ready. The RNN's h_T
+needs h_1 .. h_(T-1) first: T steps in a row, so that time grows in proportion to T whatever the cores.
+The position-wise layer's output at T needs only x_T: one row's product, the same for every T (flat).
+That flat line is what "all positions at once" buys with enough cores (each row on its own), and what
+it costs: the layer has no memory, its output at T cannot depend on x_1 .. x_(T-1), so it is not an
+equivalent of the RNN (attention adds that back by reading every position).
+
 Both run on one BLAS thread (the library's policy: see visualizer/__init__.py), so the gap measured here comes from the dependency between steps (T small
 calls instead of one large one), not from extra cores. Times are the minimum over rounds of time.perf_counter() on the machine that runs this code.
 Pure NumPy: no Streamlit here.
@@ -30,6 +37,12 @@ class Timing:
     loop_seconds: tuple[float, ...]  # recurrent layer: T sequential steps
     product_seconds: tuple[float, ...]  # position-wise layer: one (T, D) x (D, H) product
     hidden: int
+    last_seconds: tuple[float, ...] = ()  # position-wise layer, the output at T alone: one (1, D) x (D, H) product
+
+    @property
+    def sequential_steps(self) -> dict[str, tuple[int, ...]]:
+        """Steps that must run one after another to reach the output at T: T for the RNN, 1 for the layer."""
+        return {"rnn": self.lengths, "positionwise": tuple(1 for _ in self.lengths)}
 
     @property
     def per_step_us(self) -> float:
@@ -67,6 +80,9 @@ def _elapsed(fn) -> float:
 def measure(lengths=LENGTHS, hidden: int = 64, *, repeats: int = 15, seed: int = 0) -> Timing:
     """Time both layers (input size = hidden size, float64) at every length; the minimum of `repeats` rounds.
 
+    Per length: the RNN's loop over all T steps (its only way to h_T), the layer over all T positions,
+    and the layer's output at position T alone.
+
     Each round visits every length once, so a burst of load from other work on a shared machine
     spoils one round at a few lengths, and the minimum over rounds discards it.
     """
@@ -77,8 +93,12 @@ def measure(lengths=LENGTHS, hidden: int = 64, *, repeats: int = 15, seed: int =
     inputs = [rng.standard_normal((T, H)) for T in lengths]
     loop = [float("inf")] * len(inputs)
     product = [float("inf")] * len(inputs)
+    last = [float("inf")] * len(inputs)
     for _ in range(repeats):
         for i, X in enumerate(inputs):
             loop[i] = min(loop[i], _elapsed(lambda: recurrent_forward(X, W_xh, W_hh, b)))
             product[i] = min(product[i], _elapsed(lambda: positionwise_forward(X, W, b)))
-    return Timing(tuple(int(t) for t in lengths), tuple(loop), tuple(product), H)
+            row = X[-1:]
+            positionwise_forward(row, W, b)  # warm: the full product just evicted W from the cache
+            last[i] = min(last[i], _elapsed(lambda: positionwise_forward(row, W, b)))
+    return Timing(tuple(int(t) for t in lengths), tuple(loop), tuple(product), H, tuple(last))
