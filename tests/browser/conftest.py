@@ -64,6 +64,9 @@ def context(browser, browser_context_args):
 def page(context):
     """A new page (a new Streamlit session) in the shared context, closed after the test."""
     tab = context.new_page()
+    # Streamlit keeps the sidebar's open/closed state in the browser's storage: each page starts as a new
+    # student's would, whatever the tests before it clicked (the cached JavaScript stays).
+    tab.add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
     yield tab
     tab.close()
 

@@ -177,8 +177,8 @@ def intro(u: explore.Unroll) -> None:
     task = "the next value" if u.regression else "the next token"
     st.markdown(
         translate(
-            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries each "
-            "prediction's error back, from the last prediction to the first step.",
+            f"At every step the **same cell** {what} and predicts {task}; the **backward pass** then carries "
+            "every prediction's error back to the first step.",
             n,
         )
     )
