@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from visualizer.labs.gradients.presets import PRESETS
+from visualizer.gradient_presets import PRESETS
 from visualizer.labs.sequences import seqtypes
 from visualizer.lesson import (
     CLASSROOM,

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from tests.app.conftest import new_app
+from visualizer import gradient_presets as gp
 from visualizer import state
 from visualizer.content import presets as preset_text
 from visualizer.data import encoding, trained_model
-from visualizer.labs.gradients import presets as gp
 from visualizer.labs.gradients import whh
 from visualizer.nn import cells
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from visualizer import gradient_presets as gp
 from visualizer.content import gradient_claims as claims
 from visualizer.content import presets as preset_text
 from visualizer.labs.gradients import measure, whh
-from visualizer.labs.gradients import presets as gp
 from visualizer.labs.gradients.measure import JacobianProfile
 from visualizer.nn import rnn
 from visualizer.plots import gradient_figures as gf

@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from visualizer import gradient_presets as gp
 from visualizer import state
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
-from visualizer.labs.gradients import presets as gp
 from visualizer.labs.gradients import whh
 from visualizer.nn import rnn
 from visualizer.plots import gradient_figures as gf

@@ -218,8 +218,8 @@ def test_pure_packages_import_no_framework_and_only_the_layers_below(package):
 
 
 def test_every_preset_has_its_words_and_every_text_a_preset():
+    from visualizer import gradient_presets as presets
     from visualizer.content import presets as preset_text
-    from visualizer.labs.gradients import presets
 
     assert list(preset_text.TEXT) == list(presets.PRESETS)
     assert all(t.label and t.notice for t in preset_text.TEXT.values())

@@ -1,5 +1,5 @@
 """The gradients lab's presets as a student reads them: a title and what to look at, per preset key
-(the settings and the regime each promises are visualizer.labs.gradients.presets.PRESETS).
+(the settings and the regime each promises are visualizer.gradient_presets.PRESETS).
 
 A preset's own note says what it sets up and where to look; it states no measured outcome (which line
 rises, whether the bound is tight): those are computed from the run (content.gradient_claims and the

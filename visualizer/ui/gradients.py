@@ -13,13 +13,13 @@ import numpy as np
 import streamlit as st
 
 from visualizer import export
+from visualizer import gradient_presets as gp
 from visualizer.content import gradient_claims as claims
 from visualizer.content import gradient_notes
 from visualizer.content import presets as preset_text
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
-from visualizer.labs.gradients import presets as gp
 from visualizer.labs.gradients import whh
 from visualizer.nn import cells
 from visualizer.plots import gradient_figures as gf
@@ -51,7 +51,7 @@ def apply_preset(key: str) -> None:
 def preset_bar() -> None:
     """One button per preset; the active one is highlighted and its sentence says what to notice."""
     s = current()
-    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
+    active = gp.active(s) if s.seq_source == "generated" else None
     cols = st.columns(len(gp.PRESETS))
     for col, p in zip(cols, gp.PRESETS.values()):
         col.button(
@@ -70,7 +70,7 @@ def preset_bar() -> None:
 def preset_notice() -> None:
     """What to notice in the active preset, or that the settings are the user's own."""
     s = current()
-    active = gp.active(s.as_dict()) if s.seq_source == "generated" else None
+    active = gp.active(s) if s.seq_source == "generated" else None
     if active is not None:
         text = preset_text.TEXT[active.key]
         st.info(f"**{text.label}.** {text.notice}", icon="👀")

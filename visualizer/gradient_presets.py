@@ -1,7 +1,8 @@
 """One-click set-ups of the gradients lab: the settings and the regime each promises (their words: content.presets).
 
-A preset is a bundle of the lab's shareable settings (names from state.SETTINGS): applying it
-writes them all, so the view is the same whatever came before. Each names the regime its vanilla
+A preset is a bundle of the lab's shareable settings (names from state.SETTINGS), so it lives beside the
+settings, not in the maths (visualizer/labs/ takes explicit arguments only): applying it writes them all, so the
+view is the same whatever came before. Each names the regime its vanilla
 RNN must show (tests check the measured per-step factor against it).
 
 The counterexample ("the spectral radius is not enough"): H = 2, relu, inputs off,
@@ -19,12 +20,16 @@ Pure Python/NumPy: no Streamlit here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from visualizer.labs.gradients import whh
+
+if TYPE_CHECKING:
+    from visualizer.settings import Settings
 
 PRESET_SEED = 0
 
@@ -124,8 +129,9 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def active(values: dict[str, Any]) -> Preset | None:
-    """The preset whose every setting the current values still hold (None once anything differs)."""
+def active(current: Settings | Mapping[str, Any]) -> Preset | None:
+    """The preset whose every setting the current settings still hold (None once anything differs)."""
+    values = current if isinstance(current, Mapping) else current.as_dict()
     for p in PRESETS.values():
         if all(values.get(k) == v for k, v in p.settings.items()):
             return p
