@@ -70,20 +70,20 @@ run: $(VENV)/.runtime plotly-bundle
 serve: $(VENV)/.runtime plotly-bundle nginx
 	$(BIN)/python tools/serve.py --replicas $(REPLICAS) --port $(PORT)
 
-# The suite a developer runs often (about six minutes of tests on 2 cores), the slowest 15 printed at the end:
-# the maths and AppTests on both cores (pytest-xdist: 0.6 of the time on one), then the browser tests on one
-# (a server and Chromium already fill both cores; two workers gained only a tenth). .ci/junit.xml is the
-# browser tests' report, which .ci/check_browser_ran.py reads.
+# The suite a developer runs often (about five minutes of tests on 2 cores), the slowest 15 printed at the end:
+# the maths and AppTests, then the browser tests, each on both cores (pytest-xdist; the browser tests take 0.71
+# of their time on one worker, each worker with its own server). .ci/junit.xml is the browser tests' report,
+# which .ci/check_browser_ran.py reads.
 PYTEST  := $(BIN)/python -m pytest -q
 test: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(PYTEST) -n 2 --durations=15 --junitxml=.ci/junit-fast.xml tests/unit tests/app $(PYTEST_ARGS)
-	$(PYTEST) --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
+	$(PYTEST) -n 2 --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
 
 # The opt-in tier on top: the long fuzzing runs and the retraining of every shipped model (checked bit for bit
 # on the platform that made it, by quality elsewhere: visualizer/labs/manifest.py).
 test-all: $(VENV)/.test plotly-bundle browser-deps nginx lint
 	$(PYTEST) -n 2 --slow --durations=15 --junitxml=.ci/junit-fast.xml tests/unit tests/app $(PYTEST_ARGS)
-	$(PYTEST) --slow --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
+	$(PYTEST) -n 2 --slow --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
 
 # Only the opt-in tier (what `make test-all` adds to `make test`): CI runs it after `make test`.
 test-slow: $(VENV)/.test plotly-bundle browser-deps nginx
