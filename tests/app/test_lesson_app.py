@@ -97,3 +97,15 @@ def test_a_stop_about_the_fold_opens_it_first_and_a_wrong_answer_names_the_misco
 def test_without_the_lesson_the_fold_stays_folded(run_page):
     at = run_page("views/explorer.py")
     assert not at.toggle(key="explorer_fold_show").value
+
+
+def test_the_lesson_page_defines_every_term_in_its_glossary(run_page):
+    from visualizer.content.glossary import GLOSSARY
+
+    at = run_page("views/lesson.py")
+    assert not at.exception
+    assert any(s.value == "Glossary" for s in at.subheader)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "(#glossary)" in shown  # the introduction links to it
+    for term, meaning in GLOSSARY.items():
+        assert f"**{term}** — {meaning}" in shown
