@@ -281,3 +281,13 @@ def test_weights_fingerprint_follows_the_weights():
     b = rnn.RNNParams(**{**a.as_dict(), "W_hh": a.W_hh * 1.01})
     assert ui.weights_fingerprint(a) == ui.weights_fingerprint(a)
     assert ui.weights_fingerprint(a) != ui.weights_fingerprint(b)
+
+
+def test_the_spectral_terms_are_defined_where_they_appear(run_page):
+    """ρ and σ_max carry their glossary definitions (and "non-normal", which the caption beside them may use)."""
+    from visualizer.content.glossary import GLOSSARY
+
+    at = run_page(PAGE)
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert GLOSSARY["spectral radius"] in helps["ρ(W_hh)"]
+    assert GLOSSARY["σ_max"] in helps["σ_max(W_hh)"] and GLOSSARY["non-normal"] in helps["σ_max(W_hh)"]

@@ -14,8 +14,8 @@ import streamlit as st
 
 from visualizer import export
 from visualizer import gradient_presets as gp
+from visualizer.content import glossary, gradient_notes
 from visualizer.content import gradient_claims as claims
-from visualizer.content import gradient_notes
 from visualizer.content import presets as preset_text
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.gradients import inputs as gi
@@ -228,8 +228,8 @@ def headline(exp, shown, clip: bool = False) -> None:
     j = exp.jacobian
     left, right = st.columns(2)
     rho, smax = exp.spectral_radius, j.sigma_max
-    left.metric("ρ(W_hh)", claims.number(rho, smax), help="spectral radius: the largest |eigenvalue|")
-    right.metric("σ_max(W_hh)", claims.number(smax, rho), help="largest singular value: the most one step can stretch")
+    left.metric("ρ(W_hh)", claims.number(rho, smax), help=glossary.helptext("spectral radius"))
+    right.metric("σ_max(W_hh)", claims.number(smax, rho), help=glossary.helptext("σ_max", "non-normal"))
     st.caption(claims.rho_sigma(rho, smax, exp.non_normality).text)
     st.metric(
         "γ·σ_max (the bound's rate)",
