@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -98,20 +99,29 @@ def app_url():
             "false",
         ],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    # Streamlit prints the app's address once it serves: wait for that line (a condition, not a pause), then
+    # keep draining its output in the background so a full pipe never blocks the server.
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if f":{port}" in line:
+                ready.set()
+        ready.set()  # the server exited: the health check below says so
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(timeout=60) or proc.poll() is not None:
         proc.kill()
-        pytest.fail("streamlit did not become healthy within 60 s")
+        pytest.fail("streamlit did not start within 60 s")
+    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=10).status != 200:
+        proc.kill()
+        pytest.fail("streamlit started but /_stcore/health is not 200")
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -201,7 +211,16 @@ def wait_for_page(page, timeout: float = 60_000):
             raise AssertionError("the page did not settle: " + str(getattr(page, "rnnvis_inflight", "")))
         busy = bool(getattr(page, "rnnvis_inflight", ()))
         calm = 0 if busy or not page.evaluate(SETTLED) else calm + 1
-        page.wait_for_timeout(50)  # a poll interval, not a settle delay: the loop ends on the condition
+        next_frame(page)
+
+
+# Resolves once the browser has painted the next frame: what a poll waits for between two looks at the page.
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def next_frame(page) -> None:
+    """Wait until the page has painted again (between two polls of a condition)."""
+    page.wait_for_function(NEXT_FRAME)
 
 
 def after_run(page, action, timeout: float = 30_000) -> None:

@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ALL_PLOTS, wait_for_app
+from tests.browser.conftest import ALL_PLOTS, next_frame, wait_for_app
 
 # Plotly keeps each chart's data and layout on its div: read what is drawn, not what was sent.
 # (Streamlit's theme wraps titles in <b>, hence the tag stripping.)
@@ -105,16 +105,17 @@ def _hover_heatmap(page, step: int, before: str) -> str:
     """Move the pointer onto step `step` of the heatmap and return the hover text once it differs from `before`."""
     x, y = page.evaluate(_HEAT_CELL, step)
     page.mouse.move(x, y)
-    return _until(lambda: (text := page.evaluate(_HOVER_TEXT)) != before and (text,))[0]
+    return _until(page, lambda: (text := page.evaluate(_HOVER_TEXT)) != before and (text,))[0]
 
 
-def _until(check, timeout: float = 30.0):
+def _until(page, check, timeout: float = 30.0):
+    """Poll `check()` once per painted frame until it is truthy; its value."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.2)
+        next_frame(page)
     raise AssertionError("condition not met in time")
 
 
@@ -123,35 +124,35 @@ def test_explorer_deep_link_type_step_and_play(page, app_url, screenshot):
     page.goto(f"{app_url}/Explorer?step=2")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Step-through explorer")).to_be_visible(timeout=30_000)
-    _until(lambda: _highlighted(page) == 2)
+    _until(page, lambda: _highlighted(page) == 2)
     shown = _chart(page, "The unrolled chain")["labels"]
     assert {"the", "united"} <= set(shown) and not {"states", "of", "america"} & set(shown)  # the future unnamed
-    labels, shapes = _until(lambda: _heatmap(page))
+    labels, shapes = _until(page, lambda: _heatmap(page))
     assert labels[:2] == ["1. the", "2. united"] and labels[2:] == ["3. ·", "4. ·", "5. ·"]
     assert shapes == [[0.5, 1.5], [1.5, 4.5]]  # the step's outline; the cover over steps 3..5
     # Hover shows a value read so far, and nothing under the cover (the future's values stay hidden).
     shown = _hover_heatmap(page, 2, before="")
     assert "value" in shown
     assert _hover_heatmap(page, 4, before=shown) == ""  # under the cover: the hover goes, no value shows
-    eqs = _until(lambda: _equations(page))
+    eqs = _until(page, lambda: _equations(page))
     assert "h_{2}" in eqs["tex"] and eqs["height"] > 100 and eqs["frame"] >= eqs["height"]
 
     box = page.get_by_label("Type a sequence", exact=True)
     box.fill("cats chase mice and dogs chase cats")
     box.press("Control+Enter")
-    _until(lambda: (_heatmap(page) or [[]])[0][-1:] == ["7. ·"])
+    _until(page, lambda: (_heatmap(page) or [[]])[0][-1:] == ["7. ·"])
     assert _highlighted(page) == 2
     expect(page).to_have_url(re.compile(r"text=cats"))
 
     page.get_by_role("button", name="Next ▶").click()
-    _until(lambda: _highlighted(page) == 3)
-    _until(lambda: _heatmap(page)[1] == [[1.5, 2.5], [2.5, 6.5]])
+    _until(page, lambda: _highlighted(page) == 3)
+    _until(page, lambda: _heatmap(page)[1] == [[1.5, 2.5], [2.5, 6.5]])
     expect(page.get_by_text("Step 3 of 7")).to_be_visible()
     expect(page).to_have_url(re.compile(r"step=3"))
     screenshot("explorer")
 
     page.get_by_text("▶ Play through the steps").click()
-    _until(lambda: (_highlighted(page) or 0) >= 5, timeout=20)
+    _until(page, lambda: (_highlighted(page) or 0) >= 5, timeout=20)
     page.get_by_text("▶ Play through the steps").click()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
@@ -160,20 +161,20 @@ def test_explorer_click_a_column_and_keyboard_shortcuts(page, app_url):
     """Clicking column 5 of the chain jumps there; ← steps back, Home goes to the first step, → forward."""
     page.goto(f"{app_url}/Explorer?step=2")
     wait_for_app(page)
-    _until(lambda: _highlighted(page) == 2, timeout=60)
-    _until(lambda: _equations(page), timeout=30)  # the first render has settled
+    _until(page, lambda: _highlighted(page) == 2, timeout=60)
+    _until(page, lambda: _equations(page), timeout=30)  # the first render has settled
     x, y = page.evaluate(_COLUMN, 5)
     page.mouse.click(x, y)
-    _until(lambda: _highlighted(page) == 5, timeout=60)
+    _until(page, lambda: _highlighted(page) == 5, timeout=60)
     expect(page.get_by_text("Step 5 of 5")).to_be_visible()
     expect(page.get_by_role("button", name="Next ▶")).to_be_disabled()  # at the end: disabled, not dead
 
     page.keyboard.press("ArrowLeft")
-    _until(lambda: _highlighted(page) == 4)
+    _until(page, lambda: _highlighted(page) == 4)
     page.keyboard.press("Home")
-    _until(lambda: _highlighted(page) == 1)
+    _until(page, lambda: _highlighted(page) == 1)
     page.keyboard.press("ArrowRight")
-    _until(lambda: _highlighted(page) == 2)
+    _until(page, lambda: _highlighted(page) == 2)
     expect(page).to_have_url(re.compile(r"step=2"))
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
@@ -182,7 +183,7 @@ def test_explorer_backward_phase_in_the_browser(page, app_url, screenshot):
     """The backward pass starts at the last step and Next walks back in time, the error arrows drawn in red."""
     page.goto(f"{app_url}/Explorer?phase=backward&step=5")
     wait_for_app(page)
-    chart = _until(lambda: _chart(page, "Backward"))
+    chart = _until(page, lambda: _chart(page, "Backward"))
     assert any(t["name"].startswith("h_t") for t in chart["traces"])
     page.get_by_role("button", name="Next ▶").click()
     expect(page.get_by_text("Step 4 of 5, backward")).to_be_visible(timeout=30_000)
@@ -200,10 +201,10 @@ def test_explorer_equations_follow_the_step_with_their_numbers_rewritten_in_plac
     ):
         page.goto(f"{app_url}/Explorer?{query}")
         wait_for_app(page)
-        _until(lambda: _equations(page), timeout=60)
+        _until(page, lambda: _equations(page), timeout=60)
         for step in moves:
             page.get_by_role("button", name="Next ▶").click()
-            eqs = _until(lambda s=step: (e := _equations(page)) and f"_{{{s}}}" in e["tex"] and e, timeout=30)
+            eqs = _until(page, lambda s=step: (e := _equations(page)) and f"_{{{s}}}" in e["tex"] and e, timeout=30)
             assert eqs["errors"] == 0, query
             assert eqs["text"] == eqs["fresh"], (query, step)
             assert eqs["fits"] and 0.6 <= eqs["fit"] <= 1, query  # a wide line is set smaller, not cut

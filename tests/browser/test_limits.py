@@ -41,6 +41,13 @@ def test_limits_trains_and_stops(page, app_url, screenshot):
     assert summary.inner_text() == text  # nothing trains after Stop, even on a new run of the page
 
 
+# True once every Plotly chart on the page is drawn as wide as its box (after a resize, Plotly relays it out).
+RELAID_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
+  const svg = gd.querySelector('.main-svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - gd.getBoundingClientRect().width) < 2;
+})"""
+
+
 def test_limits_finished_race_states_the_result(page, app_url, screenshot):
     """A short race at L = 60 runs to its end by itself and states it: vanilla near chance, the gated cells solve it."""
     page.goto(f"{app_url}/Limits_of_memory?lsteps=100")
@@ -52,7 +59,7 @@ def test_limits_finished_race_states_the_result(page, app_url, screenshot):
     assert "vanilla RNN stayed near chance" in text and "the LSTM reached 100%" in text
     expect(page.get_by_role("button", name="Stop")).to_be_disabled()
     page.set_viewport_size({"width": 1280, "height": 720})  # the race's legend sits beside its title: room for both
-    page.wait_for_timeout(500)
+    page.wait_for_function(RELAID_OUT)  # every chart drawn again at the new width
     assert legend_overlaps(page) == []
     screenshot("limits")
 
