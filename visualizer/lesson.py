@@ -224,6 +224,22 @@ def pascanu_bound(back: int) -> Callable[[Settings], float]:
     return solve
 
 
+def pascanu_bound_reason(back: int) -> Callable[[Settings], str]:
+    """The reason for `pascanu_bound(back)`, with the settings' own numbers: the factor, and how much of the
+    signal the bound lets through (what is lost or, above 1, that the bound allows growth)."""
+
+    def why(s: Settings) -> str:
+        gamma = rnn.activation(s.grad_activation).gamma
+        factor = gamma * s.radius
+        bound = float(factor**back)
+        base = f"(γ σ_max)^{back} = ({gamma:g} × {s.radius:g})^{back} ≈ {bound:.3g}"
+        if bound < 1:
+            return f"{base}: at least {100 * (1 - bound):.0f}% of the signal is gone after {back} steps."
+        return f"{base}: the bound does not rule out growth, so it guarantees no vanishing here."
+
+    return why
+
+
 def growth_per_step(cell: str) -> Callable[[Settings], float]:
     """The measured factor per step back of ||dL/dh_t|| for one cell, as the gradients page reports it."""
 

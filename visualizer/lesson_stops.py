@@ -27,6 +27,7 @@ from visualizer.lesson import (
     most_gradient_reason,
     outputs_emitted,
     pascanu_bound,
+    pascanu_bound_reason,
     shape_of,
     steps_changed_by,
     story_choices,
@@ -212,7 +213,8 @@ STOPS: tuple[Stop, ...] = (
             "With tanh and σ_max(W_hh) = {radius}, what is the bound on the gradient factor 20 steps back?",
             "number",
             pascanu_bound(20),
-            "(γ σ_max)^20 = 0.9^20 ≈ 0.12: nearly 90% of the signal is gone after 20 steps.",
+            "The bound multiplies γ σ_max once per step back: (γ σ_max)^20.",
+            why_from=pascanu_bound_reason(20),
         ),
     ),
     Stop(

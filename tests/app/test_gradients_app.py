@@ -12,6 +12,7 @@ from visualizer import gradient_presets as gp
 from visualizer import state
 from visualizer.content import presets as preset_text
 from visualizer.data import encoding, trained_model
+from visualizer.labs.explorer import explore
 from visualizer.labs.gradients import whh
 from visualizer.nn import cells
 
@@ -291,3 +292,23 @@ def test_the_spectral_terms_are_defined_where_they_appear(run_page):
     helps = {m.label: m.proto.help for m in at.metric}
     assert GLOSSARY["spectral radius"] in helps["ρ(W_hh)"]
     assert GLOSSARY["σ_max"] in helps["σ_max(W_hh)"] and GLOSSARY["non-normal"] in helps["σ_max(W_hh)"]
+
+
+def test_numbers_mode_with_words_measures_an_example_and_says_so(run_page):
+    """The random network on the user's text in numbers mode: words are replaced by an example of numbers, said
+    in a notice, and the page still measures (issue 27, item 13)."""
+    at = run_page(PAGE, {"gsource": "user", "weights": "random", "mode": "numbers"})
+    assert not at.exception and not at.error
+    assert any("not a number" in w.value and explore.NUMBERS_EXAMPLE in w.value for w in at.warning)
+    assert at.get("plotly_chart"), "the gradient charts are drawn"
+
+
+def test_jargon_is_defined_where_it_first_appears(run_page):
+    """Clipping and each preset's terms (nilpotent, σ_max, ρ, Jacobian) carry their plain definitions as tooltips."""
+    from visualizer.content import glossary
+
+    at = run_page(PAGE, {})
+    (clip,) = [t for t in at.toggle if t.key == "w_clip"]
+    assert glossary.define("clipping") in clip.help
+    counter = at.button(key="preset_counter")
+    assert glossary.define("nilpotent") in counter.help and glossary.define("spectral radius") in counter.help

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from visualizer.content import seqtype_gallery
+from visualizer.labs.explorer import explore
 from visualizer.labs.sequences import seqtypes
 
 PAGE = "views/sequence_types.py"
@@ -115,3 +116,18 @@ def test_gallery_and_feedforward_panel(run_page):
     assert all(len(r.split(" | ")) == 6 for r in rows)  # every row has its "why"
     labels = [m.label for m in at.metric]
     assert any("RNN weights" in lbl for lbl in labels) and any("exactly 5 tokens" in lbl for lbl in labels)
+
+
+def test_numbers_mode_with_words_draws_an_example_and_says_how_to_type_numbers(run_page):
+    """Numbers mode with the default words: the views read an example of numbers and say why (issue 27, item 13)."""
+    at = run_page(PAGE, {**RANDOM, "mode": "numbers"})
+    assert not at.exception and not at.error
+    (warning,) = [w.value for w in at.warning]
+    assert "not a number" in warning and explore.NUMBERS_EXAMPLE in warning
+    tokens = _trace(_diagram(at), "x_t: your token")["text"]
+    assert ", ".join(tokens) == explore.NUMBERS_EXAMPLE  # the diagram reads the example it names
+
+
+def test_numbers_mode_with_numbers_reads_them_without_a_notice(run_page):
+    at = run_page(PAGE, {**RANDOM, "mode": "numbers", "text": "1, 3, 2"})
+    assert not at.exception and not at.error and not at.warning

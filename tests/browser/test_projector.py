@@ -101,6 +101,12 @@ _CLIPPED_JS = """() => {
   return out;
 }"""
 
+# Slider values drawn over their own thumb (presenter mode's larger text used to push them down onto it).
+_VALUES_ON_THUMBS_JS = """() => [...document.querySelectorAll("[data-testid='stSliderThumbValue']")]
+  .filter(v => v.getBoundingClientRect().height > 0)
+  .filter(v => v.getBoundingClientRect().bottom > v.parentElement.getBoundingClientRect().top + 1)
+  .map(v => v.innerText)"""
+
 # The font size of the charts' tick labels, in px (Streamlit's own charts and the live-chart frames).
 _TICK_SIZES_JS = """() => ALL_PLOTS.map(gd => gd.querySelector('.xtick text, .ytick text'))
   .filter(t => t).map(t => parseFloat(t.style.fontSize || getComputedStyle(t).fontSize))""".replace(
@@ -116,11 +122,12 @@ def test_at_1280x720_everything_fits_and_nothing_is_cut(page, app_url, name, pre
     """At 1280×720, without scrolling, the page's main controls and main figure are fully visible; no button,
     label or metric is cut short (also with the lesson panel open in the sidebar, in presenter mode, where the
     text is largest); every displayed equation fits its box or scrolls inside it; in presenter mode chart text is
-    enlarged and axe-core finds no serious or critical violation, as the projector shows the page."""
+    enlarged, slider values sit above their thumbs, and axe-core finds no serious or critical violation, as the projector shows the page."""
     query = "&".join(q for q, on in (("present=1", present), ("lesson=12", lesson)) if on)
     _open(page, f"{app_url}/{PAGES[name]}" + (f"?{query}" if query else ""))
     clipped = page.evaluate(_CLIPPED_JS)
     assert clipped == [], f"cut short: {clipped}"
+    assert page.evaluate(_VALUES_ON_THUMBS_JS) == [], "a slider's value sits on its thumb"
     if lesson:  # the panel's page is another one: the rest was checked without it
         return
     boxes = page.evaluate(_BOXES_JS)

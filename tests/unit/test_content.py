@@ -26,3 +26,19 @@ def test_every_range_note_kind_has_its_sentence():
 def test_the_gallery_names_only_the_five_types():
     assert set(seqtype_gallery.EXAMPLES) == set(seqtypes.SEQTYPES)
     assert {a.kind for a in seqtype_gallery.GALLERY} <= set(seqtypes.SEQTYPES)
+
+
+def test_glossary_terms_in_finds_whole_terms_only():
+    from visualizer.content import glossary
+
+    assert glossary.terms_in("A nilpotent W_hh, its σ_max and the Jacobian") == ("Jacobian", "σ_max", "nilpotent")
+    assert glossary.terms_in("gates and gradients") == ()  # 'gate' inside 'gates' is not the term
+    assert "clipping" in glossary.terms_in("Clipping rescales")
+
+
+def test_every_preset_notice_term_is_defined_on_its_button():
+    """Each gradient preset's jargon (σ_max, nilpotent, Jacobian, …) is in the glossary its button tooltip shows."""
+    from visualizer.content import glossary, presets
+
+    used = {t for text in presets.TEXT.values() for t in glossary.terms_in(text.notice)}
+    assert {"σ_max", "Jacobian", "spectral radius", "nilpotent"} <= used

@@ -89,6 +89,19 @@ def test_pascanu_bound_and_threshold():
     assert lesson.growth_per_step("rnn")(linear) == pytest.approx(1.3, rel=0.02)
 
 
+def test_the_bound_reason_is_computed_from_the_settings_and_flips_at_one():
+    """The vanishing stop's reason names the settings' own factor and share lost; at γσ_max ≥ 1 it says no vanishing
+    is guaranteed instead (issue 27: no hand-written 0.9^20)."""
+    why = lesson.pascanu_bound_reason(20)
+    said = why(Settings(radius=0.9, grad_activation="tanh"))
+    assert "(1 × 0.9)^20 ≈ 0.122" in said and "at least 88% of the signal is gone" in said
+    assert "(0.25 × 0.9)^20" in why(Settings(radius=0.9, grad_activation="sigmoid"))
+    grows = why(Settings(radius=1.2, grad_activation="tanh"))
+    assert "gone" not in grows and "guarantees no vanishing" in grows
+    stop = next(st for st in lesson_stops.STOPS if st.title == "Vanishing gradients")
+    assert stop.question is not None and stop.question.reason(Settings(radius=0.9)) == said
+
+
 def test_number_checker_tolerance_and_garbage():
     q = lesson.Question("?", "number", lambda s: 0.1216, "", rel_tol=0.05)
     s = Settings()

@@ -6,7 +6,7 @@ from visualizer.labs.explorer.gates import CellStep, percent, span
 
 GRU_VARIANT = (
     "the original GRU of Cho et al. (2014): the reset gate multiplies h_(t-1) before the recurrent matrix, "
-    "and h_t = u_t ⊙ h_(t-1) + (1 − u_t) ⊙ n_t (PyTorch's GRU, like NVIDIA's cuDNN library it follows, multiplies by the reset gate after the recurrent matrix instead: r_t ⊙ (W_hn h_(t-1)), a small variant that trains alike)"
+    "and h_t = u_t ⊙ h_(t-1) + (1 − u_t) ⊙ n_t (PyTorch's GRU multiplies by the reset gate after the recurrent matrix instead, r_t ⊙ (W_hn h_(t-1)): a small variant, and both are in common use)"
 )
 
 

@@ -6,6 +6,8 @@ Lesson page lists them all (`GLOSSARY`), in the order a course meets them.
 
 from __future__ import annotations
 
+import re
+
 GLOSSARY: dict[str, str] = {
     "hidden state": "The network's short-term memory h_t: a vector it updates at every step from the new input "
     "and its previous value, and the only thing it carries from one step to the next.",
@@ -47,6 +49,21 @@ GLOSSARY: dict[str, str] = {
 def define(term: str) -> str:
     """The definition of `term` (KeyError names the term when it is missing from the glossary)."""
     return GLOSSARY[term]
+
+
+# Symbols that stand for a term in the app's sentences.
+SYMBOLS: dict[str, str] = {"ρ": "spectral radius"}
+
+
+def terms_in(text: str) -> tuple[str, ...]:
+    """The glossary terms that `text` uses (whole words or their symbol, any case), in glossary order."""
+    low = text.lower()
+
+    def used(term: str) -> bool:
+        names = [term] + [sym for sym, t in SYMBOLS.items() if t == term]
+        return any(re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", low) for n in names)
+
+    return tuple(t for t in GLOSSARY if used(t))
 
 
 def helptext(*terms: str) -> str:

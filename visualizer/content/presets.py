@@ -49,7 +49,7 @@ TEXT: dict[str, PresetText] = {
     "counter": PresetText(
         "ρ is not enough",
         (
-            "W_hh = [[2, 2], [−2, −2]] has W_hh² = 0, so ρ = 0: a linear RNN would forget everything after two "
+            "W_hh = [[2, 2], [−2, −2]] is nilpotent (W_hh² = 0), so ρ = 0: a linear RNN would forget everything after two "
             "steps. With relu and b_h = (−2, 2) every step's Jacobian is [[2, 2], [0, 0]]. Compare what ρ and "
             "σ_max predict with the measured line."
         ),

@@ -374,7 +374,8 @@ HOW_TO_READ = """
 - **Solid lines**, ‖∂L/∂h_t‖ (one per cell): how much the last output's error can still change the memory at step t.
   Read them from right (t = T) to left. A line falling to the left is a **vanishing** gradient: the early steps
   get almost no learning signal, so the network cannot learn to use them. A line rising to the left is **exploding**.
-- **Dashed blue**, ‖∂h_T/∂h_t‖₂: the size of the product of the step Jacobians J_k = diag(f′(a_k)) W_hh from t to T.
+- **Dashed blue**, ‖∂h_T/∂h_t‖₂: the size of the product of the step Jacobians from t to T. A step's Jacobian
+  J_k = ∂h_k/∂h_(k−1) = diag(f′(a_k)) W_hh says how much each unit of h_k moves when each unit of h_(k−1) moves a little.
   Going back one step multiplies the gradient by J_kᵀ = W_hhᵀ diag(f′(a_k)), so the vanilla line follows this one.
 - **Black dots**, the bound (γ·σ_max)^(T−t), **for the vanilla RNN only**: each of its Jacobians stretches a vector by
   at most max|f′| · σ_max(W_hh), so their product cannot exceed the bound. γ = 1 for tanh, relu and linear, ¼ for

@@ -53,6 +53,8 @@ def key_class(key: str) -> str:
 
 METRIC_LABEL, METRIC_VALUE = testid("stMetricLabel"), testid("stMetricValue")
 HEADER, SIDEBAR, VERTICAL_BLOCK = testid("stHeader"), testid("stSidebar"), testid("stVerticalBlock")
+# A slider's value above its thumb: in presenter mode the enlarged text must sit above the thumb, not on it.
+SLIDER_VALUE = testid("stSliderThumbValue")
 EXPAND_SIDEBAR, COLLAPSED_SIDEBAR = testid("stExpandSidebarButton"), testid("stSidebarCollapsedControl")
 
 # The text inside buttons, widget labels, radio and segmented-control options, toggles and checkboxes:
@@ -94,6 +96,8 @@ footer {{display: none !important;}}
 {VERTICAL_BLOCK} {{gap: 0.8rem !important;}}
 {METRIC_LABEL} p {{font-size: 1.1rem !important;}}
 {METRIC_VALUE} {{font-size: 2rem !important;}}
+{SLIDER_VALUE} {{top: auto !important; bottom: 100% !important;}}
+{SLIDER_VALUE} p {{font-size: inherit !important; line-height: 1.2 !important;}}
 </style>"""
 # ?hide=sidebar removes the sidebar for a locked-down classroom link.
 NO_SIDEBAR_CSS = f"<style>{SIDEBAR}, {COLLAPSED_SIDEBAR}, {EXPAND_SIDEBAR} {{display: none !important;}}</style>"

@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from visualizer.content import explorer_notes
 from visualizer.labs.explorer import explore as unroll_maths
 from visualizer.settings import Settings
-from visualizer.ui.text import show_error
+from visualizer.ui.text import md_escape, show_error
 
 CACHE: dict[str, Any] = dict(max_entries=64, ttl=3600)  # bounded: a lecture hall must not exhaust memory
 
@@ -22,10 +23,20 @@ def unroll_cached(
     return unroll_maths.untrained(text, mode, representation, emb=emb, hidden=hidden, seed=seed, act=act, scale=scale)
 
 
-def unroll(s: Settings) -> unroll_maths.Unroll | None:
-    """The untrained RNN over the settings' text, or None after showing why not."""
+def text_to_read(s: Settings) -> str:
+    """The text the views read: the typed text, or in numbers mode an example of numbers when the typed text
+    does not read as numbers (the default words, say), after a notice saying why and what to type."""
+    text, why_not = unroll_maths.text_to_read(s.text, s.mode)
+    if why_not:
+        st.warning(md_escape(explorer_notes.numbers_notice(why_not, text)), icon="🔢")
+    return text
+
+
+def unroll(s: Settings, text: str | None = None) -> unroll_maths.Unroll | None:
+    """The untrained RNN over `text` (default: the settings' text), or None after showing why not."""
+    text = s.text if text is None else text
     try:
-        return unroll_cached(s.text, s.mode, s.representation, s.embed_size, s.hidden, s.seed, s.activation, s.scale)
+        return unroll_cached(text, s.mode, s.representation, s.embed_size, s.hidden, s.seed, s.activation, s.scale)
     except ValueError as err:
         show_error(err)
         return None

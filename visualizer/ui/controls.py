@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.content import model_notices
+from visualizer.content import glossary, model_notices
 from visualizer.data import encoding, pretrained
 from visualizer.data.trained_model import TrainedModel
 from visualizer.plots.notation import translate
@@ -114,7 +114,7 @@ def sequence_and_network(*, where=st.sidebar) -> None:
 
 def clipping(*, label: str = "Clip the gradient by norm", name: str = "clip") -> bool:
     """Clip on/off (setting `name`) and its threshold; returns whether clipping is on."""
-    if control(name, st.toggle, label):
+    if control(name, st.toggle, label, help=glossary.helptext("clipping")):
         control("clip_norm", st.number_input, "Largest gradient norm ‖∇θ‖ after clipping")
     return bool(getattr(current(), name))
 

@@ -25,7 +25,7 @@ from visualizer.nn import cells
 from visualizer.plots import gradient_figures as gf
 from visualizer.ui import controls, whh_editor
 from visualizer.ui.binding import change, control, current, hidden, presenting
-from visualizer.ui.compute import CACHE, weights_fingerprint
+from visualizer.ui.compute import CACHE, text_to_read, weights_fingerprint
 from visualizer.ui.downloads import table_downloads
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
@@ -61,10 +61,16 @@ def preset_bar() -> None:
             width="stretch",
             on_click=apply_preset,
             args=(p.key,),
-            help=preset_text.TEXT[p.key].notice,
+            help=_preset_help(preset_text.TEXT[p.key].notice),
         )
     if not presenting():  # presenter mode: under the plot (main_view), so the buttons and the plot fit one screen
         preset_notice()
+
+
+def _preset_help(notice: str) -> str:
+    """A preset button's tooltip: what it shows, then the plain definition of every technical term it uses."""
+    terms = glossary.terms_in(notice)
+    return notice if not terms else f"{notice}\n\n{glossary.helptext(*terms)}"
 
 
 def preset_notice() -> None:
@@ -182,10 +188,12 @@ def measure(trained: TrainedModel | None, shown: tuple[str, ...], act: str):
     """(sequence, experiment) for the current settings, or None after showing why not."""
     s = current()
     key = "random" if trained is None else weights_fingerprint(trained.params)
+    # numbers mode on the random network with text that is not numbers: an example of numbers, said so
+    text = text_to_read(s) if trained is None and s.seq_source == "user" else s.text
     try:
         return _measure_cached(
             s.seq_source,
-            s.text,
+            text,
             s.mode,
             s.seq_length,
             s.hidden,

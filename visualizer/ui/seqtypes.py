@@ -13,7 +13,7 @@ from visualizer.labs.sequences import seqtypes
 from visualizer.plots import figures
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
 from visualizer.ui.binding import control, current, presenting
-from visualizer.ui.compute import CACHE, unroll, unroll_cached
+from visualizer.ui.compute import CACHE, text_to_read, unroll, unroll_cached
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape
 
@@ -85,13 +85,14 @@ def random_controls(kind: str, row: ControlRow) -> None:
 
 def run(kind: str) -> tuple[Unroll, seqtypes.SeqRun] | None:
     """The untrained cell over the text, and the shape's run; None after showing why not."""
-    base = unroll(current())
+    s = current()
+    text = text_to_read(s)
+    base = unroll(s, text)
     if base is None:
         return None
-    s = current()
     res = run_cached(
         kind,
-        s.text,
+        text,
         s.mode,
         s.representation,
         s.embed_size,
