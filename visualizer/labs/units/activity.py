@@ -75,4 +75,3 @@ def read(model: TrainedModel, text: str) -> Activity:
         props=props,
         unknown=tuple(unknown),
     )
-

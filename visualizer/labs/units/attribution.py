@@ -81,13 +81,13 @@ def attribute(model: TrainedModel, ids: np.ndarray) -> Attributions:
         raise ValueError("The sentence has no tokens.")
     y, py = _targets(model, ids)
     neutral = memory.neutral_token(model)
-    O = occlusion(model, ids, y, 0 if neutral is None else neutral)
+    occluded = occlusion(model, ids, y, 0 if neutral is None else neutral)
     return Attributions(
         tokens=tuple(model.vocab.decode(ids)),
         targets=tuple(model.vocab.decode(y)),
         target_p=py,
         grad_x_input=grad_x_input(model, ids, y),
-        occlusion=O,
+        occlusion=occluded,
     )
 
 
