@@ -21,6 +21,7 @@ prompt changes nothing before it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -78,13 +79,13 @@ class ClampedRun:
 def run(model: TrainedModel, X: np.ndarray, clamp: Clamp = NONE) -> ClampedRun:
     """The model over one-hot X (T, [B,] V) with `clamp` applied after every step."""
     spec = cells.CELLS[model.cell]
-    p = model.params
+    p: Any = model.params
     if clamp.state == "c" and model.cell != "lstm":
         raise ValueError("Only the LSTM has a cell state c_t to hold.")
     H = model.hidden_size
     units = np.asarray(clamp.units, dtype=np.int64)
     values = np.asarray(clamp.values, dtype=np.float64)
-    state = None
+    state: Any = None
     hs = np.empty((X.shape[0], *X.shape[1:-1], H))
     for t in range(X.shape[0]):
         tr = spec.forward(p, X[t : t + 1], state)

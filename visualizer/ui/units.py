@@ -1,0 +1,304 @@
+"""Streamlit view of "What a unit remembers": the controls, units on the text, switching units off, attributions.
+
+The numbers come from visualizer.labs.units (pure NumPy), the sentences from visualizer.content.unit_notes, the
+figures from visualizer.plots.unit_figures. Everything heavy is cached per model and text; the held-out story is
+read once per model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from visualizer.content import unit_notes
+from visualizer.data import pretrained
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.memory_proof import proof
+from visualizer.labs.units import activity, annotate, attribution, clamp, finder
+from visualizer.plots import unit_figures
+from visualizer.ui.binding import control, current, set_setting
+from visualizer.ui.compute import CACHE
+from visualizer.ui.show import show_fig
+from visualizer.ui.text import md_escape, show_error
+
+SHOWN_TOKENS = {"words": 168, "chars": 600}  # how much of the story is coloured
+PER_ROW = {"words": 14, "chars": 60}
+REACH_WINDOW = {"words": 30, "chars": 100}  # tokens looked back over (the shipped models' BPTT windows are 24-100)
+REACH_WINDOWS = 256
+MAX_ATTR_TOKENS = {"words": 40, "chars": 100}
+
+# ---------------------------------------------------------------------------- cached compute
+
+
+@st.cache_resource(show_spinner=False)
+def model(name: str) -> TrainedModel:
+    return activity.float64(pretrained.load_shipped(name))
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def story_activity(name: str, trained: bool) -> activity.Activity:
+    m = model(name)
+    return activity.read(m if trained else activity.untrained(m), pretrained.heldout_text())
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def text_activity(name: str, text: str) -> activity.Activity:
+    return activity.read(model(name), text)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def ranking(name: str, state: str, prop: str) -> finder.Ranking:
+    a, u = story_activity(name, True), story_activity(name, False)
+    return finder.rank(a.states(state), u.states(state), a.props[prop], annotate.PROPERTIES[prop], state)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def effect(name: str, units: tuple[int, ...], to: str, state: str) -> clamp.ContrastEffect:
+    c = clamp.clamp_for(story_activity(name, True), units, to, state)
+    return clamp.contrast_effect(model(name), proof.pairs(), c)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def next_tokens(name: str, prompt: str, units: tuple[int, ...], to: str, state: str) -> np.ndarray:
+    c = clamp.clamp_for(story_activity(name, True), units, to, state)
+    return clamp.next_token(model(name), prompt, c)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def attributions(name: str, text: str) -> attribution.Attributions:
+    m = model(name)
+    ids, _ = pretrained.read_prompt(m, text)
+    if ids.size > MAX_ATTR_TOKENS[m.level]:
+        raise ValueError(
+            f"The sentence has {ids.size} tokens; this view explains at most {MAX_ATTR_TOKENS[m.level]}. Shorten it."
+        )
+    return attribution.attribute(m, ids)
+
+
+@st.cache_data(**CACHE, show_spinner=False)
+def reach(name: str) -> attribution.Reach:
+    m = model(name)
+    ids, _ = pretrained.read_prompt(m, pretrained.heldout_text())
+    return attribution.reach(m, ids, window=REACH_WINDOW[m.level], windows=REACH_WINDOWS)
+
+
+# ---------------------------------------------------------------------------- controls
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the controls chose, with the choices that do not apply already resolved."""
+
+    name: str  # shipped model
+    model: TrainedModel
+    state: str  # "h" or "c" (c only for the LSTM)
+    prop: str
+    ranking: finder.Ranking
+    unit: int
+
+
+def _siblings(name: str) -> dict[str, str]:
+    """The three cells' models at the level of `name` (for the side-by-side attributions)."""
+    level = pretrained.SHIPPED[name].config.level
+    return {spec.config.cell: n for n, spec in pretrained.SHIPPED.items() if spec.config.level == level}
+
+
+def controls() -> Setup | None:
+    """The model, state, property and unit; None (after saying why) when the model cannot be loaded."""
+    left, mid, right, last = st.columns([1.2, 1, 1.2, 1.4])
+    with left:
+        name = control("unit_model", st.selectbox, "Story model", format_func=lambda n: pretrained.SHIPPED[n].label)
+    try:
+        m = model(name)
+    except ValueError as err:
+        show_error(err)
+        return None
+    is_lstm = m.cell == "lstm"
+    with mid:
+        chosen = control(
+            "unit_state",
+            st.radio,
+            "State",
+            horizontal=True,
+            format_func=lambda s: unit_notes.STATE_NAMES[s],
+            disabled=not is_lstm,
+            help="h_t is what every cell outputs; c_t is the LSTM's cell state. "
+            + ("" if is_lstm else unit_notes.NO_CELL_STATE),
+        )
+    state = chosen if is_lstm else "h"
+    with right:
+        prop = control(
+            "unit_prop",
+            st.selectbox,
+            "Property of the text",
+            format_func=lambda k: annotate.PROPERTIES[k].label,
+        )
+    rank = ranking(name, state, prop)
+    H = m.hidden_size
+    if current().unit >= H:
+        st.info(f"This model has {H} units (0–{H - 1}); showing the finder's best instead.", icon="ℹ️")
+        set_setting("unit", -1)
+    best = rank.best
+    options = [-1, *[int(u) for u in rank.order]]
+    with last:
+        picked = control(
+            "unit",
+            st.selectbox,
+            "Unit (ranked by the finder)",
+            options=options,
+            format_func=lambda u: (
+                f"the best: unit {best} ({rank.score_name} {rank.scores[best]:.2f})"
+                if u == -1
+                else f"unit {u} ({rank.score_name} {rank.scores[u]:.2f})"
+            ),
+        )
+    unit = best if picked == -1 else int(picked)
+    return Setup(name=name, model=m, state=state, prop=prop, ranking=rank, unit=unit)
+
+
+# ---------------------------------------------------------------------------- 1. units on the text
+
+
+def units_panel(setup: Setup) -> None:
+    st.subheader("1 · A unit on the text")
+    rank, unit, state = setup.ranking, setup.unit, setup.state
+    st.markdown(unit_notes.finder_verdict(rank, unit), help=unit_notes.SCORE_HELP + "\n\n" + unit_notes.BASELINE_HELP)
+    text = control(
+        "unit_text",
+        st.text_area,
+        "Your own text to colour (empty: the held-out story, never trained on)",
+        height=68,
+        placeholder='Leo grew up in Japan. He said: " I speak Japanese. "',
+    )
+    level = setup.model.level
+    act = story_activity(setup.name, True)
+    source = "the held-out story"
+    if text.strip():
+        try:
+            act = text_activity(setup.name, text)
+            source = "your text"
+        except ValueError as err:
+            show_error(err)
+    if act.unknown:
+        st.caption("Words this model never saw, read as <unk>: " + md_escape(", ".join(act.unknown[:12])))
+    n = SHOWN_TOKENS[level]
+    prop = annotate.PROPERTIES[setup.prop]
+    values = act.states(state)[:n, unit]
+    fig = unit_figures.text_figure(
+        act.tokens[:n],
+        values,
+        act.props[setup.prop][:n],
+        per_row=PER_ROW[level],
+        title=f"{unit_notes.unit_name(unit, state).capitalize()} after each token of {source} (red +, blue −)",
+        prop_label=prop.label,
+        value_name=f"{unit_notes.STATE_NAMES[state]}[{unit}]",
+    )
+    show_fig(fig, key="units_text")
+    show_fig(
+        unit_figures.ranking_figure(rank.scores, rank.untrained_best, rank.shuffled_best, unit, rank.score_name),
+        key="units_rank",
+    )
+    st.caption(
+        f"Scored over the {rank.n:,} tokens of the held-out story where *{prop.label}* is defined. "
+        + unit_notes.BASELINE_HELP
+    )
+
+
+# ---------------------------------------------------------------------------- 2. switch units off
+
+
+def clamp_panel(setup: Setup) -> None:
+    st.subheader("2 · Switch units off")
+    a, b, c = st.columns([1.2, 1, 1.4])
+    with a:
+        k = control("clamp_k", st.slider, "Units switched off: the unit shown (0) or the top k for the property")
+    with b:
+        to = control(
+            "clamp_to",
+            st.radio,
+            "Hold them at",
+            horizontal=True,
+            format_func=lambda t: {"zero": "0", "mean": "their mean on the story"}[t],
+        )
+    pairs = proof.pairs()
+    with c:
+        pair = control("pair", st.slider, "Contrast prompt drawn", max_value=len(pairs))
+    units = (setup.unit,) if k == 0 else setup.ranking.top(k)
+    eff = effect(setup.name, units, to, setup.state)
+    control_units = clamp.random_units(setup.model.hidden_size, len(units), exclude=units, seed=0)
+    ctrl = effect(setup.name, control_units, to, setup.state)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Contrast prompts right, as trained", f"{eff.before.accuracy:.0%}", help=f"{eff.n_prompts} prompts")
+    m2.metric(
+        "… with these units switched off",
+        f"{eff.after.accuracy:.0%}",
+        delta=f"{(eff.after.accuracy - eff.before.accuracy) * 100:+.1f} points",
+    )
+    m3.metric(
+        f"… with {len(units)} random units off instead",
+        f"{ctrl.after.accuracy:.0%}",
+        delta=f"{(ctrl.after.accuracy - ctrl.before.accuracy) * 100:+.1f} points",
+        help="units " + ", ".join(str(u) for u in control_units) + " (drawn with seed 0)",
+    )
+    st.markdown(unit_notes.clamp_verdict(eff, ctrl, units, setup.state, to))
+    p = pairs[pair - 1]
+    before = next_tokens(setup.name, p.prompt_a, (), to, setup.state)
+    after = next_tokens(setup.name, p.prompt_a, units, to, setup.state)
+    top = np.argsort(-(before + after), kind="stable")[:8]
+    labels = setup.model.vocab.decode(top)
+    show_fig(
+        unit_figures.next_token_figure(
+            labels, before[top].tolist(), after[top].tolist(), f"Next token after prompt {pair} (right: {p.answer_a})"
+        ),
+        key="units_next",
+    )
+    st.caption(f"Prompt {pair}: “{md_escape(p.prompt_a)} …”")
+
+
+# ---------------------------------------------------------------------------- 3. what mattered
+
+
+def attribution_panel(setup: Setup) -> None:
+    st.subheader("3 · What mattered, for every output")
+    text = control("attr_text", st.text_input, "Sentence (each output is explained for its top prediction)")
+    models = _siblings(setup.name)
+    results: dict[str, attribution.Attributions] = {}
+    try:
+        for cell, name in models.items():
+            results[cell] = attributions(name, text)
+    except ValueError as err:
+        show_error(err)
+        return
+    first = next(iter(results.values()))
+    T = len(first.tokens)
+    out = control(
+        "attr_out",
+        st.slider,
+        "Output explained (0: the last)",
+        max_value=T,
+        help="Output t predicts the token after input t. Hover a square to read its value.",
+    )
+    t = T - 1 if out == 0 or out > T else out - 1
+    rows = {
+        cell: (r.grad_x_input[t], r.occlusion[t], r.targets[t], float(r.target_p[t])) for cell, r in results.items()
+    }
+    show_fig(unit_figures.attribution_figure(first.tokens, rows, t), key="units_attr")
+    st.caption(
+        "**Gradient × input**: the exact back-propagated derivative of log p(predicted token) with respect to each "
+        "one-hot input, times that input — a first-order estimate. **Occlusion**: the actual drop of log p(predicted "
+        "token) when that input is replaced by a neutral token (<unk> for words, a space for characters). The two "
+        "need not agree."
+    )
+    reaches = {cell: reach(name) for cell, name in models.items()}
+    unit = "words" if setup.model.level == "words" else "characters"
+    show_fig(
+        unit_figures.reach_figure({c: (r.curve, r.half_life) for c, r in reaches.items()}, unit),
+        key="units_reach",
+    )
+    st.markdown(unit_notes.reach_verdict(reaches))
+    st.caption(
+        f"Averaged over {REACH_WINDOWS} windows of {REACH_WINDOW[setup.model.level]} {unit} of the held-out story "
+        "(window starts drawn with seed 0); each window's last output is explained for the true next token."
+    )
