@@ -26,8 +26,9 @@ from visualizer.labs.units import annotate, clamp
 from visualizer.nn import cells, optim, rnn
 
 DEFAULT_TEXT = "the united states of america"
-# A held-out sentence whose last word needs memory: the language follows the country named two sentences back.
-DEFAULT_ATTR_TEXT = "Hugo grew up in France. He is proud of his garden. At home he speaks"
+# A held-out contrast prompt that all three word models complete right: the language needs the country two
+# sentences back.
+DEFAULT_ATTR_TEXT = "Hugo grew up in Germany. He is proud of his town. At home he speaks"
 LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 

@@ -124,8 +124,9 @@ def ranking_figure(scores: np.ndarray, untrained_best: float, shuffled_best: flo
             300,
             xaxis={"title": {"text": "unit (ranked)"}, "tickfont": {"size": 9}},
             yaxis={"title": {"text": score_name}, "range": [0, 1]},
-            legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "yref": "paper"},
+            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "yref": "paper"},
             showlegend=True,
+            margin={"l": 70, "r": 10, "t": 70, "b": 45},
         ),
     )
 
@@ -152,7 +153,8 @@ def next_token_figure(labels: Sequence[str], before: Sequence[float], after: Seq
             barmode="group",
             xaxis={"title": {"text": "next token"}},
             yaxis={"title": {"text": "P(next token | prompt)"}, "range": [0, 1]},
-            legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "yref": "paper"},
+            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "yref": "paper"},
+            margin={"l": 70, "r": 10, "t": 70, "b": 45},
         ),
     )
 

@@ -2,7 +2,7 @@
 
 The clamped forward pass runs the cell one step at a time and, after each step, overwrites the chosen units:
 
-    h_t[k] := v_k                              (state "h", every cell)
+    h_t[k] := v_k                              (state "h", every cell; from h_0 on)
     c_t[k] := v_k,  h_t[k] := o_t[k] tanh(v_k) (state "c", the LSTM: the output gate still reads the cell)
 
 and the outputs are read from the clamped h_t: logits_t = W_hy h_t + b_y. What is exactly true (tested in
@@ -86,6 +86,10 @@ def run(model: TrainedModel, X: np.ndarray, clamp: Clamp = NONE) -> ClampedRun:
     units = np.asarray(clamp.units, dtype=np.int64)
     values = np.asarray(clamp.values, dtype=np.float64)
     state: Any = None
+    if clamp.state == "h" and units.size:  # held from h_0 on, so holding at m is exactly a weight edit
+        h0 = np.zeros((*X.shape[1:-1], H))
+        h0[..., units] = values
+        state = (h0, np.zeros_like(h0)) if model.cell == "lstm" else h0
     hs = np.empty((X.shape[0], *X.shape[1:-1], H))
     for t in range(X.shape[0]):
         tr = spec.forward(p, X[t : t + 1], state)
