@@ -154,7 +154,7 @@ def controls() -> Setup | None:
                 else f"unit {u} ({rank.score_name} {rank.scores[u]:.2f})"
             ),
         )
-    unit = best if picked == -1 else int(picked)
+    unit, _ = finder.chosen_units(rank, int(picked), 0)
     return Setup(name=name, model=m, state=state, prop=prop, ranking=rank, unit=unit)
 
 
@@ -225,7 +225,7 @@ def clamp_panel(setup: Setup) -> None:
     pairs = proof.pairs()
     with c:
         pair = control("pair", st.slider, "Contrast prompt drawn", max_value=len(pairs))
-    units = (setup.unit,) if k == 0 else setup.ranking.top(k)
+    _, units = finder.chosen_units(setup.ranking, setup.unit, k)
     eff = effect(setup.name, units, to, setup.state)
     control_units = clamp.random_units(setup.model.hidden_size, len(units), exclude=units, seed=0)
     ctrl = effect(setup.name, control_units, to, setup.state)

@@ -119,3 +119,10 @@ def rank(
         shuffled=scores(trained, shuffled(values, seed), prop.kind),
         n=int(np.sum(~np.isnan(values))),
     )
+
+
+def chosen_units(ranking: Ranking, unit: int, k: int) -> tuple[int, tuple[int, ...]]:
+    """(the unit shown, the units switched off): `unit` (-1 or out of range: the best), and either that unit
+    (k = 0) or the top k for the property."""
+    shown = ranking.best if not 0 <= unit < ranking.scores.size else int(unit)
+    return shown, ((shown,) if k <= 0 else ranking.top(k))
