@@ -9,11 +9,7 @@ from visualizer.ui import units as view
 
 shell.page_setup(pages.UNITS)
 st.title("What a unit remembers")
-st.markdown(
-    "A trained network remembers, but **what** does it keep, and **where**? Colour the story by one hidden unit, "
-    "find the units that track a property of the text, switch them off, and see which earlier words each "
-    "prediction leaned on."
-)
+st.markdown(unit_notes.INTRO)
 
 setup = view.controls()
 if setup is not None:

@@ -105,3 +105,17 @@ def test_reach_and_ranking_figures_carry_axis_titles_and_markers():
     rank = unit_figures.ranking_figure(np.array([0.1, 0.9, 0.3]), 0.4, 0.05, 2, "η").to_dict()
     assert rank["data"][0]["x"] == ["u1", "u2", "u0"] and rank["data"][0]["marker"]["color"][1] == "#f58518"
     assert rank["layout"]["yaxis"]["title"]["text"] == "η"
+
+
+def test_text_figure_hover_names_a_property_class():
+    fig = unit_figures.text_figure(
+        ["a", "b"], np.array([0.1, 0.2]), np.array([2.0, np.nan]), per_row=2, title="t",
+        prop_label="the country named earlier", value_name="c_t[3]", classes=annotate.COUNTRIES,
+    )  # fmt: skip
+    hover = fig.to_dict()["data"][0]["customdata"][0]
+    assert "the country named earlier: France" in hover[0] and "undefined" in hover[1]
+
+
+def test_random_units_label_agrees_in_number():
+    assert unit_notes.random_metric_label(1) == "… with 1 random unit off instead"
+    assert unit_notes.random_metric_label(3) == "… with 3 random units off instead"

@@ -122,3 +122,46 @@ def reach_verdict(reaches: dict[str, Reach]) -> str:
     if first == "rnn":
         text += " By this measure the vanilla RNN does not forget faster than the gated cells on this text."
     return text
+
+
+# ---------------------------------------------------------------------------- captions and labels of the page
+
+INTRO = (
+    "A trained network remembers, but **what** does it keep, and **where**? Colour the story by one hidden unit, "
+    "find the units that track a property of the text, switch them off, and see which earlier words each "
+    "prediction leaned on."
+)
+ATTRIBUTION_HELP = (
+    "**Gradient × input**: the exact back-propagated derivative of the predicted token's logit (its score before "
+    "the softmax) with respect to each one-hot input, times that input: a first-order estimate. **Occlusion**: the "
+    "actual drop of that logit when the input is replaced by a neutral token (<unk> for words, a space for "
+    "characters). The two need not agree. The logit, not log p: a confident prediction (p near 1) would make log p "
+    "flat, as if nothing had counted."
+)
+
+
+def too_many_units(hidden: int) -> str:
+    return f"This model has {hidden} units (0–{hidden - 1}); showing the finder's best instead."
+
+
+def too_long(n: int, limit: int) -> str:
+    return f"The sentence has {n} tokens; this view explains at most {limit}. Shorten it."
+
+
+def scored_over(n: int, prop_label: str) -> str:
+    return f"Scored over the {n:,} tokens of the held-out story where *{prop_label}* is defined. " + BASELINE_HELP
+
+
+def random_metric_label(k: int) -> str:
+    return f"… with {k} random unit{'s' if k != 1 else ''} off instead"
+
+
+def reach_caption(windows: int, window: int, unit: str) -> str:
+    return (
+        f"Averaged over {windows} windows of {window} {unit} of the held-out story (window starts drawn with seed 0); "
+        "each window's last output is explained for the logit of the true next token."
+    )
+
+
+def text_title(unit: int, state: str, source: str) -> str:
+    return f"{unit_name(unit, state).capitalize()} after each token of {source} (red +, blue −)"

@@ -47,6 +47,7 @@ def text_figure(
     title: str,
     prop_label: str,
     value_name: str,
+    classes: Sequence[str] = (),
 ) -> object:
     """Tokens in rows of `per_row`, each coloured by `values` (N,), hover naming the property's value."""
     n = len(tokens)
@@ -59,7 +60,7 @@ def text_figure(
         z[r, c] = values[i]
         text[r][c] = plain(tok, 10)
         pv = prop_values[i]
-        shown = "undefined" if np.isnan(pv) else f"{pv:g}"
+        shown = "undefined" if np.isnan(pv) else classes[int(pv)] if classes else f"{pv:g}"
         hover[r][c] = f"token {i + 1} {plain(tok, 20)}<br>{value_name} = {values[i]:+.3f}<br>{prop_label}: {shown}"
     top = float(np.nanmax(np.abs(values))) if n else 1.0
     trace = {
@@ -99,7 +100,8 @@ def ranking_figure(scores: np.ndarray, untrained_best: float, shuffled_best: flo
         "x": xs,
         "y": scores[order].tolist(),
         "marker": {"color": colours},
-        "name": "trained units",
+        "name": "trained units (orange: the unit shown)",
+        "showlegend": False,
         "hovertemplate": "%{x}: " + score_name + " = %{y:.3f}<extra></extra>",
     }
     lines = [
@@ -120,7 +122,7 @@ def ranking_figure(scores: np.ndarray, untrained_best: float, shuffled_best: flo
     return figure(
         [bars, *lines],
         _layout(
-            f"Every unit's score ({score_name}), best first",
+            f"Every unit's score ({score_name}), best first; orange: the unit shown",
             300,
             xaxis={"title": {"text": "unit (ranked)"}, "tickfont": {"size": 9}},
             yaxis={"title": {"text": score_name}, "range": [0, 1]},
@@ -248,7 +250,7 @@ def reach_figure(curves: Mapping[str, tuple[np.ndarray, float | None]], unit: st
     return figure(
         traces,
         _layout(
-            "How far back each cell looks: mean |gradient × input| of the next-token score",
+            "How far back each cell looks: mean |gradient × input| of the next token's logit",
             360,
             xaxis={"title": {"text": f"distance back ({unit})"}},
             yaxis={"title": {"text": "share of its value at distance 0"}, "rangemode": "tozero"},

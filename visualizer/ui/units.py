@@ -24,7 +24,7 @@ from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
 
 SHOWN_TOKENS = {"words": 168, "chars": 600}  # how much of the story is coloured
-PER_ROW = {"words": 14, "chars": 60}
+PER_ROW = {"words": 12, "chars": 60}  # a long word (portuguese) fits its cell at 1280 px
 REACH_WINDOW = {"words": 30, "chars": 100}  # tokens looked back over (the shipped models' BPTT windows are 24-100)
 REACH_WINDOWS = 256
 MAX_ATTR_TOKENS = {"words": 40, "chars": 100}
@@ -71,9 +71,7 @@ def attributions(name: str, text: str) -> attribution.Attributions:
     m = model(name)
     ids, _ = pretrained.read_prompt(m, text)
     if ids.size > MAX_ATTR_TOKENS[m.level]:
-        raise ValueError(
-            f"The sentence has {ids.size} tokens; this view explains at most {MAX_ATTR_TOKENS[m.level]}. Shorten it."
-        )
+        raise ValueError(unit_notes.too_long(ids.size, MAX_ATTR_TOKENS[m.level]))
     return attribution.attribute(m, ids)
 
 
@@ -138,7 +136,7 @@ def controls() -> Setup | None:
     rank = ranking(name, state, prop)
     H = m.hidden_size
     if current().unit >= H:
-        st.info(f"This model has {H} units (0–{H - 1}); showing the finder's best instead.", icon="ℹ️")
+        st.info(unit_notes.too_many_units(H), icon="ℹ️")
         set_setting("unit", -1)
     best = rank.best
     options = [-1, *[int(u) for u in rank.order]]
@@ -191,8 +189,9 @@ def units_panel(setup: Setup) -> None:
         values,
         act.props[setup.prop][:n],
         per_row=PER_ROW[level],
-        title=f"{unit_notes.unit_name(unit, state).capitalize()} after each token of {source} (red +, blue −)",
+        title=unit_notes.text_title(unit, state, source),
         prop_label=prop.label,
+        classes=prop.classes,
         value_name=f"{unit_notes.STATE_NAMES[state]}[{unit}]",
     )
     show_fig(fig, key="units_text")
@@ -200,10 +199,7 @@ def units_panel(setup: Setup) -> None:
         unit_figures.ranking_figure(rank.scores, rank.untrained_best, rank.shuffled_best, unit, rank.score_name),
         key="units_rank",
     )
-    st.caption(
-        f"Scored over the {rank.n:,} tokens of the held-out story where *{prop.label}* is defined. "
-        + unit_notes.BASELINE_HELP
-    )
+    st.caption(unit_notes.scored_over(rank.n, prop.label))
 
 
 # ---------------------------------------------------------------------------- 2. switch units off
@@ -237,7 +233,7 @@ def clamp_panel(setup: Setup) -> None:
         delta=f"{(eff.after.accuracy - eff.before.accuracy) * 100:+.1f} points",
     )
     m3.metric(
-        f"… with {len(units)} random units off instead",
+        unit_notes.random_metric_label(len(units)),
         f"{ctrl.after.accuracy:.0%}",
         delta=f"{(ctrl.after.accuracy - ctrl.before.accuracy) * 100:+.1f} points",
         help="units " + ", ".join(str(u) for u in control_units) + " (drawn with seed 0)",
@@ -285,12 +281,7 @@ def attribution_panel(setup: Setup) -> None:
         cell: (r.grad_x_input[t], r.occlusion[t], r.targets[t], float(r.target_p[t])) for cell, r in results.items()
     }
     show_fig(unit_figures.attribution_figure(first.tokens, rows, t), key="units_attr")
-    st.caption(
-        "**Gradient × input**: the exact back-propagated derivative of log p(predicted token) with respect to each "
-        "one-hot input, times that input — a first-order estimate. **Occlusion**: the actual drop of log p(predicted "
-        "token) when that input is replaced by a neutral token (<unk> for words, a space for characters). The two "
-        "need not agree."
-    )
+    st.caption(unit_notes.ATTRIBUTION_HELP)
     reaches = {cell: reach(name) for cell, name in models.items()}
     unit = "words" if setup.model.level == "words" else "characters"
     show_fig(
@@ -298,7 +289,4 @@ def attribution_panel(setup: Setup) -> None:
         key="units_reach",
     )
     st.markdown(unit_notes.reach_verdict(reaches))
-    st.caption(
-        f"Averaged over {REACH_WINDOWS} windows of {REACH_WINDOW[setup.model.level]} {unit} of the held-out story "
-        "(window starts drawn with seed 0); each window's last output is explained for the true next token."
-    )
+    st.caption(unit_notes.reach_caption(REACH_WINDOWS, REACH_WINDOW[setup.model.level], unit))

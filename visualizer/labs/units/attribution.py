@@ -1,6 +1,7 @@
 """What mattered for every output: how much each earlier input counted, two ways, and how far back a cell looks.
 
-For the output at step t, the token y_t it predicts, and the score L_t = log p_t(y_t):
+For the output at step t, the token y_t it predicts, and the score L_t = z_t[y_t], its logit (before the softmax:
+log p_t(y_t) saturates when p is near 1, and a confident prediction would then seem to owe nothing to anything):
 
     gradient x input   G[t, j] = (dL_t / dx_j) . x_j     exact BPTT (visualizer.nn), x_j one-hot, so this is the
                                                         gradient's entry at token j's own id
@@ -12,8 +13,8 @@ gradient-based attribution methods for deep neural networks"). Every output of a
 gradient x input by one batched backward pass (sequence b carries only output b's loss), occlusion by one
 batched forward pass of the sentence with each token replaced in turn.
 
-How far back a cell looks: over windows of the held-out story, the mean |G| of the last output on the input d
-steps back, divided by its value at d = 0. The half-life is the first distance where that curve falls to 1/2
+How far back a cell looks: over windows of the held-out story, the mean |G| of the last output (the logit of the
+true next token) on the input d steps back, divided by its value at d = 0. The half-life is the first distance where that curve falls to 1/2
 (linear interpolation between whole steps); None when it stays above 1/2 over the whole window.
 """
 
@@ -48,30 +49,28 @@ def _targets(model: TrainedModel, ids: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def grad_x_input(model: TrainedModel, ids: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """G[t, j] for every output t (score log p_t(targets[t])) and input j, by one batched backward pass. (T, T)"""
+    """G[t, j] for every output t (score: the logit of targets[t]) and input j, by one batched backward pass. (T, T)"""
     T = ids.size
     spec = cells.CELLS[model.cell]
     X = np.repeat(one_hot(model, ids)[:, None, :], T, axis=1)  # (T, B=T, V): sequence b explains output b
     trace = spec.forward(model.params, X)
-    probs = np.asarray(trace.probs)  # (T, B, V)
-    dlogits = np.zeros_like(probs)
+    dlogits = np.zeros_like(np.asarray(trace.logits))  # (T, B, V)
     b = np.arange(T)
-    dlogits[b, b] = -probs[b, b]  # d log p_t(y) / d logits_t = onehot(y) - p_t
-    dlogits[b, b, targets] += 1.0
+    dlogits[b, b, targets] = 1.0  # d z_t[y] / d logits_t = onehot(y)
     dX = cells.input_grad(model.params, spec.backward(model.params, trace, dlogits))  # (T, B, V)
     G = dX[np.arange(T)[:, None], b[None, :], ids[:, None]].T  # (B, T): [output, input]
     return np.tril(G)
 
 
 def occlusion(model: TrainedModel, ids: np.ndarray, targets: np.ndarray, replace_with: int) -> np.ndarray:
-    """O[t, j] = log p_t(y_t) - the same with token j replaced by `replace_with`, every t and j at once. (T, T)"""
+    """O[t, j] = z_t[y_t] - the same logit with token j replaced by `replace_with`, every t and j at once. (T, T)"""
     T = ids.size
     spec = cells.CELLS[model.cell]
     seqs = np.concatenate([ids[:, None], np.tile(ids[:, None], (1, T))], axis=1)  # (T, 1+T): column 0 unchanged
     seqs[np.arange(T), 1 + np.arange(T)] = replace_with
-    probs = np.asarray(spec.forward(model.params, one_hot(model, seqs)).probs)  # (T, 1+T, V)
-    logp = np.log(np.maximum(probs[np.arange(T), :, targets], 1e-300))  # (T, 1+T) [output, sequence]
-    return np.tril(logp[:, :1] - logp[:, 1:])
+    logits = np.asarray(spec.forward(model.params, one_hot(model, seqs)).logits)  # (T, 1+T, V)
+    z = logits[np.arange(T), :, targets]  # (T, 1+T) [output, sequence]
+    return np.tril(z[:, :1] - z[:, 1:])
 
 
 def attribute(model: TrainedModel, ids: np.ndarray) -> Attributions:
@@ -131,10 +130,8 @@ def reach(model: TrainedModel, ids: np.ndarray, *, window: int, windows: int = 6
     nxt = ids[starts + window]  # (B,) the true next token after each window
     spec = cells.CELLS[model.cell]
     trace = spec.forward(model.params, one_hot(model, seqs))
-    probs = np.asarray(trace.probs)
-    dlogits = np.zeros_like(probs)
-    dlogits[-1] = -probs[-1]
-    dlogits[-1, np.arange(windows), nxt] += 1.0
+    dlogits = np.zeros_like(np.asarray(trace.logits))
+    dlogits[-1, np.arange(windows), nxt] = 1.0  # the logit of the true next token
     dX = cells.input_grad(model.params, spec.backward(model.params, trace, dlogits))  # (W, B, V)
     G = np.abs(np.take_along_axis(dX, seqs[..., None], axis=-1)[..., 0])  # (W, B)
     by_distance = G.mean(axis=1)[::-1]  # distance 0 = the last input
