@@ -31,9 +31,12 @@ def test_default_view_shows_a_unit_that_tracks_the_country_and_what_switching_it
     assert "Holding unit 32 of c_t at 0 moves contrast prompts answered right from 94% to 78%" in body
     assert "over 80 prompts" in body and "Half-life of the attribution" in body
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(specs) == 5
+    assert len(specs) == 6
     assert "Unit 32 of c_t after each token of the held-out story" in specs[0]["layout"]["title"]["text"]
-    assert specs[3]["data"][0]["colorbar"]["title"]["text"] == "gradient × input"
+    chain = specs[3]["data"][2]
+    assert chain["name"] == "outputs ŷ_t (click one)" and chain["text"][-1] == "german"
+    assert "occlusion, most: speaks (+2.44), germany (+2.25)" in chain["customdata"][-1]
+    assert specs[4]["data"][0]["colorbar"]["title"]["text"] == "gradient × input"
     assert [m.value for m in at.metric][:2] == ["94%", "78%"]
     assert any("Lakretz et al. (2019)" in c.value for c in at.caption)
 

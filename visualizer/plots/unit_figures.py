@@ -258,3 +258,130 @@ def reach_figure(curves: Mapping[str, tuple[np.ndarray, float | None]], unit: st
             margin={"l": 70, "r": 10, "t": 40, "b": 90},
         ),
     )
+
+
+CHAIN_OUTPUTS = 2  # index of the outputs trace in chain_figure: the one whose points a click selects
+
+
+def _top_inputs(tokens: Sequence[str], row: np.ndarray, t: int, k: int = 3) -> str:
+    order = np.argsort(-np.abs(row[: t + 1]), kind="stable")[:k]
+    return ", ".join(f"{plain(tokens[j], 12)} ({row[j]:+.2f})" for j in order)
+
+
+def chain_figure(
+    tokens: Sequence[str],
+    targets: Sequence[str],
+    target_p: np.ndarray,
+    grad_x_input: np.ndarray,
+    occlusion: np.ndarray,
+    output: int,
+    cell: str,
+) -> object:
+    """The unrolled chain x_t -> h_t -> y_t of one cell; inputs coloured by gradient x input for `output`.
+
+    Hovering an output lists the inputs that counted most for it, by both methods; clicking one selects it
+    (trace CHAIN_OUTPUTS holds the outputs). grad_x_input, occlusion: (T, T) [output, input].
+    """
+    T = len(tokens)
+    xs = list(range(T))
+    edges_x: list[float | None] = []
+    edges_y: list[float | None] = []
+    for j in xs:
+        edges_x += [j, j, None, j, j, None]
+        edges_y += [0, 1, None, 1, 2, None]
+        if j:
+            edges_x += [j - 1, j, None]
+            edges_y += [1, 1, None]
+    row = grad_x_input[output]
+    top = float(np.max(np.abs(row[: output + 1]))) or 1.0
+    colours = [float(row[j]) if j <= output else None for j in xs]
+    inputs = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "x": xs,
+        "y": [0] * T,
+        "text": [plain(t, 10) for t in tokens],
+        "textposition": "bottom center",
+        "textfont": {"size": 10},
+        "marker": {
+            "size": 16,
+            "color": [c if c is not None else 0.0 for c in colours],
+            "colorscale": DIVERGING_SCALE,
+            "cmin": -top,
+            "cmax": top,
+            "line": {"color": ["#444" if c is not None else GHOST for c in colours], "width": 1},
+            "opacity": [1.0 if c is not None else 0.3 for c in colours],
+        },
+        "customdata": [
+            f"input {j + 1} {plain(tokens[j], 14)}: gradient × input {row[j]:+.3f}, occlusion "
+            f"{occlusion[output, j]:+.3f} for output {output + 1}"
+            if j <= output
+            else f"input {j + 1} {plain(tokens[j], 14)}: after output {output + 1}, it cannot count"
+            for j in xs
+        ],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "name": "inputs x_t",
+        "cliponaxis": False,
+    }
+    outputs = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "x": xs,
+        "y": [2] * T,
+        "text": [plain(t, 10) for t in targets],
+        "textposition": "top center",
+        "textfont": {"size": 10},
+        "marker": {
+            "size": [20 if t == output else 14 for t in xs],
+            "color": [HIGHLIGHT if t == output else "#eeca3b" for t in xs],
+            "line": {"color": "#444", "width": 1},
+            "symbol": "square",
+        },
+        "customdata": [
+            f"output {t + 1} predicts {plain(targets[t], 14)} (p = {target_p[t]:.2f}) — click to explain it<br>"
+            f"gradient × input, most: {_top_inputs(tokens, grad_x_input[t], t)}<br>"
+            f"occlusion, most: {_top_inputs(tokens, occlusion[t], t)}"
+            for t in xs
+        ],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "name": "outputs ŷ_t (click one)",
+        "cliponaxis": False,
+    }
+    hidden = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": xs,
+        "y": [1] * T,
+        "marker": {"size": 12, "color": "#4c78a8"},
+        "hoverinfo": "skip",
+        "name": f"{CELL_LABELS[cell]} h_t",
+    }
+    edges = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": edges_x,
+        "y": edges_y,
+        "line": {"color": "#bbbbbb", "width": 1},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    data: list[dict] = [edges, hidden, outputs, inputs]  # outputs at CHAIN_OUTPUTS, where a click is read from
+    return figure(
+        data,
+        _layout(
+            f"The {CELL_LABELS[cell]} unrolled: inputs coloured by how much they counted for output {output + 1} "
+            "(gradient × input). Hover or click an output.",
+            260,
+            xaxis={"visible": False, "range": [-0.8, T - 0.2]},
+            yaxis={
+                "range": [-0.9, 2.7],
+                "tickvals": [0, 1, 2],
+                "ticktext": ["x_t", "h_t", "ŷ_t"],
+                "showgrid": False,
+                "zeroline": False,
+            },
+            showlegend=False,
+            margin={"l": 40, "r": 10, "t": 40, "b": 10},
+            clickmode="event+select",
+        ),
+    )

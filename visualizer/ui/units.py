@@ -256,6 +256,15 @@ def clamp_panel(setup: Setup) -> None:
 # ---------------------------------------------------------------------------- 3. what mattered
 
 
+def _pick_output() -> None:
+    """A click on an output of the chain explains that output (the slider follows)."""
+    event = st.session_state.get("units_chain")
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    picked = [p for p in points if p.get("curve_number") == unit_figures.CHAIN_OUTPUTS]
+    if picked:
+        set_setting("attr_out", int(picked[-1]["x"]) + 1)
+
+
 def attribution_panel(setup: Setup) -> None:
     st.subheader("3 · What mattered, for every output")
     text = control("attr_text", st.text_input, "Sentence (each output is explained for its top prediction)")
@@ -277,6 +286,15 @@ def attribution_panel(setup: Setup) -> None:
         help="Output t predicts the token after input t. Hover a square to read its value.",
     )
     t = T - 1 if out == 0 or out > T else out - 1
+    own = results[setup.model.cell]
+    show_fig(
+        unit_figures.chain_figure(
+            own.tokens, own.targets, own.target_p, own.grad_x_input, own.occlusion, t, setup.model.cell
+        ),
+        key="units_chain",
+        on_select=_pick_output,
+        selection_mode="points",
+    )
     rows = {
         cell: (r.grad_x_input[t], r.occlusion[t], r.targets[t], float(r.target_p[t])) for cell, r in results.items()
     }
