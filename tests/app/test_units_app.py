@@ -55,7 +55,8 @@ def test_picking_another_unit_and_switching_off_the_top_three_changes_the_senten
 def test_a_cell_without_c_disables_the_state_and_reads_h():
     at = open_units({"umodel": "gru-words"})
     assert not at.exception
-    assert at.radio(key="w_unit_state").disabled
+    fixed = at.radio(key="units_state_h")
+    assert fixed.disabled and fixed.value == "h_t" and "Only the LSTM" in fixed.help
     assert "of h_t scores" in texts(at) and "of c_t" not in texts(at)
 
 

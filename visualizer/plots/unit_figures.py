@@ -369,8 +369,8 @@ def chain_figure(
     return figure(
         data,
         _layout(
-            f"The {CELL_LABELS[cell]} unrolled: inputs coloured by how much they counted for output {output + 1} "
-            "(gradient × input). Hover or click an output.",
+            f"{CELL_LABELS[cell]} chain: colour = what counted for output {output + 1} (gradient × input). "
+            "Click an output.",
             260,
             xaxis={"visible": False, "range": [-0.8, T - 0.2]},
             yaxis={

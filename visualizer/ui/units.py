@@ -115,17 +115,20 @@ def controls() -> Setup | None:
         return None
     is_lstm = m.cell == "lstm"
     with mid:
-        chosen = control(
-            "unit_state",
-            st.radio,
-            "State",
-            horizontal=True,
-            format_func=lambda s: unit_notes.STATE_NAMES[s],
-            disabled=not is_lstm,
-            help="h_t is what every cell outputs; c_t is the LSTM's cell state. "
-            + ("" if is_lstm else unit_notes.NO_CELL_STATE),
-        )
-    state = chosen if is_lstm else "h"
+        if is_lstm:
+            state = control(
+                "unit_state",
+                st.radio,
+                "State",
+                horizontal=True,
+                format_func=lambda s: unit_notes.STATE_NAMES[s],
+                help="h_t is what every cell outputs; c_t is the LSTM's cell state.",
+            )
+        else:  # the setting keeps its value for the next LSTM; this cell shows h_t, and says why
+            state = "h"
+            st.radio(
+                "State", ["h_t"], horizontal=True, disabled=True, key="units_state_h", help=unit_notes.NO_CELL_STATE
+            )
     with right:
         prop = control(
             "unit_prop",
