@@ -113,6 +113,7 @@ class Settings:
     clamp_to: ClampTo = _default("clamp_to")
     pair: int = _default("pair")
     attr_text: str = _default("attr_text")
+    enc_k: int = _default("enc_k")
     attr_out: int = _default("attr_out")
     # ---- classroom
     lesson: int = _default("lesson")

@@ -290,6 +290,7 @@ SETTINGS: dict[str, Setting] = _table(
         help="the sentence whose outputs are explained",
         url="atext",
     ),
+    Setting("enc_k", "int", 5, lo=1, hi=16, help="encoder units switched off in the translation", url="ek"),
     Setting("attr_out", "int", 0, lo=0, hi=400, help="the output explained (0: the last)", url="aout"),
     # ---- classroom
     Setting("lesson", "int", 0, lo=0, hi=LESSON_MAX_STOPS, help="stop of the guided lesson (0 = off)"),

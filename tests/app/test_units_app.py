@@ -39,6 +39,7 @@ def test_default_view_shows_a_unit_that_tracks_the_country_and_what_switching_it
     assert specs[4]["data"][0]["colorbar"]["title"]["text"] == "gradient × input"
     assert [m.value for m in at.metric][:2] == ["94%", "78%"]
     assert any("Lakretz et al. (2019)" in c.value for c in at.caption)
+    assert "fotbal šel domů" in body and "šla → šel, the gender changed" in body.replace("\\", "")
 
 
 def test_picking_another_unit_and_switching_off_the_top_three_changes_the_sentences():

@@ -119,3 +119,23 @@ def test_text_figure_hover_names_a_property_class():
 def test_random_units_label_agrees_in_number():
     assert unit_notes.random_metric_label(1) == "… with 1 random unit off instead"
     assert unit_notes.random_metric_label(3) == "… with 3 random units off instead"
+
+
+def gender_effect(after: float, translation_after: str, untrained_best: float = 0.2):
+    from visualizer.labs.units.translation import GenderEffect
+
+    return GenderEffect(
+        units=(5, 2), scores=(0.9, 0.7), before=1.0, after=after, control_units=(1, 3), control=0.99, n=147,
+        untrained_best=untrained_best, sentence="the girl went home",
+        translation_before="dívka šla domů", translation_after=translation_after,
+    )  # fmt: skip
+
+
+def test_gender_verdict_names_the_flip_only_when_the_translation_changed():
+    flipped = unit_notes.gender_verdict(gender_effect(0.9, "dívka šel domů"))
+    assert "from 100% to 90% (147 test sentences); as many random units: 99%" in flipped
+    assert "becomes “dívka šel domů” (was “dívka šla domů”): šla → šel, the gender changed." in flipped
+    assert "all above the untrained encoder's best, 0.20" in flipped and "units 5, 2" in flipped
+    same = unit_notes.gender_verdict(gender_effect(1.0, "dívka šla domů", untrained_best=0.8))
+    assert "leaves the translations whose gendered words match the reference at 100%" in same
+    assert "still becomes “dívka šla domů”" in same and "not all above" in same

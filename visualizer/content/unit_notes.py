@@ -10,6 +10,7 @@ from __future__ import annotations
 from visualizer.labs.units.attribution import Reach
 from visualizer.labs.units.clamp import ContrastEffect
 from visualizer.labs.units.finder import Ranking
+from visualizer.labs.units.translation import GenderEffect, gender_changes
 from visualizer.nn import cells
 
 SCORE_HELP = (
@@ -126,6 +127,11 @@ def reach_verdict(reaches: dict[str, Reach]) -> str:
 
 # ---------------------------------------------------------------------------- captions and labels of the page
 
+TRANSLATION_HEADING = (
+    "**In the translation network.** The encoder–decoder with attention of the *Sequence types* page translates "
+    "English into Czech, where the verb agrees with the subject's gender (šel / šla, který / která). Which encoder "
+    "units carry the gender, and what does the translation do without them?"
+)
 INTRO = (
     "A trained network remembers, but **what** does it keep, and **where**? Colour the story by one hidden unit, "
     "find the units that track a property of the text, switch them off, and see which earlier words each "
@@ -165,3 +171,30 @@ def reach_caption(windows: int, window: int, unit: str) -> str:
 
 def text_title(unit: int, state: str, source: str) -> str:
     return f"{unit_name(unit, state).capitalize()} after each token of {source} (red +, blue −)"
+
+
+def gender_verdict(e: GenderEffect) -> str:
+    """The encoder–decoder's gender units switched off: agreement before -> after, the control, the article's
+    sentence."""
+    units = ", ".join(str(u) for u in e.units)
+    lo, hi = min(e.scores), max(e.scores)
+    above = "all above" if lo > e.untrained_best else "not all above"
+    text = (
+        f"Switching off encoder unit{'s' if len(e.units) > 1 else ''} {units} (|r| with the subject's gender "
+        f"{hi:.2f}" + (f" to {lo:.2f}" if len(e.units) > 1 else "") + f", {above} the untrained encoder's best, "
+        f"{e.untrained_best:.2f}) "
+    )
+    if abs(e.after - e.before) < 1e-12:
+        text += f"leaves the translations whose gendered words match the reference at {e.before:.0%}"
+    else:
+        text += f"moves the translations whose gendered words match the reference from {e.before:.0%} to {e.after:.0%}"
+    text += f" ({e.n} test sentences); as many random units: {e.control:.0%}. "
+    changes = gender_changes(e.translation_before, e.translation_after)
+    if e.translation_after == e.translation_before:
+        text += f"The article's sentence “{e.sentence}” still becomes “{e.translation_before}”."
+    else:
+        text += f"The article's sentence “{e.sentence}” becomes “{e.translation_after}” (was “{e.translation_before}”)"
+        if changes:
+            text += ": " + ", ".join(f"{a} → {b}" for a, b in changes) + ", the gender changed"
+        text += "."
+    return text

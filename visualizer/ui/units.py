@@ -16,7 +16,8 @@ from visualizer.content import unit_notes
 from visualizer.data import pretrained
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.memory_proof import proof
-from visualizer.labs.units import activity, annotate, attribution, clamp, finder
+from visualizer.labs.sequences import seqtasks
+from visualizer.labs.units import activity, annotate, attribution, clamp, finder, translation
 from visualizer.plots import unit_figures
 from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.compute import CACHE
@@ -80,6 +81,12 @@ def reach(name: str) -> attribution.Reach:
     m = model(name)
     ids, _ = pretrained.read_prompt(m, pretrained.heldout_text())
     return attribution.reach(m, ids, window=REACH_WINDOW[m.level], windows=REACH_WINDOWS)
+
+
+@st.cache_data(**CACHE, show_spinner="Translating the test sentences with units switched off…")
+def gender_effect(k: int) -> translation.GenderEffect:
+    model = seqtasks.load_shipped("encoder_decoder", attend=True).model
+    return translation.gender_effect(model, seqtasks.load_dataset("encoder_decoder").test, k)
 
 
 # ---------------------------------------------------------------------------- controls
@@ -254,6 +261,31 @@ def clamp_panel(setup: Setup) -> None:
         key="units_next",
     )
     st.caption(f"Prompt {pair}: “{md_escape(p.prompt_a)} …”")
+    translation_panel()
+
+
+def translation_panel() -> None:
+    """The encoder–decoder with attention (Sequence types page): its gender units switched off."""
+    st.markdown(unit_notes.TRANSLATION_HEADING)
+    left, right = st.columns([1, 2])
+    with left:
+        k = control("enc_k", st.slider, "Encoder units switched off (the top k for the gender)")
+    try:
+        e = gender_effect(k)
+    except (FileNotFoundError, ValueError) as err:
+        show_error(err)
+        return
+    with right:
+        a, b, c = st.columns(3)
+        a.metric("Gender right, as trained", f"{e.before:.0%}", help=f"{e.n} test sentences")
+        b.metric("… units off", f"{e.after:.0%}", delta=f"{(e.after - e.before) * 100:+.1f} points")
+        c.metric(
+            unit_notes.random_metric_label(k),
+            f"{e.control:.0%}",
+            delta=f"{(e.control - e.before) * 100:+.1f} points",
+            help="units " + ", ".join(str(u) for u in e.control_units) + " (drawn with seed 0)",
+        )
+    st.markdown(md_escape(unit_notes.gender_verdict(e)))
 
 
 # ---------------------------------------------------------------------------- 3. what mattered
