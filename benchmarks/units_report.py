@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from visualizer.data import pretrained
 from visualizer.labs.memory_proof import proof
-from visualizer.labs.units import activity, annotate, attribution, clamp, finder
+from visualizer.labs.sequences import seqtasks
+from visualizer.labs.units import activity, annotate, attribution, clamp, finder, translation
 
 REACH_WINDOW = {"words": 30, "chars": 100}
+TABLE_NAMES = {"|r|": "abs. r", "η": "η"}  # a bar would split a Markdown table cell
 
 
 def main() -> None:
@@ -26,7 +28,7 @@ def main() -> None:
             for key, prop in annotate.PROPERTIES.items():
                 r = finder.rank(a.states(state), u.states(state), a.props[key], prop, state)
                 print(
-                    f"| {name} | {state} | {prop.label} | {r.best} | {r.score_name} {r.scores[r.best]:.3f} | "
+                    f"| {name} | {state} | {prop.label} | {r.best} | {TABLE_NAMES[r.score_name]} {r.scores[r.best]:.3f} | "
                     f"{r.untrained_best:.3f} | {r.shuffled_best:.3f} | {'yes' if r.beats_baselines(r.best) else 'no'} |"
                 )
         state = "c" if m.cell == "lstm" else "h"
@@ -55,6 +57,20 @@ def main() -> None:
         w = REACH_WINDOW[m.level]
         h = attribution.reach(m, ids, window=w, windows=256).half_life
         print(f"| {name} | {w} {m.level} | {'> ' + str(w - 1) if h is None else f'{h:.1f}'} {m.level} |")
+    print("\n## The encoder–decoder with attention: encoder units that track the subject's gender, switched off\n")
+    print(
+        "| k | units (abs. r) | untrained best | agreement before | after | random units | after | the article's sentence |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    model = seqtasks.load_shipped("encoder_decoder", attend=True).model
+    test = seqtasks.load_dataset("encoder_decoder").test
+    for k in (1, 3, 5, 8):
+        e = translation.gender_effect(model, test, k)
+        units = ", ".join(f"{u} ({s:.2f})" for u, s in zip(e.units, e.scores))
+        print(
+            f"| {k} | {units} | {e.untrained_best:.2f} | {e.before:.1%} | {e.after:.1%} (n = {e.n}) | "
+            f"{', '.join(map(str, e.control_units))} | {e.control:.1%} | {e.translation_after} |"
+        )
 
 
 if __name__ == "__main__":
