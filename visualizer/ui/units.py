@@ -89,6 +89,11 @@ def gender_effect(k: int) -> translation.GenderEffect:
     return translation.gender_effect(model, seqtasks.load_dataset("encoder_decoder").test, k)
 
 
+def _delta(points: float) -> str | None:
+    """A metric's change in points; none for no change (Streamlit would draw +0.0 as a rise)."""
+    return None if abs(points) < 0.05 else f"{points:+.1f} points"
+
+
 # ---------------------------------------------------------------------------- controls
 
 
@@ -240,12 +245,12 @@ def clamp_panel(setup: Setup) -> None:
     m2.metric(
         "… with these units switched off",
         f"{eff.after.accuracy:.0%}",
-        delta=f"{(eff.after.accuracy - eff.before.accuracy) * 100:+.1f} points",
+        delta=_delta((eff.after.accuracy - eff.before.accuracy) * 100),
     )
     m3.metric(
         unit_notes.random_metric_label(len(units)),
         f"{ctrl.after.accuracy:.0%}",
-        delta=f"{(ctrl.after.accuracy - ctrl.before.accuracy) * 100:+.1f} points",
+        delta=_delta((ctrl.after.accuracy - ctrl.before.accuracy) * 100),
         help="units " + ", ".join(str(u) for u in control_units) + " (drawn with seed 0)",
     )
     st.markdown(unit_notes.clamp_verdict(eff, ctrl, units, setup.state, to))
@@ -278,11 +283,11 @@ def translation_panel() -> None:
     with right:
         a, b, c = st.columns(3)
         a.metric("Gender right, as trained", f"{e.before:.0%}", help=f"{e.n} test sentences")
-        b.metric("… units off", f"{e.after:.0%}", delta=f"{(e.after - e.before) * 100:+.1f} points")
+        b.metric("… units off", f"{e.after:.0%}", delta=_delta((e.after - e.before) * 100))
         c.metric(
             unit_notes.random_metric_label(k),
             f"{e.control:.0%}",
-            delta=f"{(e.control - e.before) * 100:+.1f} points",
+            delta=_delta((e.control - e.before) * 100),
             help="units " + ", ".join(str(u) for u in e.control_units) + " (drawn with seed 0)",
         )
     st.markdown(md_escape(unit_notes.gender_verdict(e)))
