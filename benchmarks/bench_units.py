@@ -34,7 +34,9 @@ def computations() -> None:
     prop = annotate.PROPERTIES["country"]
     r = timed("rank the units", lambda: finder.rank(a.states("c"), u.states("c"), a.props["country"], prop, "c"))
     for units, label in (((r.best,), "contrast prompts, best unit off"), ((40,), "contrast prompts, random unit off")):
-        timed(label, lambda units=units: clamp.contrast_effect(m, proof.pairs(), clamp.clamp_for(a, units, "zero", "c")))
+        timed(
+            label, lambda units=units: clamp.contrast_effect(m, proof.pairs(), clamp.clamp_for(a, units, "zero", "c"))
+        )
     for cell in ("rnn", "lstm", "gru"):
         mm = activity.float64(pretrained.load_shipped(f"{cell}-words"))
         ids = pretrained.read_prompt(mm, DEFAULT_ATTR_TEXT)[0]

@@ -7,16 +7,15 @@ untrained network's best), contrast prompts before -> after switching the top un
 from __future__ import annotations
 
 from visualizer.data import pretrained
-from visualizer.labs.memory_proof import proof
 from visualizer.labs.sequences import seqtasks
-from visualizer.labs.units import activity, annotate, attribution, clamp, finder, translation
+from visualizer.labs.units import activity, annotate, attribution, clamp, contrast, finder, translation
 
 REACH_WINDOW = {"words": 30, "chars": 100}
 TABLE_NAMES = {"|r|": "abs. r", "η": "η"}  # a bar would split a Markdown table cell
 
 
 def main() -> None:
-    text, pairs = pretrained.heldout_text(), proof.pairs()
+    text = pretrained.heldout_text()
     print("## Best unit per property (held-out story)\n")
     print("| model | state | property | best unit | score | untrained best | shuffled best | beats both |")
     print("|---|---|---|---|---|---|---|---|")
@@ -32,19 +31,26 @@ def main() -> None:
                     f"{r.untrained_best:.3f} | {r.shuffled_best:.3f} | {'yes' if r.beats_baselines(r.best) else 'no'} |"
                 )
         state = "c" if m.cell == "lstm" else "h"
-        r = finder.rank(a.states(state), u.states(state), a.props["country"], annotate.PROPERTIES["country"], state)
-        for k in (1, 3):
-            top = r.top(k)
-            e = clamp.contrast_effect(m, pairs, clamp.clamp_for(a, top, "zero", state))
-            ctrl_units = clamp.random_units(m.hidden_size, k, exclude=top, seed=0)
-            c = clamp.contrast_effect(m, pairs, clamp.clamp_for(a, ctrl_units, "zero", state))
-            rows.append((name, state, k, top, e, ctrl_units, c))
-    print("\n## Switching the top country units off (held at 0), contrast prompts\n")
-    print("| model | state | units off | right before | after | change | margin change (nats) | random units | after |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, state, _k, top, e, ctrl_units, c in rows:
+        for prop, which in (("country", "language"), ("plural", "agreement")):
+            if which == "agreement" and m.level == "chars":
+                continue  # the character models are at chance on is/are: nothing to switch off
+            r = finder.rank(a.states(state), u.states(state), a.props[prop], annotate.PROPERTIES[prop], state)
+            for k in (1, 3):
+                top = r.top(k)
+                e = clamp.contrast_effect(m, contrast.pairs(which), clamp.clamp_for(a, top, "zero", state))
+                ctrl_units = clamp.random_units(m.hidden_size, k, exclude=top, seed=0)
+                c = clamp.contrast_effect(m, contrast.pairs(which), clamp.clamp_for(a, ctrl_units, "zero", state))
+                rows.append((name, state, which, top, e, ctrl_units, c))
+    print(
+        "\n## Switching the top units off (held at 0): country units on the language prompts, plural units on is/are\n"
+    )
+    print(
+        "| model | state | prompts | units off | right before | after | change | margin change (nats) | random units | after |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, state, which, top, e, ctrl_units, c in rows:
         print(
-            f"| {name} | {state} | {', '.join(map(str, top))} | {e.before.accuracy:.1%} | {e.after.accuracy:.1%} | "
+            f"| {name} | {state} | {which} | {', '.join(map(str, top))} | {e.before.accuracy:.1%} | {e.after.accuracy:.1%} | "
             f"{e.accuracy_change * 100:+.1f} pts (n = {e.n_prompts}) | {e.margin_change:+.2f} | "
             f"{', '.join(map(str, ctrl_units))} | {c.after.accuracy:.1%} |"
         )

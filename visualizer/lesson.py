@@ -24,9 +24,8 @@ from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
 from visualizer.labs.gradients import whh
 from visualizer.labs.long_lags import longlag
-from visualizer.labs.memory_proof import proof
 from visualizer.labs.sequences import seqtasks, seqtypes
-from visualizer.labs.units import activity, annotate, clamp, finder
+from visualizer.labs.units import activity, annotate, clamp, contrast, finder
 from visualizer.nn import cells, rnn
 from visualizer.pages import Page
 from visualizer.plots import diagrams
@@ -328,7 +327,9 @@ def switch_off_effect(s: Settings) -> str:
         annotate.PROPERTIES[s.unit_prop], state,
     )  # fmt: skip
     _, units = finder.chosen_units(ranking, s.unit, s.clamp_k)
-    effect = clamp.contrast_effect(model, proof.pairs(), clamp.clamp_for(trained, units, s.clamp_to, state))
+    effect = clamp.contrast_effect(
+        model, contrast.pairs(s.contrast), clamp.clamp_for(trained, units, s.clamp_to, state)
+    )
     before, after = effect.before.accuracy, effect.after.accuracy
     return "it falls" if after < before else "it rises" if after > before else "it stays the same"
 

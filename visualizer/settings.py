@@ -35,7 +35,8 @@ LagTask = Literal["first", "adding"]
 FigureFormat = Literal["png", "svg"]
 UnitModel = Literal["rnn-words", "lstm-words", "gru-words", "rnn-chars", "lstm-chars", "gru-chars"]
 UnitState = Literal["h", "c"]
-UnitProperty = Literal["quote", "bracket", "gender", "country", "position"]
+UnitProperty = Literal["quote", "bracket", "gender", "country", "position", "plural"]
+ContrastSet = Literal["language", "agreement"]
 ClampTo = Literal["zero", "mean"]
 
 
@@ -111,6 +112,7 @@ class Settings:
     unit_text: str = _default("unit_text")
     clamp_k: int = _default("clamp_k")
     clamp_to: ClampTo = _default("clamp_to")
+    contrast: ContrastSet = _default("contrast")
     pair: int = _default("pair")
     attr_text: str = _default("attr_text")
     enc_k: int = _default("enc_k")

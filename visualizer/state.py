@@ -22,7 +22,7 @@ from visualizer.labs.long_lags import lagtasks, longlag
 from visualizer.labs.sequences import seqtypes
 from visualizer.labs.training import train
 from visualizer.labs.units import activity as unit_activity
-from visualizer.labs.units import annotate, clamp
+from visualizer.labs.units import annotate, clamp, contrast
 from visualizer.nn import cells, optim, rnn
 
 DEFAULT_TEXT = "the united states of america"
@@ -281,6 +281,14 @@ SETTINGS: dict[str, Setting] = _table(
         url="k",
     ),
     Setting("clamp_to", "choice", "zero", choices=clamp.CLAMP_TO, help="hold units at 0 or at their mean", url="to"),
+    Setting(
+        "contrast",
+        "choice",
+        "language",
+        choices=contrast.SETS,
+        help="contrast prompts: the language after 'speaks', or is/are after a clause",
+        url="cset",
+    ),
     Setting("pair", "int", 1, lo=1, hi=40, help="the contrast prompt whose next-token distribution is drawn"),
     Setting(
         "attr_text",

@@ -80,3 +80,12 @@ def test_bad_links_fall_back_with_a_notice_and_a_too_long_sentence_is_refused():
     assert any("uprop" in w.value for w in at.warning)
     assert any("48 units" in i.value for i in at.info)
     assert any("explains at most 40" in e.value for e in at.error)
+
+
+def test_switching_off_the_lstms_plural_units_breaks_is_and_are():
+    at = open_units({"uprop": "plural", "cset": "agreement", "k": "3"})
+    assert not at.exception
+    body = texts(at)
+    assert "for *the subject waiting for its verb is plural*" in body
+    assert "moves contrast prompts answered right from 100% to 50% (-50.0 points) over 46 prompts" in body
+    assert "As many units picked at random cost less" in body

@@ -49,7 +49,8 @@ def ids_of(*words: str) -> np.ndarray:
 # ---------------------------------------------------------------------------- annotations
 
 
-def test_people_and_countries_are_the_story_generators():
+def test_people_countries_and_nouns_are_the_story_generators():
+    assert annotate.NOUNS == make_story.NOUNS
     assert {n: ("f" if n in annotate.WOMEN else "m") for n in (*annotate.WOMEN, *annotate.MEN)} == make_story.PEOPLE
     assert dict(zip(annotate.COUNTRIES, annotate.LANGUAGES)) == make_story.COUNTRIES
 
@@ -78,6 +79,30 @@ def test_the_united_states_is_one_country_at_any_case():
     a = annotate.annotate_tokens("she grew up in the united states of america .", "words")
     assert a["country"][-2] == annotate.COUNTRIES.index("the United States of America")
     assert np.isnan(a["country"][4])  # "the": not yet a country
+
+
+def test_a_plural_subject_waits_for_its_verb():
+    text = "The stones that Ana found by the sea are blue. The key that Tom found by the park is old."
+    a = annotate.annotate_chars(text).values["plural"]
+    stones, are = text.index("stones") + 5, text.index(" are")
+    assert np.isnan(a[stones - 1]) and a[stones] == 1 and a[are] == 1 and np.isnan(a[are + 1])
+    key, is_ = text.index("key") + 2, text.index(" is old")
+    assert a[key] == 0 and a[is_] == 0 and np.isnan(a[is_ + 1])
+    assert np.isnan(a[0]) and np.isnan(a[-1])
+
+
+def test_agreement_pairs_put_each_noun_in_both_numbers():
+    from visualizer.labs.units import contrast
+
+    text = "Leo grew up in Japan. The keys that Mia found by the river are heavy.\nThe book that Ken found by the sea is old."
+    pairs = contrast.agreement_pairs(text)
+    assert [(p.prompt_a, p.answer_a, p.prompt_b, p.answer_b) for p in pairs] == [
+        ("The key that Mia found by the river", "is", "The keys that Mia found by the river", "are"),
+        ("The book that Ken found by the sea", "is", "The books that Ken found by the sea", "are"),
+    ]
+    assert len(contrast.pairs("agreement")) >= 20 and len(contrast.pairs("language")) == 40
+    with pytest.raises(ValueError, match="unknown contrast set"):
+        contrast.pairs("nonsense")
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,9 +15,8 @@ import streamlit as st
 from visualizer.content import unit_notes
 from visualizer.data import pretrained
 from visualizer.data.trained_model import TrainedModel
-from visualizer.labs.memory_proof import proof
 from visualizer.labs.sequences import seqtasks
-from visualizer.labs.units import activity, annotate, attribution, clamp, finder, translation
+from visualizer.labs.units import activity, annotate, attribution, clamp, contrast, finder, translation
 from visualizer.plots import unit_figures
 from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.compute import CACHE
@@ -56,9 +55,9 @@ def ranking(name: str, state: str, prop: str) -> finder.Ranking:
 
 
 @st.cache_data(**CACHE, show_spinner=False)
-def effect(name: str, units: tuple[int, ...], to: str, state: str) -> clamp.ContrastEffect:
+def effect(name: str, units: tuple[int, ...], to: str, state: str, which: str) -> clamp.ContrastEffect:
     c = clamp.clamp_for(story_activity(name, True), units, to, state)
-    return clamp.contrast_effect(model(name), proof.pairs(), c)
+    return clamp.contrast_effect(model(name), contrast.pairs(which), c)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
@@ -222,7 +221,7 @@ def units_panel(setup: Setup) -> None:
 
 def clamp_panel(setup: Setup) -> None:
     st.subheader("2 · Switch units off")
-    a, b, c = st.columns([1.2, 1, 1.4])
+    a, b, c, d = st.columns([1.2, 0.9, 1.1, 1.1])
     with a:
         k = control("clamp_k", st.slider, "Units switched off: the unit shown (0) or the top k for the property")
     with b:
@@ -230,16 +229,19 @@ def clamp_panel(setup: Setup) -> None:
             "clamp_to",
             st.radio,
             "Hold them at",
-            horizontal=True,
             format_func=lambda t: {"zero": "0", "mean": "their mean on the story"}[t],
         )
-    pairs = proof.pairs()
     with c:
+        which = control("contrast", st.radio, "Contrast prompts", format_func=lambda w: contrast.LABELS[w])
+    pairs = contrast.pairs(which)
+    if current().pair > len(pairs):
+        set_setting("pair", 1)
+    with d:
         pair = control("pair", st.slider, "Contrast prompt drawn", max_value=len(pairs))
     _, units = finder.chosen_units(setup.ranking, setup.unit, k)
-    eff = effect(setup.name, units, to, setup.state)
+    eff = effect(setup.name, units, to, setup.state, which)
     control_units = clamp.random_units(setup.model.hidden_size, len(units), exclude=units, seed=0)
-    ctrl = effect(setup.name, control_units, to, setup.state)
+    ctrl = effect(setup.name, control_units, to, setup.state, which)
     m1, m2, m3 = st.columns(3)
     m1.metric("Contrast prompts right, as trained", f"{eff.before.accuracy:.0%}", help=f"{eff.n_prompts} prompts")
     m2.metric(

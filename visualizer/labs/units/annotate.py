@@ -9,6 +9,8 @@ story and for a student's own text alike. After reading token t (the value a uni
     gender     1 when the person named last in the paragraph is a woman, 0 a man; undefined before any name
     country    the country named last in the paragraph (0..5); undefined before any country
     position   how many words of the current sentence have been read (1 = its first word)
+    plural     1 while a plural subject waits for its verb ("The stones that Ana found … are"), 0 for a singular
+               one ("The stone … is"), from the noun up to the verb; undefined elsewhere
 
 `gender` and `country` are undefined (masked) until the paragraph names someone or somewhere. Pure Python.
 """
@@ -27,6 +29,11 @@ WOMEN = ("Ana", "Mia", "Sara", "Rosa", "Lea")
 MEN = ("Tom", "Leo", "Omar", "Ken", "Hugo")
 COUNTRIES = ("Mexico", "the United States of America", "France", "Brazil", "Japan", "Germany")
 LANGUAGES = ("Spanish", "English", "French", "Portuguese", "Japanese", "German")
+NOUNS = (("book", "books"), ("letter", "letters"), ("stone", "stones"), ("key", "keys"), ("shell", "shells"))
+
+_NUMBER = {one: 0.0 for one, _ in NOUNS} | {many: 1.0 for _, many in NOUNS}
+# "The <noun> that <Name> found by the <place> is|are": the agreement sentences of the story.
+AGREEMENT = re.compile(r"\bThe (\w+) that (\w+) found by the (\w+) (is|are)\b", re.IGNORECASE)
 
 _NAME = {n.lower(): 1.0 for n in WOMEN} | {n.lower(): 0.0 for n in MEN}
 _COUNTRY = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in COUNTRIES), re.IGNORECASE)
@@ -51,6 +58,7 @@ PROPERTIES: dict[str, Property] = {
         Property("gender", "the person is a woman", "binary", ("man", "woman")),
         Property("country", "the country named earlier", "category", COUNTRIES),
         Property("position", "word position in the sentence", "number"),
+        Property("plural", "the subject waiting for its verb is plural", "binary", ("singular", "plural")),
     )
 }
 
@@ -89,6 +97,10 @@ def annotate_chars(text: str) -> Annotations:
         out["country"][i], out["position"][i] = country, position
         if ch in _SENTENCE_END:  # the next word starts a new sentence
             position = 0.0
+    for m in AGREEMENT.finditer(text):  # from the noun's last character up to the verb
+        number = _NUMBER.get(m.group(1).lower())
+        if number is not None:
+            out["plural"][m.end(1) - 1 : m.start(4)] = number
     return Annotations(text=text, values=out)
 
 
