@@ -105,6 +105,13 @@ def test_agreement_pairs_put_each_noun_in_both_numbers():
         contrast.pairs("nonsense")
 
 
+def test_annotations_follow_the_tokenizers_canonical_form():
+    text = 'Lea said: " cafe\u0301 "'  # e + a combining accent: one character once read
+    for level in corpus.LEVELS:
+        tokens = corpus.corpus_tokens(text, level)
+        assert all(v.size == len(tokens) for v in annotate.annotate_tokens(text, level).values())
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet='ab .,"()\nÁé', min_size=1, max_size=40), st.sampled_from(corpus.LEVELS))
 def test_token_ends_align_with_the_tokenizer(text, level):

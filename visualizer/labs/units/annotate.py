@@ -18,6 +18,7 @@ story and for a student's own text alike. After reading token t (the value a uni
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,9 @@ def _country_index(name: str) -> int:
 
 
 def token_ends(text: str, level: str) -> list[int]:
-    """The index in `text` of each token's last character, for the tokens corpus.corpus_tokens reads."""
+    """The index in `text` of each token's last character, for the tokens corpus.corpus_tokens reads.
+
+    `text` must be in NFC, as the tokenizer reads it (annotate_tokens normalises it first)."""
     if level == "chars":
         start = len(text) - len(text.lstrip("\n"))
         return list(range(start, start + len(text.strip("\n"))))
@@ -118,6 +121,7 @@ def token_ends(text: str, level: str) -> list[int]:
 
 def annotate_tokens(text: str, level: str) -> dict[str, np.ndarray]:
     """Every property after each token of `text` read at `level`: key -> (N,), NaN where undefined."""
+    text = unicodedata.normalize("NFC", text)  # the tokenizer's canonical form: 'é' typed two ways is one token
     ends = np.asarray(token_ends(text, level), dtype=np.int64)
     chars = annotate_chars(text)
     return {key: v[ends] if ends.size else np.zeros(0) for key, v in chars.values.items()}
