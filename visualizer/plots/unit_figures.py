@@ -210,9 +210,9 @@ def attribution_figure(
             f"What counted for output {output + 1}: each earlier input, per cell (blue: made it less likely)",
             420,
             xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False},
-            yaxis={"domain": [0.56, 1.0], "title": {"text": "gradient × input"}},
+            yaxis={"domain": [0.56, 1.0], "title": {"text": "gradient × input"}, "autorange": "reversed"},
             xaxis2={"domain": [0, 1], "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
-            yaxis2={"domain": [0.0, 0.44], "title": {"text": "occlusion"}},
+            yaxis2={"domain": [0.0, 0.44], "title": {"text": "occlusion"}, "autorange": "reversed"},
             margin={"l": 190, "r": 10, "t": 40, "b": 90},
         ),
     )
