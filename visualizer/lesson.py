@@ -25,6 +25,7 @@ from visualizer.labs.gradients import measure as gradients
 from visualizer.labs.gradients import whh
 from visualizer.labs.long_lags import longlag
 from visualizer.labs.sequences import seqtasks, seqtypes
+from visualizer.labs.units import activity, annotate, clamp, contrast, finder
 from visualizer.nn import cells, rnn
 from visualizer.pages import Page
 from visualizer.plots import diagrams
@@ -329,6 +330,24 @@ def longest_solved_lag(cell: str, task: str = "first") -> Callable[[Settings], s
         return str(max(solved)) if solved else "none"
 
     return solve
+
+
+def switch_off_effect(s: Settings) -> str:
+    """What holding the units of the units page (its settings) does to the contrast prompts answered right."""
+    model = activity.float64(pretrained.load_shipped(s.unit_model))
+    text = pretrained.heldout_text()
+    trained, untrained = activity.read(model, text), activity.read(activity.untrained(model), text)
+    state = s.unit_state if model.cell == "lstm" else "h"
+    ranking = finder.rank(
+        trained.states(state), untrained.states(state), trained.props[s.unit_prop],
+        annotate.PROPERTIES[s.unit_prop], state,
+    )  # fmt: skip
+    _, units = finder.chosen_units(ranking, s.unit, s.clamp_k)
+    effect = clamp.contrast_effect(
+        model, contrast.pairs(s.contrast), clamp.clamp_for(trained, units, s.clamp_to, state)
+    )
+    before, after = effect.before.accuracy, effect.after.accuracy
+    return "it falls" if after < before else "it rises" if after > before else "it stays the same"
 
 
 def sweep_lags(s: Settings) -> tuple[str, ...]:

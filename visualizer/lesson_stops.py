@@ -33,10 +33,11 @@ from visualizer.lesson import (
     story_choices,
     story_next_word,
     sweep_lags,
+    switch_off_effect,
     window_steps,
 )
 from visualizer.nn import cells
-from visualizer.pages import EXPLORER, GRADIENTS, HOME, LIMITS, SEQTYPES, TRAIN
+from visualizer.pages import EXPLORER, GRADIENTS, HOME, LIMITS, SEQTYPES, TRAIN, UNITS
 from visualizer.plots import diagrams
 from visualizer.settings import Settings
 
@@ -287,6 +288,25 @@ STOPS: tuple[Stop, ...] = (
             longest_solved_lag("rnn"),
             "Read off the success-vs-lag chart: beyond that lag the vanilla cell's gradient from the clue vanishes.",
             options_from=sweep_lags,
+        ),
+    ),
+    Stop(
+        "What one unit keeps",
+        UNITS,
+        {},
+        "The page ranks the units of a trained LSTM's cell state by how well each follows the country named "
+        "earlier in the paragraph, and sets each score beside the best unit of the same network before training. "
+        "Holding one unit at 0 while the network reads is an experiment, not a picture: if the unit carries the "
+        "country, the language after “speaks” should suffer.",
+        "The story coloured by the unit shown: does its colour change where a country is named, and hold after?",
+        Question(
+            "Hold the unit shown at 0. What happens to the share of contrast prompts answered right?",
+            "choice",
+            switch_off_effect,
+            "Measured with the settings on the page: the two prompts of a pair differ only in the country, so a "
+            "unit that carries it can decide them. The third number on the page switches as many random units "
+            "off instead, for comparison.",
+            options=("it falls", "it stays the same", "it rises"),
         ),
     ),
     Stop(

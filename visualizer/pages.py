@@ -73,6 +73,15 @@ LIMITS = Page(
     "Limits of memory",
     "Vanilla RNN, LSTM and GRU raced on a long-lag task, and why an RNN is slow.",
 )
+UNITS = Page(
+    "units",
+    "views/units.py",
+    "Units",
+    "What a unit remembers",
+    "🔬",
+    "What a unit remembers",
+    "Hidden units on the story's text, a unit switched off, and what each prediction looked back at.",
+)
 LESSON = Page(
     "lesson",
     "views/lesson.py",
@@ -83,7 +92,7 @@ LESSON = Page(
     "A narrated path through every page, with checked questions.",
 )
 
-PAGES: tuple[Page, ...] = (HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN, LIMITS, LESSON)
+PAGES: tuple[Page, ...] = (HOME, EXPLORER, SEQTYPES, GRADIENTS, TRAIN, LIMITS, UNITS, LESSON)
 BY_SCRIPT: dict[str, Page] = {p.script: p for p in PAGES}
 BY_KEY: dict[str, Page] = {p.key: p for p in PAGES}
 BY_URL: dict[str, Page] = {p.url_path: p for p in PAGES}

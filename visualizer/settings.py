@@ -33,6 +33,11 @@ Optimizer = Literal["sgd", "adagrad", "adam"]
 Cell = Literal["rnn", "lstm", "gru"]
 LagTask = Literal["first", "adding"]
 FigureFormat = Literal["png", "svg"]
+UnitModel = Literal["rnn-words", "lstm-words", "gru-words", "rnn-chars", "lstm-chars", "gru-chars"]
+UnitState = Literal["h", "c"]
+UnitProperty = Literal["quote", "bracket", "gender", "country", "position", "plural"]
+ContrastSet = Literal["language", "agreement"]
+ClampTo = Literal["zero", "mean"]
 
 
 def _default(name: str) -> Any:
@@ -99,6 +104,19 @@ class Settings:
     lag_lr: float = _default("lag_lr")
     lag_clip: float = _default("lag_clip")
     keep_bias: float = _default("keep_bias")
+    # ---- what a unit remembers
+    unit_model: UnitModel = _default("unit_model")
+    unit_state: UnitState = _default("unit_state")
+    unit_prop: UnitProperty = _default("unit_prop")
+    unit: int = _default("unit")
+    unit_text: str = _default("unit_text")
+    clamp_k: int = _default("clamp_k")
+    clamp_to: ClampTo = _default("clamp_to")
+    contrast: ContrastSet = _default("contrast")
+    pair: int = _default("pair")
+    attr_text: str = _default("attr_text")
+    enc_k: int = _default("enc_k")
+    attr_out: int = _default("attr_out")
     # ---- classroom
     lesson: int = _default("lesson")
     hide: str = _default("hide")

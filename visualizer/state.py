@@ -21,9 +21,14 @@ from visualizer.labs.gradients import whh
 from visualizer.labs.long_lags import lagtasks, longlag
 from visualizer.labs.sequences import seqtypes
 from visualizer.labs.training import train
+from visualizer.labs.units import activity as unit_activity
+from visualizer.labs.units import annotate, clamp, contrast
 from visualizer.nn import cells, optim, rnn
 
 DEFAULT_TEXT = "the united states of america"
+# A held-out contrast prompt that all three word models complete right: the language needs the country two
+# sentences back.
+DEFAULT_ATTR_TEXT = "Hugo grew up in Germany. He is proud of his town. At home he speaks"
 LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 
@@ -239,6 +244,62 @@ SETTINGS: dict[str, Setting] = _table(
         help="starting bias of the LSTM forget gate and the GRU update gate",
         url="keep",
     ),
+    # ---- what a unit remembers
+    Setting(
+        "unit_model",
+        "choice",
+        "lstm-words",
+        choices=tuple(pretrained.SHIPPED),
+        help="the story model whose units are shown",
+        url="umodel",
+    ),
+    Setting(
+        "unit_state",
+        "choice",
+        "c",
+        choices=unit_activity.STATES,
+        help="h_t, or the LSTM's cell state c_t",
+        url="ustate",
+    ),
+    Setting(
+        "unit_prop",
+        "choice",
+        "country",
+        choices=tuple(annotate.PROPERTIES),
+        help="the property of the text the units are ranked by",
+        url="uprop",
+    ),
+    Setting("unit", "int", -1, lo=-1, hi=511, help="the unit shown (-1: the finder's best for the property)"),
+    Setting("unit_text", "str", "", max_len=2000, help="your text to colour ('' = the held-out story)", url="utext"),
+    Setting(
+        "clamp_k",
+        "int",
+        0,
+        lo=0,
+        hi=8,
+        help="switch off the top k units for the property (0: the unit shown)",
+        url="k",
+    ),
+    Setting("clamp_to", "choice", "zero", choices=clamp.CLAMP_TO, help="hold units at 0 or at their mean", url="to"),
+    Setting(
+        "contrast",
+        "choice",
+        "language",
+        choices=contrast.SETS,
+        help="contrast prompts: the language after 'speaks', or is/are after a clause",
+        url="cset",
+    ),
+    Setting("pair", "int", 1, lo=1, hi=40, help="the contrast prompt whose next-token distribution is drawn"),
+    Setting(
+        "attr_text",
+        "str",
+        DEFAULT_ATTR_TEXT,
+        max_len=400,
+        help="the sentence whose outputs are explained",
+        url="atext",
+    ),
+    Setting("enc_k", "int", 5, lo=1, hi=16, help="encoder units switched off in the translation", url="ek"),
+    Setting("attr_out", "int", 0, lo=0, hi=400, help="the output explained (0: the last)", url="aout"),
     # ---- classroom
     Setting("lesson", "int", 0, lo=0, hi=LESSON_MAX_STOPS, help="stop of the guided lesson (0 = off)"),
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),

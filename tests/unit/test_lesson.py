@@ -58,7 +58,7 @@ def test_every_stop_is_a_page_in_a_valid_preset(number):
 
 
 def test_stop_count_and_setting_bound():
-    assert 12 <= len(STOPS) <= 15
+    assert 12 <= len(STOPS) <= 16
     assert len(lesson_stops.STOPS) <= state.LESSON_MAX_STOPS
 
 

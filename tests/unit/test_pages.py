@@ -8,7 +8,7 @@ from tests.conftest import ROOT
 from visualizer import pages
 
 # The addresses links out there already use: they must keep working.
-ADDRESSES = ("", "Explorer", "Sequence_types", "Gradients", "Train", "Limits_of_memory", "Lesson")
+ADDRESSES = ("", "Explorer", "Sequence_types", "Gradients", "Train", "Limits_of_memory", "Units", "Lesson")
 
 
 def test_addresses_keys_and_scripts_are_unique_and_stable():

@@ -127,3 +127,13 @@ CELLS: dict[str, Cell] = {
     "lstm": CellSpec("lstm", "LSTM", gated.lstm_init, gated.lstm_forward, gated.lstm_backward, gated.LSTMParams),
     "gru": CellSpec("gru", "GRU", gated.gru_init, gated.gru_forward, gated.gru_backward, gated.GRUParams),
 }
+
+
+def input_grad(params: Any, grads: Any) -> np.ndarray:
+    """dL/dx_t for every t, (T, [B,] D): the gradient at the pre-activations sent back through the input weights.
+
+    Every cell's first operation on x_t is linear (W_xh x_t for the vanilla RNN, W_x x_t for the gated cells), so
+    dL/dx_t = dpre_t @ W_x exactly, with dpre from the cell's own backward pass.
+    """
+    W = params.W_xh if isinstance(params, rnn.RNNParams) else params.W_x
+    return grads.dpre @ W
