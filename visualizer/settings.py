@@ -33,6 +33,7 @@ Optimizer = Literal["sgd", "adagrad", "adam"]
 Cell = Literal["rnn", "lstm", "gru"]
 LagTask = Literal["first", "adding"]
 FigureFormat = Literal["png", "svg"]
+LessonPath = Literal["full", "demo"]
 
 
 def _default(name: str) -> Any:
@@ -67,6 +68,8 @@ class Settings:
     task_input: str = _default("task_input")
     attention: bool = _default("attention")
     focus: int = _default("focus")
+    beam: int = _default("beam")
+    decode_pair: int = _default("decode_pair")
     # ---- gradients
     grad_activation: Activation = _default("grad_activation")
     radius: float = _default("radius")
@@ -101,6 +104,7 @@ class Settings:
     keep_bias: float = _default("keep_bias")
     # ---- classroom
     lesson: int = _default("lesson")
+    lesson_path: LessonPath = _default("lesson_path")
     hide: str = _default("hide")
     present: bool = _default("present")
     figure_format: FigureFormat = _default("figure_format")

@@ -24,6 +24,7 @@ from visualizer.labs.training import train
 from visualizer.nn import cells, optim, rnn
 
 DEFAULT_TEXT = "the united states of america"
+LESSON_PATHS = ("full", "demo")  # the lesson's paths (lesson_stops.PATHS, in this order)
 LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 
@@ -166,6 +167,16 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("task_input", "str", "", max_len=300, help="what the trained shape reads ('' = its example)", url="in"),
     Setting("attention", "bool", True, help="the encoder–decoder attends over all encoder states", url="att"),
     Setting("focus", "int", 0, lo=0, hi=30, help="output word whose attention arrows are drawn (0 = automatic)"),
+    Setting("beam", "int", 3, lo=1, hi=5, help="beam width of the encoder–decoder's beam search (1 = greedy)"),
+    Setting(
+        "decode_pair",
+        "int",
+        0,
+        lo=0,
+        hi=1000,
+        help="held-out sentence decoded with teacher forcing and free running (0 = the first one it gets wrong)",
+        url="pair",
+    ),
     # ---- gradients
     Setting(
         "grad_activation",
@@ -241,6 +252,14 @@ SETTINGS: dict[str, Setting] = _table(
     ),
     # ---- classroom
     Setting("lesson", "int", 0, lo=0, hi=LESSON_MAX_STOPS, help="stop of the guided lesson (0 = off)"),
+    Setting(
+        "lesson_path",
+        "choice",
+        "full",
+        choices=LESSON_PATHS,
+        help="the whole lesson, or the five stops of the 10-minute demo",
+        url="path",
+    ),
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
     Setting(

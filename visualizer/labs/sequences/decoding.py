@@ -259,3 +259,48 @@ def sequence_logprob(model: TaskModel, src: np.ndarray, ids) -> float:
         total += _log(float(p[int(w)]))
         prev = int(w)
     return total
+
+
+def prefixes(beam: Beam, model: TaskModel) -> list[list[list[str]]]:
+    """Per step, per kept node: the whole prefix it stands for, as words (a carried finished prefix once)."""
+    out: list[list[list[str]]] = []
+    for t, level in enumerate(beam.levels):
+        row = []
+        for node in level:
+            before = out[t - 1][node.parent] if t > 0 else []
+            carried = t > 0 and beam.levels[t - 1][node.parent].finished
+            row.append(before if carried else [*before, model.vocab_out.tokens[node.word]])
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------------------- which sentence to show
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Every held-out sentence decoded both ways: which are wrong running free, and the one to show."""
+
+    wrong: tuple[int, ...]  # 0-based indices of the sentences with a free-running mistake
+    total: int
+
+    def pick(self, chosen: int) -> tuple[int, bool]:
+        """(0-based index to show, chosen automatically): `chosen` is 1-based, 0 = the first wrong one."""
+        if 1 <= chosen <= self.total:
+            return chosen - 1, False
+        return (self.wrong[0] if self.wrong else 0), True
+
+
+def held_out(model: TaskModel, examples) -> HeldOut:
+    """Decode every example (src words, tgt words) running free and note which ones differ from the reference."""
+    wrong = []
+    for i, ex in enumerate(examples):
+        src = model.vocab_in.encode(list(ex.src), unknown="unk")
+        ref = model.vocab_out.encode([*ex.tgt, END]) if _known(model, ex.tgt) else None
+        if ref is None or first_mistake(free_running(model, src, ref).writes, ref) is not None:
+            wrong.append(i)
+    return HeldOut(tuple(wrong), len(examples))
+
+
+def _known(model: TaskModel, words) -> bool:
+    return all(w in model.vocab_out.index for w in words)

@@ -1,0 +1,187 @@
+"""Pure Plotly builders for decoding with the encoder–decoder (labs/sequences/decoding.py). No Streamlit here.
+
+passes      the reference, the teacher-forced words and the free-running words, one row each, right / wrong
+beam_tree   the prefixes a beam search kept at every step, joined to their parents, the returned path thick
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from visualizer.plots.style import ALERT, GHOST, HIGHLIGHT, X_COLOUR, figure, heading, short
+
+ROWS = ("reference", "teacher forcing", "free running")
+RIGHT, WRONG, NONE = X_COLOUR, ALERT, GHOST
+
+
+def passes(
+    reference: Sequence[str],
+    forced: Sequence[str],
+    free: Sequence[str],
+    p_forced: Sequence[float],
+    p_free: Sequence[float],
+    first: int | None,
+    *,
+    height: int = 230,
+):
+    """Three rows of word cells over the steps: reference, teacher-forced and free-running words.
+
+    A written word is green where it equals the reference word at that step, red elsewhere; the first
+    free-running mistake (0-based `first`) is outlined in orange."""
+    n = max(len(reference), len(forced), len(free))
+    traces = []
+    for name, ws, ps in (
+        ("reference", reference, None),
+        ("teacher forcing", forced, p_forced),
+        ("free running", free, p_free),
+    ):
+        xs = list(range(1, len(ws) + 1))
+        colours = [
+            NONE if ps is None else (RIGHT if t < len(reference) and w == reference[t] else WRONG)
+            for t, w in enumerate(ws)
+        ]
+        hover = [
+            f"step {t + 1}: {w}" + ("" if ps is None else f"<br>p(written) = {ps[t]:.3f}") for t, w in enumerate(ws)
+        ]
+        traces.append(
+            dict(
+                type="scatter",
+                mode="markers+text",
+                x=xs,
+                y=[name] * len(ws),
+                marker=dict(symbol="square", size=34, color=colours, opacity=0.35, line=dict(width=0)),
+                text=[short(w, 10) for w in ws],
+                textfont=dict(size=13),
+                hovertext=hover,
+                hoverinfo="text",
+                name=name,
+                showlegend=False,
+            )
+        )
+    shapes = []
+    if first is not None and first < len(free):
+        shapes.append(
+            dict(
+                type="rect",
+                x0=first + 0.5,
+                x1=first + 1.5,
+                y0=1.62,
+                y1=2.38,
+                line=dict(color=HIGHLIGHT, width=3),
+            )
+        )
+    return figure(
+        traces,
+        dict(
+            title=heading("The same sentence decoded two ways"),
+            xaxis=dict(title=heading("word written (step)"), dtick=1, range=[0.4, n + 0.6], zeroline=False),
+            yaxis=dict(type="category", categoryorder="array", categoryarray=list(reversed(ROWS)), showgrid=False),
+            shapes=shapes,
+            height=height,
+            margin=dict(l=120, r=20, t=40, b=45),
+        ),
+    )
+
+
+def beam_tree(
+    levels: Sequence[Sequence[tuple[str, float, int, bool]]],
+    best_path: Sequence[tuple[int, int]],
+    prefixes: Sequence[Sequence[str]],
+    *,
+    width: int,
+    height: int = 340,
+):
+    """The beam as a tree: column t holds the prefixes kept after writing t words, best at the top.
+
+    Args:
+        levels: per step, per kept prefix (best first): (last word, log-probability, parent index, finished).
+        best_path: (step, index) of the returned translation's node at every step.
+        prefixes: per step, per kept prefix: the whole prefix as text (for hover).
+    """
+    on_path = set(best_path)
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    best_x: list[float | None] = []
+    best_y: list[float | None] = []
+    xs, ys, labels, hovers, symbols, colours = [], [], [], [], [], []
+    for t, level in enumerate(levels, start=1):
+        for i, (word, score, parent, finished) in enumerate(level):
+            carried = t > 1 and levels[t - 2][parent][3]  # a finished prefix, carried on unchanged
+            px, py = (t - 1, -parent) if t > 1 else (0, 0)
+            ex, ey = (best_x, best_y) if (t, i) in on_path else (edge_x, edge_y)
+            ex += [px, t, None]
+            ey += [py, -i, None]
+            xs.append(t)
+            ys.append(-i)
+            labels.append("=" if carried else f"{short(word, 9)} {score:.2f}")
+            hovers.append(f"{' '.join(prefixes[t - 1][i])}<br>log P = {score:.3f}")
+            symbols.append("square" if finished else "circle")
+            colours.append(HIGHLIGHT if (t, i) in on_path else "#4c78a8")
+    traces = [
+        dict(
+            type="scatter",
+            mode="lines",
+            x=edge_x,
+            y=edge_y,
+            line=dict(color="#bbbbbb", width=1.5),
+            hoverinfo="skip",
+            name="kept",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            mode="lines",
+            x=best_x,
+            y=best_y,
+            line=dict(color=HIGHLIGHT, width=4),
+            hoverinfo="skip",
+            name="returned translation",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            mode="markers+text",
+            x=[0],
+            y=[0],
+            marker=dict(size=12, color="#888888"),
+            text=["<start>"],
+            textposition="middle left",
+            hovertext=["<start>: log P = 0"],
+            hoverinfo="text",
+            name="start",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            mode="markers+text",
+            x=xs,
+            y=ys,
+            marker=dict(size=11, color=colours, symbol=symbols),
+            text=labels,
+            textposition="top center",
+            textfont=dict(size=11),
+            hovertext=hovers,
+            hoverinfo="text",
+            name="prefixes kept",
+            showlegend=False,
+        ),
+    ]
+    steps = len(levels)
+    return figure(
+        traces,
+        dict(
+            title=heading(f"Beam search, width {width}: the beginnings kept after each word"),
+            xaxis=dict(
+                title=heading("words written"), dtick=1, range=[-0.8, steps + 0.6], zeroline=False, showgrid=False
+            ),
+            yaxis=dict(
+                title=heading("rank in the beam"),
+                tickvals=[-i for i in range(width)],
+                ticktext=[str(i + 1) for i in range(width)],
+                range=[-width + 0.5, 0.6],
+                zeroline=False,
+            ),
+            height=max(height, 120 + 70 * width),
+            margin=dict(l=70, r=20, t=40, b=45),
+        ),
+    )
