@@ -38,13 +38,16 @@ def test_beam_result_compares_the_scores_it_is_given():
 def test_passes_colours_right_and_wrong_and_outlines_the_first_mistake():
     fig = df.passes(["a", "b", "<end>"], ["a", "c", "<end>"], ["a", "c", "d"], [0.9, 0.5, 0.8], [0.9, 0.5, 0.4], 1)
     spec = fig.to_dict()
-    rows = {t["name"]: t for t in spec["data"]}
-    assert list(rows["teacher forcing"]["marker"]["color"]) == [df.RIGHT, df.WRONG, df.RIGHT]
-    assert list(rows["free running"]["marker"]["color"]) == [df.RIGHT, df.WRONG, df.WRONG]
-    assert "p(written) = 0.400" in rows["free running"]["hovertext"][2]
-    (box,) = spec["layout"]["shapes"]
-    assert box["x0"] == 1.5 and box["x1"] == 2.5
-    assert spec["layout"]["xaxis"]["title"]["text"] and spec["layout"]["yaxis"]["categoryarray"]
+    (heat,) = spec["data"]
+    assert list(heat["y"]) == ["free running", "teacher forcing", "reference"]
+    z = [list(r) for r in heat["z"]]
+    assert z[1] == [df.RIGHT_Z, df.WRONG_Z, df.RIGHT_Z]  # teacher forcing
+    assert z[0] == [df.RIGHT_Z, df.WRONG_Z, df.WRONG_Z]  # free running
+    assert z[2] == [df.NONE_Z] * 3
+    assert "p(written) = 0.400" in heat["hovertext"][0][2]
+    (box,) = spec["layout"]["shapes"]  # on the free-running row (index 0), at step 2
+    assert (box["x0"], box["x1"], box["y0"], box["y1"]) == (1.5, 2.5, -0.5, 0.5)
+    assert spec["layout"]["xaxis"]["title"]["text"]
     assert df.passes(["a"], ["a"], ["a"], [1.0], [1.0], None).to_dict()["layout"]["shapes"] == []
 
 
@@ -58,7 +61,10 @@ def test_beam_tree_draws_every_kept_prefix_and_the_returned_path():
     spec = df.beam_tree(levels, [(1, 0), (2, 0), (3, 0)], prefixes, width=2).to_dict()
     nodes = next(t for t in spec["data"] if t["name"] == "prefixes kept")
     assert len(nodes["x"]) == 6
-    assert nodes["text"][0] == "a -0.10" and nodes["text"][4] == "="  # a finished prefix carried on
+    words = next(t for t in spec["data"] if t["name"] == "last word")
+    assert words["text"][0] == "a" and words["text"][4] == "="  # a finished prefix carried on
+    scores = next(t for t in spec["data"] if t["name"] == "log P so far")
+    assert scores["text"][0] == "-0.10" and scores["text"][4] == ""
     assert list(nodes["marker"]["symbol"]).count("square") == 3
     assert "b c &lt;end&gt;" in nodes["hovertext"][5] or "b c <end>" in nodes["hovertext"][5]
     best = next(t for t in spec["data"] if t["name"] == "returned translation")

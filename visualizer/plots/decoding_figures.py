@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from visualizer.plots.style import ALERT, GHOST, HIGHLIGHT, X_COLOUR, figure, heading, short
+from visualizer.plots.style import HIGHLIGHT, figure, heading, short
 
+LABEL_OFFSET = 0.24  # a node's word above it, its log-probability below, in rank units
 ROWS = ("reference", "teacher forcing", "free running")
-RIGHT, WRONG, NONE = X_COLOUR, ALERT, GHOST
+NONE_Z, RIGHT_Z, WRONG_Z = 0, 1, 2  # a cell's value: the reference, a right word, a wrong word
+RIGHT, WRONG, NONE = "#c7e9c0", "#f4b6b6", "#eeeeee"  # light, so the words on them stay readable
+CELL_SCALE = [[0.0, NONE], [0.33, NONE], [0.34, RIGHT], [0.66, RIGHT], [0.67, WRONG], [1.0, WRONG]]
 
 
 def passes(
@@ -24,58 +27,54 @@ def passes(
     *,
     height: int = 230,
 ):
-    """Three rows of word cells over the steps: reference, teacher-forced and free-running words.
+    """Three rows of word cells over the steps (a heatmap of right / wrong): reference, teacher-forced and
+    free-running words.
 
     A written word is green where it equals the reference word at that step, red elsewhere; the first
     free-running mistake (0-based `first`) is outlined in orange."""
     n = max(len(reference), len(forced), len(free))
-    traces = []
-    for name, ws, ps in (
-        ("reference", reference, None),
-        ("teacher forcing", forced, p_forced),
-        ("free running", free, p_free),
-    ):
-        xs = list(range(1, len(ws) + 1))
-        colours = [
-            NONE if ps is None else (RIGHT if t < len(reference) and w == reference[t] else WRONG)
-            for t, w in enumerate(ws)
-        ]
-        hover = [
-            f"step {t + 1}: {w}" + ("" if ps is None else f"<br>p(written) = {ps[t]:.3f}") for t, w in enumerate(ws)
-        ]
-        traces.append(
-            dict(
-                type="scatter",
-                mode="markers+text",
-                x=xs,
-                y=[name] * len(ws),
-                marker=dict(symbol="square", size=34, color=colours, opacity=0.35, line=dict(width=0)),
-                text=[short(w, 10) for w in ws],
-                textfont=dict(size=13),
-                hovertext=hover,
-                hoverinfo="text",
-                name=name,
-                showlegend=False,
-            )
-        )
+    rows = (("free running", free, p_free), ("teacher forcing", forced, p_forced), ("reference", reference, None))
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for name, ws, ps in rows:
+        z.append([None] * n)
+        text.append([""] * n)
+        hover.append([""] * n)
+        for t, w in enumerate(ws):
+            right = t < len(reference) and w == reference[t]
+            z[-1][t] = NONE_Z if ps is None else (RIGHT_Z if right else WRONG_Z)
+            text[-1][t] = short(w, 10)
+            hover[-1][t] = f"{name}, step {t + 1}: {w}" + ("" if ps is None else f"<br>p(written) = {ps[t]:.3f}")
+    trace = dict(
+        type="heatmap",
+        z=z,
+        x=list(range(1, n + 1)),
+        y=[r[0] for r in rows],
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=13),
+        hovertext=hover,
+        hoverinfo="text",
+        zmin=0,
+        zmax=2,
+        colorscale=CELL_SCALE,
+        showscale=False,
+        xgap=3,
+        ygap=3,
+        name="words",
+    )
     shapes = []
     if first is not None and first < len(free):
         shapes.append(
-            dict(
-                type="rect",
-                x0=first + 0.5,
-                x1=first + 1.5,
-                y0=1.62,
-                y1=2.38,
-                line=dict(color=HIGHLIGHT, width=3),
-            )
+            dict(type="rect", x0=first + 0.5, x1=first + 1.5, y0=-0.5, y1=0.5, line=dict(color=HIGHLIGHT, width=3))
         )
     return figure(
-        traces,
+        [trace],
         dict(
             title=heading("The same sentence decoded two ways"),
-            xaxis=dict(title=heading("word written (step)"), dtick=1, range=[0.4, n + 0.6], zeroline=False),
-            yaxis=dict(type="category", categoryorder="array", categoryarray=list(reversed(ROWS)), showgrid=False),
+            xaxis=dict(title=heading("word written (step)"), dtick=1, zeroline=False, showgrid=False),
+            yaxis=dict(type="category", showgrid=False),
             shapes=shapes,
             height=height,
             margin=dict(l=120, r=20, t=40, b=45),
@@ -103,7 +102,7 @@ def beam_tree(
     edge_y: list[float | None] = []
     best_x: list[float | None] = []
     best_y: list[float | None] = []
-    xs, ys, labels, hovers, symbols, colours = [], [], [], [], [], []
+    xs, ys, labels, scores, hovers, symbols, colours = [], [], [], [], [], [], []
     for t, level in enumerate(levels, start=1):
         for i, (word, score, parent, finished) in enumerate(level):
             carried = t > 1 and levels[t - 2][parent][3]  # a finished prefix, carried on unchanged
@@ -113,7 +112,8 @@ def beam_tree(
             ey += [py, -i, None]
             xs.append(t)
             ys.append(-i)
-            labels.append("=" if carried else f"{short(word, 9)} {score:.2f}")
+            labels.append("=" if carried else short(word, 10))
+            scores.append("" if carried else f"{score:.2f}")
             hovers.append(f"{' '.join(prefixes[t - 1][i])}<br>log P = {score:.3f}")
             symbols.append("square" if finished else "circle")
             colours.append(HIGHLIGHT if (t, i) in on_path else "#4c78a8")
@@ -153,16 +153,35 @@ def beam_tree(
         ),
         dict(
             type="scatter",
-            mode="markers+text",
+            mode="markers",
             x=xs,
             y=ys,
             marker=dict(size=11, color=colours, symbol=symbols),
-            text=labels,
-            textposition="top center",
-            textfont=dict(size=11),
             hovertext=hovers,
             hoverinfo="text",
             name="prefixes kept",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            mode="text",
+            x=xs,
+            y=[y + LABEL_OFFSET for y in ys],
+            text=labels,
+            textfont=dict(size=12),
+            hoverinfo="skip",
+            name="last word",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            mode="text",
+            x=xs,
+            y=[y - LABEL_OFFSET for y in ys],
+            text=scores,
+            textfont=dict(size=11, color="#555555"),
+            hoverinfo="skip",
+            name="log P so far",
             showlegend=False,
         ),
     ]
@@ -172,13 +191,13 @@ def beam_tree(
         dict(
             title=heading(f"Beam search, width {width}: the beginnings kept after each word"),
             xaxis=dict(
-                title=heading("words written"), dtick=1, range=[-0.8, steps + 0.6], zeroline=False, showgrid=False
+                title=heading("words written"), dtick=1, range=[-0.9, steps + 0.5], zeroline=False, showgrid=False
             ),
             yaxis=dict(
                 title=heading("rank in the beam"),
                 tickvals=[-i for i in range(width)],
                 ticktext=[str(i + 1) for i in range(width)],
-                range=[-width + 0.5, 0.6],
+                range=[-width + 0.6, 0.45],
                 zeroline=False,
             ),
             height=max(height, 120 + 70 * width),

@@ -97,16 +97,12 @@ def view(attend: bool) -> None:
                 )
             )
         )
+    levels = [[(words[n.word], n.score, n.parent, n.finished) for n in level] for level in beam.levels]
     left, right = st.columns([3, 2])
-    with left:
-        levels = [[(words[n.word], n.score, n.parent, n.finished) for n in level] for level in beam.levels]
-        show_fig(df.beam_tree(levels, beam.best_path, prefixes, width=int(width)), key="decode_beam")
-        st.caption(notes.TREE_CAPTION)
-    with right:
-        st.markdown(notes.BEAM)
-        text = lambda ids: " ".join(words[i] for i in ids if words[i] != END)  # noqa: E731
-        st.markdown(
-            md_escape(
-                notes.beam_result(int(width), text(beam.best), beam.best_score, text(greedy.best), greedy.best_score)
-            )
-        )
+    left.markdown(notes.BEAM)
+    text = lambda ids: " ".join(words[i] for i in ids if words[i] != END)  # noqa: E731
+    right.markdown(
+        md_escape(notes.beam_result(int(width), text(beam.best), beam.best_score, text(greedy.best), greedy.best_score))
+    )
+    show_fig(df.beam_tree(levels, beam.best_path, prefixes, width=int(width)), key="decode_beam")
+    st.caption(notes.TREE_CAPTION)
