@@ -12,7 +12,6 @@ from visualizer.data.corpus import build_corpus
 from visualizer.labs.training import tbptt, train
 from visualizer.plots import tbptt_figures
 
-
 # ---------------------------------------------------------------------------- windows, as the trainer reads them
 
 
