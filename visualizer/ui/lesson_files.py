@@ -1,0 +1,51 @@
+"""The Lesson page's offline files: the chosen path as an HTML slide deck, and the printable exercise sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from visualizer import deck
+from visualizer.ui.binding import current
+from visualizer.ui.text import show_error
+
+DECK_FILE, SHEET_FILE = "rnn-lesson-deck.html", "rnn-exercises.html"
+
+
+def downloads(numbers: Sequence[int]) -> None:
+    """Two download buttons; each file is built only when its button is clicked."""
+    st.subheader("Take it offline")
+    settings = current()
+    try:
+        D, H, V = deck.sheet_sizes(settings)
+    except ValueError as err:  # a text the network cannot read: the sheet needs its sizes
+        show_error(err)
+        return
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            f"⬇ Lecture deck ({len(numbers)} stops, one HTML file)",
+            lambda: deck.deck_html(tuple(numbers), keep=settings).encode("utf-8"),
+            file_name=DECK_FILE,
+            mime="text/html",
+            on_click="ignore",
+            key="lesson_deck",
+        )
+        st.caption(
+            "Opens in any browser without a network: ← / → move between slides, each question's answer is on the "
+            "slide after it, computed by the app. Print it for handouts (one slide per page)."
+        )
+    with right:
+        st.download_button(
+            "⬇ Exercise sheet (printable HTML)",
+            lambda: deck.sheet_html(D, H, V).encode("utf-8"),
+            file_name=SHEET_FILE,
+            mime="text/html",
+            on_click="ignore",
+            key="lesson_sheet",
+        )
+        st.caption(
+            f"Weight shapes and counts for D = {D}, H = {H}, V = {V} (the network these settings describe), one "
+            "forward step by hand, and which sequence type fits; the answers, computed by the app, on the last page."
+        )
