@@ -99,7 +99,7 @@ def forward_step_exercise() -> Exercise:
     return Exercise(
         "One forward step by hand",
         "Compute the pre-activation a_1 = W_hh h_0 + W_xh x_1 + b_h, the new hidden state h_1 = tanh(a_1), the "
-        "scores z_1 = W_hy h_1 + b_y and ŷ_1 = softmax(z_1). Round to three decimals (tanh(0.5) ≈ 0.462).",
+        "scores z_1 = W_hy h_1 + b_y and ŷ_1 = softmax(z_1), to three decimals (a calculator for tanh and exp helps).",
         (
             f"W_xh = {_mat(STEP_W_XH)}    W_hh = {_mat(STEP_W_HH)}    b_h = {_vec(STEP_B_H)}",
             f"W_hy = {_mat(STEP_W_HY)}    b_y = {_vec(STEP_B_Y)}",
