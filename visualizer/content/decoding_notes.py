@@ -10,7 +10,7 @@ import math
 TEACHER_FORCING = (
     "**Teacher forcing** (training): every step reads the *true* previous word of the reference, so one wrong "
     "word cannot lead the next step astray. **Free running** (inference): every step reads the model's *own* "
-    "previous word, as it must when there is no reference."
+    "previous word, as it must when there is no reference. (Teacher forcing: Williams & Zipser, 1989.)"
 )
 BEAM = (
     "**Greedy** decoding writes the single most probable word at every step. **Beam search** keeps the k most "
