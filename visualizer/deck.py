@@ -26,7 +26,7 @@ from visualizer.content import deck_notes as notes
 from visualizer.content import exercises
 from visualizer.data import corpus
 from visualizer.labs.long_lags import longlag
-from visualizer.labs.sequences import seqtypes
+from visualizer.labs.sequences import seqtasks, seqtypes
 from visualizer.labs.training import tbptt
 from visualizer.lesson import Stop
 from visualizer.nn import cells
@@ -73,6 +73,19 @@ def figure(stop: Stop, s: Settings) -> str:
         return _heatmap(lesson._story_run(s), "Hidden state h_t of the network trained on the story")
     if key == "explorer":
         return _heatmap(lesson._run(s), f"Hidden state h_t, random weights (seed {s.seed})")
+    if key == "seqtypes" and s.seqtype == "encoder_decoder":  # the stop is about the bottleneck: its chart
+        t = seqtasks.load_shipped("encoder_decoder", attend=True).extra
+        if not {"len_lo", "len_hi", "acc_plain", "acc_attention"} <= set(t):
+            raise ValueError("the shipped translator has no accuracy-by-length table")
+        mid = [(float(lo) + float(hi)) / 2 for lo, hi in zip(t["len_lo"], t["len_hi"])]
+        return svg.lines(
+            mid,
+            {"without attention": t["acc_plain"].tolist(), "with attention": t["acc_attention"].tolist()},
+            title="Held-out sentences translated exactly, by input length",
+            xtitle="input length (words, middle of each bin)",
+            ytitle="share exactly right",
+            ylim=(0.0, 1.0),
+        )
     if key == "seqtypes":
         tokens = lesson._run(s).enc.tokens
         lay = seqtypes.layout(s.seqtype, len(tokens), s.output_length)

@@ -232,8 +232,8 @@ def sequence_layout(
         "orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' fill='#555'/></marker></defs>"
     )
     body.append(
-        f"<text x='{left + (W - left - right) / 2}' y='{H - 28}' text-anchor='middle' font-size='12'>"
-        "step of the cell (brown squares: the decoder's own weights)</text>"
+        f"<text x='{left + (W - left - right) / 2}' y='42' text-anchor='middle' font-size='12'>"
+        "one column per step of the cell; brown squares use the decoder's own weights</text>"
         if any(decoder)
         else ""
     )
