@@ -38,8 +38,10 @@ def test_after_training_perplexity_is_exp_of_the_loss_and_the_windows_move_on():
     ppl = math.exp(trainer.loss_estimate)
     captions = [c.value for c in at.caption if c.value.startswith("Perplexity")]
     assert captions, "the perplexity line is shown beside the loss"
-    assert f"training text {ppl:.1f}" in captions[0]
-    assert notes.perplexity_sentence(ppl, "chars", len(trainer.corpus.vocab)) in captions[0]
+    assert captions[0].startswith(notes.perplexity_sentence(ppl, "chars", len(trainer.corpus.vocab)))
+    assert f"exp(mean L_t) = {ppl:.1f}" in captions[0]
+    held = math.exp(trainer.heldout_losses.values[-1])  # the built-in story keeps a held-out part
+    assert captions[0].endswith(notes.heldout_perplexity(held))
     spec = _tbptt(at)
     first = list(spec["layout"]["yaxis"]["ticktext"])[0]
     assert first.startswith(f"step {trainer.step_count + 1}<br>tokens {int(trainer.positions[0]) + 1}–")

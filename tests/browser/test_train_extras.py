@@ -29,7 +29,7 @@ def test_windows_follow_the_setting_and_move_on_with_training(page, app_url):
     expect(page.get_by_text(re.compile(r"Window T = 8 characters"))).to_be_visible()
 
     page.get_by_role("button", name="Train").click()
-    expect(page.get_by_text(re.compile(r"Perplexity exp\(mean L_t\): training text \d"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"Perplexity exp\(mean L_t\) = \d"))).to_be_visible(timeout=30_000)
     expect(
         page.get_by_text(re.compile(r"as unsure of the next character as a uniform choice among \d+"))
     ).to_be_visible()

@@ -69,7 +69,7 @@ def test_perplexity_is_exp_of_the_mean_not_the_mean_of_exps():
 
 def test_the_perplexity_sentence_flips_with_its_numbers():
     s = notes.perplexity_sentence(12.4, "chars", 40)
-    assert "uniform choice among 12 characters" in s and "out of the 40" in s and "12.4" in s
+    assert "uniform choice among 12 characters" in s and "out of the 40" in s and "exp(mean L_t) = 12.4" in s
     assert "among 3 words" in notes.perplexity_sentence(2.6, "words", 500)
     worse = notes.perplexity_sentence(40.2, "chars", 40)
     assert "no better than guessing uniformly among all 40" in worse and "out of the" not in worse

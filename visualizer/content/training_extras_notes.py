@@ -21,6 +21,10 @@ def unit(level: str, n: int = 2) -> str:
     return one if n == 1 else many
 
 
+def heldout_perplexity(ppl: float) -> str:
+    return f"On the held-out text it never trains on: {ppl:.1f}."
+
+
 def perplexity_sentence(ppl: float, level: str, vocab_size: int) -> str:
     """What a perplexity means: as unsure as a uniform choice among round(ppl) tokens, against the vocabulary."""
     if not math.isfinite(ppl):
@@ -28,9 +32,9 @@ def perplexity_sentence(ppl: float, level: str, vocab_size: int) -> str:
     n = max(1, round(ppl))
     one = unit(level, 1)
     if n == 1:
-        return f"Perplexity {ppl:.2f}: the model is almost certain of every next {one}."
+        return f"Perplexity exp(mean L_t) = {ppl:.2f}: the model is almost certain of every next {one}."
     head = (
-        f"Perplexity {ppl:.1f}: on average the model is as unsure of the next {one} as a uniform choice among "
+        f"Perplexity exp(mean L_t) = {ppl:.1f}: on average the model is as unsure of the next {one} as a uniform choice among "
         f"{n} {unit(level, n)}"
     )
     if n >= vocab_size:

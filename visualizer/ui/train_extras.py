@@ -15,14 +15,12 @@ SHOWN_WINDOWS = 3
 
 
 def perplexity(trainer: train.Trainer) -> None:
-    """exp(mean L_t) for the training loss (and the held-out loss when there is one), with one sentence."""
+    """exp(mean L_t) of the recent training loss, with one sentence, and of the held-out loss when there is one."""
     ppl = tbptt.perplexity(trainer.loss_estimate)
-    held = trainer.heldout_losses.values[-1] if len(trainer.heldout_losses) else None
-    extra = f" · held-out text {tbptt.perplexity(held):.1f}" if held is not None else ""
-    st.caption(
-        f"Perplexity exp(mean L_t): training text {ppl:.1f}{extra}. "
-        + notes.perplexity_sentence(ppl, trainer.corpus.level, len(trainer.corpus.vocab))
-    )
+    text = notes.perplexity_sentence(ppl, trainer.corpus.level, len(trainer.corpus.vocab))
+    if len(trainer.heldout_losses):
+        text += " " + notes.heldout_perplexity(tbptt.perplexity(trainer.heldout_losses.values[-1]))
+    st.caption(text)
 
 
 def bptt_windows(corpus: corpus_module.Corpus | None, cfg: train.TrainConfig) -> None:
