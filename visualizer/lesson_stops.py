@@ -346,3 +346,10 @@ def neighbours(path: str, number: int) -> tuple[int | None, int | None]:
     before = [n for n in stops if n < number]
     after = [n for n in stops if n > number]
     return (before[-1] if before else None), (after[0] if after else None)
+
+
+def parse_stops(text: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Stop numbers from "1,5,8" (sorted, each once, those of the lesson only); `default` when none is left."""
+    picked = {int(p) for p in text.replace(" ", "").split(",") if p.isdigit()}
+    numbers = tuple(sorted(n for n in picked if 1 <= n <= len(STOPS)))
+    return numbers or default

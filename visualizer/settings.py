@@ -105,6 +105,7 @@ class Settings:
     # ---- classroom
     lesson: int = _default("lesson")
     lesson_path: LessonPath = _default("lesson_path")
+    deck_stops: str = _default("deck_stops")
     hide: str = _default("hide")
     present: bool = _default("present")
     figure_format: FigureFormat = _default("figure_format")

@@ -260,6 +260,14 @@ SETTINGS: dict[str, Setting] = _table(
         help="the whole lesson, or the five stops of the 10-minute demo",
         url="path",
     ),
+    Setting(
+        "deck_stops",
+        "str",
+        "",
+        max_len=100,
+        help="the stops in the offline deck, e.g. 1,5,8 ('' = the stops of the chosen path)",
+        url="deck",
+    ),
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
     Setting(

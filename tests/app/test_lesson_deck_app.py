@@ -44,3 +44,19 @@ def test_the_ends_of_the_demo_path_disable_back_and_next(run_page):
     last = run_page("views/gradients.py", {**lesson_stops.query(DEMO[-1]), "path": "demo"})
     assert last.button(key="lesson_next").disabled and not last.button(key="lesson_prev").disabled
     assert "stop 5 of 5" in last.get("progress")[0].proto.text
+
+
+def test_a_chosen_subset_of_stops_goes_into_the_deck_and_the_link(run_page):
+    at = run_page("views/lesson.py", {"deck": "9,2,3,99,x"})  # out of range and malformed parts are dropped
+    assert not at.exception
+    picker = at.multiselect(key="w_deck_stops_full")
+    assert picker.value == [2, 3, 9]
+    assert at.get("download_button")[0].label == "⬇ Lecture deck (3 stops, one HTML file)"
+    picker.set_value([1, 15]).run()
+    picker = at.multiselect(key="w_deck_stops_full")
+    assert at.get("download_button")[0].label == "⬇ Lecture deck (2 stops, one HTML file)"
+    assert at.query_params.get("deck") in ("1,15", ["1,15"])
+    at.multiselect(key="w_deck_stops_full").set_value(
+        list(lesson_stops.PATHS["full"])
+    ).run()  # the path's own stops: no parameter needed
+    assert "deck" not in at.query_params

@@ -148,3 +148,9 @@ def test_svg_lines_and_windows_are_labelled_with_tooltips():
     lay = svg.sequence_layout([True, True], [False, True], [False, False], title="L", in_labels=["x", "y"])
     assert "step 2 emits" in lay and "step 1 emits" not in lay
     assert svg.nice_ticks(1, 200, integer=True) == [50, 100, 150, 200]
+
+
+def test_parse_stops_keeps_the_lessons_numbers_once_in_order():
+    assert lesson_stops.parse_stops("9, 2,3,2,99,x,0", (1,)) == (2, 3, 9)
+    assert lesson_stops.parse_stops("", (1, 5)) == (1, 5)
+    assert lesson_stops.parse_stops("99", (1, 5)) == (1, 5)

@@ -6,16 +6,35 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from visualizer import deck
-from visualizer.ui.binding import current
+from visualizer import deck, lesson_stops
+from visualizer.ui.binding import change, current
 from visualizer.ui.text import show_error
 
 DECK_FILE, SHEET_FILE = "rnn-lesson-deck.html", "rnn-exercises.html"
 
 
-def downloads(numbers: Sequence[int]) -> None:
-    """Two download buttons; each file is built only when its button is clicked."""
+def deck_stops(path_numbers: Sequence[int]) -> tuple[int, ...]:
+    """The stops the deck exports: the path's, or those picked here (kept in the `deck_stops` setting)."""
+    path = tuple(path_numbers)
+    key = f"w_deck_stops_{current().lesson_path}"  # a new path starts from its own stops
+    if key not in st.session_state:
+        st.session_state[key] = list(lesson_stops.parse_stops(current().deck_stops, path))
+    picked = st.multiselect(
+        "Stops in the deck",
+        options=list(range(1, len(lesson_stops.STOPS) + 1)),
+        format_func=lambda n: f"{n}. {lesson_stops.STOPS[n - 1].title}",
+        key=key,
+        help="the stops of the path chosen above; remove or add any",
+    )
+    numbers = tuple(sorted(picked)) or path
+    change(deck_stops="" if numbers == path else ",".join(map(str, numbers)))
+    return numbers
+
+
+def downloads(path_numbers: Sequence[int]) -> None:
+    """The stops to export, then two download buttons; each file is built only when its button is clicked."""
     st.subheader("Take it offline")
+    numbers = deck_stops(path_numbers)
     settings = current()
     try:
         D, H, V = deck.sheet_sizes(settings)
