@@ -13,6 +13,12 @@ from visualizer.ui.text import show_error
 DECK_FILE, SHEET_FILE = "rnn-lesson-deck.html", "rnn-exercises.html"
 
 
+def _chip(number: int, most: int = 20) -> str:
+    """A stop as a short chip: its number and the start of its title (fifteen chips fit in three rows)."""
+    title = lesson_stops.STOPS[number - 1].title
+    return f"{number}. {title if len(title) <= most else title[: most - 1].rstrip() + '…'}"
+
+
 def deck_stops(path_numbers: Sequence[int]) -> tuple[int, ...]:
     """The stops the deck exports: the path's, or those picked here (kept in the `deck_stops` setting)."""
     path = tuple(path_numbers)
@@ -22,7 +28,7 @@ def deck_stops(path_numbers: Sequence[int]) -> tuple[int, ...]:
     picked = st.multiselect(
         "Stops in the deck",
         options=list(range(1, len(lesson_stops.STOPS) + 1)),
-        format_func=lambda n: f"{n}. {lesson_stops.STOPS[n - 1].title}",
+        format_func=_chip,
         key=key,
         help="the stops of the path chosen above; remove or add any",
     )
