@@ -35,10 +35,11 @@ def test_the_default_sentence_is_the_first_the_translator_gets_wrong(run_page):
     (heat,) = passes["data"]
     ref_row = heat["text"][list(heat["y"]).index("reference")]
     assert [w for w in ref_row if w][-1] == END
-    (box,) = passes["layout"]["shapes"]  # the first mistake is outlined
+    box, *dashed = passes["layout"]["shapes"]  # the first mistake is outlined, the words it made wrong dashed
     src = model.vocab_in.encode(list(examples[first].src), unknown="unk")
     comp = decoding.compare(model, src, model.vocab_out.encode([*examples[first].tgt, END]))
-    assert box["x0"] == comp.first_free_mistake + 0.5
+    assert box["x0"] == comp.first_free_mistake + 0.5 and "dash" not in box["line"]
+    assert [d["x0"] for d in dashed] == [t + 0.55 for t in comp.propagated]
     assert f"its first mistake is word {comp.first_free_mistake + 1}" in text
 
 

@@ -49,6 +49,12 @@ def test_passes_colours_right_and_wrong_and_outlines_the_first_mistake():
     assert (box["x0"], box["x1"], box["y0"], box["y1"]) == (1.5, 2.5, -0.5, 0.5)
     assert spec["layout"]["xaxis"]["title"]["text"]
     assert df.passes(["a"], ["a"], ["a"], [1.0], [1.0], None).to_dict()["layout"]["shapes"] == []
+    marked = df.passes(
+        ["a", "b", "<end>"], ["x", "b", "<end>"], ["x", "c", "d"], [1.0] * 3, [1.0] * 3, 0, propagated=(1, 2)
+    )
+    shapes = marked.to_dict()["layout"]["shapes"]
+    assert [s["line"].get("dash") for s in shapes] == [None, "dash", "dash"]
+    assert "own mistake" in marked.to_dict()["data"][0]["hovertext"][0][1]
 
 
 def test_beam_tree_draws_every_kept_prefix_and_the_returned_path():

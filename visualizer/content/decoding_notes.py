@@ -26,7 +26,8 @@ TREE_CAPTION = (
 COMPARISON_CAPTION = (
     "How to read this: top row, the reference translation; middle, what the decoder writes at each step when "
     "it reads the true previous word; bottom, when it reads its own previous word. Green: the reference word; "
-    "red: another word; the outlined cell is the first mistake running free. Hover for p(written word)."
+    "red: another word; the outlined cell is the first mistake running free, dashed outlines the later words it made "
+    "wrong (right when the true word is read). Hover for p(written word)."
 )
 
 

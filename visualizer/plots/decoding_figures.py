@@ -25,13 +25,15 @@ def passes(
     p_free: Sequence[float],
     first: int | None,
     *,
+    propagated: Sequence[int] = (),
     height: int = 230,
 ):
     """Three rows of word cells over the steps (a heatmap of right / wrong): reference, teacher-forced and
     free-running words.
 
     A written word is green where it equals the reference word at that step, red elsewhere; the first
-    free-running mistake (0-based `first`) is outlined in orange."""
+    free-running mistake (0-based `first`) is outlined in orange, and the later words it made wrong (`propagated`:
+    wrong running free, right under teacher forcing) with a dashed orange line."""
     n = max(len(reference), len(forced), len(free))
     rows = (("free running", free, p_free), ("teacher forcing", forced, p_forced), ("reference", reference, None))
     z: list[list[float | None]] = []
@@ -69,6 +71,19 @@ def passes(
         shapes.append(
             dict(type="rect", x0=first + 0.5, x1=first + 1.5, y0=-0.5, y1=0.5, line=dict(color=HIGHLIGHT, width=3))
         )
+    for t in propagated:
+        if t < len(free):
+            shapes.append(
+                dict(
+                    type="rect",
+                    x0=t + 0.55,
+                    x1=t + 1.45,
+                    y0=-0.45,
+                    y1=0.45,
+                    line=dict(color=HIGHLIGHT, width=2, dash="dash"),
+                )
+            )
+            hover[0][t] += "<br>wrong only because an earlier step read the model's own mistake"
     return figure(
         [trace],
         dict(

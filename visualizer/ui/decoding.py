@@ -70,33 +70,32 @@ def view(attend: bool) -> None:
     comp, beam, greedy, prefixes = _decode(attend, index, int(width))
     words = model.vocab_out.tokens
     ref = [words[i] for i in comp.reference]
+    first = comp.first_free_mistake
+    wrote = words[comp.free.writes[first]] if first is not None and first < len(comp.free.writes) else "nothing"
+    wanted = ref[first] if first is not None and first < len(ref) else "nothing"
+    after = len(ref) - 1 - first if first is not None else 0
     left, right = st.columns([3, 2])
-    with left:
-        show_fig(
-            df.passes(
-                ref,
-                [words[i] for i in comp.forced.writes],
-                [words[i] for i in comp.free.writes],
-                comp.forced.p_written,
-                comp.free.p_written,
-                comp.first_free_mistake,
-            ),
-            key="decode_passes",
-        )
-        st.caption(notes.COMPARISON_CAPTION)
-    with right:
-        st.markdown(notes.TEACHER_FORCING)
-        first = comp.first_free_mistake
-        wrote = words[comp.free.writes[first]] if first is not None and first < len(comp.free.writes) else "nothing"
-        wanted = ref[first] if first is not None and first < len(ref) else "nothing"
-        after = len(ref) - 1 - first if first is not None else 0
-        st.markdown(
-            md_escape(
-                notes.comparison(
-                    first, wrote, wanted, len(comp.propagated), max(after, 0), len(comp.forced_mistakes), len(ref)
-                )
+    left.markdown(notes.TEACHER_FORCING)
+    right.markdown(
+        md_escape(
+            notes.comparison(
+                first, wrote, wanted, len(comp.propagated), max(after, 0), len(comp.forced_mistakes), len(ref)
             )
         )
+    )
+    show_fig(  # full width: ten or more words, each readable in its cell
+        df.passes(
+            ref,
+            [words[i] for i in comp.forced.writes],
+            [words[i] for i in comp.free.writes],
+            comp.forced.p_written,
+            comp.free.p_written,
+            first,
+            propagated=comp.propagated,
+        ),
+        key="decode_passes",
+    )
+    st.caption(notes.COMPARISON_CAPTION)
     levels = [[(words[n.word], n.score, n.parent, n.finished) for n in level] for level in beam.levels]
     left, right = st.columns([3, 2])
     left.markdown(notes.BEAM)
