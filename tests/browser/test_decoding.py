@@ -29,14 +29,14 @@ def test_beam_width_redraws_the_tree(page, app_url):
 
     thumb = page.get_by_test_id("stSlider").filter(has_text="Beam width").get_by_role("slider")
     thumb.focus()
-    after_run(page, lambda: thumb.press("ArrowRight"))
-    after_run(page, lambda: thumb.press("ArrowRight"))
+    after_run(page, lambda: thumb.press("ArrowRight"), timeout=60_000)
+    after_run(page, lambda: thumb.press("ArrowRight"), timeout=60_000)
     tree = page.evaluate(TREE)
     assert tree["title"].startswith("Beam search, width 5") and tree["ranks"] == 5
     assert tree["drawn"] >= tree["nodes"]  # every kept prefix has its point in the SVG
     expect(page).to_have_url(re.compile(r"beam=5"))
 
-    after_run(page, lambda: thumb.press("Home"))
+    after_run(page, lambda: thumb.press("Home"), timeout=60_000)
     tree = page.evaluate(TREE)
     assert tree["title"].startswith("Beam search, width 1") and tree["ranks"] == 1
     expect(page.get_by_text(re.compile("this is greedy decoding"))).to_be_visible()
