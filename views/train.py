@@ -3,9 +3,10 @@
 import streamlit as st
 
 from visualizer import pages
-from visualizer.ui import shell
+from visualizer.ui import shell, train_extras
 from visualizer.ui import train as view
 from visualizer.ui import train_watch as watch
+from visualizer.ui.binding import current
 
 shell.page_setup(pages.TRAIN)
 st.title("Train an RNN live")
@@ -20,6 +21,7 @@ corpus = view.corpus(text)
 running = view.buttons(text, corpus)
 watch.prompt_controls()
 view.panel(running)
+train_extras.bptt_windows(corpus, view.config(current()))
 watch.samples()
 watch.memory_proof()
 view.files()

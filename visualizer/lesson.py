@@ -32,7 +32,7 @@ from visualizer.plots import diagrams
 from visualizer.settings import Settings
 
 # Settings a lesson stop never overrides: how the room sees the app, not what it shows.
-CLASSROOM = ("present", "hide", "figure_format")
+CLASSROOM = ("present", "hide", "figure_format", "lesson_path")
 
 
 # ---------------------------------------------------------------------------- questions
@@ -116,6 +116,17 @@ class Stop:
     question: Question
     # Panels of the page that the narration names and that the stop opens in view (e.g. "fold").
     opens: tuple[str, ...] = ()
+
+
+def show_answer(answer: Any) -> str:
+    """A computed answer as words: alternatives joined by "or", steps listed, numbers to three digits."""
+    if isinstance(answer, frozenset):
+        return " or ".join(sorted(answer))
+    if isinstance(answer, tuple):
+        return "steps " + ", ".join(str(a) for a in answer) if answer else "none"
+    if isinstance(answer, float):
+        return f"{answer:.3g}"
+    return str(answer)
 
 
 # ---------------------------------------------------------------------------- checkers (from the library)

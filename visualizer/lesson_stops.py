@@ -341,3 +341,37 @@ def preset(number: int, keep: Settings | None = None) -> Settings:
 def query(number: int, keep: Settings | None = None) -> dict[str, str]:
     """The query parameters of stop `number`'s link."""
     return preset(number, keep).to_query()
+
+
+# ---------------------------------------------------------------------------- paths through the stops
+
+# A path is the stops a lecturer runs, in order (1-based numbers of STOPS). The demo fits ten minutes: memory,
+# the forward pass with numbers, training by BPTT, the vanishing gradient, and the gated cells that fix it.
+PATHS: dict[str, tuple[int, ...]] = {
+    "full": tuple(range(1, len(STOPS) + 1)),
+    "demo": (1, 5, 8, 10, 12),
+}
+PATH_LABELS = {
+    "full": f"the whole lesson ({len(STOPS)} stops)",
+    "demo": f"the 10-minute demo ({len(PATHS['demo'])} stops, about two minutes each)",
+}
+
+
+def path_stops(path: str) -> tuple[int, ...]:
+    """The stop numbers of a path (the whole lesson for an unknown name)."""
+    return PATHS.get(path, PATHS["full"])
+
+
+def neighbours(path: str, number: int) -> tuple[int | None, int | None]:
+    """(previous, next) stop of `number` along the path; a stop off the path steps to the path's nearest ones."""
+    stops = path_stops(path)
+    before = [n for n in stops if n < number]
+    after = [n for n in stops if n > number]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def parse_stops(text: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Stop numbers from "1,5,8" (sorted, each once, those of the lesson only); `default` when none is left."""
+    picked = {int(p) for p in text.replace(" ", "").split(",") if p.isdigit()}
+    numbers = tuple(sorted(n for n in picked if 1 <= n <= len(STOPS)))
+    return numbers or default

@@ -38,6 +38,7 @@ UnitState = Literal["h", "c"]
 UnitProperty = Literal["quote", "bracket", "gender", "country", "position", "plural"]
 ContrastSet = Literal["language", "agreement"]
 ClampTo = Literal["zero", "mean"]
+LessonPath = Literal["full", "demo"]
 
 
 def _default(name: str) -> Any:
@@ -72,6 +73,8 @@ class Settings:
     task_input: str = _default("task_input")
     attention: bool = _default("attention")
     focus: int = _default("focus")
+    beam: int = _default("beam")
+    decode_pair: int = _default("decode_pair")
     # ---- gradients
     grad_activation: Activation = _default("grad_activation")
     radius: float = _default("radius")
@@ -119,6 +122,8 @@ class Settings:
     attr_out: int = _default("attr_out")
     # ---- classroom
     lesson: int = _default("lesson")
+    lesson_path: LessonPath = _default("lesson_path")
+    deck_stops: str = _default("deck_stops")
     hide: str = _default("hide")
     present: bool = _default("present")
     figure_format: FigureFormat = _default("figure_format")

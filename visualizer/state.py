@@ -29,6 +29,7 @@ DEFAULT_TEXT = "the united states of america"
 # A held-out contrast prompt that all three word models complete right: the language needs the country two
 # sentences back.
 DEFAULT_ATTR_TEXT = "Hugo grew up in Germany. He is proud of his town. At home he speaks"
+LESSON_PATHS = ("full", "demo")  # the lesson's paths (lesson_stops.PATHS, in this order)
 LESSON_MAX_STOPS = 30  # bound of the `lesson` setting; lesson_stops.STOPS stays below it
 MAX_PARAM_CHARS = 2000  # a query value longer than this is refused, not truncated
 
@@ -171,6 +172,16 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("task_input", "str", "", max_len=300, help="what the trained shape reads ('' = its example)", url="in"),
     Setting("attention", "bool", True, help="the encoder–decoder attends over all encoder states", url="att"),
     Setting("focus", "int", 0, lo=0, hi=30, help="output word whose attention arrows are drawn (0 = automatic)"),
+    Setting("beam", "int", 3, lo=1, hi=5, help="beam width of the encoder–decoder's beam search (1 = greedy)"),
+    Setting(
+        "decode_pair",
+        "int",
+        0,
+        lo=0,
+        hi=1000,
+        help="held-out sentence decoded with teacher forcing and free running (0 = the first one it gets wrong)",
+        url="pair",
+    ),
     # ---- gradients
     Setting(
         "grad_activation",
@@ -289,7 +300,9 @@ SETTINGS: dict[str, Setting] = _table(
         help="contrast prompts: the language after 'speaks', or is/are after a clause",
         url="cset",
     ),
-    Setting("pair", "int", 1, lo=1, hi=40, help="the contrast prompt whose next-token distribution is drawn"),
+    Setting(
+        "pair", "int", 1, lo=1, hi=40, help="the contrast prompt whose next-token distribution is drawn", url="upair"
+    ),
     Setting(
         "attr_text",
         "str",
@@ -302,6 +315,22 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("attr_out", "int", 0, lo=0, hi=400, help="the output explained (0: the last)", url="aout"),
     # ---- classroom
     Setting("lesson", "int", 0, lo=0, hi=LESSON_MAX_STOPS, help="stop of the guided lesson (0 = off)"),
+    Setting(
+        "lesson_path",
+        "choice",
+        "full",
+        choices=LESSON_PATHS,
+        help="the whole lesson, or the five stops of the 10-minute demo",
+        url="path",
+    ),
+    Setting(
+        "deck_stops",
+        "str",
+        "",
+        max_len=100,
+        help="the stops in the offline deck, e.g. 1,5,8 ('' = the stops of the chosen path)",
+        url="deck",
+    ),
     Setting("hide", "str", "", max_len=400, help="comma-separated controls to hide"),
     Setting("present", "bool", False, help="presenter mode: large fonts, minimal chrome"),
     Setting(

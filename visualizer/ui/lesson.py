@@ -16,9 +16,9 @@ from streamlit.errors import StreamlitAPIException
 
 from visualizer import lesson_stops
 from visualizer.content.glossary import GLOSSARY
-from visualizer.lesson import Stop
-from visualizer.ui import compat
-from visualizer.ui.binding import change, current, hidden, store
+from visualizer.lesson import Stop, show_answer
+from visualizer.ui import compat, lesson_files
+from visualizer.ui.binding import change, control, current, hidden, store
 from visualizer.ui.links import page_link, page_url
 from visualizer.ui.text import md_escape
 
@@ -67,32 +67,35 @@ def panel() -> None:
     stop = stops[number - 1]
     if current().present:
         st.markdown(_PANEL_CSS, unsafe_allow_html=True)
-    progress = f"🎓 Lesson · stop {number} of {len(stops)}"
+    path = lesson_stops.path_stops(current().lesson_path)
+    place = path.index(number) + 1 if number in path else sum(n < number for n in path) or 1
+    progress = f"🎓 Lesson · stop {place} of {len(path)}" + (" (10-minute demo)" if len(path) < len(stops) else "")
     if hidden("sidebar"):
         # A classroom link without the sidebar: one compact row above the page, the rest folded away.
         with st.container(key="lesson_panel"):
             info, back, forward = st.columns([3, 1, 1], vertical_alignment="bottom")
-            info.progress(number / len(stops), text=f"{progress}: **{stop.title}**")
-            _buttons(number, len(stops), back, forward)
+            info.progress(place / len(path), text=f"{progress}: **{stop.title}**")
+            _buttons(number, back, forward)
             with st.expander("What this stop shows, and its question"):
                 _body(stop, number)
         return
     with st.sidebar.container(border=True, key="lesson_panel"):
-        st.progress(number / len(stops), text=progress)
+        st.progress(place / len(path), text=progress)
         forward, back = st.container(), st.container()  # Next above Back, both first: no scrolling for them
-        _buttons(number, len(stops), back, forward)
+        _buttons(number, back, forward)
         st.markdown(f"**{stop.title}**")
         _body(stop, number)
 
 
-def _buttons(number: int, count: int, back, forward) -> None:
-    """Next (PageDown) and Back (PageUp), each in its own slot."""
+def _buttons(number: int, back, forward) -> None:
+    """Next (PageDown) and Back (PageUp) along the chosen path, each in its own slot."""
+    before, after = lesson_stops.neighbours(current().lesson_path, number)
     if forward.button(
-        "Next ▶", key="lesson_next", shortcut=NEXT_KEY, type="primary", disabled=number == count, width="stretch"
+        "Next ▶", key="lesson_next", shortcut=NEXT_KEY, type="primary", disabled=after is None, width="stretch"
     ):
-        go(number + 1)
-    if back.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=number == 1, width="stretch"):
-        go(number - 1)
+        go(after or number)
+    if back.button("◀ Back", key="lesson_prev", shortcut=PREV_KEY, disabled=before is None, width="stretch"):
+        go(before or number)
 
 
 def _body(stop: Stop, number: int) -> None:
@@ -140,17 +143,7 @@ def _question(stop: Stop, number: int) -> None:
     else:
         st.error(f"Not quite. {q.feedback(given)}", icon="🔁")
         with st.expander("Show the answer"):
-            st.markdown(f"**{md_escape(_show(answer))}**. {q.reason(settings)}")
-
-
-def _show(answer: Any) -> str:
-    if isinstance(answer, frozenset):
-        return " or ".join(sorted(answer))
-    if isinstance(answer, tuple):
-        return "steps " + ", ".join(str(a) for a in answer) if answer else "none"
-    if isinstance(answer, float):
-        return f"{answer:.3g}"
-    return str(answer)
+            st.markdown(f"**{md_escape(show_answer(answer))}**. {q.reason(settings)}")
 
 
 # ---------------------------------------------------------------------------- the Lesson page
@@ -159,16 +152,20 @@ def _show(answer: Any) -> str:
 def index() -> None:
     """Every stop as a link that opens its page in its preset state, plus the links to copy for slides."""
     stops = lesson_stops.STOPS
+    path = control("lesson_path", st.radio, "Path", format_func=lesson_stops.PATH_LABELS.get, horizontal=True)
+    numbers = lesson_stops.path_stops(path)
     if st.button("▶ Start the lesson", type="primary", key="lesson_start"):
-        go(1)
+        go(numbers[0])
     lines = []
-    for number, stop in enumerate(stops, 1):
+    for number in numbers:
+        stop = stops[number - 1]
         query = lesson_stops.query(number, keep=current())
         label = f"{number}. {stop.title} · {stop.page.label}"
         page_link(stop.page, label, icon="📍", query_params=query)
         lines.append(f"{number:>2}. {page_url(stop.page) or '/' + stop.page.url_path}?{urlencode(query)}")
     with st.expander("Links to every stop (for slides or a course page)"):
         st.code("\n".join(lines), language=None, wrap_lines=True)
+    lesson_files.downloads(numbers)
 
 
 def glossary() -> None:

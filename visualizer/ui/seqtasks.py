@@ -21,6 +21,7 @@ from visualizer.labs.sequences.seqtypes import FEEDBACK
 from visualizer.plots import figures
 from visualizer.plots import seqtask_figures as sf
 from visualizer.plots.seqtype_figures import fmt_norms, type_diagram
+from visualizer.ui import decoding
 from visualizer.ui.binding import change, control, current, set_setting
 from visualizer.ui.compute import CACHE
 from visualizer.ui.show import show_fig
@@ -201,6 +202,7 @@ def task_views(kind: str, row: Any) -> None:
     _accuracy(kind, model_info)
     if kind == "encoder_decoder":
         _bottleneck()
+        decoding.view(attend)
     with st.expander("Hidden states h_t at every step"):
         show_fig(
             figures.hidden_heatmap(ans.run.hs[1:], ans.in_labels, title="Hidden state at every step"),

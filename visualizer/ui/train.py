@@ -14,7 +14,7 @@ from visualizer.labs.training import predict, train
 from visualizer.nn import cells
 from visualizer.plots import train_figures
 from visualizer.settings import Settings
-from visualizer.ui import controls, trainer_turn
+from visualizer.ui import controls, train_extras, trainer_turn
 from visualizer.ui import train_watch as watch
 from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.show import show_chart
@@ -329,6 +329,7 @@ def _train_charts(trainer: train.Trainer) -> None:
         f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
         f"nats per token · gradient norm before clipping {last:.3g}{clip}"
     )
+    train_extras.perplexity(trainer)
     model = trainer.model()
     base = watch.baselines_cached(trainer.corpus.text, trainer.corpus.level, hash(trainer.corpus.vocab.tokens), trainer)
     left, right = st.columns([3, 2])
