@@ -28,6 +28,7 @@ from visualizer.data import corpus
 from visualizer.labs.long_lags import longlag
 from visualizer.labs.sequences import seqtasks, seqtypes
 from visualizer.labs.training import tbptt
+from visualizer.labs.units import annotate, finder
 from visualizer.lesson import Stop
 from visualizer.nn import cells
 from visualizer.plots import svg
@@ -131,6 +132,21 @@ def figure(stop: Stop, s: Settings) -> str:
             xtitle="lag L (steps)",
             ytitle="accuracy",
             ylim=(0.0, 1.0),
+        )
+    if key == "units":  # the page's main picture: the story coloured by the unit shown, as one row
+        _, trained, state, ranking = lesson.units_ranking(s)
+        unit, _ = finder.chosen_units(ranking, s.unit, 0)
+        n = min(40, len(trained.tokens))
+        values = trained.states(state)[:n, unit]
+        prop = annotate.PROPERTIES[s.unit_prop]
+        return svg.heatmap(
+            [values.tolist()],
+            [f"{t}. {tok}" for t, tok in enumerate(trained.tokens[:n], 1)],
+            [f"{state}_t[{unit}]"],
+            title=f"Unit {unit} of {state}_t over the held-out story ({ranking.score_name} "
+            f"{ranking.scores[unit]:.2f} with {prop.label})",
+            xtitle="token of the held-out story",
+            ytitle="unit",
         )
     raise ValueError(f"no figure for the {stop.page.label} page")
 

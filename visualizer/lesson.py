@@ -19,6 +19,7 @@ import numpy as np
 from visualizer import ASSETS
 from visualizer.content import seqtype_gallery
 from visualizer.data import pretrained
+from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore as unroll
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
@@ -343,8 +344,9 @@ def longest_solved_lag(cell: str, task: str = "first") -> Callable[[Settings], s
     return solve
 
 
-def switch_off_effect(s: Settings) -> str:
-    """What holding the units of the units page (its settings) does to the contrast prompts answered right."""
+def units_ranking(s: Settings) -> tuple[TrainedModel, activity.Activity, str, finder.Ranking]:
+    """The units page's model (float64), what it held over the held-out story, the state shown and the finder's
+    ranking of its units for the chosen property, as the page computes them."""
     model = activity.float64(pretrained.load_shipped(s.unit_model))
     text = pretrained.heldout_text()
     trained, untrained = activity.read(model, text), activity.read(activity.untrained(model), text)
@@ -353,6 +355,12 @@ def switch_off_effect(s: Settings) -> str:
         trained.states(state), untrained.states(state), trained.props[s.unit_prop],
         annotate.PROPERTIES[s.unit_prop], state,
     )  # fmt: skip
+    return model, trained, state, ranking
+
+
+def switch_off_effect(s: Settings) -> str:
+    """What holding the units of the units page (its settings) does to the contrast prompts answered right."""
+    model, trained, state, ranking = units_ranking(s)
     _, units = finder.chosen_units(ranking, s.unit, s.clamp_k)
     effect = clamp.contrast_effect(
         model, contrast.pairs(s.contrast), clamp.clamp_for(trained, units, s.clamp_to, state)
