@@ -178,6 +178,7 @@ class LSTMGrads(_Grads):
     dc0: np.ndarray  # ([B,] H)
     dh: np.ndarray  # (T, [B,] H) dL/dh_t, the total derivative
     dc: np.ndarray  # (T, [B,] H) dL/dc_t
+    dpre: np.ndarray | None = None  # (T, [B,] 4H) dL/dz_t; dL/dx_t = dpre_t @ W_x
 
 
 def lstm_init(
@@ -264,7 +265,7 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dlogits: np.ndarray) -> 
         dW_x = rnn._sum_outer(dz, trace.X)
         dW_h = rnn._sum_outer(dz, trace.hs[:-1])
         db = dz.reshape(-1, dz.shape[-1]).sum(0)
-    return LSTMGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry_h, dc0=carry_c, dh=dh, dc=dc)
+    return LSTMGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry_h, dc0=carry_c, dh=dh, dc=dc, dpre=dz)
 
 
 # ---------------------------------------------------------------------------- GRU
@@ -301,6 +302,7 @@ class GRUGrads(_Grads):
     db_y: np.ndarray  # (V,)
     dh0: np.ndarray  # ([B,] H)
     dh: np.ndarray  # (T, [B,] H)
+    dpre: np.ndarray | None = None  # (T, [B,] 3H) dL/d(pre-activations); dL/dx_t = dpre_t @ W_x
 
 
 def gru_init(
@@ -375,4 +377,4 @@ def gru_backward(params: GRUParams, trace: GRUTrace, dlogits: np.ndarray) -> GRU
         dW_x = rnn._sum_outer(da, trace.X)
         dW_h = np.concatenate([rnn._sum_outer(da[..., : 2 * H], h_prev), rnn._sum_outer(da[..., 2 * H :], rh)])
         db = da.reshape(-1, da.shape[-1]).sum(0)
-    return GRUGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry, dh=dh)
+    return GRUGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry, dh=dh, dpre=da)

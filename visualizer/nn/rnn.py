@@ -306,6 +306,7 @@ class RNNGrads:
     db_y: np.ndarray  # (V,)
     dh0: np.ndarray  # ([B,] H)
     dh: np.ndarray  # (T, [B,] H)
+    dpre: np.ndarray | None = None  # (T, [B,] H) dL/da_t; dL/dx_t = dpre_t @ W_xh (what a layer below receives)
 
     PARAM_NAMES = ("dW_xh", "dW_hh", "dW_hy", "db_h", "db_y")
 
@@ -337,7 +338,7 @@ def backward(params: RNNParams, trace: RNNTrace, dlogits: np.ndarray) -> RNNGrad
         dW_hh = _sum_outer(da, trace.hs[:-1])
         dW_xh = _sum_outer(da, trace.X)
         db_h = da.reshape(-1, da.shape[-1]).sum(0)
-    return RNNGrads(dW_xh=dW_xh, dW_hh=dW_hh, dW_hy=dW_hy, db_h=db_h, db_y=db_y, dh0=carry, dh=dh)
+    return RNNGrads(dW_xh=dW_xh, dW_hh=dW_hh, dW_hy=dW_hy, db_h=db_h, db_y=db_y, dh0=carry, dh=dh, dpre=da)
 
 
 def global_norm(arrays) -> float:
