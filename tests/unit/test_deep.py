@@ -78,10 +78,10 @@ def test_forward_is_the_layer_by_layer_definition(cell, layers, bidir):
     np.testing.assert_allclose(tr.logits, _reference_logits(p, X), rtol=1e-12, atol=1e-12)
     dirs = 2 if bidir else 1
     assert [o.shape for o in tr.outputs] == [(5, 2, dirs * 3)] * layers
-    for l in range(layers):  # the output of each layer is [→h_t; ←h_t], in natural time order
-        np.testing.assert_array_equal(tr.outputs[l][..., :3], tr.h(l, 0))
+    for li in range(layers):  # the output of each layer is [→h_t; ←h_t], in natural time order
+        np.testing.assert_array_equal(tr.outputs[li][..., :3], tr.h(li, 0))
         if bidir:
-            np.testing.assert_array_equal(tr.outputs[l][..., 3:], tr.h(l, 1))
+            np.testing.assert_array_equal(tr.outputs[li][..., 3:], tr.h(li, 1))
     np.testing.assert_allclose(tr.probs.sum(-1), 1.0, rtol=1e-12)
 
 
@@ -167,7 +167,7 @@ def test_gradients_property_small_shapes(cell, layers, bidir, T, D, H, V, batch,
 
 
 def test_dh_is_the_total_derivative_per_layer():
-    """dL/dh_t^[l] of the bottom layer equals the finite difference of the loss w.r.t. a nudge added to h_t."""
+    """dL/dh_t^[li] of the bottom layer equals the finite difference of the loss w.r.t. a nudge added to h_t."""
     rng = np.random.default_rng(8)
     p = _net("rnn", 2, False, D=2, H=2, V=3)
     X, targets = rng.standard_normal((4, 2)), rng.integers(0, 3, 4)

@@ -5,7 +5,7 @@ direction reads it from t = 1 to T and the backward direction from t = T down to
 
     →h_t^[l] = cell(→h_{t-1}^[l], o_t^[l-1])           o_t^[0] = x_t
     ←h_t^[l] = cell(←h_{t+1}^[l], o_t^[l-1])
-    o_t^[l]  = [→h_t^[l]; ←h_t^[l]]                    (2H,): the concatenation (only →h_t^[l] with one direction)
+    o_t^[li]  = [→h_t^[li]; ←h_t^[li]]                    (2H,): the concatenation (only →h_t^[li] with one direction)
     logits_t = W_hy o_t^[L] + b_y,  p_t = softmax(logits_t)
 
 Every state starts at zero (→h_0 = ←h_{T+1} = 0, and c = 0 for the LSTM). This is the layout of PyTorch's
@@ -44,7 +44,7 @@ class DeepParams:
     """Weights of a stacked, optionally bidirectional network of one cell kind, and its output layer."""
 
     cell: str  # "rnn" | "lstm" | "gru"
-    layers: tuple[tuple[dict[str, np.ndarray], ...], ...]  # layers[l][d]: the RECURRENT[cell] arrays by name
+    layers: tuple[tuple[dict[str, np.ndarray], ...], ...]  # layers[li][d]: the RECURRENT[cell] arrays by name
     W_hy: np.ndarray  # (V, dirs * H) top layer's [→h_t; ←h_t] -> logits
     b_y: np.ndarray  # (V,)
     activation: str = "tanh"  # the vanilla cell's f (the gated cells fix their own)
@@ -76,17 +76,17 @@ class DeepParams:
     def as_dict(self) -> dict[str, np.ndarray]:
         """Every array by a flat name: 'l0.d0.W_hh', …, 'W_hy', 'b_y' (the gradient check's handle)."""
         out = {
-            f"l{l}.d{d}.{k}": v
-            for l, dirs in enumerate(self.layers)
+            f"l{li}.d{d}.{k}": v
+            for li, dirs in enumerate(self.layers)
             for d, ws in enumerate(dirs)
             for k, v in ws.items()
         }
         return {**out, "W_hy": self.W_hy, "b_y": self.b_y}
 
-    def cell_params(self, l: int, d: int):
+    def cell_params(self, li: int, d: int):
         """Layer l, direction d as the cell's own params with an identity read-out (its logits are its h_t)."""
         H = self.hidden_size
-        W = self.layers[l][d]
+        W = self.layers[li][d]
         dtype = W[RECURRENT[self.cell][1]].dtype
         return cells.CELLS[self.cell].params_type(**W, W_hy=np.eye(H, dtype=dtype), b_y=np.zeros(H, dtype))
 
@@ -111,11 +111,11 @@ def init(
     dirs = 2 if bidirectional else 1
     spec = cells.CELLS[cell]
     rows = []
-    for l in range(layers):
-        fan_in = input_size if l == 0 else dirs * hidden_size
+    for li in range(layers):
+        fan_in = input_size if li == 0 else dirs * hidden_size
         row = []
         for d in range(dirs):
-            p = spec.init(fan_in, hidden_size, 1, seed=seed + 10 * l + d, scale=scale, dtype=dtype).as_dict()
+            p = spec.init(fan_in, hidden_size, 1, seed=seed + 10 * li + d, scale=scale, dtype=dtype).as_dict()
             row.append({k: p[k] for k in RECURRENT[cell]})
         rows.append(tuple(row))
     rng = np.random.default_rng(seed + 1000)
@@ -132,8 +132,8 @@ def from_single(cell: str, params: Any, activation: str = "tanh") -> DeepParams:
 def replace_arrays(params: DeepParams, arrays: dict[str, np.ndarray]) -> DeepParams:
     """The same network with arrays named as in `as_dict` taken from `arrays`."""
     rows = tuple(
-        tuple({k: arrays.get(f"l{l}.d{d}.{k}", v) for k, v in ws.items()} for d, ws in enumerate(dirs))
-        for l, dirs in enumerate(params.layers)
+        tuple({k: arrays.get(f"l{li}.d{d}.{k}", v) for k, v in ws.items()} for d, ws in enumerate(dirs))
+        for li, dirs in enumerate(params.layers)
     )
     return DeepParams(
         params.cell, rows, arrays.get("W_hy", params.W_hy), arrays.get("b_y", params.b_y), params.activation
@@ -148,8 +148,8 @@ class DeepTrace:
     """What the forward pass computed. Every per-layer array is in natural time order (t = 1..T)."""
 
     X: np.ndarray  # (T, [B,] D)
-    cell_traces: tuple[tuple[Any, ...], ...]  # [l][d]: the cell's own trace; d = 1 runs on reversed time
-    outputs: tuple[np.ndarray, ...]  # [l]: (T, [B,] dirs*H) o_t^[l] = [→h_t; ←h_t]
+    cell_traces: tuple[tuple[Any, ...], ...]  # [li][d]: the cell's own trace; d = 1 runs on reversed time
+    outputs: tuple[np.ndarray, ...]  # [li]: (T, [B,] dirs*H) o_t^[li] = [→h_t; ←h_t]
     logits: np.ndarray  # (T, [B,] V)
     probs: np.ndarray  # (T, [B,] V)
 
@@ -157,9 +157,9 @@ class DeepTrace:
     def T(self) -> int:
         return self.X.shape[0]
 
-    def h(self, l: int, d: int) -> np.ndarray:
+    def h(self, li: int, d: int) -> np.ndarray:
         """(T, [B,] H) h_t of layer l, direction d, for t = 1..T in natural order."""
-        hs = self.cell_traces[l][d].hs[1:]
+        hs = self.cell_traces[li][d].hs[1:]
         return hs if d == 0 else hs[::-1]
 
     @property
@@ -181,9 +181,9 @@ def forward(params: DeepParams, X: np.ndarray) -> DeepTrace:
     kw = {"activation": params.activation} if params.cell == "rnn" else {}
     inp, traces, outputs = X, [], []
     with np.errstate(over="ignore", invalid="ignore"):
-        for l in range(params.num_layers):
+        for li in range(params.num_layers):
             row = tuple(
-                spec.forward(params.cell_params(l, d), _run_direction(inp, d), **kw) for d in range(params.directions)
+                spec.forward(params.cell_params(li, d), _run_direction(inp, d), **kw) for d in range(params.directions)
             )
             traces.append(row)
             inp = np.concatenate([_run_direction(tr.hs[1:], d) for d, tr in enumerate(row)], axis=-1)
@@ -200,24 +200,24 @@ def forward(params: DeepParams, X: np.ndarray) -> DeepTrace:
 class DeepGrads:
     """Exact gradients: every array of every layer and direction, the output layer, the input, and dL/dh_t."""
 
-    layers: tuple[tuple[dict[str, np.ndarray], ...], ...]  # [l][d]: 'd' + name -> gradient
+    layers: tuple[tuple[dict[str, np.ndarray], ...], ...]  # [li][d]: 'd' + name -> gradient
     dW_hy: np.ndarray  # (V, dirs*H)
     db_y: np.ndarray  # (V,)
     dX: np.ndarray  # (T, [B,] D) dL/dx_t
-    dh: tuple[tuple[np.ndarray, ...], ...]  # [l][d]: (T, [B,] H) dL/dh_t^[l], natural time order, total derivative
+    dh: tuple[tuple[np.ndarray, ...], ...]  # [li][d]: (T, [B,] H) dL/dh_t^[li], natural time order, total derivative
 
     def params_dict(self) -> dict[str, np.ndarray]:
         """'d' + each name of DeepParams.as_dict."""
         out = {
-            f"dl{l}.d{d}.{k[1:]}": v
-            for l, dirs in enumerate(self.layers)
+            f"dl{li}.d{d}.{k[1:]}": v
+            for li, dirs in enumerate(self.layers)
             for d, gs in enumerate(dirs)
             for k, v in gs.items()
         }
         return {**out, "dW_hy": self.dW_hy, "db_y": self.db_y}
 
     def dh_norms(self) -> np.ndarray:
-        """(L, dirs, T) ‖dL/dh_t^[l]‖ per layer, direction and step (summed over a batch's streams squared)."""
+        """(L, dirs, T) ‖dL/dh_t^[li]‖ per layer, direction and step (summed over a batch's streams squared)."""
         with np.errstate(over="ignore", invalid="ignore"):
             return np.array(
                 [[np.sqrt(np.sum(np.square(g).reshape(g.shape[0], -1), axis=1)) for g in row] for row in self.dh]
@@ -235,12 +235,12 @@ def backward(params: DeepParams, trace: DeepTrace, dlogits: np.ndarray) -> DeepG
         d_out = dlogits @ params.W_hy  # (T, [B,] dirs*H) dL/do_t^[L] from the outputs
         layer_grads: list[tuple[dict[str, np.ndarray], ...]] = []
         layer_dh: list[tuple[np.ndarray, ...]] = []
-        for l in range(params.num_layers - 1, -1, -1):
+        for li in range(params.num_layers - 1, -1, -1):
             d_in = None
             grads_row, dh_row = [], []
             for d in range(params.directions):
-                cp = params.cell_params(l, d)
-                g = spec.backward(cp, trace.cell_traces[l][d], _run_direction(d_out[..., d * H : (d + 1) * H], d))
+                cp = params.cell_params(li, d)
+                g = spec.backward(cp, trace.cell_traces[li][d], _run_direction(d_out[..., d * H : (d + 1) * H], d))
                 assert g.dpre is not None  # every cell's backward returns it
                 grads = g.params_dict()
                 grads_row.append({f"d{k}": grads[f"d{k}"] for k in RECURRENT[params.cell]})

@@ -265,7 +265,9 @@ def lstm_backward(params: LSTMParams, trace: LSTMTrace, dlogits: np.ndarray) -> 
         dW_x = rnn._sum_outer(dz, trace.X)
         dW_h = rnn._sum_outer(dz, trace.hs[:-1])
         db = dz.reshape(-1, dz.shape[-1]).sum(0)
-    return LSTMGrads(dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry_h, dc0=carry_c, dh=dh, dc=dc, dpre=dz)
+    return LSTMGrads(
+        dW_x=dW_x, dW_h=dW_h, db=db, dW_hy=dW_hy, db_y=db_y, dh0=carry_h, dc0=carry_c, dh=dh, dc=dc, dpre=dz
+    )
 
 
 # ---------------------------------------------------------------------------- GRU
