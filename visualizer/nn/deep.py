@@ -5,7 +5,7 @@ direction reads it from t = 1 to T and the backward direction from t = T down to
 
     →h_t^[l] = cell(→h_{t-1}^[l], o_t^[l-1])           o_t^[0] = x_t
     ←h_t^[l] = cell(←h_{t+1}^[l], o_t^[l-1])
-    o_t^[li]  = [→h_t^[li]; ←h_t^[li]]                    (2H,): the concatenation (only →h_t^[li] with one direction)
+    o_t^[l]  = [→h_t^[l]; ←h_t^[l]]                      (2H,): the concatenation (only →h_t^[l] with one direction)
     logits_t = W_hy o_t^[L] + b_y,  p_t = softmax(logits_t)
 
 Every state starts at zero (→h_0 = ←h_{T+1} = 0, and c = 0 for the LSTM). This is the layout of PyTorch's
