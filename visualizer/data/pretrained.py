@@ -40,6 +40,15 @@ class Shipped:
     config: TrainConfig
     steps: int
 
+    @property
+    def layers(self) -> int:
+        return self.config.layers
+
+    @property
+    def bidirectional(self) -> bool:
+        """Never, for a shipped language model: predicting the next token, a backward direction would read it."""
+        return False
+
 
 def _cfg(cell: str, level: str, hidden: int, window: int, lr: float = 0.01) -> TrainConfig:
     return TrainConfig(

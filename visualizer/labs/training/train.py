@@ -163,6 +163,7 @@ class TrainConfig:
     cell: str = "rnn"  # a key of cells.CELLS
     level: str = "chars"  # "chars" | "words"
     hidden: int = 64  # hidden size H
+    layers: int = 1  # stacked recurrent layers (nn/deep.py when > 1)
     window: int = 25  # truncated-BPTT window T
     batch: int = 16  # parallel streams B
     opt: str = "adam"
