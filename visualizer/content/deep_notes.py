@@ -52,17 +52,18 @@ def kept_at_start(norms: np.ndarray, loss: float) -> Claim:
         return Claim("single", f"‖∂L/∂h_1‖ = {number(values[0])} at t = 1: one layer, one direction.")
     order = sorted(range(len(values)), key=lambda i: -values[i] if math.isfinite(values[i]) else math.inf)
     best, second = order[0], order[1]
-    listing = ", ".join(
-        f"{labels[i]} {number(values[i], values[best] if i != best else None)}" for i in range(len(values))
-    )
-    if relation(values[best], values[second]) == "=":
-        return Claim(
-            "tie", f"At t = 1 the gradient is the same size in {labels[best]} and {labels[second]} ({listing})."
+    listing = ""
+    if len(values) > 2:
+        every = "; ".join(
+            f"{labels[i]}: {number(values[i], values[best] if i != best else None)}" for i in range(len(values))
         )
+        listing = f" (every row: {every})"
+    if relation(values[best], values[second]) == "=":
+        return Claim("tie", f"At t = 1 the gradient is the same size in {labels[best]} and {labels[second]}{listing}.")
     return Claim(
         labels[best],
         f"At t = 1, {labels[best]} keeps the most gradient: ‖∂L/∂h_1‖ = {number(values[best], values[second])} "
-        f"against {number(values[second], values[best])} in {labels[second]}, the next ({listing}).",
+        f"against {number(values[second], values[best])} in {labels[second]}, the next{listing}.",
     )
 
 
