@@ -50,7 +50,7 @@ def kept_at_start(norms: np.ndarray, loss: float) -> Claim:
         return Claim("none", "No finite gradient reaches t = 1 here (an overflow): nothing to compare.")
     if len(values) == 1:
         return Claim("single", f"‖∂L/∂h_1‖ = {number(values[0])} at t = 1: one layer, one direction.")
-    order = sorted(range(len(values)), key=lambda i: -values[i] if math.isfinite(values[i]) else math.inf)
+    order = sorted(range(len(values)), key=lambda i: math.inf if math.isnan(values[i]) else -values[i])
     best, second = order[0], order[1]
     listing = ""
     if len(values) > 2:
@@ -58,7 +58,8 @@ def kept_at_start(norms: np.ndarray, loss: float) -> Claim:
             f"{labels[i]}: {number(values[i], values[best] if i != best else None)}" for i in range(len(values))
         )
         listing = f" (every row: {every})"
-    if relation(values[best], values[second]) == "=":
+    a, b = values[best], values[second]
+    if a == b or (math.isfinite(a) and math.isfinite(b) and relation(a, b) == "="):
         return Claim("tie", f"At t = 1 the gradient is the same size in {labels[best]} and {labels[second]}{listing}.")
     return Claim(
         labels[best],
