@@ -29,10 +29,10 @@ if result is not None:
     with main:
         gradients.main_view(seq, exp, shown, trained, floor)
     with lower:
-        gradients.depth_section(trained, act)
         gradients.heatmaps(exp, shown, floor)
         with st.expander("How to read this", expanded=False):
             st.markdown(gf.HOW_TO_READ)
+        gradients.depth_section(trained, act)
     gradients.downloads(exp)
 
 shell.sync_url()
