@@ -297,7 +297,9 @@ def test_the_spectral_terms_are_defined_where_they_appear(run_page):
 
 
 def _depth(at) -> dict:
-    return next(s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if "per layer" in str(s["layout"]))
+    return next(
+        s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if "per layer" in str(s["layout"])
+    )
 
 
 def test_depth_chart_has_a_row_per_layer_and_direction_and_follows_the_controls(run_page):
