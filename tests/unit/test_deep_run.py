@@ -127,6 +127,11 @@ def test_depth_heatmap_rows_axes_and_hover():
     assert "layer" in fig["layout"]["yaxis"]["title"]["text"]
     assert "‖∂L/∂h_t‖" in hm["hovertemplate"]
     assert len(hm["x"]["bdata"] if isinstance(hm["x"], dict) else hm["x"]) > 0
+    # the top layer's ← row is exactly 0 before T (the loss reads only o_T): drawn in the floor's colour, 0 on hover
+    assert prof.norms[1, 1, 0] == 0
+    assert hm["customdata"][3][0] == ["0", "−∞"]
+    trace = depth_figures.depth_heatmap(prof).data[0]
+    assert trace.z[3][0] == trace.zmin
 
 
 def test_depth_bounds():

@@ -16,7 +16,8 @@ SPAN_DECADES = 12  # the colour scale spans at most this many powers of ten belo
 
 
 def depth_heatmap(prof: DepthProfile, *, title: str = "") -> go.Figure:
-    """Rows: layer (and direction), bottom layer lowest; columns: t = 1..T; colour log₁₀ ‖∂L/∂h_t^[l]‖, value on hover."""
+    """Rows: layer (and direction), bottom layer lowest; columns: t = 1..T; colour log₁₀ ‖∂L/∂h_t^[l]‖ (an exact 0
+    takes the floor's colour), the value on hover."""
     rows = prof.rows()
     norms = np.array([prof.norms[li, d] for li, d in rows])  # (rows, T)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -25,7 +26,11 @@ def depth_heatmap(prof: DepthProfile, *, title: str = "") -> go.Figure:
     zmax = float(finite.max()) if finite.size else 0.0
     zmin = max(float(finite.min()) if finite.size else zmax - 1.0, zmax - SPAN_DECADES)
     zmax = zmax if zmax > zmin else zmin + 1.0
-    shown = np.where(np.isfinite(z), np.clip(z, zmin, zmax), np.nan)
+    shown = np.clip(np.where(np.isnan(z), zmin, z), zmin, zmax)  # 0 (log -inf) takes the floor's colour
+    logs = np.where(
+        np.isfinite(z), np.round(z, 2).astype(str), np.where(norms == 0, "−∞", np.where(np.isnan(norms), "NaN", "∞"))
+    )
+    hover = np.array([[f"{v:.3g}" for v in row] for row in norms])
     labels = [deep_notes.row_label(li, d, prof.directions) for li, d in rows]
     T = prof.T
     fig = go.Figure(
@@ -36,10 +41,13 @@ def depth_heatmap(prof: DepthProfile, *, title: str = "") -> go.Figure:
             zmin=zmin,
             zmax=zmax,
             colorscale="Viridis",
-            colorbar=dict(title="log₁₀ ‖∂L/∂h‖", thickness=12, dtick=max(1, math.ceil((zmax - zmin) / 6))),
-            customdata=np.stack([norms, z], axis=-1),  # (rows, T, 2): the norm, its exact log10
-            hovertemplate="%{y}, t = %{x}<br>‖∂L/∂h_t‖ = %{customdata[0]:.3g}<br>log₁₀ = %{customdata[1]:.2f}"
-            "<extra></extra>",
+            colorbar=dict(
+                title=dict(text="log₁₀ ‖∂L/∂h‖", side="right"),
+                thickness=12,
+                dtick=max(1, math.ceil((zmax - zmin) / 6)),
+            ),
+            customdata=np.stack([hover, logs], axis=-1),  # (rows, T, 2): the norm and its log10, as text
+            hovertemplate="%{y}, t = %{x}<br>‖∂L/∂h_t‖ = %{customdata[0]}<br>log₁₀ = %{customdata[1]}<extra></extra>",
         ),
         layout={"template": NO_TEMPLATE},
     )

@@ -15,6 +15,7 @@ import streamlit as st
 from visualizer.content import framework_code as fc
 from visualizer.nn import deep, torch_layout
 from visualizer.settings import Settings
+from visualizer.ui import compat
 
 
 def code_panel(
@@ -62,8 +63,10 @@ def code_panel(
         st.markdown("**What differs between the app's cell and the frameworks', and how the file bridges it**")
         for line in fc.differences(spec):
             st.markdown(f"- {line}")
-        torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
-        with torch_tab:
-            st.text(fc.pytorch_code(spec))
-        with keras_tab:
-            st.text(fc.keras_code(spec))
+        st.markdown(compat.code_text_css(f"{key}_text"), unsafe_allow_html=True)  # the app's own CSS constant
+        with st.container(key=f"{key}_text"):
+            torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+            with torch_tab:
+                st.text(fc.pytorch_code(spec))
+            with keras_tab:
+                st.text(fc.keras_code(spec))

@@ -105,6 +105,17 @@ def panel_css(key: str) -> str:
     return f"<style>\n{k} p, {k} li, {k} label {{font-size: 1rem !important;}}\n</style>"
 
 
+def code_text_css(key: str) -> str:
+    """Plain st.text inside the container `key` as code: monospace, lines kept whole (scrolling sideways), so code
+    is shown without st.code's syntax-highlighter chunk (~1.5 MB of JavaScript)."""
+    k = key_class(key)
+    return (
+        f"<style>\n{k} {testid('stText')} {{font-family: 'Source Code Pro', ui-monospace, monospace !important;"
+        " font-size: 0.8rem !important; white-space: pre !important; overflow-x: auto; background: #f6f6f5;"
+        " padding: 0.5rem 0.75rem; border-radius: 0.4rem;}\n</style>"
+    )
+
+
 # ---------------------------------------------------------------------------- Plotly internals
 
 # Read by visualizer/ui/livechart/main.js (browser side): Plotly keeps the laid-out axes there, with
