@@ -141,3 +141,34 @@ def test_differences_name_what_differs_per_cell():
     assert "reset gate before the recurrent product" in gru and "reset_after=False" in gru
     assert "bias_ih and bias_hh" in " ".join(fc.differences(fc.NetSpec("lstm", 3, 4, 5)))
     assert "tanh and relu" in " ".join(fc.differences(fc.NetSpec("rnn", 3, 4, 5, activation="linear")))
+
+
+def test_what_nn_gru_would_compute_is_measured_and_said():
+    """nn.GRU's equations on the app's weights: off on a generic W_hn, exact on a diagonal one; the sentence follows."""
+    p = _net("gru", 2, True)
+    X = np.random.default_rng(7).standard_normal((5, 3))
+    gap = torch_layout.nn_gru_gap(p, X)
+    # the NumPy stand-in of nn.GRU (tests/unit/torch_equations.py) agrees with the library's account of it
+    sd = torch_layout.state_dict(p)
+    layer = te.GRU(3, 4, num_layers=2, bidirectional=True)
+    layer.load_state_dict({k[4:]: v for k, v in sd.items() if k.startswith("rnn.")})
+    h, _ = layer(X[:, None, :])
+    np.testing.assert_allclose(
+        h[:, 0] @ sd["out.weight"].T + sd["out.bias"], torch_layout.nn_gru_logits(p, X), atol=1e-12
+    )
+    assert gap > 1e-3
+    said = " ".join(fc.differences(fc.NetSpec.of(p), gap))
+    assert f"off by up to {gap:.3g}" in said
+    # a diagonal W_hn commutes with r ∘: the two GRUs agree, and the sentence says so
+    H = 4
+    arrays = p.as_dict()
+    for k in [k for k in arrays if k.endswith("W_h")]:
+        W = arrays[k].copy()
+        W[2 * H :] = np.diag(np.diag(W[2 * H :]))
+        arrays[k] = W
+    diag = deep.replace_arrays(p, arrays)
+    small = torch_layout.nn_gru_gap(diag, X)
+    assert small <= fc.GAP_TOL
+    assert "agree" in " ".join(fc.differences(fc.NetSpec.of(diag), small))
+    with pytest.raises(ValueError):
+        torch_layout.nn_gru_logits(_net("lstm", 1, False), X)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from visualizer.nn import deep, torch_layout
 
 FILE_NAME = "rnn-weights.npz"
+GAP_TOL = 1e-10  # logits closer than this are "the same outputs" (the scripts' own check, atol=1e-10)
 TORCH_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
 KERAS_CLASS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 LABEL = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -247,18 +248,35 @@ print("same outputs as the app:", np.allclose(logits, npz["example.logits"], ato
 # ---------------------------------------------------------------------------- what differs
 
 
-def differences(spec: NetSpec) -> list[str]:
-    """Per cell: what differs between the app's cell and the frameworks', and how the export bridges it."""
+def gru_gap_sentence(gap: float | None) -> str:
+    """What loading the app's GRU into nn.GRU would do on the example, from the measured logits gap."""
+    if gap is None:
+        return "On a diagonal W_hn (H = 1, say) the two agree; in general they do not."
+    if gap <= GAP_TOL:
+        return (
+            f"On the example here the two agree (largest logit difference {gap:.2g}): every W_hn acts on each unit "
+            "alone, so where r is applied does not matter. On other weights they differ."
+        )
+    return f"Loaded into nn.GRU, these very weights would give logits off by up to {gap:.3g} on the example here."
+
+
+def differences(spec: NetSpec, gru_gap: float | None = None) -> list[str]:
+    """Per cell: what differs between the app's cell and the frameworks', and how the export bridges it.
+
+    gru_gap: torch_layout.nn_gru_gap of the network on its example (how far nn.GRU would be off), for a GRU.
+    """
+    state = "h₀ = 0, and c₀ = 0" if spec.cell == "lstm" else "h₀ = 0"
+    top = "[→h_t; ←h_t]" if spec.bidirectional else "h_t"
     out = [
         "**Two biases.** PyTorch keeps bias_ih and bias_hh and only ever adds them (except in its GRU's "
         "candidate); the app has one bias b per gate. The file holds b as bias_ih and zeros as bias_hh; Keras "
         "has one bias, the sum.",
-        "**Initial state.** The app starts every direction of every layer from zero (h₀ = 0, and c₀ = 0 for the "
-        "LSTM), which is PyTorch's and Keras's default when no state is passed.",
+        f"**Initial state.** The app starts every direction of every layer from zero ({state}), which is "
+        "PyTorch's and Keras's default when no state is passed.",
         "**Axes.** The app is time first, (T, D); PyTorch's default batch_first=False is too, so the example is "
         "(T, B = 1, D). Keras is batch first, (B, T, D): its script transposes.",
-        "**Read-out.** The app's output layer is logits = W_hy o_t + b_y: an nn.Linear / Dense on [→h_t; ←h_t] "
-        "of the top layer. The app then applies softmax; the code returns logits and shows the softmax.",
+        f"**Read-out.** The app's output layer is logits = W_hy {top} + b_y on the top layer: an nn.Linear / Dense. "
+        "The app then applies softmax; the code returns logits and shows the softmax.",
     ]
     if spec.cell == "lstm":
         out.append(
@@ -270,10 +288,11 @@ def differences(spec: NetSpec) -> list[str]:
         out.append(
             "**GRU: where the reset gate acts.** The app computes n = tanh(W_xn x + W_hn (r ∘ h) + b_n), the reset "
             "gate before the recurrent product (Cho et al. 2014). PyTorch's nn.GRU computes "
-            "n = tanh(W_in x + b_in + r ∘ (W_hn h + b_hn)), the reset gate after it: no choice of its weights "
-            "gives the app's function, so the PyTorch code defines a small AppCell with the app's equation under "
-            "nn.GRU's parameter names (r, z, n order). Keras's GRU with reset_after=False is the app's variant: it "
-            "loads the weights with its gate blocks reordered (Keras stacks z, r, h)."
+            "n = tanh(W_in x + b_in + r ∘ (W_hn h + b_hn)), the reset gate after it. "
+            + gru_gap_sentence(gru_gap)
+            + " So the PyTorch code defines a small AppCell with the app's equation under nn.GRU's parameter names "
+            "(r, z, n order). Keras's GRU with reset_after=False is the app's variant: it loads the weights with "
+            "its gate blocks reordered (Keras stacks z, r, h)."
         )
         out.append("**Update gate.** The app's u is PyTorch's z: h_t = (1 − z) ∘ n + z ∘ h_{t−1} in all three.")
     else:

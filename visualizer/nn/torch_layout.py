@@ -117,3 +117,36 @@ def npz_bytes(params: deep.DeepParams, example: np.ndarray | None = None) -> byt
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------- what nn.GRU would compute
+
+
+def nn_gru_logits(params: deep.DeepParams, X: np.ndarray) -> np.ndarray:
+    """(T, [B,] V) the logits PyTorch's nn.GRU (reset gate after W_hn, per its documented equation) + nn.Linear
+    would give with this network's state_dict: what loading the app's GRU into nn.GRU would compute instead."""
+    if params.cell != "gru":
+        raise ValueError("nn_gru_logits is for a GRU")
+    H = params.hidden_size
+    inp = np.asarray(X, np.float64)
+    for row in params.layers:
+        outs = []
+        for d, W in enumerate(row):
+            Wx, Wh, b = W["W_x"], W["W_h"], W["b"]  # bias_ih = b, bias_hh = 0 in the file
+            h = np.zeros((*inp.shape[1:-1], H))
+            hs = np.zeros((*inp.shape[:-1], H))
+            for t in range(inp.shape[0] - 1, -1, -1) if d else range(inp.shape[0]):
+                gi, gh = inp[t] @ Wx.T + b, h @ Wh.T
+                r = 1.0 / (1.0 + np.exp(-(gi[..., :H] + gh[..., :H])))
+                z = 1.0 / (1.0 + np.exp(-(gi[..., H : 2 * H] + gh[..., H : 2 * H])))
+                n = np.tanh(gi[..., 2 * H :] + r * gh[..., 2 * H :])
+                h = (1 - z) * n + z * h
+                hs[t] = h
+            outs.append(hs)
+        inp = np.concatenate(outs, axis=-1)
+    return inp @ params.W_hy.T + params.b_y
+
+
+def nn_gru_gap(params: deep.DeepParams, X: np.ndarray) -> float:
+    """max |logits of nn.GRU with these weights − the app's logits| on X: how far PyTorch's own GRU would be off."""
+    return float(np.max(np.abs(nn_gru_logits(params, X) - deep.forward(params, X).logits), initial=0.0))

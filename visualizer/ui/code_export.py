@@ -61,7 +61,8 @@ def code_panel(
             width="stretch",
         )
         st.markdown("**What differs between the app's cell and the frameworks', and how the file bridges it**")
-        for line in fc.differences(spec):
+        gap = None if spec.cell != "gru" or example is None else torch_layout.nn_gru_gap(model, example)
+        for line in fc.differences(spec, gap):
             st.markdown(f"- {line}")
         st.markdown(compat.code_text_css(f"{key}_text"), unsafe_allow_html=True)  # the app's own CSS constant
         with st.container(key=f"{key}_text"):

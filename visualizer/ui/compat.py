@@ -110,9 +110,10 @@ def code_text_css(key: str) -> str:
     is shown without st.code's syntax-highlighter chunk (~1.5 MB of JavaScript)."""
     k = key_class(key)
     return (
-        f"<style>\n{k} {testid('stText')} {{font-family: 'Source Code Pro', ui-monospace, monospace !important;"
-        " font-size: 0.8rem !important; white-space: pre !important; overflow-x: auto; background: #f6f6f5;"
-        " padding: 0.5rem 0.75rem; border-radius: 0.4rem;}\n</style>"
+        f"<style>\n{k} {testid('stText')} {{overflow-x: auto; background: #f6f6f5; padding: 0.5rem 0.75rem;"
+        " border-radius: 0.4rem;}\n"
+        f"{k} {testid('stText')}, {k} {testid('stText')} * {{font-family: 'Source Code Pro', ui-monospace, monospace"
+        " !important; font-size: 0.8rem !important; white-space: pre !important;}\n</style>"
     )
 
 
