@@ -16,7 +16,7 @@ to the student and read as `<unk>`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -65,6 +65,8 @@ SHIPPED: dict[str, Shipped] = {
         Shipped("rnn-chars", "vanilla RNN, characters", _cfg("rnn", "chars", 64, 100, lr=0.005), 3000),
         Shipped("lstm-chars", "LSTM, characters", _cfg("lstm", "chars", 64, 48), 1500),
         Shipped("gru-chars", "GRU, characters", _cfg("gru", "chars", 64, 48), 1500),
+        # two stacked layers (nn/deep.py): what the deep explorer and the depth lessons run on
+        Shipped("rnn2-words", "vanilla RNN, 2 layers, words", replace(_cfg("rnn", "words", 48, 24), layers=2), 1200),
     )
 }
 # The model every page starts from where meaning matters (Home, Explorer, Gradients' "my text").
@@ -102,11 +104,13 @@ SOURCES = ("story", "random", "trained")
 class Misfit:
     """Why a model cannot run on a page: it reads another level, or it is a cell the page does not draw."""
 
-    what: str  # "level" | "cell"
+    what: str  # "level" | "cell" | "layers"
     model_level: str
     model_cell: str
     levels: tuple[str, ...]  # what the page reads
     cells: tuple[str, ...]  # what the page draws (empty: any cell)
+    model_layers: int = 1
+    layers: tuple[int, ...] = (1,)  # the numbers of layers the page draws
 
 
 @dataclass(frozen=True)
@@ -129,13 +133,20 @@ class Choice:
 
 
 def misfit(
-    model: trained_model.TrainedModel, *, levels: tuple[str, ...] = corpus.LEVELS, cells: tuple[str, ...] = ()
+    model: trained_model.TrainedModel,
+    *,
+    levels: tuple[str, ...] = corpus.LEVELS,
+    cells: tuple[str, ...] = (),
+    layers: tuple[int, ...] = (1,),
 ) -> Misfit | None:
-    """Why `model` cannot run on a page that reads `levels` with `cells` (empty: any cell); None when it fits."""
+    """Why `model` cannot run on a page that reads `levels` with `cells` (empty: any cell) of `layers` stacked
+    layers (most pages draw one); None when it fits."""
     if model.level not in levels:
-        return Misfit("level", model.level, model.cell, levels, cells)
+        return Misfit("level", model.level, model.cell, levels, cells, model.layers, layers)
     if cells and model.cell not in cells:
-        return Misfit("cell", model.level, model.cell, levels, cells)
+        return Misfit("cell", model.level, model.cell, levels, cells, model.layers, layers)
+    if model.layers not in layers:
+        return Misfit("layers", model.level, model.cell, levels, cells, model.layers, layers)
     return None
 
 

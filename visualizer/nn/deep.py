@@ -83,6 +83,9 @@ class DeepParams:
         }
         return {**out, "W_hy": self.W_hy, "b_y": self.b_y}
 
+    def astype(self, dtype) -> DeepParams:
+        return replace_arrays(self, {k: v.astype(dtype) for k, v in self.as_dict().items()})
+
     def cell_params(self, li: int, d: int):
         """Layer l, direction d as the cell's own params with an identity read-out (its logits are its h_t)."""
         H = self.hidden_size
@@ -166,24 +169,43 @@ class DeepTrace:
     def overflowed(self) -> bool:
         return not (all(np.all(np.isfinite(o)) for o in self.outputs) and np.all(np.isfinite(self.logits)))
 
+    @property
+    def final_state(self) -> tuple[Any, ...]:
+        """One state per layer (the forward direction's last: h_T, or (h_T, c_T)): pass it back as state0."""
+        return tuple(row[0].final_state for row in self.cell_traces)
+
 
 def _run_direction(x: np.ndarray, d: int) -> np.ndarray:
     return x if d == 0 else x[::-1]
 
 
-def forward(params: DeepParams, X: np.ndarray) -> DeepTrace:
-    """Run every layer, both directions, then the output layer; X is (T, D) or (T, B, D)."""
+def forward(params: DeepParams, X: np.ndarray, state0: Any = None, *, fused_input: bool = False) -> DeepTrace:
+    """Run every layer, both directions, then the output layer; X is (T, D) or (T, B, D).
+
+    state0: None (every state zero) or, for one direction only, a tuple with one cell state per layer (what
+    `final_state` returns), to continue a sequence (truncated BPTT, sampling). fused_input: the cells' fast path.
+    """
     X = np.asarray(X, dtype=params.W_hy.dtype)
     if X.ndim not in (2, 3) or X.shape[-1] != params.input_size:
         D = params.input_size
         raise ValueError(f"X must be (T, {D}) or (T, B, {D}); got {X.shape}")
+    if state0 is not None and (params.bidirectional or len(state0) != params.num_layers):
+        raise ValueError("state0 continues a one-direction network: one state per layer")
     spec = cells.CELLS[params.cell]
-    kw = {"activation": params.activation} if params.cell == "rnn" else {}
+    kw: dict[str, Any] = {"fused_input": fused_input}
+    if params.cell == "rnn":
+        kw["activation"] = params.activation
     inp, traces, outputs = X, [], []
     with np.errstate(over="ignore", invalid="ignore"):
         for li in range(params.num_layers):
             row = tuple(
-                spec.forward(params.cell_params(li, d), _run_direction(inp, d), **kw) for d in range(params.directions)
+                spec.forward(
+                    params.cell_params(li, d),
+                    _run_direction(inp, d),
+                    None if state0 is None else state0[li],
+                    **kw,
+                )
+                for d in range(params.directions)
             )
             traces.append(row)
             inp = np.concatenate([_run_direction(tr.hs[1:], d) for d, tr in enumerate(row)], axis=-1)
@@ -251,3 +273,19 @@ def backward(params: DeepParams, trace: DeepTrace, dlogits: np.ndarray) -> DeepG
             layer_dh.append(tuple(dh_row))
             d_out = d_in  # type: ignore[assignment]
     return DeepGrads(tuple(layer_grads[::-1]), dW_hy, db_y, d_out, tuple(layer_dh[::-1]))
+
+
+# ---------------------------------------------------------------------------- one entry point for any network
+
+
+def run(cell: str, params: Any, X: np.ndarray, state0: Any = None, **kw: Any) -> Any:
+    """Forward pass of a one-layer cell (cells.CELLS) or of a DeepParams network, by what `params` is: the
+    trace has .logits, .probs and .final_state either way (what prediction, sampling and training read)."""
+    if isinstance(params, DeepParams):
+        return forward(params, X, state0, fused_input=kw.get("fused_input", False))
+    return cells.CELLS[cell].forward(params, X, state0, **kw)
+
+
+def file_names(params: DeepParams) -> dict[str, str]:
+    """as_dict name -> a name a model file may hold ('l0.d1.W_hh' -> 'l0_d1_W_hh')."""
+    return {k: k.replace(".", "_", 2) if k.startswith("l") and k[1].isdigit() else k for k in params.as_dict()}
