@@ -157,6 +157,7 @@ def choose(
     *,
     levels: tuple[str, ...] = corpus.LEVELS,
     cells: tuple[str, ...] = (),
+    layers: tuple[int, ...] = (1,),
 ) -> tuple[Choice, list[Fallback]]:
     """The weights for a page, and a Fallback for each requested model that cannot be used (then: the story, else
     random).
@@ -165,7 +166,7 @@ def choose(
     """
     fallbacks: list[Fallback] = []
     if source == "trained":
-        if mine is not None and (why := misfit(mine, levels=levels, cells=cells)) is None:
+        if mine is not None and (why := misfit(mine, levels=levels, cells=cells, layers=layers)) is None:
             return Choice("trained", mine), fallbacks
         fallbacks.append(Fallback("trained", name, untrained=mine is None, misfit=None if mine is None else why))
         source = "story"
@@ -175,7 +176,7 @@ def choose(
         except ValueError as err:
             fallbacks.append(Fallback("story", name, error=str(err)))
         else:
-            why = misfit(model, levels=levels, cells=cells)
+            why = misfit(model, levels=levels, cells=cells, layers=layers)
             if why is None:
                 return Choice("story", model), fallbacks
             fallbacks.append(Fallback("story", name, misfit=why))
