@@ -102,3 +102,14 @@ def test_pages_that_draw_one_layer_refuse_it_and_say_why():
 def test_the_one_layer_models_still_load_as_their_cells():
     assert pretrained.load_shipped("rnn-words").layers == 1
     assert replace(train.TrainConfig()).layers == 1
+
+
+def test_the_deep_explorer_run_reads_text_with_the_shipped_two_layer_model():
+    model = pretrained.load_shipped("rnn2-words")
+    r = deep_run.trained_run(model, "He grew up in the United States of America")
+    assert [len(row) for row in r.hs] == [1, 1] and r.hs[1][0].shape == (r.T, model.hidden_size)
+    assert r.enc.vocab.tokens[int(np.argmax(r.probs[-2]))] == "america"  # after "… States of"
+    single = deep_run.trained_run(pretrained.load_shipped("rnn-words"), "the united states")
+    assert single.params.num_layers == 1
+    with pytest.raises(ValueError):
+        deep_run.trained_run(model, "   ")

@@ -12,7 +12,8 @@ per layer and per direction for the explorer (which draws layers as rows, the ba
 
 The loss is the explorer's: predict item t+1 at step t (bptt.next_token_loss). With two directions that task leaks:
 ←h_t has read x_{t+1}, so a bidirectional network sees the answer (content.deep_notes says so; it is for tagging
-or encoding a whole sequence). `nearest_model` picks the shipped story model closest to a requested
+or encoding a whole sequence). `trained_run` reads a text with a trained model (the shipped 2-layer rnn2-words, say); `nearest_model` picks
+the shipped story model closest to a requested
 (cell, level, layers, bidirectional) and says what differs, so a request no model fits never fails.
 Pure NumPy.
 """
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.data import encoding, pretrained
-from visualizer.labs.explorer import bptt
+from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.explorer import bptt, explore
 from visualizer.nn import deep
 
 
@@ -125,6 +127,13 @@ def random_run(
         activation=act,
     )
     return run(enc, params)
+
+
+def trained_run(model: TrainedModel, text: str) -> DeepRun:
+    """A trained model (stacked or one layer) over the text in its own vocabulary; ValueError on unreadable text."""
+    enc = explore.encode_for_model(text, model)
+    params = model.params if isinstance(model.params, deep.DeepParams) else deep.from_single(model.cell, model.params)
+    return run(enc, params.astype(np.float64))
 
 
 # ---------------------------------------------------------------------------- which shipped model
