@@ -44,7 +44,7 @@ def depth_heatmap(prof: DepthProfile, *, title: str = "") -> go.Figure:
             colorbar=dict(
                 title=dict(text="log₁₀ ‖∂L/∂h‖", side="right"),
                 thickness=12,
-                dtick=max(1, math.ceil((zmax - zmin) / 6)),
+                dtick=max(1, math.ceil((zmax - zmin) / 6)) if zmax - zmin >= 2 else None,  # None: Plotly's own ticks
             ),
             customdata=np.stack([hover, logs], axis=-1),  # (rows, T, 2): the norm and its log10, as text
             hovertemplate="%{y}, t = %{x}<br>‖∂L/∂h_t‖ = %{customdata[0]}<br>log₁₀ = %{customdata[1]}<extra></extra>",
@@ -59,4 +59,6 @@ def depth_heatmap(prof: DepthProfile, *, title: str = "") -> go.Figure:
         height=max(220, 120 + 34 * len(rows)),
         margin=dict(l=70, r=10, t=40, b=40),
     )
+    if T <= 20:  # whole steps only: no tick at t = 1.5
+        fig.update_xaxes(dtick=1)
     return fig
