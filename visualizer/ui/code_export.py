@@ -17,6 +17,8 @@ from visualizer.nn import deep, torch_layout
 from visualizer.settings import Settings
 from visualizer.ui import compat
 
+_CODE_TEXT_CSS = compat.code_text_css()  # the app's own CSS constant: monospace code without a highlighter
+
 
 def code_panel(
     settings: Settings, model: deep.DeepParams, example: np.ndarray | None = None, *, key: str = "code"
@@ -64,8 +66,8 @@ def code_panel(
         gap = None if spec.cell != "gru" or example is None else torch_layout.nn_gru_gap(model, example)
         for line in fc.differences(spec, gap):
             st.markdown(f"- {line}")
-        st.markdown(compat.code_text_css(f"{key}_text"), unsafe_allow_html=True)  # the app's own CSS constant
-        with st.container(key=f"{key}_text"):
+        st.markdown(_CODE_TEXT_CSS, unsafe_allow_html=True)
+        with st.container(key=compat.CODE_TEXT_KEY + key):
             torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
             with torch_tab:
                 st.text(fc.pytorch_code(spec))
