@@ -34,8 +34,9 @@ def code_panel(
     stem = f"rnn-{spec.cell}-L{spec.layers}{'-bi' if spec.bidirectional else ''}-seed{settings.seed}"
     with st.expander(f"Code: this network in PyTorch and Keras ({spec.describe()})", expanded=False):
         st.caption(
-            "The weights file uses PyTorch's state_dict names and layout; both scripts load it and print whether "
-            "they reproduce the app's outputs on the input shown here."
+            "The weights file uses PyTorch's state_dict names and layout, with the input shown here and the app's "
+            "logits for it: the PyTorch script checks it reproduces them (to 10⁻¹⁰), the Keras script prints the "
+            "largest difference."
         )
         c1, c2, c3 = st.columns(3)
         c1.download_button(
