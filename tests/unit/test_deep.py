@@ -194,3 +194,15 @@ def test_same_seed_same_weights():
     b = deep.init("lstm", 3, 4, 5, layers=3, bidirectional=True, seed=9).as_dict()
     assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
     assert a["l1.d0.W_x"].shape == (16, 8)  # layer 2 reads [→h; ←h]
+
+
+def test_skipping_the_input_gradient_changes_nothing_else():
+    rng = np.random.default_rng(11)
+    p = _net("lstm", 2, True)
+    X = rng.standard_normal((4, 2, 3))
+    tr = deep.forward(p, X)
+    _, dlog = rnn.cross_entropy(tr.probs, rng.integers(0, 4, (4, 2)))
+    full, lean = deep.backward(p, tr, dlog), deep.backward(p, tr, dlog, input_grad=False)
+    a, b = full.params_dict(), lean.params_dict()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert np.all(lean.dX == 0) and np.any(full.dX != 0)

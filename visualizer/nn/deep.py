@@ -246,9 +246,13 @@ class DeepGrads:
             )
 
 
-def backward(params: DeepParams, trace: DeepTrace, dlogits: np.ndarray) -> DeepGrads:
+def backward(params: DeepParams, trace: DeepTrace, dlogits: np.ndarray, *, input_grad: bool = True) -> DeepGrads:
     """Back-propagation through the output layer, then through each layer from the top down, each direction
-    through time by its cell's exact backward; what reaches a layer's input goes to the layer below."""
+    through time by its cell's exact backward; what reaches a layer's input goes to the layer below.
+
+    input_grad=False skips dL/dx_t (the bottom layer's dpre @ W_in, the largest product with one-hot inputs:
+    training does not need it); dX is then zeros.
+    """
     spec = cells.CELLS[params.cell]
     H, top = params.hidden_size, trace.outputs[-1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -267,12 +271,15 @@ def backward(params: DeepParams, trace: DeepTrace, dlogits: np.ndarray) -> DeepG
                 grads = g.params_dict()
                 grads_row.append({f"d{k}": grads[f"d{k}"] for k in RECURRENT[params.cell]})
                 dh_row.append(_run_direction(g.dh, d))
+                if li == 0 and not input_grad:
+                    continue
                 part = _run_direction(g.dpre @ getattr(cp, INPUT_WEIGHT[params.cell]), d)  # into o_t^[l-1]
                 d_in = part if d_in is None else d_in + part
             layer_grads.append(tuple(grads_row))
             layer_dh.append(tuple(dh_row))
             d_out = d_in  # type: ignore[assignment]
-    return DeepGrads(tuple(layer_grads[::-1]), dW_hy, db_y, d_out, tuple(layer_dh[::-1]))
+    dX = d_out if d_out is not None else np.zeros_like(trace.X)
+    return DeepGrads(tuple(layer_grads[::-1]), dW_hy, db_y, dX, tuple(layer_dh[::-1]))
 
 
 # ---------------------------------------------------------------------------- one entry point for any network

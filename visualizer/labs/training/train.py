@@ -287,7 +287,7 @@ class Trainer:
             dtrace = deep.forward(self.params, X, self.state, fused_input=True)
             loss_sum, dlogits = rnn.cross_entropy(dtrace.probs, targets)
             dlogits *= np.asarray(1.0 / targets.size, dlogits.dtype)
-            dgrads = deep.backward(self.params, dtrace, dlogits).params_dict()
+            dgrads = deep.backward(self.params, dtrace, dlogits, input_grad=False).params_dict()
             return loss_sum, {k[1:]: g for k, g in dgrads.items()}, dtrace.final_state
         if self.config.cell == "rnn" and self.config.fast:
             if self._kernel is None or self._kernel.shape != (T, B):
