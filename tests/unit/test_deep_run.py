@@ -143,3 +143,15 @@ def test_encoding_used_by_the_run_is_the_explorers():
     enc = encoding.encode_text("1, 2, 3", "numbers", "onehot")
     r = deep_run.run(enc, deep.init("lstm", enc.X.shape[1], 3, 1 if enc.regression else len(enc.vocab), layers=2))
     assert r.loss.kind == ("squared_error" if enc.regression else "cross_entropy")
+
+
+def test_layers_and_direction_settings_have_bounds_and_round_trip_through_links():
+    from visualizer.settings import Settings
+
+    s, notices = Settings.from_query({"layers": "3", "bidir": "1", "glayers": "1", "gbidir": "1"})
+    assert (s.layers, s.bidirectional, s.grad_layers, s.grad_bidir) == (3, True, 1, True) and not notices
+    assert Settings.from_query(s.to_query())[0] == s
+    s, notices = Settings.from_query({"layers": "4", "bidir": "sideways"})
+    assert (s.layers, s.bidirectional) == (1, False) and len(notices) == 2
+    assert "between 1 and 3" in notices[0]
+    assert Settings().changed(layers=9).layers == 3 and Settings().changed(grad_layers=0).grad_layers == 1
