@@ -24,9 +24,8 @@ from visualizer.labs.gradients import measure as gradients
 from visualizer.nn import cells, deep
 from visualizer.plots import depth_figures
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui import controls, whh_editor
+from visualizer.ui import code_export, controls, whh_editor
 from visualizer.ui.binding import change, control, current, hidden, presenting
-from visualizer.ui.code_export import code_panel
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.downloads import table_downloads
 from visualizer.ui.show import show_fig
@@ -273,7 +272,7 @@ def depth_section(trained: TrainedModel | None, act: str) -> None:
     silent = deep_notes.top_backward_silent(prof.norms)
     st.caption(" ".join(t for t in (kept.text, down.text, silent) if t))
     st.caption(deep_notes.depth_how_to_read(trained is not None, bool(s.w_hh)))
-    code_panel(s, params, X, key="grad_code")
+    code_export.code_panel(s, params, X, key="grad_code")
 
 
 # ---------------------------------------------------------------------------- numbers and words
