@@ -229,23 +229,21 @@ def measure(trained: TrainedModel | None, shown: tuple[str, ...], act: str):
 
 @st.cache_data(**CACHE, show_spinner="Back-propagating through the layers…")
 def _depth_cached(
-    source, text, mode, length, hidden_size, seed, radius, rkind, act, input_scale, cell, layers, bidir,
-    weights_key, _trained=None,
+    X, target, V, hidden_size, seed, radius, rkind, act, input_scale, cell, layers, bidir, weights_key, _trained=None,
 ):  # fmt: skip
-    vocab, level = (None, mode) if _trained is None else (_trained.vocab, _trained.level)
-    seq = gi.sequence_for(source, text=text, mode=level, length=length, seed=seed, vocab=vocab)
     if _trained is not None:
         params = deep.from_single("rnn", _trained.params, "tanh")
     else:
         params = depth.depth_params(
-            cell, seq.X.shape[1], hidden_size, seq.V, layers=layers, bidirectional=bidir, seed=seed, radius=radius,
+            cell, X.shape[1], hidden_size, V, layers=layers, bidirectional=bidir, seed=seed, radius=radius,
             rkind=rkind, input_scale=input_scale, activation=act,
         )  # fmt: skip
-    return params, seq.X, depth.profile(params, seq.X, seq.target)
+    return params, depth.profile(params, X, target)
 
 
-def depth_section(trained: TrainedModel | None, act: str) -> None:
-    """The gradient across depth and time on one chart, what it shows in computed sentences, and the code panel."""
+def depth_section(seq: gi.Sequence, trained: TrainedModel | None, act: str) -> None:
+    """The gradient across depth and time on one chart for the lab's own sequence, what it shows in computed
+    sentences, and the code panel."""
     s = current()
     st.subheader("Across depth and time")
     if trained is None:
@@ -260,13 +258,14 @@ def depth_section(trained: TrainedModel | None, act: str) -> None:
         s = current()
     key = "random" if trained is None else weights_fingerprint(trained.params)
     try:
-        params, X, prof = _depth_cached(
-            s.seq_source, s.text, s.mode, s.seq_length, s.hidden, s.seed, s.radius, s.radius_kind, act, s.input_scale,
-            s.cell, s.grad_layers, s.grad_bidir, key, _trained=trained,
+        params, prof = _depth_cached(
+            seq.X, seq.target, seq.V, s.hidden, s.seed, s.radius, s.radius_kind, act, s.input_scale, s.cell,
+            s.grad_layers, s.grad_bidir, key, _trained=trained,
         )  # fmt: skip
     except ValueError as err:
         show_error(err)
         return
+    X = seq.X
     show_fig(depth_figures.depth_heatmap(prof), key="grad_depth")
     kept, down = deep_notes.kept_at_start(prof.norms, prof.loss), deep_notes.down_the_stack(prof.norms)
     silent = deep_notes.top_backward_silent(prof.norms)
