@@ -206,3 +206,10 @@ def test_skipping_the_input_gradient_changes_nothing_else():
     a, b = full.params_dict(), lean.params_dict()
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert np.all(lean.dX == 0) and np.any(full.dX != 0)
+
+
+def test_as_network_takes_either_kind_of_weights():
+    single = cells.CELLS["gru"].init(3, 4, 5, seed=1)
+    net = deep.as_network("gru", single)
+    assert net.num_layers == 1 and not net.bidirectional
+    assert deep.as_network("gru", net) is net

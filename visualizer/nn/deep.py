@@ -132,6 +132,11 @@ def from_single(cell: str, params: Any, activation: str = "tanh") -> DeepParams:
     return DeepParams(cell, (({k: arrays[k] for k in RECURRENT[cell]},),), arrays["W_hy"], arrays["b_y"], activation)
 
 
+def as_network(cell: str, params: Any, activation: str = "tanh") -> DeepParams:
+    """Any model's weights as a DeepParams network: a DeepParams as it is, a cell's own params as one layer."""
+    return params if isinstance(params, DeepParams) else from_single(cell, params, activation)
+
+
 def replace_arrays(params: DeepParams, arrays: dict[str, np.ndarray]) -> DeepParams:
     """The same network with arrays named as in `as_dict` taken from `arrays`."""
     rows = tuple(

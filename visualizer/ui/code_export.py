@@ -1,8 +1,10 @@
 """The network on screen as PyTorch and Keras code, with its weights in PyTorch's state_dict layout.
 
-One function, `code_panel(settings, model, example)`, that any page can call under the view it belongs to
-(Gradients calls it under the depth chart; the Explorer can call it with `deep.from_single(u.cell, u.params,
-settings.activation)` and `u.enc.X`). Everything sits in a collapsed expander; the files are built only when a
+One function, `code_panel(settings, model, example)`, that any page can call under the view it belongs to.
+Gradients calls it under the depth chart. The Explorer, with its Unroll `u` (or a deep_run.DeepRun `r`):
+
+    code_export.code_panel(s, deep.as_network(u.cell, u.params, s.activation), u.enc.X, key="explorer_code")
+    code_export.code_panel(s, r.params, r.enc.X, key="explorer_code") Everything sits in a collapsed expander; the files are built only when a
 download button is clicked, and the code is shown as plain preformatted text (st.text), not st.code, so the
 page loads no syntax highlighter.
 """
