@@ -69,3 +69,10 @@ def test_model_notice_names_what_was_asked_and_what_is_shown():
 def test_leak_note_only_for_two_directions():
     assert dn.leak_note(False) is None
     assert "x_{t+1}" in dn.leak_note(True)
+
+
+def test_how_to_read_names_the_weights_and_cites_the_papers():
+    text = dn.depth_how_to_read(False, True)
+    assert "hand-edited W_hh applies to the chart above only" in text
+    assert "Graves, Mohamed & Hinton (2013)" in text and "Schuster & Paliwal (1997)" in text
+    assert "one row" in dn.depth_how_to_read(True, False)

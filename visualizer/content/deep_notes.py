@@ -137,7 +137,9 @@ def depth_how_to_read(trained: bool, hand_edited: bool) -> str:
     return (
         "Each cell is ‖∂L/∂h_t‖ of one layer at one step, for the loss at t = T, on a log₁₀ colour scale; the value "
         "is on hover. The gradient reaches a layer's h_t back through time within the layer and down from the "
-        f"layers above (through their input weights). {weights}"
+        f"layers above (through their input weights). {weights} Stacked RNNs as in Graves, Mohamed & Hinton (2013), "
+        "*Speech recognition with deep recurrent neural networks*; bidirectional ones as in Schuster & Paliwal "
+        "(1997), *Bidirectional recurrent neural networks*."
     )
 
 
