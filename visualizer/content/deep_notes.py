@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # types only
     from visualizer.labs.explorer.deep_run import ModelMatch
 
 ARROWS = ("→", "←")
+TRAINED_ONE_LAYER = "the trained model has one layer and reads one way"  # why the depth controls are disabled
 CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 

@@ -18,6 +18,11 @@ from visualizer.nn import deep, torch_layout
 
 FILE_NAME = "rnn-weights.npz"
 GAP_TOL = 1e-10  # logits closer than this are "the same outputs" (the scripts' own check, atol=1e-10)
+PANEL_CAPTION = (
+    "The weights file uses PyTorch's state_dict names and layout, with the input shown here and the app's logits for "
+    "it: the PyTorch script checks it reproduces them (to 10⁻¹⁰), the Keras script prints the largest difference."
+)
+DIFFERENCES_HEADING = "**What differs between the app's cell and the frameworks', and how the file bridges it**"
 TORCH_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
 KERAS_CLASS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 LABEL = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}

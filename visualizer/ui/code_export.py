@@ -35,11 +35,7 @@ def code_panel(
     spec = fc.NetSpec.of(model)
     stem = f"rnn-{spec.cell}-L{spec.layers}{'-bi' if spec.bidirectional else ''}-seed{settings.seed}"
     with st.expander(f"Code: this network in PyTorch and Keras ({spec.describe()})", expanded=False):
-        st.caption(
-            "The weights file uses PyTorch's state_dict names and layout, with the input shown here and the app's "
-            "logits for it: the PyTorch script checks it reproduces them (to 10⁻¹⁰), the Keras script prints the "
-            "largest difference."
-        )
+        st.caption(fc.PANEL_CAPTION)
         c1, c2, c3 = st.columns(3)
         c1.download_button(
             "⬇ Weights (.npz)",
@@ -65,7 +61,7 @@ def code_panel(
             key=f"{key}_keras",
             width="stretch",
         )
-        st.markdown("**What differs between the app's cell and the frameworks', and how the file bridges it**")
+        st.markdown(fc.DIFFERENCES_HEADING)
         gap = None if spec.cell != "gru" or example is None else torch_layout.nn_gru_gap(model, example)
         for line in fc.differences(spec, gap):
             st.markdown(f"- {line}")

@@ -151,7 +151,7 @@ def sidebar() -> tuple[TrainedModel | None, tuple[str, ...], str]:
 
 def depth_controls(use_trained: bool) -> None:
     """Layers and direction of the depth chart; disabled, with the reason, on a trained model (one layer, →)."""
-    why = "the trained model has one layer and reads one way" if use_trained else None
+    why = deep_notes.TRAINED_ONE_LAYER if use_trained else None
     control(
         "grad_layers",
         st.slider,
