@@ -32,6 +32,7 @@ if result is not None:
         gradients.heatmaps(exp, shown, floor)
         with st.expander("How to read this", expanded=False):
             st.markdown(gf.HOW_TO_READ)
+        gradients.depth_section(seq, trained, act)
     gradients.downloads(exp)
 
 shell.sync_url()

@@ -84,6 +84,8 @@ class Settings:
     input_scale: float = _default("input_scale")
     w_hh: str = _default("w_hh")
     b_h: str = _default("b_h")
+    grad_layers: int = _default("grad_layers")  # the depth chart's layers, 1..deep.MAX_LAYERS
+    grad_bidir: bool = _default("grad_bidir")
     clip: bool = _default("clip")
     clip_norm: float = _default("clip_norm")
     cells: str = _default("cells")
@@ -97,6 +99,8 @@ class Settings:
     lr: float = _default("lr")
     train_hidden: int = _default("train_hidden")
     cell: Cell = _default("cell")
+    layers: int = _default("layers")  # 1..deep.MAX_LAYERS stacked recurrent layers
+    bidirectional: bool = _default("bidirectional")  # a second direction reads t = T..1
     temperature: float = _default("temperature")
     prompt: str = _default("prompt")
     # ---- limits of memory

@@ -23,7 +23,7 @@ from visualizer.labs.sequences import seqtypes
 from visualizer.labs.training import train
 from visualizer.labs.units import activity as unit_activity
 from visualizer.labs.units import annotate, clamp, contrast
-from visualizer.nn import cells, optim, rnn
+from visualizer.nn import cells, deep, optim, rnn
 
 DEFAULT_TEXT = "the united states of america"
 # A held-out contrast prompt that all three word models complete right: the language needs the country two
@@ -208,6 +208,16 @@ SETTINGS: dict[str, Setting] = _table(
     Setting(
         "b_h", "vector", "", max_len=100, help="b_h edited by hand, entries joined by '_'", url="bh", fallback="b_h = 0"
     ),
+    Setting(
+        "grad_layers",
+        "int",
+        2,
+        lo=1,
+        hi=deep.MAX_LAYERS,
+        help="stacked layers of the gradients lab's depth chart",
+        url="glayers",
+    ),
+    Setting("grad_bidir", "bool", False, help="the depth chart's network reads both ways", url="gbidir"),
     Setting("clip", "bool", False, help="clip the gradient by norm"),
     Setting("clip_norm", "float", 5.0, lo=0.01, hi=1000.0, help="largest gradient norm after clipping", url="clipnorm"),
     Setting("cells", "str", ",".join(_CELLS), max_len=40, help="cells drawn on the gradient plot"),
@@ -235,6 +245,8 @@ SETTINGS: dict[str, Setting] = _table(
     Setting("lr", "float", 0.01, lo=1e-5, hi=1.0, help="learning rate"),
     Setting("train_hidden", "int", 64, lo=8, hi=256, help="hidden size of the trained model", url="thidden"),
     Setting("cell", "choice", "rnn", choices=_CELLS, help="the recurrent cell (explorer and training)"),
+    Setting("layers", "int", 1, lo=1, hi=deep.MAX_LAYERS, help="stacked recurrent layers of the explorer's network"),
+    Setting("bidirectional", "bool", False, help="a second direction reads the sequence backwards", url="bidir"),
     Setting("temperature", "float", 0.8, lo=0.05, hi=3.0, help="sampling temperature", url="temp"),
     Setting("prompt", "str", train.WATCH_PROMPT, max_len=200),
     # ---- limits of memory (defaults and bounds from the long-lag library)

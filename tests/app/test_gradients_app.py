@@ -42,7 +42,7 @@ def test_default_view_shows_one_gradient_exploding_and_others_vanishing(run_page
     assert _rate(at)[0] == "exploding" and _rate(at, "GRU")[0] == "vanishing" and _rate(at, "LSTM")[0] == "vanishing"
     assert any(i.value.startswith("**Exploding.**") for i in at.info)  # the default is a preset, and says so
     assert any("upper limit" in w.value for w in at.warning)  # gamma sigma_max > 1 here
-    assert len(at.get("plotly_chart")) == 5  # norms, eigenvalues, three heatmap tabs
+    assert len(at.get("plotly_chart")) == 6  # norms, eigenvalues, the depth chart, three heatmap tabs
 
 
 @pytest.mark.parametrize("key", list(gp.PRESETS))

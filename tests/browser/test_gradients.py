@@ -1,12 +1,14 @@
 """Gradients lab in real Chromium: a deep link opens the view, a preset button and the W_hh editor
 change the plot, the numbers and the link."""
 
+import io
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import after_run, wait_for_app, wait_for_page
 from tests.browser.overlaps import legend_overlaps
 
 
@@ -20,7 +22,7 @@ def test_gradients_deep_link_draws_and_reacts(page, app_url, screenshot):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Vanishing and exploding gradients")).to_be_visible(timeout=30_000)
     charts = page.locator("[data-testid='stPlotlyChart']")
-    expect(charts).to_have_count(5, timeout=30_000)  # norms, eigenvalues, a heatmap per cell (tabs)
+    expect(charts).to_have_count(6, timeout=30_000)  # norms, eigenvalues, a heatmap per cell (tabs), depth
     norms = page.locator(".js-plotly-plot").first
     expect(norms).to_contain_text("The gradient of the loss at t = T", timeout=30_000)
     expect(norms).to_contain_text(
@@ -90,3 +92,45 @@ def test_orthogonal_preset_says_what_its_numbers_say(page, app_url, size):
     expect(main).not_to_contain_text("only an upper limit")
     expect(page.locator(".js-plotly-plot").first).to_contain_text("bound, vanilla RNN only")
     assert legend_overlaps(page) == []
+
+
+def test_depth_chart_and_code_panel(page, app_url, tmp_path):
+    """The depth chart draws a row per layer and direction with hover values; switching the direction off redraws
+    it; the code panel's weights download is an .npz in PyTorch's state_dict names that reproduces the page."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/Gradients?glen=30&glayers=3&gbidir=1&cell=lstm")
+    wait_for_page(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text="per layer and time step")
+    expect(chart).to_have_count(1)
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_contain_text("LSTM")
+    for label in ("layer 1 →", "layer 3 ←"):
+        expect(chart).to_contain_text(label)
+    expect(chart).to_contain_text("time step t")
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.9)  # a cell of the bottom row
+    expect(chart.locator(".hoverlayer")).to_contain_text("‖∂L/∂h_t‖ =", timeout=10_000)
+    expect(chart.locator(".hoverlayer")).to_contain_text("layer 1 →")
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("Layer 3 ← is 0 before t = T")
+
+    toggle = page.locator("[data-testid='stSidebar'] label").filter(has_text="Bidirectional (depth chart)")
+    after_run(page, lambda: toggle.click())
+    expect(chart).not_to_contain_text("layer 3 ←")
+    expect(chart).to_contain_text("layer 3")
+    expect(page).not_to_have_url(re.compile(r"gbidir=1"))
+
+    panel = page.locator("[data-testid='stExpander']").filter(has_text="Code: this network in PyTorch and Keras")
+    panel.locator("summary").click()
+    expect(panel).to_contain_text("nn.LSTM(input_size=")
+    expect(panel).to_contain_text("num_layers=3, bidirectional=False")
+    with page.expect_download() as info:
+        panel.get_by_role("button", name="Weights (.npz)").click()
+    path = tmp_path / "w.npz"
+    info.value.save_as(path)
+    npz = np.load(io.BytesIO(path.read_bytes()))
+    assert "rnn.weight_ih_l2" in npz.files and "rnn.weight_hh_l0" in npz.files and "out.weight" in npz.files
+    assert npz["rnn.weight_ih_l1"].shape[0] == 4 * npz["rnn.weight_hh_l1"].shape[1]  # i, f, g, o blocks
+    assert npz["example.logits"].shape[:2] == (npz["example.x"].shape[0], 1)
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)

@@ -25,7 +25,8 @@ def describe(model: TrainedModel) -> str:
     """'vanilla RNN, H = 48, 160 words' — what a student needs to read the views."""
     unit = "characters" if model.level == "chars" else "words"
     kind = "vanilla RNN" if model.cell == "rnn" else model.cell.upper()
-    return f"{kind}, H = {model.hidden_size}, {len(model.vocab)} {unit}"
+    depth = f", {model.layers} layers" if model.layers > 1 else ""
+    return f"{kind}{depth}, H = {model.hidden_size}, {len(model.vocab)} {unit}"
 
 
 def choice_label(choice: Choice) -> str:
@@ -40,6 +41,9 @@ def misfit_reason(why: Misfit) -> str:
     """'it reads chars, and this page reads words': why a model cannot run on the page."""
     if why.what == "level":
         return f"it reads {why.model_level}, and this page reads {' or '.join(why.levels)}"
+    if why.what == "layers":
+        drawn = " or ".join(str(n) for n in why.layers)
+        return f"it has {why.model_layers} stacked layers, and this page draws networks of {drawn} layer{'s' if why.layers != (1,) else ''}"
     return f"it is a {why.model_cell.upper()} and this page draws {', '.join(c.upper() for c in why.cells)} only"
 
 

@@ -16,7 +16,7 @@ to the student and read as `<unk>`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -40,6 +40,15 @@ class Shipped:
     config: TrainConfig
     steps: int
 
+    @property
+    def layers(self) -> int:
+        return self.config.layers
+
+    @property
+    def bidirectional(self) -> bool:
+        """Never, for a shipped language model: predicting the next token, a backward direction would read it."""
+        return False
+
 
 def _cfg(cell: str, level: str, hidden: int, window: int, lr: float = 0.01) -> TrainConfig:
     return TrainConfig(
@@ -56,6 +65,8 @@ SHIPPED: dict[str, Shipped] = {
         Shipped("rnn-chars", "vanilla RNN, characters", _cfg("rnn", "chars", 64, 100, lr=0.005), 3000),
         Shipped("lstm-chars", "LSTM, characters", _cfg("lstm", "chars", 64, 48), 1500),
         Shipped("gru-chars", "GRU, characters", _cfg("gru", "chars", 64, 48), 1500),
+        # two stacked layers (nn/deep.py): what the deep explorer and the depth lessons run on
+        Shipped("rnn2-words", "vanilla RNN, 2 layers, words", replace(_cfg("rnn", "words", 48, 24), layers=2), 1200),
     )
 }
 # The model every page starts from where meaning matters (Home, Explorer, Gradients' "my text").
@@ -93,11 +104,13 @@ SOURCES = ("story", "random", "trained")
 class Misfit:
     """Why a model cannot run on a page: it reads another level, or it is a cell the page does not draw."""
 
-    what: str  # "level" | "cell"
+    what: str  # "level" | "cell" | "layers"
     model_level: str
     model_cell: str
     levels: tuple[str, ...]  # what the page reads
     cells: tuple[str, ...]  # what the page draws (empty: any cell)
+    model_layers: int = 1
+    layers: tuple[int, ...] = (1,)  # the numbers of layers the page draws
 
 
 @dataclass(frozen=True)
@@ -120,13 +133,20 @@ class Choice:
 
 
 def misfit(
-    model: trained_model.TrainedModel, *, levels: tuple[str, ...] = corpus.LEVELS, cells: tuple[str, ...] = ()
+    model: trained_model.TrainedModel,
+    *,
+    levels: tuple[str, ...] = corpus.LEVELS,
+    cells: tuple[str, ...] = (),
+    layers: tuple[int, ...] = (1,),
 ) -> Misfit | None:
-    """Why `model` cannot run on a page that reads `levels` with `cells` (empty: any cell); None when it fits."""
+    """Why `model` cannot run on a page that reads `levels` with `cells` (empty: any cell) of `layers` stacked
+    layers (most pages draw one); None when it fits."""
     if model.level not in levels:
-        return Misfit("level", model.level, model.cell, levels, cells)
+        return Misfit("level", model.level, model.cell, levels, cells, model.layers, layers)
     if cells and model.cell not in cells:
-        return Misfit("cell", model.level, model.cell, levels, cells)
+        return Misfit("cell", model.level, model.cell, levels, cells, model.layers, layers)
+    if model.layers not in layers:
+        return Misfit("layers", model.level, model.cell, levels, cells, model.layers, layers)
     return None
 
 
@@ -137,6 +157,7 @@ def choose(
     *,
     levels: tuple[str, ...] = corpus.LEVELS,
     cells: tuple[str, ...] = (),
+    layers: tuple[int, ...] = (1,),
 ) -> tuple[Choice, list[Fallback]]:
     """The weights for a page, and a Fallback for each requested model that cannot be used (then: the story, else
     random).
@@ -145,7 +166,7 @@ def choose(
     """
     fallbacks: list[Fallback] = []
     if source == "trained":
-        if mine is not None and (why := misfit(mine, levels=levels, cells=cells)) is None:
+        if mine is not None and (why := misfit(mine, levels=levels, cells=cells, layers=layers)) is None:
             return Choice("trained", mine), fallbacks
         fallbacks.append(Fallback("trained", name, untrained=mine is None, misfit=None if mine is None else why))
         source = "story"
@@ -155,7 +176,7 @@ def choose(
         except ValueError as err:
             fallbacks.append(Fallback("story", name, error=str(err)))
         else:
-            why = misfit(model, levels=levels, cells=cells)
+            why = misfit(model, levels=levels, cells=cells, layers=layers)
             if why is None:
                 return Choice("story", model), fallbacks
             fallbacks.append(Fallback("story", name, misfit=why))

@@ -15,7 +15,7 @@ import numpy as np
 from visualizer.data import safe_npz
 from visualizer.data.corpus import LEVELS, MAX_CHAR_VOCAB, MAX_WORD_VOCAB, tokens_read_by
 from visualizer.data.encoding import Vocab
-from visualizer.nn import cells
+from visualizer.nn import cells, deep
 
 MAX_HIDDEN = 512
 MAX_MODEL_BYTES = 20_000_000  # uncompressed size of an uploaded .npz
@@ -31,14 +31,21 @@ class TrainedModel:
     cell: str
     level: str
     vocab: Vocab
-    params: cells.Params  # the cell's parameter dataclass
+    params: Any  # the cell's parameter dataclass (cells.Params), or a deep.DeepParams network of that cell
 
     @property
     def hidden_size(self) -> int:
         return _hidden_size(self.params)
 
+    @property
+    def layers(self) -> int:
+        """Stacked layers: 1 for a cell's own params, more for a deep.DeepParams network."""
+        return self.params.num_layers if isinstance(self.params, deep.DeepParams) else 1
+
     def as_float64(self) -> TrainedModel:
         """The same model in float64: the form the other pages read (exact maths, finite-difference checks)."""
+        if isinstance(self.params, deep.DeepParams):
+            return TrainedModel(self.cell, self.level, self.vocab, self.params.astype(np.float64))
         p64 = type(self.params)(**{k: v.astype(np.float64) for k, v in self.params.as_dict().items()})
         return TrainedModel(self.cell, self.level, self.vocab, p64)
 
@@ -51,9 +58,18 @@ def _hidden_size(params) -> int:
     )
 
 
-def _expected_shapes(cell: str, V: int, H: int) -> dict[str, tuple[int, ...]]:
-    spec = cells.CELLS[cell]
-    return {k: v.shape for k, v in spec.init(V, H, V, seed=0).as_dict().items()}
+def _template(cell: str, V: int, H: int, layers: int = 1):
+    """Reference params of the right shapes (seeded, cheap): the cell's own for one layer, a DeepParams above."""
+    if layers == 1:
+        return cells.CELLS[cell].init(V, H, V, seed=0)
+    return deep.init(cell, V, H, V, layers=layers)
+
+
+def _expected_shapes(cell: str, V: int, H: int, layers: int = 1) -> dict[str, tuple[int, ...]]:
+    """File name of every array -> its shape."""
+    t = _template(cell, V, H, layers)
+    names = deep.file_names(t) if isinstance(t, deep.DeepParams) else {k: k for k in t.as_dict()}
+    return {names[k]: v.shape for k, v in t.as_dict().items()}
 
 
 # ---------------------------------------------------------------------------- reading text
@@ -74,7 +90,11 @@ def encode_prompt(model: TrainedModel, prompt: str) -> np.ndarray:
 
 def save_npz(model: TrainedModel) -> bytes:
     """The model as .npz bytes: no pickles, only numeric arrays and unicode strings."""
-    arrays: dict[str, Any] = {f"p_{k}": v for k, v in model.params.as_dict().items()}
+    params = model.params
+    names = deep.file_names(params) if isinstance(params, deep.DeepParams) else {k: k for k in params.as_dict()}
+    arrays: dict[str, Any] = {f"p_{names[k]}": v for k, v in params.as_dict().items()}
+    if model.layers > 1:  # one-layer files stay as they were
+        arrays["layers"] = np.array(model.layers, dtype=np.int64)
     buf = io.BytesIO()
     np.savez(
         buf,
@@ -127,8 +147,12 @@ def _model_from_arrays(arrays: dict[str, np.ndarray]) -> TrainedModel:
     limit = MAX_CHAR_VOCAB if level == "chars" else MAX_WORD_VOCAB
     if len(tokens) > limit or len(set(tokens)) != len(tokens) or "" in tokens:
         raise ValueError(f"The vocabulary must hold 1 to {limit} distinct, non-empty tokens.")
+    layers_arr = arrays.get("layers", np.array(1, dtype=np.int64))
+    if layers_arr.shape != () or layers_arr.dtype.kind not in "iu" or not 1 <= int(layers_arr) <= deep.MAX_LAYERS:
+        raise ValueError(f"The model's number of layers must be a whole number from 1 to {deep.MAX_LAYERS}.")
+    layers = int(layers_arr)
     V, H = len(tokens), int(hidden)
-    expected = _expected_shapes(cell, V, H)
+    expected = _expected_shapes(cell, V, H, layers)
     given = {k[2:]: v for k, v in arrays.items() if k.startswith("p_")}
     if set(given) != set(expected):
         missing, extra = sorted(set(expected) - set(given)), sorted(set(given) - set(expected))
@@ -143,5 +167,10 @@ def _model_from_arrays(arrays: dict[str, np.ndarray]) -> TrainedModel:
             raise ValueError(f"{name} has shape {a.shape}, expected {shape} for H={H} and a vocabulary of {V}.")
         if not np.all(np.isfinite(a)):
             raise ValueError(f"{name} contains NaN or infinite values.")
-    params = cells.CELLS[cell].params_type(**{k: given[k] for k in expected})
+    if layers == 1:
+        params: Any = cells.CELLS[cell].params_type(**{k: given[k] for k in expected})
+    else:
+        template = _template(cell, V, H, layers)
+        names = deep.file_names(template)
+        params = deep.replace_arrays(template, {k: given[names[k]] for k in template.as_dict()})
     return TrainedModel(cell=cell, level=level, vocab=Vocab(tokens), params=params)

@@ -8,7 +8,8 @@ Every cell provides, as a `Cell` (the Protocol below; the registry `CELLS` holds
         and .final_state, which can be passed back as state0 to continue (truncated BPTT).
     backward(params, trace, dlogits) -> grads
         grads.params_dict() -> {'d' + name: array} for every array in params (exact, never clipped),
-        grads.dh (T, [B,] H) = dL/dh_t.
+        grads.dh (T, [B,] H) = dL/dh_t; grads.dpre = dL/d(pre-activations), whence dL/dx_t = dpre_t @ W_in
+        (nn/deep.py sends it to the layer below).
 
 The vanilla RNN is rnn.py; the LSTM and the GRU are gated.py.
 """
@@ -69,6 +70,9 @@ class Grads(Protocol):
 
     @property
     def dh(self) -> np.ndarray: ...  # (T, [B,] H)
+
+    @property
+    def dpre(self) -> np.ndarray | None: ...  # (T, [B,] gates*H) dL/d(pre-activations): dL/dx_t = dpre_t @ W_in
 
     def params_dict(self) -> dict[str, np.ndarray]: ...
 

@@ -109,6 +109,21 @@ def panel_css(key: str) -> str:
     return f"<style>\n{k} p, {k} li, {k} label {{font-size: 1rem !important;}}\n</style>"
 
 
+CODE_TEXT_KEY = "code_text_"  # st.container(key=CODE_TEXT_KEY + name) shows its st.text as code
+
+
+def code_text_css() -> str:
+    """Plain st.text inside a container keyed CODE_TEXT_KEY + anything, as code: monospace, lines kept whole
+    (scrolling sideways); shows code without st.code's syntax-highlighter chunk (~1.5 MB of JavaScript)."""
+    k = f"[class*='st-key-{CODE_TEXT_KEY}']"
+    return (
+        f"<style>\n{k} {testid('stText')} {{overflow-x: auto; background: #f6f6f5; padding: 0.5rem 0.75rem;"
+        " border-radius: 0.4rem;}\n"
+        f"{k} {testid('stText')}, {k} {testid('stText')} * {{font-family: 'Source Code Pro', ui-monospace, monospace"
+        " !important; font-size: 0.8rem !important; white-space: pre !important;}\n</style>"
+    )
+
+
 # ---------------------------------------------------------------------------- Plotly internals
 
 # Read by visualizer/ui/livechart/main.js (browser side): Plotly keeps the laid-out axes there, with

@@ -155,11 +155,12 @@ def weights_picker(
     levels: tuple[str, ...] = ("words", "chars"),
     cells: tuple[str, ...] = (),
     where=None,
+    layers: tuple[int, ...] = (1,),
 ) -> pretrained.Choice:
     """Trained on the story, random (untrained), or the student's own model: the weights a page runs on.
 
-    Bound to the settings 'weights' and 'story_model', so the URL carries the choice. `levels` and `cells`
-    say what the page can draw; a choice it cannot use falls back (story, then random) with a notice.
+    Bound to the settings 'weights' and 'story_model', so the URL carries the choice. `levels`, `cells` and
+    `layers` say what the page can draw; a choice it cannot use falls back (story, then random) with a notice.
     """
     where = where or st.sidebar
     mine = session_model()
@@ -168,7 +169,7 @@ def weights_picker(
     names = [
         n
         for n, spec in pretrained.SHIPPED.items()
-        if spec.config.level in levels and (not cells or spec.config.cell in cells)
+        if spec.config.level in levels and (not cells or spec.config.cell in cells) and spec.layers in layers
     ]
     with where:
         control(
@@ -191,7 +192,7 @@ def weights_picker(
                     format_func=lambda n: pretrained.SHIPPED[n].label,
                 )
     s = current()
-    choice, fallbacks = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells)
+    choice, fallbacks = pretrained.choose(s.weights, s.story_model, mine, levels=levels, cells=cells, layers=layers)
     for fallback in fallbacks:
         where.info(md_escape(model_notices.fallback_notice(fallback)), icon="ℹ️")
     return choice

@@ -14,16 +14,17 @@ import streamlit as st
 
 from visualizer import export
 from visualizer import gradient_presets as gp
-from visualizer.content import glossary, gradient_notes
+from visualizer.content import deep_notes, glossary, gradient_notes
 from visualizer.content import gradient_claims as claims
 from visualizer.content import presets as preset_text
 from visualizer.data.trained_model import TrainedModel
+from visualizer.labs.gradients import depth, whh
 from visualizer.labs.gradients import inputs as gi
 from visualizer.labs.gradients import measure as gradients
-from visualizer.labs.gradients import whh
-from visualizer.nn import cells
+from visualizer.nn import cells, deep
+from visualizer.plots import depth_figures
 from visualizer.plots import gradient_figures as gf
-from visualizer.ui import controls, whh_editor
+from visualizer.ui import code_export, controls, whh_editor
 from visualizer.ui.binding import change, control, current, hidden, presenting
 from visualizer.ui.compute import CACHE, text_to_read, weights_fingerprint
 from visualizer.ui.downloads import table_downloads
@@ -139,6 +140,7 @@ def sidebar() -> tuple[TrainedModel | None, tuple[str, ...], str]:
                 step=0.1,
                 help="scales W_xh: small inputs keep tanh out of saturation; 0 leaves the recurrence alone",
             )
+        depth_controls(use_trained)
         controls.seed()
         controls.clipping()
         if not use_trained and not hidden("cells"):
@@ -151,6 +153,25 @@ def sidebar() -> tuple[TrainedModel | None, tuple[str, ...], str]:
         return trained, ("rnn",), "tanh"
     s = current()
     return None, gi.parse_cells(s.cells), s.grad_activation
+
+
+def depth_controls(use_trained: bool) -> None:
+    """Layers and direction of the depth chart; disabled, with the reason, on a trained model (one layer, →)."""
+    why = deep_notes.TRAINED_ONE_LAYER if use_trained else None
+    control(
+        "grad_layers",
+        st.slider,
+        "Layers (depth chart)",
+        disabled=use_trained,
+        help=why or "stacked recurrent layers of the chart of the gradient across depth and time",
+    )
+    control(
+        "grad_bidir",
+        st.toggle,
+        "Bidirectional (depth chart)",
+        disabled=use_trained,
+        help=why or "a second direction of every layer reads the sequence from t = T back to 1",
+    )
 
 
 # ---------------------------------------------------------------------------- measurement
@@ -212,6 +233,53 @@ def measure(trained: TrainedModel | None, shown: tuple[str, ...], act: str):
     except ValueError as err:
         show_error(err)
         return None
+
+
+@st.cache_data(**CACHE, show_spinner="Back-propagating through the layers…")
+def _depth_cached(
+    X, target, V, hidden_size, seed, radius, rkind, act, input_scale, cell, layers, bidir, weights_key, _trained=None,
+):  # fmt: skip
+    if _trained is not None:
+        params = deep.from_single("rnn", _trained.params, "tanh")
+    else:
+        params = depth.depth_params(
+            cell, X.shape[1], hidden_size, V, layers=layers, bidirectional=bidir, seed=seed, radius=radius,
+            rkind=rkind, input_scale=input_scale, activation=act,
+        )  # fmt: skip
+    return params, depth.profile(params, X, target)
+
+
+def depth_section(seq: gi.Sequence, trained: TrainedModel | None, act: str) -> None:
+    """The gradient across depth and time on one chart for the lab's own sequence, what it shows in computed
+    sentences, and the code panel."""
+    s = current()
+    st.subheader("Across depth and time")
+    if trained is None:
+        control(
+            "cell",
+            st.radio,
+            "Cell (depth chart)",
+            horizontal=True,
+            format_func=gf.CELL_LABELS.get,
+            help="the cell of every layer of the chart below",
+        )
+        s = current()
+    key = "random" if trained is None else weights_fingerprint(trained.params)
+    try:
+        params, prof = _depth_cached(
+            seq.X, seq.target, seq.V, s.hidden, s.seed, s.radius, s.radius_kind, act, s.input_scale, s.cell,
+            s.grad_layers, s.grad_bidir, key, _trained=trained,
+        )  # fmt: skip
+    except ValueError as err:
+        show_error(err)
+        return
+    X = seq.X
+    show_fig(depth_figures.depth_heatmap(prof), key="grad_depth")
+    kept, down = deep_notes.kept_at_start(prof.norms, prof.loss), deep_notes.down_the_stack(prof.norms)
+    silent = deep_notes.top_backward_silent(prof.norms)
+    st.caption(" ".join(t for t in (kept.text, down.text, silent) if t))
+    st.caption(deep_notes.depth_how_to_read(trained is not None, bool(s.w_hh)))
+    code_export.code_panel(s, params, X, key="grad_code")
 
 
 # ---------------------------------------------------------------------------- numbers and words

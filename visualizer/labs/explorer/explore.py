@@ -196,7 +196,13 @@ def encode_for_model(text: str, model: TrainedModel) -> encoding.Encoded:
 
 
 def trained(model: TrainedModel, text: str, compare: str = "") -> Unroll:
-    """A trained vanilla RNN over the text (and `compare`), forward only; ValueError names the sequence at fault."""
+    """A trained vanilla RNN over the text (and `compare`), forward only; ValueError names the sequence at fault,
+    or says that a stacked model is not drawn here (deep_run runs those)."""
+    if model.layers > 1:
+        raise ValueError(
+            f"This view draws a one-layer network; the model has {model.layers} stacked layers. "
+            "Pick a one-layer story model."
+        )
     encs: list[encoding.Encoded | None] = []
     for prefix, t in (("", text), ("Second sequence: ", compare)):
         if prefix and not t.strip():

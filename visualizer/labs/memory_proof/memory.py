@@ -30,7 +30,7 @@ import numpy as np
 from visualizer.data import corpus, trained_model
 from visualizer.data.encoding import UNK
 from visualizer.labs.training import predict
-from visualizer.nn import cells
+from visualizer.nn import deep
 
 # ---------------------------------------------------------------------------- k-gram baselines
 
@@ -111,7 +111,7 @@ def baselines(
 
 
 def _run(model: trained_model.TrainedModel, X: np.ndarray):
-    return cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True)
+    return deep.run(model.cell, model.params, X, None, fused_input=True)  # one layer or a stacked network
 
 
 # ---------------------------------------------------------------------------- contrast pairs

@@ -14,14 +14,13 @@ import numpy as np
 from visualizer.data import encoding
 from visualizer.data.corpus import join_tokens
 from visualizer.data.trained_model import TrainedModel, encode_prompt
-from visualizer.nn import cells, rnn
+from visualizer.nn import deep, rnn
 
 
 def _run(model: TrainedModel, ids, state=None):
-    spec = cells.CELLS[model.cell]
     dtype = next(iter(model.params.as_dict().values())).dtype
     X = encoding.one_hot(ids, len(model.vocab), dtype)  # (P, V)
-    return spec.forward(model.params, X, state, fused_input=True)
+    return deep.run(model.cell, model.params, X, state, fused_input=True)  # one layer or a stacked network
 
 
 def next_token_probs(model: TrainedModel, prompt: str) -> np.ndarray:
@@ -58,7 +57,7 @@ def mean_loss(model: TrainedModel, ids, *, streams: int = 8) -> float:
     targets = ids[1 : T * B + 1].reshape(B, T).T  # (T, B)
     dtype = next(iter(model.params.as_dict().values())).dtype
     X = encoding.one_hot(inputs.ravel(), len(model.vocab), dtype).reshape(T, B, -1)  # (T, B, V)
-    probs = cells.CELLS[model.cell].forward(model.params, X, None, fused_input=True).probs
+    probs = deep.run(model.cell, model.params, X, None, fused_input=True).probs
     p = np.take_along_axis(np.asarray(probs, np.float64), targets[..., None], axis=-1)[..., 0]  # (T, B)
     return float(-np.mean(np.log(np.maximum(p, 1e-300))))
 

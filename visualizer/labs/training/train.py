@@ -39,7 +39,7 @@ from visualizer.data import encoding
 from visualizer.data.corpus import Corpus, build_corpus, tokens_read_by
 from visualizer.data.trained_model import MAX_HIDDEN, TrainedModel
 from visualizer.labs.training.predict import continuation_probability, mean_loss
-from visualizer.nn import cells, rnn
+from visualizer.nn import cells, deep, rnn
 from visualizer.nn.optim import make_optimizer
 
 MAX_HISTORY = 1000  # points kept per curve; older points are thinned, never unbounded
@@ -163,6 +163,7 @@ class TrainConfig:
     cell: str = "rnn"  # a key of cells.CELLS
     level: str = "chars"  # "chars" | "words"
     hidden: int = 64  # hidden size H
+    layers: int = 1  # stacked recurrent layers (nn/deep.py when > 1)
     window: int = 25  # truncated-BPTT window T
     batch: int = 16  # parallel streams B
     opt: str = "adam"
@@ -228,8 +229,16 @@ class Trainer:
         self.spec = cells.CELLS[config.cell]
         self.dtype = np.dtype(config.dtype)
         V = len(corpus.vocab)
-        if params is None:
+        if not 1 <= config.layers <= deep.MAX_LAYERS:
+            raise ValueError(f"the number of layers must be between 1 and {deep.MAX_LAYERS}")
+        if params is None and config.layers > 1:
+            params = deep.init(
+                config.cell, V, config.hidden, V, layers=config.layers, seed=config.seed, dtype=self.dtype
+            )
+        elif params is None:
             params = self.spec.init(V, config.hidden, V, seed=config.seed, dtype=self.dtype)
+        elif isinstance(params, deep.DeepParams):
+            params = params.astype(self.dtype)
         else:
             params = type(params)(**{k: np.array(v, dtype=self.dtype) for k, v in params.as_dict().items()})
         self.params = params
@@ -273,6 +282,13 @@ class Trainer:
         the generic contract of cells.CELLS on one-hot inputs.
         """
         T, B = inputs.shape
+        if isinstance(self.params, deep.DeepParams):  # a stacked network: nn/deep.py, state carried per layer
+            X = encoding.one_hot(inputs.ravel(), len(self.corpus.vocab), self.dtype).reshape(T, B, -1)
+            dtrace = deep.forward(self.params, X, self.state, fused_input=True)
+            loss_sum, dlogits = rnn.cross_entropy(dtrace.probs, targets)
+            dlogits *= np.asarray(1.0 / targets.size, dlogits.dtype)
+            dgrads = deep.backward(self.params, dtrace, dlogits, input_grad=False).params_dict()
+            return loss_sum, {k[1:]: g for k, g in dgrads.items()}, dtrace.final_state
         if self.config.cell == "rnn" and self.config.fast:
             if self._kernel is None or self._kernel.shape != (T, B):
                 self._kernel = VanillaKernel(T, B, self.config.hidden, len(self.corpus.vocab), self.dtype)
@@ -319,7 +335,10 @@ class Trainer:
         self._recent_norms.append(float(norm))
         self.optimizer.lr = cfg.lr
         new = self.optimizer.update(self.params.as_dict(), grads)
-        self.params = type(self.params)(**new)
+        if isinstance(self.params, deep.DeepParams):
+            self.params = deep.replace_arrays(self.params, new)
+        else:
+            self.params = type(self.params)(**new)
         self.state = final_state  # carried into the next window; gradients stop here
         self.positions = (self.positions + cfg.window) % len(self.corpus)
         self.step_count += 1
@@ -381,5 +400,5 @@ class Trainer:
 def trainer_from_model(model: TrainedModel, text: str, config: TrainConfig) -> Trainer:
     """A trainer that continues from a loaded model on text, using the model's own vocabulary."""
     corpus = build_corpus(text, model.level, vocab=model.vocab)
-    cfg = replace(config, cell=model.cell, level=model.level, hidden=model.hidden_size)
+    cfg = replace(config, cell=model.cell, level=model.level, hidden=model.hidden_size, layers=model.layers)
     return Trainer(corpus, cfg, params=model.params)
