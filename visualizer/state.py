@@ -272,7 +272,7 @@ SETTINGS: dict[str, Setting] = _table(
         "unit_model",
         "choice",
         "lstm-words",
-        choices=tuple(pretrained.SHIPPED),
+        choices=tuple(k for k, m in pretrained.SHIPPED.items() if m.layers == 1),  # the page reads one layer
         help="the story model whose units are shown",
         url="umodel",
     ),

@@ -111,7 +111,11 @@ class Setup:
 def _siblings(name: str) -> dict[str, str]:
     """The three cells' models at the level of `name` (for the side-by-side attributions)."""
     level = pretrained.SHIPPED[name].config.level
-    return {spec.config.cell: n for n, spec in pretrained.SHIPPED.items() if spec.config.level == level}
+    return {
+        spec.config.cell: n
+        for n, spec in pretrained.SHIPPED.items()
+        if spec.config.level == level and spec.layers == 1  # the page reads one layer
+    }
 
 
 def controls() -> Setup | None:
