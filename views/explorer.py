@@ -17,10 +17,13 @@ trained = explorer.sidebar()
 if trained is None:
     explorer.network()
 
-st.title("🔍 Step-through explorer")
+title_col, help_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title("🔍 Step-through explorer")
 result = explorer.run(trained)
 if result is not None:
     u, u_b = result
+    with help_col:
+        explorer.how_to_read(result, trained)
     explorer.intro(u)
     show.overflow_note(u.trace)
     if u_b is not None and trained is None:
@@ -30,12 +33,9 @@ if result is not None:
         )
     explorer.input_notes(u)
     explorer.downloads(u)
-    fold_first = lesson.opens(pages.EXPLORER.key, "fold")  # a lesson stop about the fold: it opens in view
-    if fold_first:
-        explorer_fold.fold(u.enc.tokens, opened=True)
+    # The fold introduces the chain, above it; a lesson stop about the fold opens it.
+    explorer_fold.fold(u.enc.tokens, opened=lesson.opens(pages.EXPLORER.key, "fold"))
     explorer.steps(result, trained)
     explorer_views.embedding(u, current().notation, trained is not None)
-    if not fold_first:
-        explorer_fold.fold(u.enc.tokens)
 
 shell.sync_url()
