@@ -50,6 +50,14 @@ _TEXT_ESCAPES = {
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[0-9]+(?:\.[0-9]+)?|\s+|.", re.S)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _text(s: str) -> str:
+    """Text for MathML: escaped, control characters (which XML cannot hold) dropped."""
+    return escape(_CONTROL.sub("", s))
+
+
 class UnknownTeX(ValueError):
     """The LaTeX uses a command this converter does not know."""
 
@@ -172,9 +180,9 @@ class _Parser:
         if len(name) == 1:  # \{ \} \$ …
             return f"<mo>{escape(name)}</mo>"
         if name == "text":
-            return f"<mtext>{escape(self.raw_group())}</mtext>"
+            return f"<mtext>{_text(self.raw_group())}</mtext>"
         if name == "mathrm":
-            return f'<mi mathvariant="normal">{escape(self.raw_group())}</mi>'
+            return f'<mi mathvariant="normal">{_text(self.raw_group())}</mi>'
         if name == "mathrel":
             return self.group()
         if name == "hat":
