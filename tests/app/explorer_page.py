@@ -80,4 +80,16 @@ def _all_text(at) -> str:
             parts += [str(w.label), str(getattr(w.proto, "help", ""))]
             parts += [str(o) for o in getattr(w, "options", [])]
     parts += [json.dumps(spec, ensure_ascii=False) for spec in figure_specs(at)]
+    parts += [json.dumps(d, ensure_ascii=False) for d in players(at)]
     return "\n".join(parts)
+
+
+def players(at) -> list[dict]:
+    """The payload of every explorer player on the page (a components-v2 element: its data is JSON)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name.endswith("player")]
+
+
+def player(at) -> dict:
+    """The page's one player's payload."""
+    (d,) = players(at)
+    return d

@@ -198,6 +198,7 @@ def payload(
         "running": translate(f"‖∂L/∂{weight}‖ so far", n),
         "dh": translate("‖∂L/∂h_t‖", n),
         "h": "a" if n == "a" else "h",
+        "variant": "This is " + translate(gate_notes.GRU_VARIANT, n) + "." if u.cell == "gru" else "",
         "notation": n,
     }
     body = {

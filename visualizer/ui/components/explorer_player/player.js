@@ -374,7 +374,8 @@ class Player {
     }
     this.q(".eq").innerHTML = extra + eq.join("");
     const gates = !back && this.node === "h" ? s.gates : [];
-    this.q(".gates").innerHTML = gates.map((g) => this.gateBars(g)).join("");
+    const variant = gates.length && L.variant ? `<p class="num">${esc(L.variant)}</p>` : "";
+    this.q(".gates").innerHTML = variant + gates.map((g) => this.gateBars(g)).join("");
     const stacked = this.q(".stacked");
     stacked.hidden = d.cell !== "rnn" || back || this.node !== "h";
     if (!stacked.hidden) this.q(".eq-stacked").innerHTML = (s.eq.stacked || []).join("");
