@@ -59,7 +59,9 @@ def test_user_text_is_escaped_text():
 
 
 def test_structures():
-    out = mathml.to_mathml(r"\hat{y}_{3} = \frac{\partial L}{\partial h_{t}} \left[\begin{array}{c|c}1 & 2 \\ \hline 3 & 4\end{array}\right]")
+    out = mathml.to_mathml(
+        r"\hat{y}_{3} = \frac{\partial L}{\partial h_{t}} \left[\begin{array}{c|c}1 & 2 \\ \hline 3 & 4\end{array}\right]"
+    )
     assert '<mover accent="true"><mrow><mi>y</mi></mrow><mo>^</mo></mover>' in out
     assert "<mfrac>" in out
     assert out.count("<mtr") == 2 and 'class="ruled"' in out and 'class="seam"' in out
