@@ -53,13 +53,13 @@ def _shows_nothing_after(page, k: int, tokens: list[str]) -> None:
     for col in range(k + 1, len(tokens) + 1):
         future = chain.locator(f"[data-col='{col}']")
         if future.count():
-            assert future.inner_text().strip() == "", col  # an empty slot
+            assert (future.text_content() or "").strip() == "", col  # an empty slot
             assert future.locator("[data-node]").count() == 0
     heat_steps = page.locator(".player svg.heat rect[data-step]").evaluate_all(
         "els => [...new Set(els.map(e => +e.dataset.step))]"
     )
     assert heat_steps == list(range(1, k + 1))
-    titles = page.locator(".player svg.heat title").all_inner_texts()
+    titles = page.locator(".player svg.heat title").all_text_contents()
     assert not [t for t in titles if f"_{k + 1}[" in t]  # no hover value of step k+1
 
 
@@ -70,14 +70,14 @@ def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url):
     tokens = TEXT.split()
     assert _sentence(page).startswith("Step 1 of 5: the network reads x_1 = “the”")
     _shows_nothing_after(page, 1, tokens)
-    page.locator("body").click(position={"x": 5, "y": 5})  # keys go to the page
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # keys go to the page
     for k in (2, 3, 4):
         page.keyboard.press("ArrowRight")
         expect(page.locator(".player .sentence")).to_contain_text(
             f"Step {k} of 5: the network reads x_{k} = “{tokens[k - 1]}”"
         )
         _shows_nothing_after(page, k, tokens)
-        assert page.locator(".player svg.chain").inner_text().count("“") == 2 * k  # the tokens read so far
+        assert (page.locator(".player svg.chain").text_content() or "").count("“") == k  # the tokens read so far
     expect(page).to_have_url(re.compile(r"step=4"))
     page.keyboard.press("ArrowLeft")
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5")
@@ -104,7 +104,7 @@ def test_click_a_column_and_a_node_opens_its_computation_with_the_library_number
     page.locator(".player [data-col='2'] [data-node='h']").click()
     expect(page.locator(".player .sentence")).to_contain_text("Step 2 of 5")
     expect(page.locator(".player .panel-title")).to_have_text("The hidden state h_2")
-    numbers = page.locator(".player .eq mn").all_inner_texts()
+    numbers = page.locator(".player .eq mn").all_text_contents()
     for v in u.trace.hs[2][:3]:  # the first entries of h_2 as the equations write them
         assert tex.num(abs(v)) in numbers, (v, numbers)
     page.locator(".player [data-col='5']").locator(".slot").click()  # a slot not read yet
@@ -119,7 +119,7 @@ def test_lstm_gates_and_memory_in_the_panel(page, app_url):
     u = _library("lstm")
     _open(page, f"{app_url}/Explorer?{RANDOM}&cell=lstm&step=2")
     expect(page.locator(".player .gates .gate")).to_have_count(4)
-    titles = page.locator(".player .gates .gate").nth(1).locator("title").all_inner_texts()
+    titles = page.locator(".player .gates .gate").nth(1).locator("title").all_text_contents()
     f = u.trace.gates[1][6:12]  # the forget gate of step 2 ([i; f; g; o] stacked, H = 6)
     assert titles[0] == f"forget gate unit 0: {f[0]:.3f}"
     page.locator(".player [data-col='2'] [data-node='c']").click()
@@ -134,11 +134,11 @@ def test_backward_pass_from_the_last_step_with_a_loss(page, app_url):
     expect(page.locator(".player .sentence")).to_contain_text(
         "Step 4 of 5, backward: the error of step 4 enters at ŷ_4"
     )
-    grads = page.locator(".player svg.chain text.grad").all_inner_texts()
+    grads = page.locator(".player svg.chain text.grad").all_text_contents()
     assert grads == [f"{u.dh_norm[3]:.2f}"]
     page.keyboard.press("ArrowRight")
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5, backward")
-    grads = page.locator(".player svg.chain text.grad").all_inner_texts()
+    grads = page.locator(".player svg.chain text.grad").all_text_contents()
     assert grads == [f"{u.dh_norm[2]:.2f}", f"{u.dh_norm[3]:.2f}"]
     expect(page.locator(".player .eq .num")).to_contain_text(f"‖∂L/∂W_hh‖ so far = {u.running[2]:.3f}")
     expect(page).to_have_url(re.compile(r"phase=backward"))
@@ -179,17 +179,14 @@ def test_the_app_runs_from_a_fresh_clone(page, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
          "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=clone, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                page.goto(f"{url}/Explorer?{RANDOM}", timeout=5_000)
+        assert proc.stdout is not None
+        for line in proc.stdout:  # Streamlit prints its address once it serves
+            if f":{port}" in line:
                 break
-            except Exception:  # the server is not listening yet
-                time.sleep(0.2)  # noqa: TID251 (polling a process that is starting, not the page)
+        page.goto(f"http://127.0.0.1:{port}/Explorer?{RANDOM}")
         wait_for_page(page)
         expect(page.locator(".player .sentence")).to_contain_text("Step 1 of 5", timeout=30_000)
         page.get_by_role("button", name="Next step (→)").click()
