@@ -249,4 +249,5 @@ def steps(result, trained: TrainedModel | None) -> None:
     """The player: chain, step sentence, the node's computation and the heatmap, stepped in the browser."""
     s = current()
     data = _payload_cached(run_key(trained), s.notation, presenting(), result)
-    player.show(data, key="explorer_player")
+    with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
+        player.show(data, key="explorer_player")

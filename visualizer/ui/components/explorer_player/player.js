@@ -60,7 +60,6 @@ function skeleton(root) {
         </section>
       </div>
     </div>
-    <p class="hint"></p>
   </div>`;
 }
 
@@ -119,7 +118,8 @@ class Player {
     this.q(".chain").setAttribute("aria-label", "The unrolled chain: one column per step; activate a node to open its computation");
     this.q(".heat").setAttribute("aria-label", `The hidden state ${L.h}_t of every step read so far, one row per hidden unit`);
     this.q(".loss-label").textContent = L.loss + ".";
-    this.q(".hint").textContent = L.hint + " " + L.loss_explained;
+    this.q(".chain").setAttribute("aria-description", L.hint);
+    this.q(".loss-label").title = L.loss_explained;
     this.q(".stacked summary").textContent = L.stacked;
     this.q(".stacked").hidden = data.cell !== "rnn";
     if (this.node === "c" && data.cell !== "lstm") this.node = "h";
