@@ -33,8 +33,15 @@ def reported_position(value: Any, T: int) -> tuple[int, str] | None:
     return max(1, min(T, step)), phase
 
 
-def show(data: dict[str, Any], *, key: str) -> None:
-    """Mount the player with the run's payload (visualizer.plots.player.payload)."""
+def show(data: dict[str, Any], *, key: str, compact: bool = False) -> None:
+    """Mount the player with the run's payload (visualizer.plots.player.payload).
+
+    compact: Home's chain: the forward pass only, opened on the last step, without the node panel; its steps
+    are its own (they do not go to the address bar or the explorer's `step` setting).
+    """
+    if compact:
+        _component(key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True})
+        return
 
     def reported() -> None:
         pos = reported_position(st.session_state.get(key, {}).get("position"), int(data["T"]))
@@ -43,4 +50,8 @@ def show(data: dict[str, Any], *, key: str) -> None:
             set_setting("phase", pos[1])
 
     s = current()
-    _component(key=key, data={**data, "step": min(s.step, data["T"]), "phase": s.phase}, on_position_change=reported)
+    _component(
+        key=key,
+        data={**data, "step": min(s.step, data["T"]), "phase": s.phase, "compact": False},
+        on_position_change=reported,
+    )

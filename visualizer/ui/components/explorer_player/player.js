@@ -105,6 +105,7 @@ class Player {
     this.phase = data.phase === "backward" ? "backward" : "forward";
     const L = data.labels;
     this.q(".player").classList.toggle("present", !!data.present);
+    this.q(".player").classList.toggle("compact", !!data.compact);
     for (const b of this.root.querySelectorAll(".phase")) b.textContent = L[b.dataset.phase];
     const titles = { first: L.first, back: L.back, play: L.play, next: L.next, last: L.last };
     for (const b of this.root.querySelectorAll(".move")) {
@@ -123,6 +124,7 @@ class Player {
     this.q(".stacked summary").textContent = L.stacked;
     this.q(".stacked").hidden = data.cell !== "rnn";
     if (this.node === "c" && data.cell !== "lstm") this.node = "h";
+    if (data.compact) this.phase = "forward";
     this.draw();
   }
 
@@ -187,11 +189,12 @@ class Player {
 
   pick(node) {
     this.node = node;
-    this.drawPanel();
+    if (!this.d.compact) this.drawPanel();
   }
 
   // The address bar follows at once; the server hears of the step once the student pauses.
   moved() {
+    if (this.d.compact) return; // Home's chain: its steps are its own, not the page's address
     const url = new URL(window.location.href);
     if (this.t === 1) url.searchParams.delete("step");
     else url.searchParams.set("step", String(this.t));
@@ -244,6 +247,7 @@ class Player {
     if (!this.d) return;
     this.drawBar();
     this.drawChain();
+    if (this.d.compact) return; // Home's chain: the chain only
     this.drawPanel();
     this.drawHeat();
   }
