@@ -115,7 +115,7 @@ class _Parser:
     def raw_group(self) -> str:
         """The literal text of a {…} group (for \\text, \\mathrm, \\begin), escape commands resolved."""
         self.expect("{")
-        depth, out = 1, []
+        depth, out = 1, list[str]()
         while True:
             tok = self.take_raw()
             if tok == "{":

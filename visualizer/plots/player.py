@@ -157,8 +157,9 @@ def payload(
         if loss_t is not None:
             total += float(terms[t - 1])
             scored += 1
+        bars: list[dict[str, Any]] = []
         if u.cell == "rnn":
-            eq, bars = _vanilla_equations(u, t, n), []
+            eq = _vanilla_equations(u, t, n)
         else:
             eq, bars = _gated_equations(u, t, n)
         eq["back"] = _backward_equations(u, t, n)
