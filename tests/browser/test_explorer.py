@@ -10,7 +10,7 @@ import time
 import numpy as np
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _free_port, next_frame, wait_for_page
+from tests.browser.conftest import _free_port, after_run, next_frame, wait_for_page
 from tests.conftest import ROOT
 from visualizer.data import encoding
 from visualizer.labs.explorer import explore
@@ -194,3 +194,19 @@ def test_the_app_runs_from_a_fresh_clone(page, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_server_learns_the_step_once_the_student_pauses(page, app_url):
+    """Stepping costs no rerun; after a pause the player reports its step (one rerun), so a new run of the page
+    (here: switching the notation, which sends a new payload) opens at the step the student left."""
+    _open(page, f"{app_url}/Explorer?{RANDOM}")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+    def two_steps() -> None:
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+
+    after_run(page, two_steps)  # the run that follows is the report, after the pause
+    expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5")
+    after_run(page, page.get_by_text("a, W_aa", exact=False).first.click)
+    expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5: the network reads x⟨3⟩ = “states”")

@@ -291,7 +291,10 @@ class Player {
     const shown = back ? d.T : this.t; // forward: the future stays empty
     const cols = Math.max(2, Math.floor((width - 40) / COL_W));
     const W = Math.min(d.T, cols);
-    const start = clamp(this.t - W + Math.min(2, W - 1), 1, Math.max(1, d.T - W + 1));
+    // forward: the current step near the right edge (what was read); backward: near the left (where the error
+    // comes from lies to the right)
+    const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
+    const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
     const y = { top: 14, yhat: 38, h: 94, c: 134, x: lstm ? 174 : 140 };
     y.tok = y.x + 28;
     y.loss = y.tok + 16;
@@ -337,7 +340,7 @@ class Player {
       parts.push(`<text class="lbl loss" x="${x}" y="${y.loss}" text-anchor="middle">${s.loss === null ? "no loss" : "L" + (n === "a" ? `⟨${k}⟩` : `_${k}`) + " = " + fmt(s.loss)}</text>`);
       if (back && k >= this.t && k <= d.backward_start) {
         // the error reaching h_k, and what flows on to h_(k-1)
-        const w = 1 + 6 * ((s.dh || 0) / maxDh);
+        const w = 1 + 4 * ((s.dh || 0) / maxDh);
         parts.push(`<text class="lbl grad" x="${x + 18}" y="${y.h - 20}" text-anchor="start">${fmt(s.dh)}</text>`);
         if (s.from_loss) parts.push(`<line class="err" x1="${x + 8}" y1="${y.yhat + 14}" x2="${x + 8}" y2="${y.h - 15}" marker-end="url(#arr-red)" stroke-width="2"/>`);
         if (k > start || start > 1) {
