@@ -54,8 +54,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _text(s: str) -> str:
-    """Text for MathML: escaped, control characters (which XML cannot hold) dropped."""
-    return escape(_CONTROL.sub("", s))
+    """Text for MathML: escaped, control characters (which XML cannot hold) dropped, and spaces at either end
+    kept as no-break spaces (MathML trims a token's surrounding white space; "a one-hot " would lose its gap)."""
+    s = _CONTROL.sub("", s)
+    core = s.strip(" ")
+    if not core:
+        return "\u00a0" * len(s)
+    lead, trail = len(s) - len(s.lstrip(" ")), len(s) - len(s.rstrip(" "))
+    return "\u00a0" * lead + escape(core) + "\u00a0" * trail
 
 
 class UnknownTeX(ValueError):

@@ -413,7 +413,13 @@ class Player {
     const back = this.phase === "backward";
     const shown = back ? d.T : this.t;
     const rows = [[d.labels.h, d.heat.h, 1, d.tokens]];
-    if (d.heat.b) rows.push([`B: ${d.labels.h}`, d.heat.b.h, 1, d.heat.b.tokens]);
+    if (d.heat.b) {
+      // the second sequence read by the same weights, and the difference while both have a step
+      const b = d.heat.b.h;
+      const diff = d.heat.h.slice(0, b.length).map((col, k) => col.map((v, j) => (v === null || b[k][j] === null ? null : v - b[k][j])));
+      rows.push([`B: ${d.labels.h}`, b, 1, d.heat.b.tokens]);
+      rows.push([`A − B: ${d.labels.h}`, diff, 2, d.tokens]);
+    }
     if (d.heat.c) {
       const m = Math.max(1e-9, ...d.heat.c.flat().map((v) => Math.abs(v || 0)));
       rows.push(["c", d.heat.c, m, d.tokens]);
@@ -421,20 +427,21 @@ class Player {
     const wrap = this.q(".heat-wrap");
     const width = Math.max(320, wrap.clientWidth || 600);
     const left = 64;
-    const cw = Math.min(44, (width - left - 8) / d.T);
+    const cols = Math.max(d.T, d.heat.b ? d.heat.b.h.length : 0);
+    const cw = Math.min(80, (width - left - 8) / cols);
     const parts = [];
     let y0 = 4;
     for (const [name, mat, scale, toks] of rows) {
       const H = mat[0] ? mat[0].length : 0;
       const ch = Math.min(12, (rows.length > 1 ? 104 / rows.length : 100) / Math.max(H, 1)); // the rows share ~100 px
-      parts.push(`<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(name)} units</text>`);
-      parts.push(`<rect class="frame" x="${left}" y="${y0}" width="${(cw * d.T).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>`);
-      const cols = Math.min(shown, mat.length);
-      for (let k = 1; k <= cols; k++) {
+      parts.push(`<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(name.split(": ")[0] === name ? name + " units" : name.split(": ")[0])}</text>`);
+      parts.push(`<rect class="frame" x="${left}" y="${y0}" width="${(cw * mat.length).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>`);
+      const upto = Math.min(shown, mat.length);
+      for (let k = 1; k <= upto; k++) {
         const col = mat[k - 1];
         for (let j = 0; j < H; j++) {
           const v = col[j];
-          parts.push(`<rect data-step="${k}" x="${(left + (k - 1) * cw).toFixed(1)}" y="${(y0 + j * ch).toFixed(2)}" width="${Math.max(1, cw - 0.5).toFixed(1)}" height="${Math.max(0.6, ch - (ch > 3 ? 0.5 : 0)).toFixed(2)}" fill="${colour(v === null ? null : v / scale)}"><title>${esc(name === "c" ? sym("c", k, n) : sym(name.replace("B: ", ""), k, n))}[${j}] = ${fmt(v, 3)} (“${esc(toks[k - 1])}”)</title></rect>`);
+          parts.push(`<rect data-step="${k}" x="${(left + (k - 1) * cw).toFixed(1)}" y="${(y0 + j * ch).toFixed(2)}" width="${Math.max(1, cw - 0.5).toFixed(1)}" height="${Math.max(0.6, ch - (ch > 3 ? 0.5 : 0)).toFixed(2)}" fill="${colour(v === null ? null : v / scale)}"><title>${esc(name.includes(": ") ? name.split(": ")[0] + " " : "")}${esc(sym(name === "c" ? "c" : d.labels.h, k, n))}[${j}] = ${fmt(v, 3)} (“${esc(toks[k - 1])}”)</title></rect>`);
         }
       }
       const here = left + (this.t - 1) * cw;
