@@ -433,7 +433,7 @@ class Player {
     let y0 = 4;
     for (const [name, mat, scale, toks] of rows) {
       const H = mat[0] ? mat[0].length : 0;
-      const ch = Math.min(12, (rows.length > 1 ? 104 / rows.length : 100) / Math.max(H, 1)); // the rows share ~100 px
+      const ch = Math.min(12, (rows.length > 1 ? 92 / rows.length : 88) / Math.max(H, 1)); // the rows share ~90 px
       parts.push(`<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(name.split(": ")[0] === name ? name + " units" : name.split(": ")[0])}</text>`);
       parts.push(`<rect class="frame" x="${left}" y="${y0}" width="${(cw * mat.length).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>`);
       const upto = Math.min(shown, mat.length);
@@ -455,9 +455,10 @@ class Player {
       parts.push(`<text class="lbl axis" x="${(left + (k - 0.5) * cw).toFixed(1)}" y="${y0 + 10}" text-anchor="middle">${k}</text>`);
     }
     parts.push(`<text class="lbl axis" x="${left - 6}" y="${y0 + 10}" text-anchor="end">step t</text>`);
+    parts.push(`<text class="lbl axis" x="${left}" y="${y0 + 24}">red &gt; 0, blue &lt; 0, white 0 · hover a cell for its value</text>`);
     const svg = this.q(".heat");
     svg.setAttribute("width", String(width));
-    svg.setAttribute("height", String(Math.ceil(y0 + 16)));
+    svg.setAttribute("height", String(Math.ceil(y0 + 30)));
     svg.innerHTML = parts.join("");
   }
 }
