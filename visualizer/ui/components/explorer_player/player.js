@@ -407,11 +407,10 @@ class Player {
       <span class="said">${esc(g.said)}</span></div>`;
   }
 
-  drawHeat() {
+  // The heatmap's rows and their geometry: computed once per run and width (stepping only adds or removes
+  // columns and moves the cursor, so a step costs O(H), not O(T·H)).
+  heatLayout(width) {
     const d = this.d;
-    const n = d.labels.notation;
-    const back = this.phase === "backward";
-    const shown = back ? d.T : this.t;
     const rows = [[d.labels.h, d.heat.h, 1, d.tokens]];
     if (d.heat.b) {
       // the second sequence read by the same weights, and the difference while both have a step
@@ -424,42 +423,85 @@ class Player {
       const m = Math.max(1e-9, ...d.heat.c.flat().map((v) => Math.abs(v || 0)));
       rows.push(["c", d.heat.c, m, d.tokens]);
     }
-    const wrap = this.q(".heat-wrap");
-    const width = Math.max(320, wrap.clientWidth || 600);
     const left = 64;
     const cols = Math.max(d.T, d.heat.b ? d.heat.b.h.length : 0);
     const cw = Math.min(80, (width - left - 8) / cols);
-    const parts = [];
     let y0 = 4;
+    const out = [];
     for (const [name, mat, scale, toks] of rows) {
       const H = mat[0] ? mat[0].length : 0;
       const ch = Math.min(12, (rows.length > 1 ? 92 / rows.length : 88) / Math.max(H, 1)); // the rows share ~90 px
-      parts.push(`<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(name.split(": ")[0] === name ? name + " units" : name.split(": ")[0])}</text>`);
-      parts.push(`<rect class="frame" x="${left}" y="${y0}" width="${(cw * mat.length).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>`);
-      const upto = Math.min(shown, mat.length);
-      for (let k = 1; k <= upto; k++) {
-        const col = mat[k - 1];
-        for (let j = 0; j < H; j++) {
-          const v = col[j];
-          parts.push(`<rect data-step="${k}" x="${(left + (k - 1) * cw).toFixed(1)}" y="${(y0 + j * ch).toFixed(2)}" width="${Math.max(1, cw - 0.5).toFixed(1)}" height="${Math.max(0.6, ch - (ch > 3 ? 0.5 : 0)).toFixed(2)}" fill="${colour(v === null ? null : v / scale)}"><title>${esc(name.includes(": ") ? name.split(": ")[0] + " " : "")}${esc(sym(name === "c" ? "c" : d.labels.h, k, n))}[${j}] = ${fmt(v, 3)} (“${esc(toks[k - 1])}”)</title></rect>`);
-        }
-      }
-      const here = left + (this.t - 1) * cw;
-      parts.push(`<rect class="cursor" x="${here.toFixed(1)}" y="${y0 - 1}" width="${cw.toFixed(1)}" height="${(H * ch + 2).toFixed(1)}"/>`);
+      out.push({ name, mat, scale, toks, H, ch, y0 });
       y0 += H * ch + 8;
     }
-    // the time axis: tokens read so far
+    return { rows: out, left, cw, width, axisY: y0 };
+  }
+
+  heatColumn(row, k) {
+    const { left, cw } = this.heat;
+    const n = this.d.labels.notation;
+    const { name, mat, scale, toks, H, ch, y0 } = row;
+    const col = mat[k - 1];
+    const who = (name.includes(": ") ? name.split(": ")[0] + " " : "") + sym(name === "c" ? "c" : this.d.labels.h, k, n);
+    const x = (left + (k - 1) * cw).toFixed(1);
+    const w = Math.max(1, cw - 0.5).toFixed(1);
+    const h = Math.max(0.6, ch - (ch > 3 ? 0.5 : 0)).toFixed(2);
+    const cells = [];
+    for (let j = 0; j < H; j++) {
+      const v = col[j];
+      cells.push(`<rect data-step="${k}" x="${x}" y="${(y0 + j * ch).toFixed(2)}" width="${w}" height="${h}" fill="${colour(v === null ? null : v / scale)}"><title>${esc(who)}[${j}] = ${fmt(v, 3)} (“${esc(toks[k - 1])}”)</title></rect>`);
+    }
+    return `<g data-col="${k}">${cells.join("")}</g>`;
+  }
+
+  drawHeat() {
+    const d = this.d;
+    const svg = this.q(".heat");
+    const width = Math.max(320, this.q(".heat-wrap").clientWidth || 600);
+    const key = `${d.id}|${width}`;
+    if (this.heatKey !== key) {
+      this.heat = this.heatLayout(width);
+      this.heatKey = key;
+      this.heatCols = 0;
+      const { rows, left, cw, axisY } = this.heat;
+      const parts = rows.map(({ name, mat, H, ch, y0 }) => {
+        const label = name.split(": ")[0] === name ? name + " units" : name.split(": ")[0];
+        return `<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(label)}</text>
+          <rect class="frame" x="${left}" y="${y0}" width="${(cw * mat.length).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>
+          <g class="cells"></g>
+          <rect class="cursor" x="${left}" y="${y0 - 1}" width="${cw.toFixed(1)}" height="${(H * ch + 2).toFixed(1)}"/>`;
+      });
+      parts.push(`<g class="ticks"></g>`);
+      parts.push(`<text class="lbl axis" x="${left - 6}" y="${axisY + 10}" text-anchor="end">step t</text>`);
+      parts.push(`<text class="lbl axis" x="${left}" y="${axisY + 24}">red &gt; 0, blue &lt; 0, white 0 · hover a cell for its value</text>`);
+      svg.setAttribute("width", String(width));
+      svg.setAttribute("height", String(Math.ceil(axisY + 30)));
+      svg.innerHTML = parts.join("");
+    }
+    const { rows, left, cw, axisY } = this.heat;
+    const shown = this.phase === "backward" ? d.T : this.t; // forward: the future stays empty
+    const groups = svg.querySelectorAll("g.cells");
+    for (; this.heatCols < shown; ) {
+      const k = ++this.heatCols;
+      rows.forEach((row, r) => {
+        if (k <= row.mat.length) groups[r].insertAdjacentHTML("beforeend", this.heatColumn(row, k));
+      });
+    }
+    for (; this.heatCols > shown; this.heatCols--) {
+      for (const g of groups) {
+        const col = g.querySelector(`g[data-col="${this.heatCols}"]`);
+        if (col) col.remove();
+      }
+    }
+    const here = (left + (this.t - 1) * cw).toFixed(1);
+    for (const c of svg.querySelectorAll("rect.cursor")) c.setAttribute("x", here);
     const every = Math.max(1, Math.ceil(40 / cw));
+    const ticks = [];
     for (let k = 1; k <= shown; k++) {
       if (k % every && k !== this.t) continue;
-      parts.push(`<text class="lbl axis" x="${(left + (k - 0.5) * cw).toFixed(1)}" y="${y0 + 10}" text-anchor="middle">${k}</text>`);
+      ticks.push(`<text class="lbl axis" x="${(left + (k - 0.5) * cw).toFixed(1)}" y="${axisY + 10}" text-anchor="middle">${k}</text>`);
     }
-    parts.push(`<text class="lbl axis" x="${left - 6}" y="${y0 + 10}" text-anchor="end">step t</text>`);
-    parts.push(`<text class="lbl axis" x="${left}" y="${y0 + 24}">red &gt; 0, blue &lt; 0, white 0 · hover a cell for its value</text>`);
-    const svg = this.q(".heat");
-    svg.setAttribute("width", String(width));
-    svg.setAttribute("height", String(Math.ceil(y0 + 30)));
-    svg.innerHTML = parts.join("");
+    svg.querySelector("g.ticks").innerHTML = ticks.join("");
   }
 }
 
