@@ -210,3 +210,25 @@ def test_the_server_learns_the_step_once_the_student_pauses(page, app_url):
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5")
     after_run(page, page.get_by_text("a, W_aa", exact=False).first.click)
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5: the network reads x⟨3⟩ = “states”")
+
+
+def test_every_player_control_is_reachable_by_keyboard(page, app_url):
+    """Tab reaches the pass switch, the step buttons, the scrubber, the chain's nodes and the panel; Enter on a
+    node opens its computation."""
+    _open(page, f"{app_url}/Explorer?{RANDOM}&step=2")
+    page.get_by_role("button", name="Forward pass").focus()
+    reached: list[str] = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                """() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement)
+                  a = a.shadowRoot.activeElement; return a ? (a.getAttribute('aria-label') || a.textContent || '').trim() : ''; }"""
+            )
+        )
+        if reached[-1].startswith("x_2"):
+            break
+    assert {"Backward pass (BPTT)", "Previous step (←)", "Next step (→)", "Time step"} <= set(reached), reached
+    assert reached[-1].startswith("x_2"), reached
+    page.keyboard.press("Enter")
+    expect(page.locator(".player .panel-title")).to_have_text("The input x_2")

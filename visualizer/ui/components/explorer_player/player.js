@@ -295,7 +295,7 @@ class Player {
     // comes from lies to the right)
     const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
     const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
-    const y = { top: 14, yhat: 38, h: 94, c: 134, x: lstm ? 174 : 140 };
+    const y = { top: 14, yhat: 38, h: 90, c: 126, x: lstm ? 162 : 136 };
     y.tok = y.x + 28;
     y.loss = y.tok + 16;
     const height = y.loss + 10;
@@ -430,7 +430,9 @@ class Player {
     const out = [];
     for (const [name, mat, scale, toks] of rows) {
       const H = mat[0] ? mat[0].length : 0;
-      const ch = Math.min(12, (rows.length > 1 ? 92 / rows.length : 88) / Math.max(H, 1)); // the rows share ~90 px
+      // the rows share ~90 px (~60 px in presenter mode, where the larger type above takes the room)
+      const budget = this.d.present ? 60 : 90;
+      const ch = Math.min(12, budget / rows.length / Math.max(H, 1));
       out.push({ name, mat, scale, toks, H, ch, y0 });
       y0 += H * ch + 8;
     }
