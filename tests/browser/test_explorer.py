@@ -63,7 +63,7 @@ def _shows_nothing_after(page, k: int, tokens: list[str]) -> None:
     assert not [t for t in titles if f"_{k + 1}[" in t]  # no hover value of step k+1
 
 
-def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url):
+def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url, screenshot):
     """After k presses of → the sentence reads "Step k+1 of N: …", every view shows that step and nothing later;
     ← Home End move too; the address bar follows and a reload of the copied link opens at that step."""
     _open(page, f"{app_url}/Explorer?{RANDOM}")
@@ -79,6 +79,7 @@ def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url):
         _shows_nothing_after(page, k, tokens)
         assert (page.locator(".player svg.chain").text_content() or "").count("“") == k  # the tokens read so far
     expect(page).to_have_url(re.compile(r"step=4"))
+    screenshot("explorer")
     page.keyboard.press("ArrowLeft")
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5")
     page.keyboard.press("End")
@@ -126,7 +127,7 @@ def test_lstm_gates_and_memory_in_the_panel(page, app_url):
     expect(page.locator(".player .panel-title")).to_have_text("The memory cell c_2")
 
 
-def test_backward_pass_from_the_last_step_with_a_loss(page, app_url):
+def test_backward_pass_from_the_last_step_with_a_loss(page, app_url, screenshot):
     """Backward opens on the last step with a loss (step 4 of 5), with ‖∂L/∂h_t‖ on the chain; → walks back."""
     u = _library()
     _open(page, f"{app_url}/Explorer?{RANDOM}")
@@ -142,6 +143,7 @@ def test_backward_pass_from_the_last_step_with_a_loss(page, app_url):
     assert grads == [f"{u.dh_norm[2]:.2f}", f"{u.dh_norm[3]:.2f}"]
     expect(page.locator(".player .eq .num")).to_contain_text(f"‖∂L/∂W_hh‖ so far = {u.running[2]:.3f}")
     expect(page).to_have_url(re.compile(r"phase=backward"))
+    screenshot("explorer-backward")
 
 
 def test_ten_next_clicks_cost_the_server_nothing(page, app_url):
