@@ -4,7 +4,7 @@
 import streamlit as st
 
 from visualizer import pages
-from visualizer.ui import controls, explorer, explorer_fold, explorer_views, lesson, shell, show
+from visualizer.ui import controls, explorer, explorer_views, lesson, shell, show
 from visualizer.ui.binding import current
 
 shell.page_setup(pages.EXPLORER)
@@ -33,9 +33,8 @@ if result is not None:
         )
     explorer.input_notes(u)
     explorer.downloads(u)
-    # The fold introduces the chain, above it; a lesson stop about the fold opens it.
-    explorer_fold.fold(u.enc.tokens, opened=lesson.opens(pages.EXPLORER.key, "fold"))
-    explorer.steps(result, trained)
+    # The fold introduces the chain, in the player above it; a lesson stop about the fold opens it.
+    explorer.steps(result, trained, fold_open=lesson.opens(pages.EXPLORER.key, "fold"))
     explorer_views.embedding(u, current().notation, trained is not None)
 
 shell.sync_url()

@@ -88,8 +88,8 @@ def test_the_backward_pass_carries_the_library_gradients(run_page):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_a_notation_leaves_no_h_symbols(run_page, cell):
     at = run_page(PAGE, {**RANDOM, "notation": "a", "cell": cell, "step": "3"})
-    at.toggle(key="explorer_fold_show").set_value(True)
-    at.toggle(key="explorer_embedding_show").set_value(True).run()  # the views drawn on request too
+    at.toggle(key="explorer_embedding_show").set_value(True).run()  # the views drawn on request too (the fold is
+    # in the payload)
     assert not at.exception
     text = _all_text(at)
     for h in ("W_hh", "W_{hh}", "W_xh", "W_{xh}", "W_hy", "W_{hy}", "h_t", "h_(t-1)", "h_{3}", "dL/dh", "<mi>h</mi>"):

@@ -3,7 +3,7 @@ links, the fold, trained weights, downloads and how to read the page."""
 
 import pytest
 
-from tests.app.explorer_page import PAGE, RANDOM, _chart, _slider, player
+from tests.app.explorer_page import PAGE, RANDOM, _chart, player
 from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
@@ -87,18 +87,16 @@ def test_compare_draws_side_by_side_and_difference(run_page):
 # ---------------------------------------------------------------------------- the fold
 
 
-def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
-    at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
-    assert not [c for c in at.get("plotly_chart") if "Move 5 of 5" in c.proto.spec]  # not built until asked
-    at.toggle(key="explorer_fold_show").set_value(True).run()
-    fold = _chart(at, "Move 5 of 5")
-    labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
-    assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)
-    _slider(at, "Move (of five)").set_value(2).run()
-    assert _chart(at, "Move 2 of 5: merge the arrows")
-    assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
-    at.toggle(key="explorer_fold_play").set_value(True).run()
-    assert not at.exception
+def test_the_fold_is_sent_with_the_run_on_the_tokens(run_page):
+    """The five moves travel in the payload (the player draws and plays them): the unrolled stage carries the
+    tokens, and nothing after the last one."""
+    d = player(run_page(PAGE, {**RANDOM, "text": "the cat sat", "fold": "2"}))
+    fold = d["fold"]
+    assert [m[0] for m in fold["moves"]][:2] == ["squash the layers", "merge the arrows"]
+    assert len(fold["scenes"]) == 6 and d["fold_stage"] == 2 and not d["fold_open"]
+    labels = [text for _, _, text in fold["scenes"][5]["labels"]]
+    assert "x_3 sat" in labels and not any(lab.strip().startswith("x_4") for lab in labels)
+    assert fold["scenes"][4]["loop"]  # move 4 adds the temporal loop
 
 
 # ---------------------------------------------------------------------------- weights and downloads

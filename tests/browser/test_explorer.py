@@ -6,12 +6,14 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import urlencode
 
 import numpy as np
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _free_port, after_run, next_frame, wait_for_page
 from tests.conftest import ROOT
+from visualizer import lesson_stops
 from visualizer.data import encoding
 from visualizer.labs.explorer import explore
 from visualizer.plots import tex
@@ -234,3 +236,31 @@ def test_every_player_control_is_reachable_by_keyboard(page, app_url):
     assert reached[-1].startswith("x_2"), reached
     page.keyboard.press("Enter")
     expect(page.locator(".player .panel-title")).to_have_text("The input x_2")
+
+
+def test_the_fold_opens_above_the_chain_moves_and_plays(page, app_url):
+    """The five moves from a feed-forward net to the RNN: folded by default, opened by a click, moved and played
+    in the browser (the move goes to the address bar); the unrolled move draws the student's tokens."""
+    _open(page, f"{app_url}/Explorer?{RANDOM}&text=the+cat+sat")
+    fold = page.locator(".player details.fold")
+    expect(fold).not_to_have_attribute("open", "")
+    fold.locator("summary").click()
+    expect(fold.locator(".move-text")).to_contain_text("Move 5 of 5: unroll.")  # the default: the unrolled chain
+    for _ in range(3):
+        fold.get_by_role("button", name="◀ Move").click()
+    expect(fold.locator(".move-text")).to_contain_text("Move 2 of 5: merge the arrows.")
+    expect(page).to_have_url(re.compile(r"fold=2"))
+    fold.get_by_role("button", name="▶ Play the five moves").click()
+    expect(fold.locator(".move-text")).to_contain_text("Move 5 of 5: unroll.", timeout=15_000)
+    labels = fold.locator("svg.fold-svg .now text").all_text_contents()
+    assert "x_3 sat" in labels and not [t for t in labels if t.startswith("x_4")]
+    box = fold.bounding_box()
+    chain = page.locator(".player svg.chain").bounding_box()
+    assert box is not None and chain is not None and box["y"] + box["height"] <= chain["y"]  # above the chain
+
+
+def test_a_lesson_stop_about_the_fold_opens_it(page, app_url):
+    """The lesson's link to stop 2 (the feed-forward net the fold starts from) opens the fold at move 1."""
+    _open(page, f"{app_url}/Explorer?{urlencode(lesson_stops.query(2))}")
+    expect(page.locator(".player details.fold")).to_have_attribute("open", "")
+    expect(page.locator(".player .move-text")).to_contain_text("Move 1 of 5")

@@ -17,7 +17,7 @@ import numpy as np
 
 from visualizer.content import explorer_notes, gate_notes, player_notes
 from visualizer.labs.explorer import explore, gates
-from visualizer.plots import equations, mathml
+from visualizer.plots import diagrams, equations, mathml
 from visualizer.plots.notation import at, translate
 from visualizer.plots.tex import NOTATIONS, matrix, vector_rows
 
@@ -99,6 +99,37 @@ def _backward_equations(u: explore.Unroll, t: int, n: str) -> list[str]:
         return _math(equations.backward_symbolic(n) + equations.backward_equations(u.params, u.steps, t, notation=n))
     assert u.gated is not None
     return _math(equations.gated_backward_equations(u.gated, t, notation=n))
+
+
+# ---------------------------------------------------------------------------- the fold
+
+
+def fold(tokens, notation: str = "h") -> dict[str, Any]:
+    """The five moves from a feed-forward net to the unrolled RNN (diagrams.scene), for the player to draw.
+
+    Returns:
+        {"moves": [[name, text] per move], "scenes": [stage 0 (the feed-forward net) … stage 5 (unrolled)],
+         "xr": [x0, x1], "yr": [y0, y1]}: each scene's nodes, wires, arrows, carries, loop and labels in data units.
+    """
+    scenes = []
+    for stage in range(diagrams.N_STAGES + 1):
+        sc = diagrams.scene(stage, tokens, notation)
+        scenes.append(
+            {
+                "nodes": [[x, y, kind, hover] for x, y, kind, hover in sc.nodes],
+                "wires": [list(w) for w in sc.wires],
+                "arrows": [list(a) for a in sc.arrows],
+                "carries": [list(c) for c in sc.carries],
+                "loop": [list(p) for p in sc.loop],
+                "labels": [[x, y, text] for x, y, text in sc.labels],
+            }
+        )
+    return {
+        "moves": [[name, translate(text, notation)] for name, text in diagrams.MOVES],
+        "scenes": scenes,
+        "xr": list(diagrams.XR),
+        "yr": list(diagrams.YR),
+    }
 
 
 # ---------------------------------------------------------------------------- the payload
@@ -199,6 +230,12 @@ def payload(
         "running": translate(f"‖∂L/∂{weight}‖ so far", n),
         "dh": translate("‖∂L/∂h_t‖", n),
         "h": "a" if n == "a" else "h",
+        "fold_title": "Where the chain comes from: five moves from a feed-forward net to an RNN",
+        "fold_hint": translate(
+            "The faint grey picture is where the move started. Move 4 is the folded RNN, x_t → h_t (with its "
+            "loop) → ŷ_t; move 5 unrolls it over your sequence, one copy per token.",
+            n,
+        ),
         "variant": "This is " + translate(gate_notes.GRU_VARIANT, n) + "." if u.cell == "gru" else "",
         "notation": n,
     }
@@ -211,6 +248,7 @@ def payload(
         "total_loss": _r(u.loss.total),
         "steps": steps,
         "heat": heat,
+        "fold": fold(tokens, n),
         "labels": labels,
         "present": present,
     }

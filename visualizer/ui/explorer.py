@@ -245,9 +245,10 @@ def how_to_read(result, trained: TrainedModel | None) -> None:
         st.markdown("\n\n".join(explorer_views.how_to_read(u, u_b, s.notation, trained is not None)))
 
 
-def steps(result, trained: TrainedModel | None) -> None:
-    """The player: chain, step sentence, the node's computation and the heatmap, stepped in the browser."""
+def steps(result, trained: TrainedModel | None, *, fold_open: bool = False) -> None:
+    """The player: the fold above, chain, step sentence, the node's computation and the heatmap, stepped in the
+    browser. fold_open: a lesson stop narrates the fold, which opens."""
     s = current()
     data = _payload_cached(run_key(trained), s.notation, presenting(), result)
     with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
-        player.show(data, key="explorer_player")
+        player.show(data, key="explorer_player", fold_open=fold_open)

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from visualizer import state
 from visualizer.ui.binding import current, set_setting
 
 _HERE = Path(__file__).parent / "components" / "explorer_player"
@@ -33,14 +34,18 @@ def reported_position(value: Any, T: int) -> tuple[int, str] | None:
     return max(1, min(T, step)), phase
 
 
-def show(data: dict[str, Any], *, key: str, compact: bool = False) -> None:
+def show(data: dict[str, Any], *, key: str, compact: bool = False, fold_open: bool = False) -> None:
     """Mount the player with the run's payload (visualizer.plots.player.payload).
 
     compact: Home's chain: the forward pass only, opened on the last step, without the node panel; its steps
     are its own (they do not go to the address bar or the explorer's `step` setting).
+    fold_open: the fold (five moves to the RNN) opens above the chain, at the `fold` setting's move (a lesson
+    stop that narrates it).
     """
     if compact:
-        _component(key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True})
+        _component(
+            key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True, "fold_open": False}
+        )
         return
 
     def reported() -> None:
@@ -52,6 +57,14 @@ def show(data: dict[str, Any], *, key: str, compact: bool = False) -> None:
     s = current()
     _component(
         key=key,
-        data={**data, "step": min(s.step, data["T"]), "phase": s.phase, "compact": False},
+        data={
+            **data,
+            "step": min(s.step, data["T"]),
+            "phase": s.phase,
+            "compact": False,
+            "fold_open": fold_open,
+            "fold_stage": s.fold,
+            "fold_default": state.SETTINGS["fold"].default,
+        },
         on_position_change=reported,
     )

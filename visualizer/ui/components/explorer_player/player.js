@@ -29,6 +29,21 @@ function colour(v) {
 function skeleton(root) {
   root.innerHTML = `
   <div class="player" tabindex="-1">
+    <details class="fold">
+      <summary></summary>
+      <div class="fold-body">
+        <svg class="fold-svg" role="group"></svg>
+        <div class="fold-side">
+          <p class="move-text" aria-live="polite"></p>
+          <div class="fold-bar" role="toolbar" aria-label="Moves">
+            <button type="button" data-fold="prev">◀ Move</button>
+            <button type="button" data-fold="next">Move ▶</button>
+            <button type="button" data-fold="play">▶ Play the five moves</button>
+          </div>
+          <p class="fold-hint"></p>
+        </div>
+      </div>
+    </details>
     <p class="sentence" aria-live="polite"><strong class="head"></strong> <span class="rest"></span></p>
     <div class="bar" role="toolbar" aria-label="Stepping">
       <span class="phases" role="group" aria-label="Pass">
@@ -85,6 +100,10 @@ class Player {
       const b = e.target.closest("[data-node]");
       if (b) this.pick(b.dataset.node);
     });
+    this.q(".fold-bar").addEventListener("click", (e) => {
+      const b = e.target.closest("[data-fold]");
+      if (b) this.foldMove(b.dataset.fold);
+    });
     this.onKey = (e) => this.key(e);
     document.addEventListener("keydown", this.onKey);
     this.onResize = () => this.draw();
@@ -95,6 +114,7 @@ class Player {
     document.removeEventListener("keydown", this.onKey);
     window.removeEventListener("resize", this.onResize);
     this.stop();
+    clearInterval(this.foldTimer);
     clearTimeout(this.reportTimer);
     this.root.remove();
   }
@@ -125,6 +145,14 @@ class Player {
     this.q(".stacked").hidden = data.cell !== "rnn";
     if (this.node === "c" && data.cell !== "lstm") this.node = "h";
     if (data.compact) this.phase = "forward";
+    const fold = this.q(".fold");
+    fold.hidden = !!data.compact;
+    this.q(".fold summary").textContent = L.fold_title;
+    this.q(".fold-hint").textContent = L.fold_hint;
+    this.q(".fold-svg").setAttribute("aria-label", "The fold: a feed-forward net becomes the unrolled RNN in five moves");
+    this.stage = clamp(data.fold_stage || 1, 1, data.fold.moves.length);
+    if (data.fold_open) fold.open = true;
+    this.drawFold();
     this.draw();
   }
 
@@ -239,6 +267,82 @@ class Player {
       e.preventDefault();
       this.play();
     }
+  }
+
+  // ------------------------------------------------------------------ the fold: five moves to the RNN
+
+  foldMove(kind) {
+    const last = this.d.fold.moves.length;
+    if (kind === "play") {
+      if (this.foldTimer) {
+        clearInterval(this.foldTimer);
+        this.foldTimer = null;
+      } else {
+        this.stage = 1;
+        this.foldTimer = setInterval(() => {
+          if (this.stage >= last) {
+            clearInterval(this.foldTimer);
+            this.foldTimer = null;
+          } else this.stage += 1;
+          this.drawFold();
+        }, 1600);
+      }
+    } else {
+      this.stage = clamp(this.stage + (kind === "next" ? 1 : -1), 1, last);
+    }
+    if (!this.d.compact) {
+      const url = new URL(window.location.href);
+      if (this.stage === this.d.fold_default) url.searchParams.delete("fold"); // a link names non-defaults only
+      else url.searchParams.set("fold", String(this.stage));
+      window.history.replaceState(window.history.state, "", url.toString());
+    }
+    this.drawFold();
+  }
+
+  drawFold() {
+    const F = this.d.fold;
+    const k = this.stage;
+    const [name, text] = F.moves[k - 1];
+    this.q(".move-text").innerHTML = `<strong>Move ${k} of ${F.moves.length}: ${esc(name)}.</strong> ${esc(text)}`;
+    this.q("[data-fold=prev]").disabled = k <= 1;
+    this.q("[data-fold=next]").disabled = k >= F.moves.length;
+    const play = this.q("[data-fold=play]");
+    play.textContent = this.foldTimer ? "⏸ Pause" : "▶ Play the five moves";
+    play.setAttribute("aria-pressed", String(!!this.foldTimer));
+    const [x0, x1] = F.xr;
+    const [y0, y1] = F.yr;
+    const W = 560;
+    const H = Math.round((W * (y1 - y0)) / (x1 - x0));
+    const px = (x) => (((x - x0) / (x1 - x0)) * W).toFixed(1);
+    const py = (y) => (H - ((y - y0) / (y1 - y0)) * H).toFixed(1);
+    const shape = ([x, y, kind, hover]) => {
+      const X = +px(x);
+      const Y = +py(y);
+      const tip = `<title>${esc(hover)}</title>`;
+      if (kind === "neuron") return `<circle class="f-neuron" cx="${X}" cy="${Y}" r="6">${tip}</circle>`;
+      if (kind === "x") return `<path class="f-x" d="M${X},${Y - 14}L${X + 16},${Y}L${X},${Y + 14}L${X - 16},${Y}z">${tip}</path>`;
+      if (kind === "h") return `<rect class="f-h" x="${X - 16}" y="${Y - 16}" width="32" height="32" rx="4">${tip}</rect>`;
+      return `<circle class="f-y" cx="${X}" cy="${Y}" r="14">${tip}</circle>`;
+    };
+    const scene = (sc, cls) => {
+      const out = [`<g class="${cls}">`];
+      for (const [a, b, c, d] of sc.wires) out.push(`<line class="f-wire" x1="${px(a)}" y1="${py(b)}" x2="${px(c)}" y2="${py(d)}"/>`);
+      for (const [a, b, c, d] of sc.arrows) out.push(`<line class="f-arrow" x1="${px(a)}" y1="${py(b)}" x2="${px(c)}" y2="${py(d)}" marker-end="url(#f-arr)"/>`);
+      for (const [a, b, c, d] of sc.carries) out.push(`<line class="f-carry" x1="${px(a)}" y1="${py(b)}" x2="${px(c)}" y2="${py(d)}" marker-end="url(#f-arr)"/>`);
+      if (sc.loop.length) out.push(`<polyline class="f-loop" points="${sc.loop.map(([x, y]) => `${px(x)},${py(y)}`).join(" ")}" marker-end="url(#f-arr)"/>`);
+      out.push(...sc.nodes.map(shape));
+      for (const [x, y, t] of sc.labels) out.push(`<text x="${px(x)}" y="${(+py(y) + 4).toFixed(1)}" text-anchor="middle">${esc(t)}</text>`);
+      out.push("</g>");
+      return out.join("");
+    };
+    const svg = this.q(".fold-svg");
+    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    svg.setAttribute("width", String(W));
+    svg.setAttribute("height", String(H));
+    svg.innerHTML =
+      `<defs><marker id="f-arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4c78a8"/></marker></defs>` +
+      scene(F.scenes[k - 1], "ghost") +
+      scene(F.scenes[k], `now m${k}`);
   }
 
   // ------------------------------------------------------------------ drawing
