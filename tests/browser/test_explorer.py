@@ -12,6 +12,7 @@ import numpy as np
 from playwright.sync_api import expect
 
 from tests.browser.conftest import _free_port, after_run, next_frame, wait_for_page
+from tests.browser.test_accessibility import axe_violations
 from tests.conftest import ROOT
 from visualizer import lesson_stops
 from visualizer.data import encoding
@@ -264,3 +265,16 @@ def test_a_lesson_stop_about_the_fold_opens_it(page, app_url):
     _open(page, f"{app_url}/Explorer?{urlencode(lesson_stops.query(2))}")
     expect(page.locator(".player details.fold")).to_have_attribute("open", "")
     expect(page.locator(".player .move-text")).to_contain_text("Move 1 of 5")
+
+
+def test_axe_sees_into_the_player_with_the_fold_open_and_backward(page, app_url):
+    """The player is frameless, so axe-core on the top document checks inside it: nothing serious or critical
+    with the fold open, an LSTM's gates in the panel, and then the backward pass."""
+    _open(page, f"{app_url}/Explorer?{RANDOM}&cell=lstm&step=3")
+    page.locator(".player details.fold summary").click()
+    expect(page.locator(".player details.fold")).to_have_attribute("open", "")
+    assert page.locator(".player .gates .gate").count() == 4
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Backward pass (BPTT)").click()
+    expect(page.locator(".player .sentence")).to_contain_text("backward")
+    assert axe_violations(page) == []
