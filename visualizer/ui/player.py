@@ -43,9 +43,7 @@ def show(data: dict[str, Any], *, key: str, compact: bool = False, fold_open: bo
     stop that narrates it).
     """
     if compact:
-        _component(
-            key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True, "fold_open": False}
-        )
+        _component(key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True, "fold_open": False})
         return
 
     def reported() -> None:
