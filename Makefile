@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 REPLICAS ?= 2
 AXE     := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: plotly-bundle run serve test test-all test-slow test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
+.PHONY: run serve test test-all test-slow test-fast lint bench loadtest screenshots clean chromium nginx browser-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,18 +56,11 @@ browser-deps: chromium
 	$(call apt,/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf,fonts-noto-color-emoji)
 	@[ -f $(AXE) ] || npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4
 
-# Plotly's 2-D bundle for the explorer's live charts and KaTeX for its live equations, from the npm
-# registry, checked against their sha512 (optional: without them the charts load the full bundle and the
-# equations use st.latex). Kept per version; a kept copy is reused.
-plotly-bundle: $(VENV)/.runtime
-	@$(BIN)/python tools/fetch_plotly_bundle.py
-	@$(BIN)/python -m tools.fetch_katex
-
-run: $(VENV)/.runtime plotly-bundle
+run: $(VENV)/.runtime
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # N Streamlit replicas on loopback ports behind nginx (sticky sessions, websockets, gzip): tools/serve.py.
-serve: $(VENV)/.runtime plotly-bundle nginx
+serve: $(VENV)/.runtime nginx
 	$(BIN)/python tools/serve.py --replicas $(REPLICAS) --port $(PORT)
 
 # The suite a developer runs often (about five minutes of tests on 2 cores), the slowest 15 printed at the end:
@@ -75,18 +68,18 @@ serve: $(VENV)/.runtime plotly-bundle nginx
 # of their time on one worker, each worker with its own server). .ci/junit.xml is the browser tests' report,
 # which .ci/check_browser_ran.py reads.
 PYTEST  := $(BIN)/python -m pytest -q
-test: $(VENV)/.test plotly-bundle browser-deps nginx lint
+test: $(VENV)/.test browser-deps nginx lint
 	$(PYTEST) -n 2 --durations=15 --junitxml=.ci/junit-fast.xml tests/unit tests/app $(PYTEST_ARGS)
 	$(PYTEST) -n 2 --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
 
 # The opt-in tier on top: the long fuzzing runs and the retraining of every shipped model (checked bit for bit
 # on the platform that made it, by quality elsewhere: visualizer/labs/manifest.py).
-test-all: $(VENV)/.test plotly-bundle browser-deps nginx lint
+test-all: $(VENV)/.test browser-deps nginx lint
 	$(PYTEST) -n 2 --slow --durations=15 --junitxml=.ci/junit-fast.xml tests/unit tests/app $(PYTEST_ARGS)
 	$(PYTEST) -n 2 --slow --durations=15 --junitxml=.ci/junit.xml tests/browser $(PYTEST_ARGS)
 
 # Only the opt-in tier (what `make test-all` adds to `make test`): CI runs it after `make test`.
-test-slow: $(VENV)/.test plotly-bundle browser-deps nginx
+test-slow: $(VENV)/.test browser-deps nginx
 	$(PYTEST) -n 2 --durations=15 --slow -m slow $(PYTEST_ARGS)
 
 # Lint, format check and types: part of `make test`, so CI fails on them too.

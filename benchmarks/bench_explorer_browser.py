@@ -1,15 +1,20 @@
-"""Benchmark (a script, not a test): how long a "Next ▶" click takes to update every step view in Chromium.
+"""Benchmark (a script, not a test): how long a "Next" click takes to update every step view in Chromium, how many
+websocket messages the server sends per click, and how long a first full render of Home and the Explorer takes.
 
 Starts `streamlit run app.py` on a free port, opens the explorer in headless Chromium (Debian's binary),
 and for each click measures click → every step view shows the new step, read from what the browser has
-drawn: the chain's outlined column, the step sentence, the equations with numbers (their subscripts), the
-heatmap's outline and the gates (forward) and the running gradient chart (backward). Prints one JSON line: median and p90 in ms per cell and phase, and the browser
-main thread's busy time per click (Chrome's TaskDuration; the wall time also waits for the server and
-for whatever else runs on the machine).
+drawn. Two kinds of explorer are understood, so an older checkout can be measured beside this one
+(`--root`, `--compare`): the player (one frameless component: its sentence, the chain's current column, the
+heatmap's cursor and the panel's title) and the Plotly step views before it (the chain's outlined column, the
+step sentence, the equations' subscripts, the heatmap's outline, the gates and the running gradient chart).
+Prints one JSON line per checkout: median and p90 in ms per cell and phase, the browser main thread's busy time
+per click (Chrome's TaskDuration), websocket frames received per click, and the first full render (median over
+fresh browser contexts); with --compare, the ratios this checkout / the other.
 
-    python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm]
+    python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm] [--compare DIR]
 
-Target (issue 13): median <= 250 ms on this machine.
+Targets (issue 28): Next → painted median <= 30 ms (LSTM, 30 tokens); first full render <= 1.5 s;
+at most 3 messages while stepping 10 clicks.
 """
 
 from __future__ import annotations
@@ -41,6 +46,18 @@ ARGS = [
 
 # The step every step view shows, or null while they disagree (some view not updated yet).
 SHOWN = """() => {
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const root = host && (host.shadowRoot || host);
+  if (root && root.querySelector('.player')) {  // the player: every view is drawn by one render
+    const head = root.querySelector('.sentence .head').textContent;
+    const here = root.querySelector('.chain .col.here');
+    if (!here || !head.startsWith('Step ')) return null;
+    const step = parseInt(head.slice(5));
+    if (+here.dataset.col !== step) return null;
+    const title = root.querySelector('.panel-title').textContent;
+    if (![`_${step}`, `⟨${step}⟩`, `step ${step}`].some(end => title.endsWith(end))) return null;
+    return step;
+  }
   const title = gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '').replace(/<[^>]+>/g, '');
   const inFrames = [...document.querySelectorAll('iframe')].flatMap(f => {
     try { return [...f.contentDocument.querySelectorAll('.js-plotly-plot')]; } catch (e) { return []; }
@@ -108,8 +125,15 @@ def _task_ms(cdp) -> float:
 
 # In the page: the time from the click on "Next ▶" (the event's own timestamp, when the browser dispatched
 # it) to the first animation frame after every view shows the new step (so that frame has been painted).
+NEXT_BUTTON = """() => {
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const root = host && (host.shadowRoot || host);
+  const player = root && root.querySelector('[data-move=next]');
+  return player || [...document.querySelectorAll('button')].find(b => b.textContent.includes('Next'));
+}"""
+
 WATCH = """(step) => { window.__nextClick = null; new Promise((resolve) => {
-  const button = [...document.querySelectorAll('button')].find(b => b.textContent.includes('Next'));
+  const button = (NEXT_BUTTON)();
   let clicked = null, seen = false;
   button.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
   const tick = (now) => {
@@ -118,7 +142,35 @@ WATCH = """(step) => { window.__nextClick = null; new Promise((resolve) => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-}).then((ms) => { window.__nextClick = ms; }); }""".replace("SHOWN", SHOWN)
+}).then((ms) => { window.__nextClick = ms; }); }""".replace("SHOWN", SHOWN).replace("NEXT_BUTTON", NEXT_BUTTON)
+
+# A first full render: the script has run, no element's code is still loading, every Plotly chart (in the page
+# or in a frame) is drawn, a live-chart frame has marked itself drawn, and the player (if any) shows its step.
+RENDERED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector("[data-testid='stSkeleton']")) return false;
+  if ([...document.querySelectorAll("[data-testid='stPlotlyChart']")].some(e => !e.querySelector('.main-svg'))) return false;
+  let drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length;
+  for (const f of document.querySelectorAll('iframe')) {
+    let d = null;
+    try { d = f.contentDocument; } catch (e) { continue; }
+    if (!d || d.readyState !== 'complete') return false;
+    const charts = d.getElementById('charts');
+    if (charts && !charts.dataset.drawn) return false;
+    const math = d.getElementById('math');
+    if (math && !math.dataset.tex) return false;
+    drawn += d.querySelectorAll('.js-plotly-plot .main-svg').length;
+  }
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const root = host && (host.shadowRoot || host);
+  if (host) {
+    const head = root.querySelector('.sentence .head');
+    if (!head || !head.textContent.startsWith('Step ')) return false;
+    drawn += 1;
+  }
+  return drawn > 0;
+}"""
 
 
 def measure(page, url: str, query: str, clicks: int, start: int, backward: bool) -> dict[str, list[float]]:
@@ -126,14 +178,20 @@ def measure(page, url: str, query: str, clicks: int, start: int, backward: bool)
     the painted frame where every view shows the new step ("page"), the same seen from this script
     (from asking Playwright to click, which first waits for the button to be still for two frames, to
     its answer: "wall"), and the browser main thread's busy ms in that time ("busy")."""
+    frames: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.append(time.perf_counter())))
     page.goto(f"{url}/Explorer?{query}")
     page.wait_for_selector("[data-testid='stApp']")
     wait_step(page, start, 120)
     time.sleep(1.0)  # let the first render's late work (fonts, KaTeX) finish
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
-    button = page.get_by_role("button", name="Next ▶")
-    out: dict[str, list[float]] = {"page": [], "wall": [], "busy": []}
+    button = (
+        page.locator("[data-move=next]")
+        if page.locator(".player").count()
+        else page.get_by_role("button", name="Next ▶")
+    )
+    out: dict[str, list[float]] = {"page": [], "wall": [], "busy": [], "messages": []}
     step = start
     for _ in range(clicks):
         step += -1 if backward else 1
@@ -145,9 +203,57 @@ def measure(page, url: str, query: str, clicks: int, start: int, backward: bool)
         out["busy"].append(_task_ms(cdp) - b0)
         page.wait_for_function("() => window.__nextClick !== null", polling="raf")
         out["page"].append(page.evaluate("() => window.__nextClick"))
-        time.sleep(0.2)  # the next click starts from a quiet page, as a person's would
+        out["messages"].append(sum(t >= t0 for t in frames))
+        time.sleep(0.2)  # the next click starts from a quiet page, as a person's would (the player reports
+        # its step to the server only after 0.7 s without a click: not within this loop)
     cdp.detach()
     return out
+
+
+def first_render(browser, url: str, path: str, runs: int) -> float:
+    """Median seconds from navigation to a first full render (RENDERED), each in a fresh browser context (no
+    cached JavaScript), as a student's first visit. One untimed visit first: the server's own first run (imports,
+    shipped models) is not the browser's."""
+    times = []
+    for k in range(runs + 1):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        t0 = time.perf_counter()
+        page.goto(f"{url}/{path}")
+        page.wait_for_function(RENDERED, timeout=120_000, polling="raf")
+        if k:
+            times.append(time.perf_counter() - t0)
+        ctx.close()
+    return round(statistics.median(times), 2)
+
+
+def bench(root: Path, args, text: str) -> dict:
+    """Every figure for the checkout at `root`, its own server started and stopped here."""
+    proc, url = serve(root)
+    results: dict = {"root": str(root)}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, path in (("home", ""), ("explorer", "Explorer")):
+                results[f"first_render_{name}_s"] = first_render(browser, url, path, args.renders)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for cell in args.cells.split(","):
+                for phase in args.phases.split(","):
+                    start = args.tokens - 1 if phase == "backward" else 1  # BPTT opens on the last step with a loss
+                    query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
+                    got = measure(page, url, query, args.clicks, start, phase == "backward")
+                    results[f"{cell}_{phase}"] = {
+                        "median_ms": round(statistics.median(got["page"]), 1),
+                        "p90_ms": round(statistics.quantiles(got["page"], n=10)[-1], 1),
+                        "playwright_wall_median_ms": round(statistics.median(got["wall"]), 1),
+                        "browser_busy_ms_median": round(statistics.median(got["busy"]), 1),
+                        "messages_per_click_median": statistics.median(got["messages"]),
+                    }
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return results
 
 
 def main() -> None:
@@ -157,41 +263,34 @@ def main() -> None:
     ap.add_argument("--cells", default="rnn,lstm")
     ap.add_argument("--phases", default="forward,backward")
     ap.add_argument("--weights", default="story", help="story (the shipped model of each cell) or random")
-    ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve (compare with another version)")
+    ap.add_argument("--renders", type=int, default=3, help="fresh contexts per first-render figure")
+    ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve")
+    ap.add_argument("--compare", type=Path, default=None, help="another checkout, measured in the same run")
     args = ap.parse_args()
     if args.clicks >= args.tokens:
         raise SystemExit("--clicks must be smaller than --tokens")
     text = "+".join(f"w{i % 11}" for i in range(args.tokens))  # '+' is a space in a query string
-    proc, url = serve(args.root)
-    results: dict[str, dict[str, float]] = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for cell in args.cells.split(","):
-                for phase in args.phases.split(","):
-                    start = args.tokens if phase == "backward" else 1
-                    query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
-                    got = measure(page, url, query, args.clicks, start, phase == "backward")
-                    results[f"{cell}_{phase}"] = {
-                        "median_ms": round(statistics.median(got["page"]), 1),
-                        "p90_ms": round(statistics.quantiles(got["page"], n=10)[-1], 1),
-                        "playwright_wall_median_ms": round(statistics.median(got["wall"]), 1),
-                        "browser_busy_ms_median": round(statistics.median(got["busy"]), 1),
-                    }
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    load = round(os.getloadavg()[0], 1)
-    out = {
+    runs = [bench(args.root, args, text)]
+    if args.compare is not None:
+        runs.append(bench(args.compare, args, text))
+    head = {
         "bench": "explorer_next_click_browser",
         "tokens": args.tokens,
         "weights": args.weights,
-        "load_avg_1min": load,
-        "target_median_ms": 250,
+        "load_avg_1min": round(os.getloadavg()[0], 1),
+        "targets": {"median_ms": 30, "first_render_s": 1.5, "messages_per_10_clicks": 3},
     }
-    print(json.dumps({**out, **results}))
+    for r in runs:
+        print(json.dumps({**head, **r}))
+    if len(runs) == 2:
+        mine, other = runs
+        ratios = {
+            k: round(mine[k]["median_ms"] / other[k]["median_ms"], 3)
+            for k in mine
+            if isinstance(mine[k], dict) and k in other
+        }
+        ratios.update({k: round(mine[k] / other[k], 3) for k in mine if k.startswith("first_render") and other.get(k)})
+        print(json.dumps({"bench": "ratios (root / compare)", **ratios}))
 
 
 if __name__ == "__main__":

@@ -43,10 +43,6 @@ CACHE = ROOT / ".cache" / "serve"
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 COOKIE = "rnnvis_route"
 GZIP_SUFFIXES = (".js", ".css", ".json", ".svg", ".map", ".txt", ".html", ".ttf", ".wasm")
-# Where the explorer's live charts (visualizer/ui/live_chart.py) fetch Plotly's bundle: Streamlit serves
-# component files itself, gzipping 4.6 MB on every request (~160 ms of a replica's CPU); nginx serves a
-# precompressed copy instead. The name is Streamlit's for that component (module path + name).
-LIVECHART_PLOTLY = "/component/visualizer.ui.live_chart.livechart/plotly.min.js"
 
 
 def nginx_conf(
@@ -56,7 +52,6 @@ def nginx_conf(
     static_root: Path | None,
     *,
     as_root: bool = False,
-    plotly_js: Path | None = None,
 ) -> str:
     """The nginx configuration: cookie-sticky upstream of the replicas, websocket upgrade, gzip.
 
@@ -66,8 +61,6 @@ def nginx_conf(
         prefix: folder for the pid file, logs and temp files.
         static_root: a mirror of Streamlit's static folder with .gz copies, or None to proxy /static/.
         as_root: nginx started by root: keep workers on the same user (the files are ours).
-        plotly_js: Plotly's bundle with a .gz copy beside it (plotly_mirror()), served at LIVECHART_PLOTLY;
-            None to proxy that file too.
     """
     if not replica_ports:
         raise ValueError("at least one replica")
@@ -88,14 +81,6 @@ def nginx_conf(
         if static_root is not None
         else ""
     )
-    if plotly_js is not None:
-        static += f"""
-        location = {LIVECHART_PLOTLY} {{
-            alias {plotly_js};
-            gzip_static on;
-            add_header Cache-Control "no-cache";
-            add_header X-Served-By nginx-static;
-        }}"""
     return f"""# Written by tools/serve.py; regenerated on every start.
 {"user root root;" if as_root else ""}
 worker_processes auto;
@@ -186,28 +171,6 @@ def static_mirror(dest_root: Path = CACHE / "static") -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
     return dest
-
-
-def plotly_mirror(dest_root: Path = CACHE / "plotly") -> Path:
-    """The live charts' Plotly bundle (the one live_chart.plotly_bundle() chose) with a .gz copy beside it,
-    made once per bundle; returns the file."""
-    from visualizer.ui.live_chart import plotly_bundle
-
-    source = plotly_bundle()
-    dest = dest_root / source.name.removesuffix(".js")
-    out = dest / "plotly.min.js"
-    if (dest / ".complete").exists():
-        return out
-    tmp = dest.with_name(dest.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    shutil.copyfile(source, tmp / out.name)
-    with open(tmp / out.name, "rb") as f_in, gzip.open(tmp / f"{out.name}.gz", "wb", compresslevel=9) as f_out:
-        shutil.copyfileobj(f_in, f_out)
-    (tmp / ".complete").touch()
-    shutil.rmtree(dest, ignore_errors=True)
-    tmp.rename(dest)
-    return out
 
 
 def free_port() -> int:
@@ -303,7 +266,6 @@ def cluster(
                 prefix,
                 static_mirror(),
                 as_root=os.geteuid() == 0,
-                plotly_js=plotly_mirror(),
             )
         )
         nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")])

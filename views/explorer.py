@@ -4,7 +4,7 @@
 import streamlit as st
 
 from visualizer import pages
-from visualizer.ui import controls, explorer, explorer_fold, explorer_views, lesson, shell, show
+from visualizer.ui import controls, explorer, explorer_views, lesson, shell, show
 from visualizer.ui.binding import current
 
 shell.page_setup(pages.EXPLORER)
@@ -17,10 +17,13 @@ trained = explorer.sidebar()
 if trained is None:
     explorer.network()
 
-st.title("🔍 Step-through explorer")
+title_col, help_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title("🔍 Step-through explorer")
 result = explorer.run(trained)
 if result is not None:
     u, u_b = result
+    with help_col:
+        explorer.how_to_read(result, trained)
     explorer.intro(u)
     show.overflow_note(u.trace)
     if u_b is not None and trained is None:
@@ -30,12 +33,8 @@ if result is not None:
         )
     explorer.input_notes(u)
     explorer.downloads(u)
-    fold_first = lesson.opens(pages.EXPLORER.key, "fold")  # a lesson stop about the fold: it opens in view
-    if fold_first:
-        explorer_fold.fold(u.enc.tokens, opened=True)
-    explorer.steps(result, trained)
+    # The fold introduces the chain, in the player above it; a lesson stop about the fold opens it.
+    explorer.steps(result, trained, fold_open=lesson.opens(pages.EXPLORER.key, "fold"))
     explorer_views.embedding(u, current().notation, trained is not None)
-    if not fold_first:
-        explorer_fold.fold(u.enc.tokens)
 
 shell.sync_url()

@@ -18,35 +18,13 @@ def new_app(script: str, params: dict | None = None, timeout: float = 60) -> App
 
 
 def figure_specs(at: AppTest) -> list[dict]:
-    """Every Plotly figure spec on the page, in page order: st.plotly_chart's and live charts' (live_fig)."""
-    specs = []
-    for node in at.get("plotly_chart") + at.get("component_instance"):
-        if node.type == "plotly_chart":
-            specs.append(json.loads(node.proto.spec))
-        elif node.proto.component_name.endswith("livechart"):
-            rows = json.loads(json.loads(node.proto.json_args)["spec"])["rows"]
-            specs += [spec for row in rows for spec in row]
-    return specs
-
-
-def live_charts(at: AppTest) -> dict[str, dict]:
-    """The live charts' arguments by key (the key is the last part of the element id)."""
-    return {
-        node.proto.id.rsplit("-", 1)[-1]: json.loads(node.proto.json_args)
-        for node in at.get("component_instance")
-        if node.proto.component_name.endswith("livechart")
-    }
+    """Every Plotly figure spec on the page, in page order."""
+    return [json.loads(node.proto.spec) for node in at.get("plotly_chart")]
 
 
 def latex_blocks(at: AppTest) -> list[str]:
-    """Every display-math block on the page: st.latex, and the live equations (a component, with KaTeX)."""
-    blocks = [x.value for x in at.get("latex")]
-    blocks += [
-        json.loads(node.proto.json_args)["tex"]
-        for node in at.get("component_instance")
-        if node.proto.component_name.endswith("livemath")
-    ]
-    return blocks
+    """Every display-math block drawn by st.latex on the page."""
+    return [x.value for x in at.get("latex")]
 
 
 def _run(script: str, params: dict | None = None, timeout: float = 60) -> AppTest:

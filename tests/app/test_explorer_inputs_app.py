@@ -1,23 +1,9 @@
 """AppTest of the step-through explorer's inputs and extras: numbers as values, embeddings, typing, bad input,
 links, the fold, trained weights, downloads and how to read the page."""
 
-import json
-
 import pytest
 
-from tests.app.conftest import live_charts
-from tests.app.explorer_page import (
-    PAGE,
-    RANDOM,
-    _chain,
-    _chain_step,
-    _chart,
-    _labels,
-    _latex,
-    _slider,
-    _step_text,
-    _trace,
-)
+from tests.app.explorer_page import PAGE, RANDOM, _chart, player
 from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
@@ -28,15 +14,17 @@ from visualizer.labs.explorer import explore
 def test_numbers_are_values_and_the_task_is_regression(run_page):
     at = run_page(PAGE, {**RANDOM, "mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding", "step": "2"})
     assert not at.exception and not at.error
-    assert _chart(at, "ŷ_2 = ")["layout"]["title"]["text"].endswith("the guess for value 3 of the series")
-    assert "softmax" not in _latex(at) and "scaled" in _latex(at)
+    d = player(at)
+    y = "".join(d["steps"][1]["eq"]["y"])
+    assert "softmax" not in y and "scaled" in "".join(d["steps"][1]["eq"]["x"])
     assert any("regression" in c.value for c in at.caption)
-    assert _labels(_chain(at), "ŷ_t")[0].startswith("→ ")
+    assert d["regression"] and d["steps"][1]["top"][0][1] is None  # a guessed value, not a probability
+    assert "½" in d["labels"]["loss"]
 
 
 def test_embedding_explains_its_size(run_page):
     at = run_page(PAGE, {**RANDOM, "repr": "embedding"})
-    assert "E\\,o_w" in _latex(at)
+    assert "<mi>E</mi><mspace" in "".join(player(at)["steps"][0]["eq"]["x"])  # x_t = E o_w
     assert any("V = 5" in c.value and "3 numbers" in c.value for c in at.caption)
     at = run_page(PAGE, {**RANDOM, "repr": "embedding", "emb": "8"})
     assert any("saves nothing" in c.value for c in at.caption)
@@ -59,7 +47,7 @@ def test_embedding_view_pairs_similar_tokens(run_page):
 def test_modes(run_page, mode, text, tokens):
     at = run_page(PAGE, {**RANDOM, "mode": mode, "text": text, "step": str(len(tokens))})
     assert not at.exception and not at.error
-    assert _trace(_chain(at), "x_t")["text"] == tokens
+    assert player(at)["tokens"] == tokens
 
 
 @pytest.mark.parametrize(
@@ -73,16 +61,18 @@ def test_bad_input_shows_a_message(run_page, params, message):
     at = run_page(PAGE, params)
     assert not at.exception
     assert any(message in e.value for e in at.error)
-    assert not at.get("plotly_chart")
+    assert not at.get("plotly_chart") and not at.get("bidi_component")
 
 
 def test_emoji_and_markup_are_shown_literally(run_page):
     at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words", "step": "99"})
     assert not at.exception and not at.error
-    x = _trace(_chain(at), "x_t")["text"]
+    x = player(at)["tokens"]
     assert x[:3] == ["<", "script", ">"] and "🙂" in x
     at = run_page(PAGE, {**RANDOM, "text": "<script>alert(1)</script> 🙂", "mode": "words"})
-    assert "\\<" in _step_text(at) and "\\textless{}" in _latex(at)  # escaped: shown as '<', never markup
+    d = player(at)
+    assert d["steps"][0]["rest"] == "the network reads x_1 = “<” and should predict “script” next."  # text, not markup
+    assert "<mtext>&lt;</mtext>" in "".join(d["steps"][0]["eq"]["x"])  # escaped inside the equations
     for md in at.markdown:
         assert not (md.proto.allow_html and "script" in md.value)
 
@@ -90,26 +80,23 @@ def test_emoji_and_markup_are_shown_literally(run_page):
 def test_compare_draws_side_by_side_and_difference(run_page):
     at = run_page(PAGE, {**RANDOM, "compare": "the united kingdom of great britain", "step": "3"})
     assert not at.exception
-    a, b = _chart(at, "A: your sequence"), _chart(at, "B: the second sequence")
-    assert len(a["data"][0]["x"]) == 5 and len(b["data"][0]["x"]) == 6
-    assert _chart(at, "Difference")["layout"]["shapes"]
+    heat = player(at)["heat"]
+    assert len(heat["h"]) == 5 and len(heat["b"]["h"]) == 6 and heat["b"]["tokens"][2] == "kingdom"
 
 
 # ---------------------------------------------------------------------------- the fold
 
 
-def test_fold_uses_the_tokens_and_keeps_slider_and_text_together(run_page):
-    at = run_page(PAGE, {**RANDOM, "text": "the cat sat"})
-    assert not [c for c in at.get("plotly_chart") if "Move 5 of 5" in c.proto.spec]  # not built until asked
-    at.toggle(key="explorer_fold_show").set_value(True).run()
-    fold = _chart(at, "Move 5 of 5")
-    labels = [t for tr in fold["data"] for t in (tr.get("text") or []) if isinstance(t, str)]
-    assert "x_3 sat" in labels and not any(lab.strip() == "x_4" for lab in labels)
-    _slider(at, "Move (of five)").set_value(2).run()
-    assert _chart(at, "Move 2 of 5: merge the arrows")
-    assert any("**Move 2: merge the arrows.**" in m.value for m in at.markdown)
-    at.toggle(key="explorer_fold_play").set_value(True).run()
-    assert not at.exception
+def test_the_fold_is_sent_with_the_run_on_the_tokens(run_page):
+    """The five moves travel in the payload (the player draws and plays them): the unrolled stage carries the
+    tokens, and nothing after the last one."""
+    d = player(run_page(PAGE, {**RANDOM, "text": "the cat sat", "fold": "2"}))
+    fold = d["fold"]
+    assert [m[0] for m in fold["moves"]][:2] == ["squash the layers", "merge the arrows"]
+    assert len(fold["scenes"]) == 6 and d["fold_stage"] == 2 and not d["fold_open"]
+    labels = [text for _, _, text in fold["scenes"][5]["labels"]]
+    assert "x_3 sat" in labels and not any(lab.strip().startswith("x_4") for lab in labels)
+    assert fold["scenes"][4]["loop"]  # move 4 adds the temporal loop
 
 
 # ---------------------------------------------------------------------------- weights and downloads
@@ -125,9 +112,9 @@ def test_trained_weights_of_any_cell_are_offered_and_used(run_page):
     radio.set_value("trained").run()
     assert not at.exception and not at.error
     assert any("your model from the Train page" in i.value and "GRU" in i.value for i in at.info)
-    _slider(at).set_value(3).run()
-    assert _trace(_chain(at), "x_t")["text"][:3] == ["t", "h", "e"]  # the model's character level
-    assert [e for e in at.expander if e.label.startswith("Inside the GRU cell")]
+    d = player(at)
+    assert d["tokens"][:3] == ["t", "h", "e"] and d["cell"] == "gru"  # the model's character level and cell
+    assert [g["key"] for g in d["steps"][2]["gates"]] == ["r", "u", "n"]
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -136,9 +123,8 @@ def test_default_weights_are_the_story_model_of_the_chosen_cell(run_page, cell):
     assert not at.exception and not at.error
     kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[cell]
     assert any("trained on the story" in i.value and kind in i.value for i in at.info)
-    assert _chain_step(at) == 3
-    if cell != "rnn":
-        assert [e for e in at.expander if e.label.startswith(f"Inside the {kind} cell")]
+    d = player(at)
+    assert d["step"] == 3 and d["cell"] == cell and bool(d["steps"][2]["gates"]) == (cell != "rnn")
 
 
 def test_unknown_words_are_named(run_page):
@@ -152,36 +138,11 @@ def test_trace_downloads_offered(run_page):
     assert "⬇ Trace as CSV" in labels and "⬇ Trace as JSON" in labels
 
 
-def test_how_to_read_follows_the_pass_and_the_notation(run_page):
-    at = run_page(PAGE, {**RANDOM, "phase": "backward", "notation": "a"})
+def test_how_to_read_names_both_passes_in_the_notation(run_page):
+    at = run_page(PAGE, {**RANDOM, "cell": "lstm", "notation": "a"})
     (howto,) = [m.value for m in at.markdown if m.value.startswith("**The chain.**")]
-    assert "right to left" in howto and "**The error per step.**" in howto
-    assert "W_aa" in howto and "W_hh" not in howto
-    assert not any("How to read this" in c.value for c in at.caption)  # no per-view caption left in the steps
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"cell": "rnn"},
-        {"cell": "lstm"},
-        {"cell": "gru", "phase": "backward"},
-        {"cell": "rnn", "compare": "the kingdom of spain"},
-        {"mode": "numbers", "text": "1, 3, 2, 5, 4", "repr": "embedding"},
-        {"repr": "embedding"},
-    ],
-)
-def test_live_charts_draw_only_what_the_cartesian_bundle_draws(run_page, params):
-    """The live charts may load Plotly's 2-D bundle (tools/fetch_plotly_bundle.py): every trace they are
-    sent must be of a type that bundle has, in every view the explorer can show."""
-    from visualizer.ui.live_chart import CARTESIAN_TYPES
-
-    at = run_page(PAGE, {**RANDOM, "step": "2", **params})
-    assert not at.exception
-    charts = live_charts(at)
-    specs = [spec for a in charts.values() for row in json.loads(a["spec"])["rows"] for spec in row]
-    types = {t.get("type", "scatter") for spec in specs for t in spec["data"]}
-    assert charts and types and types <= CARTESIAN_TYPES, types
+    assert "**The backward pass.**" in howto and "right to left" in howto and "memory cells c⟨t⟩" in howto
+    assert "W_aa" in howto and "W_hh" not in howto and "**The loss over time.**" in howto
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -190,10 +151,10 @@ def test_with_trained_weights_the_split_picks_a_model_that_reads_it(run_page, ce
     used to be ignored: "hello world" still read as two words)."""
     at = run_page(PAGE, {"cell": cell, "mode": "chars", "text": "hello world", "step": "3"})
     assert not at.exception and not at.error
-    assert _trace(_chain(at), "x_t")["text"][:5] == ["h", "e", "l", "l", "o"]
+    assert player(at)["tokens"][:5] == ["h", "e", "l", "l", "o"]
     assert any("trained on the story" in i.value and "characters" in i.value for i in at.info)
     words = run_page(PAGE, {"cell": cell, "text": "hello world"})
-    assert _trace(_chain(words), "x_t")["text"] == ["hello", "world"]
+    assert player(words)["tokens"] == ["hello", "world"]
 
 
 def test_with_trained_weights_the_input_choice_is_disabled_with_the_reason(run_page):

@@ -7,8 +7,8 @@ def test_home_renders_example_and_links(run_page):
     at = run_page("views/home.py")
     assert not at.exception
     charts = at.get("plotly_chart")
-    assert len(charts) == 2
-    spec = json.loads(charts[1].proto.spec)
+    assert len(charts) == 1 and len(_players(at)) == 1  # the chain is the explorer's player, compact
+    spec = json.loads(charts[0].proto.spec)
     assert spec["data"][0]["type"] == "heatmap"
     assert "america" in " ".join(spec["data"][0]["x"])
 
@@ -18,20 +18,25 @@ def test_home_empty_text_shows_message(run_page):
     at.text_input[0].set_value("   ").run()
     assert not at.exception
     assert any("empty" in e.value for e in at.error)
-    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("plotly_chart")) == 0 and not _players(at)
 
 
 def test_home_bad_url_falls_back_with_notice(run_page):
     at = run_page("views/home.py", {"hidden": "abc", "bogus": "1"})
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1 and len(_players(at)) == 1
+
+
+def _players(at) -> list[dict]:
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
 
 
 def _chain_predictions(at) -> list[str]:
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    outputs = [t for t in spec["data"] if t.get("name", "").startswith("ŷ_t")][0]
-    return outputs["text"]
+    """The chain's best guess at each step, as the player labels it ("america" after "of")."""
+    (d,) = _players(at)
+    assert d["compact"] and d["step"] == d["T"]  # Home opens on the last step: every word read
+    return [s["top"][0][0] for s in d["steps"]]
 
 
 def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
@@ -39,7 +44,7 @@ def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
     assert not at.exception
     assert at.radio(key="w_weights").value == "story"
     # "the united states of" -> the trained model expects "america"
-    assert "→ america" in _chain_predictions(at)[3]
+    assert _chain_predictions(at)[3] == "america"
     labels = [m.label for m in at.metric]
     assert "Loss on held-out story text" in labels and "Contrast prompts answered right" in labels
     assert len(at.get("vega_lite_chart")) == 1  # the contrast pair
@@ -64,7 +69,7 @@ def test_home_unknown_words_are_named(run_page):
     assert not at.exception
     notes = " ".join(i.value for i in at.info)
     assert "zorro" in notes and "atlantis" in notes and "unk" in notes
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1 and len(_players(at)) == 1
 
 
 def test_home_asks_for_my_model_without_one_falls_back(run_page):

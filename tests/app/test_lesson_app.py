@@ -3,6 +3,7 @@ showing that stop; Next/Previous move the stop; a checked answer gets its verdic
 
 import pytest
 
+from tests.app.explorer_page import player
 from visualizer import lesson_stops
 
 STOPS = lesson_stops.STOPS
@@ -78,16 +79,13 @@ def test_panel_moves_above_the_page_when_a_classroom_link_hides_the_sidebar(run_
 
 
 def test_a_stop_about_the_fold_opens_it_first_and_a_wrong_answer_names_the_misconception(run_page):
-    """Stop 2 narrates "the faint grey picture" of the fold: the fold panel is switched on and drawn before the
-    step views; a wrong count of extra weights gets a hint about the feed-forward net, not just "look again"."""
+    """Stop 2 narrates "the faint grey picture" of the fold: the player opens its fold (above the chain) at the
+    stop's move; a wrong count of extra weights gets a hint about the feed-forward net, not just "look again"."""
     number = next(i for i, s in enumerate(STOPS, 1) if "grey picture" in s.notice)
     at = run_page("views/explorer.py", lesson_stops.query(number))
     assert not at.exception
-    assert at.toggle(key="explorer_fold_show").value
-    titles = [s.value for s in at.subheader] + [m.value for m in at.markdown]
-    fold_at = next(i for i, t in enumerate(titles) if "move" in t.lower() or "feed-forward" in t.lower())
-    steps_at = next((i for i, t in enumerate(titles) if t.startswith("**Step ")), len(titles))
-    assert fold_at < steps_at, "the fold is drawn above the step views"
+    d = player(at)
+    assert d["fold_open"] and d["fold_stage"] == STOPS[number - 1].settings.get("fold", 1)
     at.text_input(key=f"lesson_answer_{number}").set_value("12")
     at.button(key=f"lesson_check_{number}").click().run()
     (error,) = at.sidebar.error
@@ -96,7 +94,7 @@ def test_a_stop_about_the_fold_opens_it_first_and_a_wrong_answer_names_the_misco
 
 def test_without_the_lesson_the_fold_stays_folded(run_page):
     at = run_page("views/explorer.py")
-    assert not at.toggle(key="explorer_fold_show").value
+    assert not player(at)["fold_open"]
 
 
 def test_the_lesson_page_defines_every_term_in_its_glossary(run_page):

@@ -142,9 +142,8 @@ def screenshot(request, page):
 
 # True once Streamlit has finished the script run (its root element's script state; "initial" before the first
 # run), every element's code has loaded (Streamlit shows a skeleton while an element's chunk loads) and every
-# chart on the page is drawn: Streamlit's own Plotly and Vega charts have their SVG or canvas,
-# a live-chart frame marks its root `data-drawn` when every chart of its newest render is drawn, and the live
-# equations mark theirs `data-tex`.
+# chart on the page is drawn: Streamlit's own Plotly and Vega charts have their SVG or canvas, and a component
+# frame, if any, has loaded.
 SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -155,10 +154,6 @@ SETTLED = """() => {
     let d = null;
     try { d = f.contentDocument; } catch (e) { continue; }
     if (!d || d.readyState !== 'complete' || d.location.href === 'about:blank') return false;
-    const charts = d.getElementById('charts');
-    if (charts && !charts.dataset.drawn) return false;  // (a frame that failed shows a note instead of #charts)
-    const math = d.getElementById('math');
-    if (math && !math.dataset.tex) return false;
   }
   return true;
 }"""
@@ -170,8 +165,7 @@ def wait_for_app(page, timeout: float = 30_000):
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
-# A chart on the page: Streamlit's own chart elements, or a live chart (the explorer's step views are
-# Plotly charts inside a component frame: visualizer/ui/live_chart.py).
+# A chart on the page: Streamlit's own chart elements, or a component's.
 CHARTS = (
     "[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart'], [data-testid='stGraphVizChart'], "
     "[data-testid='stCustomComponentV1']"

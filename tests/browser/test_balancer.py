@@ -62,25 +62,23 @@ def test_sessions_spread_over_replicas_and_stay_isolated(balancer):
 
 def test_browser_page_through_the_balancer(page, balancer):
     """A page opens through nginx, keeps one replica for its requests, and gets its JavaScript gzip'ed; the
-    explorer's live charts get Plotly's bundle from nginx's precompressed copy, once for the whole page."""
-    encodings, replicas, plotly = [], set(), []
+    explorer's player draws and steps with nothing more to fetch."""
+    encodings, replicas = [], set()
 
     def on_response(response):
         if "/static/js/" in response.url:
             encodings.append((response.url.rsplit("/", 1)[-1], response.headers.get("content-encoding", "")))
-        if response.url.endswith(serve.LIVECHART_PLOTLY):
-            plotly.append((response.headers.get("x-served-by"), response.headers.get("content-encoding")))
         if replica := response.headers.get("x-replica"):
             replicas.add(replica)
 
     page.on("response", on_response)
     page.goto(f"{balancer.url}/Explorer")
     wait_for_app(page)
-    chain = page.frame_locator("[data-testid='stCustomComponentV1']").first.locator(".js-plotly-plot")
-    expect(chain).to_contain_text("unrolled chain", timeout=30_000)
+    expect(page.locator(".player .sentence")).to_contain_text("Step 1 of", timeout=30_000)
+    page.get_by_role("button", name="Next step (→)").click()
+    expect(page.locator(".player .sentence")).to_contain_text("Step 2 of")
     mirror = serve.static_mirror() / "js"
     big = [(name, e) for name, e in encodings if (mirror / name).stat().st_size > 1024]
     assert big and [name for name, e in big if e != "gzip"] == []
-    assert plotly == [("nginx-static", "gzip")]  # one fetch for all the page's charts, served by nginx
     assert len(replicas) == 1  # page, websocket and everything else from one replica
     assert page.context.cookies()[0]["name"] == serve.COOKIE

@@ -8,7 +8,11 @@ from tests.browser.conftest import ALL_PLOTS, after_run, wait_for_page
 _SIZES_JS = """() => {
   const p = document.querySelector("[data-testid='stMain'] [data-testid='stMarkdownContainer'] p");
   const ticks = ALL_PLOTS.map(gd => gd.querySelector('.xtick text, .ytick text')).filter(t => t);
-  return {prose: parseFloat(getComputedStyle(p).fontSize), chart: ticks.length ? parseFloat(ticks[0].style.fontSize) : null};
+  // the explorer's player draws its own chart (SVG in a frameless component, inside its shadow root)
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const label = host && (host.shadowRoot || host).querySelector('.chain text');
+  const chart = ticks.length ? parseFloat(ticks[0].style.fontSize) : label ? parseFloat(getComputedStyle(label).fontSize) : null;
+  return {prose: parseFloat(getComputedStyle(p).fontSize), chart};
 }""".replace("ALL_PLOTS", ALL_PLOTS)
 
 

@@ -6,22 +6,13 @@ import re
 import streamlit
 
 from tests.conftest import ROOT
-from visualizer.ui import compat, live_chart, live_math
+from visualizer.ui import compat
 
 
 def test_the_theme_comes_from_the_config_file():
     text = (ROOT / ".streamlit" / "config.toml").read_text()
     assert f'textColor = "{compat.TEXT_COLOR}"' in text
     assert re.fullmatch(r"#[0-9a-f]{6}", compat.TEXT_COLOR)
-
-
-def test_the_frames_use_the_one_text_colour(tmp_path):
-    """The equations' frame and the live charts' titles take the config's colour, not a copy of their own."""
-    page = (live_math.FRONTEND / "index.html").read_text()
-    assert "__TEXT_COLOR__" in page and "rgb(" not in page
-    if live_math.katex_ready():
-        assert f"color: {compat.TEXT_COLOR};" in (live_math.served_dir() / "index.html").read_text()
-    assert live_chart.look()["layout"]["title"]["font"]["color"] == compat.TEXT_COLOR
 
 
 def test_theme_of_another_config(tmp_path):

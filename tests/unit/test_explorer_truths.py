@@ -177,16 +177,3 @@ def test_numbers_mode_reads_an_example_when_the_text_is_not_numbers():
     assert explore.text_to_read("1, 2 3", "numbers") == ("1, 2 3", None)
     assert explore.text_to_read(TEXT, "words") == (TEXT, None)
     assert explore.NUMBERS_EXAMPLE in notes.numbers_notice(why, text)
-
-
-def test_the_series_title_says_the_predicted_value():
-    values, guesses = np.array([1.0, 3.0, 2.0, 5.0, 4.0]), np.array([0.5, 1.94, 4.2, 3.3, 2.0])
-    fig = step_figures.value_predictions(values, guesses, step=3, reveal=3)
-    assert fig.layout.title.text == "ŷ_3 = 4.2: the guess for value 4 of the series"
-    assert "guesses value" not in fig.layout.title.text
-    assert notes.value_guess_title(2, 5, 1.94).startswith("ŷ_2 = 1.94")
-    assert "beyond the end" in notes.value_guess_title(5, 5, 2.0)
-    enc = encoding.encode_text("1, 3, 2, 5, 4", "numbers", "embedding")
-    u = explore.unroll("rnn", enc, explore.make_params("rnn", enc, 6, seed=0))
-    label = u.predictions()[2][0].removeprefix("→ ")  # the chain's label for step 3
-    assert notes.value_guess_title(3, u.T, float(u.predicted_values()[2])).startswith(f"ŷ_3 = {label}:")

@@ -117,69 +117,12 @@ def test_heatmap_colour_bar_reads_three_short_numbers_for_a_data_range():
     assert len(bar.tickvals) == 3 and bar.tickformat == ".3~g"  # 3.33, not 3.332815
 
 
-def test_difference_heatmap_subtracts_over_the_common_steps():
-    Ha, Hb = np.full((4, 3), 0.5), np.full((6, 3), 0.25)
-    Hb[1] = 0.5
-    fig = _valid(figures.difference_heatmap(Ha, list("abcd"), Hb, list("abxyzw"), step=3))
-    z = np.asarray(fig.data[0].z)
-    assert z.shape == (3, 4)
-    np.testing.assert_allclose(z[:, 0], 0.25)
-    np.testing.assert_allclose(z[:, 1], 0.0)
-    assert (fig.data[0].zmin, fig.data[0].zmax) == (-2.0, 2.0)
-    assert list(fig.data[0].x)[2] == "3. c∣x"
-    assert len(fig.layout.shapes) == 1
-    assert len(figures.difference_heatmap(Ha, list("abcd"), Hb, list("abxyzw"), step=6).layout.shapes) == 0
-
-
 def test_shared_range_covers_both_for_unbounded_activations():
     assert figures.shared_range("relu", np.array([1.0]), np.array([-3.0])) == (-3.0, 3.0)
     assert figures.shared_range("tanh", np.array([9.0])) == (-1.0, 1.0)
 
 
 # ---------------------------------------------------------------------------- one step
-
-
-def test_output_bars_mark_the_true_next_token(run):
-    enc, trace = run
-    fig = _valid(figures.output_bars(trace.probs[0], enc.vocab.tokens, step=1, next_token="united", ymax=0.5))
-    (bar,) = fig.data
-    assert list(bar.x) == list(enc.vocab.tokens)
-    np.testing.assert_allclose(bar.y, trace.probs[0])
-    assert [c == style.HIGHLIGHT for c in bar.marker.color] == [False, True, False, False, False]
-    assert tuple(fig.layout.yaxis.range) == (0, 0.5)
-
-
-def test_output_bars_show_the_most_likely_of_a_large_vocabulary():
-    p = np.arange(100, dtype=float)
-    p /= p.sum()
-    fig = figures.output_bars(p, [f"w{i}" for i in range(100)], step=1, max_bars=10)
-    assert len(fig.data[0].x) == 10 and fig.data[0].x[0] == "1. w99"
-    assert "10 most likely of 100" in fig.layout.title.text
-
-
-def test_output_bars_keep_one_bottom_margin_from_step_to_step():
-    """The labels change with the step; the margin is sized for the longest any step could show, so the
-    plot does not jump (and Plotly need not widen the margin and draw again)."""
-    vocab = ["a", "bb", "a_very_long_token_name", *[f"w{i}" for i in range(60)]]
-    rng = np.random.default_rng(0)
-    figs = [figures.output_bars(rng.dirichlet(np.ones(len(vocab))), vocab, step=k, max_bars=40) for k in (1, 2, 3)]
-    margins = {fig.layout.margin.b for fig in figs}
-    assert len(margins) == 1
-    longest = max(len(x) for fig in figs for x in fig.data[0].x)
-    assert margins.pop() >= 60 + 4.3 * longest  # Chromium: ~4.3 px per character of a -45° label, ~60 px more
-    few = figures.output_bars(np.full(3, 1 / 3), ["a", "b", "c"], step=1)
-    assert few.layout.xaxis.tickangle == 0 and few.layout.margin.b == 60  # short labels stay level
-
-
-def test_input_vector_one_hot_and_embedding(run):
-    enc, _ = run
-    fig = _valid(figures.input_vector(enc.X[2], enc.vocab.tokens, step=3, token="states"))
-    assert np.asarray(fig.data[0].z).tolist() == [[0, 0, 1, 0, 0]]
-    emb = encoding.encode_text("the united states of america", "words", "embedding", embed_dim=4)
-    fig = _valid(figures.input_vector(emb.X[2], emb.vocab.tokens, step=3, token="states", E=emb.E, w=2))
-    assert np.asarray(fig.data[0].z).shape == (4, 5)  # E, (dim, V)
-    np.testing.assert_allclose(np.asarray(fig.data[0].z)[:, 2], emb.X[2])  # the outlined column is x_t
-    assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (1.5, 2.5)
 
 
 # ---------------------------------------------------------------------------- fold diagrams

@@ -14,7 +14,7 @@ from visualizer.plots.style import LightFigure, figure, heading
 
 
 def _bars() -> LightFigure:
-    fig = figures.output_bars(np.array([0.1, 0.7, 0.2]), ["a", "b", "c"], step=2, next_token="b", ymax=1.0)
+    fig = figures.hidden_heatmap(np.array([[0.1, 0.7], [0.2, -0.3]]), ["a", "b"], step=2)
     assert isinstance(fig, LightFigure) and isinstance(fig, go.Figure)
     return fig
 
@@ -31,7 +31,7 @@ def test_showing_needs_no_plotly_objects_and_gives_the_same_spec():
 
 def test_reading_builds_the_figure_in_place():
     light = _bars()
-    assert light.layout.title.text.startswith("ŷ_2")  # an attribute Plotly keeps: built on first access
+    assert light.layout.title.text.startswith("Hidden state")  # an attribute Plotly keeps: built on first access
     assert light.__dict__["_light"] is None and len(light.data) == 1
     assert light["layout"]["title"]["text"] == light.layout.title.text
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import subprocess
@@ -41,7 +40,6 @@ def test_nginx_accepts_the_config(tmp_path):
             tmp_path,
             tmp_path / "static",
             as_root=os.geteuid() == 0,
-            plotly_js=serve.plotly_mirror(tmp_path / "plotly"),
         )
     )
     out = subprocess.run(
@@ -51,18 +49,3 @@ def test_nginx_accepts_the_config(tmp_path):
         timeout=30,
     )
     assert out.returncode == 0, out.stderr
-
-
-def test_nginx_serves_the_live_charts_plotly_precompressed(tmp_path):
-    """The explorer's live charts fetch Plotly's bundle from their component's folder: nginx answers that
-    URL itself from a .gz copy (Streamlit would gzip 4.6 MB on every request)."""
-    from visualizer.ui import live_chart
-
-    js = serve.plotly_mirror(tmp_path / "plotly")
-    assert js.read_bytes() == live_chart.plotly_bundle().read_bytes()
-    assert gzip.decompress(js.with_name(js.name + ".gz").read_bytes()) == js.read_bytes()
-    assert serve.plotly_mirror(tmp_path / "plotly") == js  # made once per version
-    assert f"/component/{live_chart.COMPONENT.name}/plotly.min.js" == serve.LIVECHART_PLOTLY
-    conf = serve.nginx_conf([9001], "8501", tmp_path, None, plotly_js=js)
-    assert f"location = {serve.LIVECHART_PLOTLY} {{\n            alias {js};\n            gzip_static on;" in conf
-    assert serve.LIVECHART_PLOTLY not in serve.nginx_conf([9001], "8501", tmp_path, None)

@@ -204,48 +204,9 @@ def test_gate_equations_and_gated_backward_lines(cell):
     back = bptt.gated_backward(cell, p, tr, bptt.next_token_loss(tr, np.array([0, 1, 2, 1])).dout)
     lines = equations.gated_backward_equations(back, 2)
     assert ("c_{2}" in "".join(lines)) == (cell == "lstm")
-    fig = _valid(step_figures.gate_bars(step))
-    assert len(fig.data) == len(step.gates)
-    np.testing.assert_array_equal(np.asarray(fig.data[0].y), first.values)
 
 
 # ---------------------------------------------------------------------------- small figures
-
-
-def test_backward_norms_show_only_the_steps_reached(run):
-    _, _, _, steps = run
-    T = len(steps.dh_norm)
-    fig = _valid(step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=4, notation="a"))
-    box, cover = fig.layout.shapes
-    assert (box.name, box.x0, box.x1) == ("current step", 3.5, 4.5)
-    # steps 1..3 are not reached yet: covered (opaque, above the bars), and no hover there
-    assert (cover.name, cover.x0, cover.x1, cover.layer) == ("not reached yet", 0.4, 3.5, "above")
-    assert cover.fillcolor == fig.layout.plot_bgcolor and fig.layout.meta == {"revealed_x": [3.5, T + 1]}
-    assert fig.data[0].y[4] == pytest.approx(steps.dh_norm[4])
-    assert fig.data[1].line.shape == "vh"  # left of the current step the line stays flat: no slope to step 3
-    assert "W_hh" not in str(fig.to_dict())
-    # stepping back moves the shapes only; at step 1 nothing is left to cover
-    other = step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=1, notation="a")
-    assert _json(other.to_plotly_json()["data"]) == _json(fig.to_plotly_json()["data"])
-    assert [s.name for s in other.layout.shapes] == ["current step"]
-
-
-def test_backward_norms_keep_their_axes_while_the_pass_moves(run):
-    """Both y axes span the whole pass from the first step: the bars and the running total grow into a
-    fixed frame, and the chart's scale does not change between steps."""
-    _, _, _, steps = run
-    T = len(steps.dh_norm)
-    figs = [step_figures.backward_norms(steps.dh_norm, steps.running_W_hh, reached=r) for r in (T, T // 2, 1)]
-    for axis, values in (("yaxis", steps.dh_norm), ("yaxis2", steps.running_W_hh)):
-        ranges = {tuple(fig.layout[axis].range) for fig in figs}
-        assert len(ranges) == 1
-        low, high = ranges.pop()
-        assert low == 0 and high >= np.max(values)
-    assert figs[0].layout.yaxis2.tickmode == "auto"  # round numbers of its own, not the bars' grid scaled
-    blown = step_figures.backward_norms(np.array([np.inf, 2.0]), np.array([np.nan, 1.0]), reached=1)
-    assert tuple(blown.layout.yaxis.range) == pytest.approx((0, 2.16))  # overflow: scaled to what is finite
-    empty = step_figures.backward_norms(np.zeros(2), np.zeros(2), reached=1)
-    assert empty.layout.yaxis.range is None  # nothing to scale to: Plotly's own range
 
 
 def test_embedding_map_and_nearest():
@@ -253,11 +214,6 @@ def test_embedding_map_and_nearest():
     fig = _valid(step_figures.embedding_map(vecs, ["king", "queen", "apple"], highlight="king"))
     assert list(fig.data[0].text) == ["king", "queen", "apple"]
     assert embedding.nearest(vecs, ["king", "queen", "apple"], "king", k=1)[0][0] == "queen"
-
-
-def test_value_predictions_reveal():
-    fig = _valid(step_figures.value_predictions(np.arange(5.0), np.arange(5.0) + 1, step=2, reveal=2))
-    assert list(fig.data[0].y) == [0.0, 1.0, None, None, None] and list(fig.data[1].x) == [2, 3]
 
 
 def test_regression_equations_have_no_softmax():

@@ -255,7 +255,7 @@ def gated_backward_equations(back, t: int, *, notation: str = "h", digits: int =
             "\\quad\\text{(the memory path: only the forget gate scales it from step to step)}"
         )
     lines.append(
-        f"\\Big\\lVert \\textstyle\\sum_{{s={t}}}^{{T}} \\Delta\\frac{{\\partial L}}{{\\partial W_h}}\\Big\\rVert"
+        f"\\Big\\lVert \\textstyle\\sum_{{s={t}}}^{{T}} \\Delta\\frac{{\\partial L}}{{\\partial {n.W_stack}}}\\Big\\rVert"
         f" = {num(back.running_W_h[k], 3)}"
     )
     return lines

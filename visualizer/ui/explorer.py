@@ -1,15 +1,12 @@
-"""Step-through explorer: sidebar, cached forward + backward, the fold diagram, and the step fragment.
+"""Step-through explorer: sidebar, cached forward + backward, and the player.
 
 Stepping: the forward phase reveals steps 1..t (the future stays empty); the backward phase walks
-t = T … 1 and shows back-propagation through time. Buttons (with keyboard shortcuts ← → Home End),
-the slider, a click on a column of the chain, and the player all move the same `step` setting;
-every step-dependent view lives in one fragment, so a step reruns only that fragment.
+t = T … 1 and shows back-propagation through time. The run is sent once to the player (ui/player.py), which
+steps in the browser: buttons, keys (← → Home End, Space plays), the scrubber and clicks on the chain; the
+server learns the step when the student pauses.
 """
 
 from __future__ import annotations
-
-import math
-from typing import Any
 
 import streamlit as st
 
@@ -19,12 +16,12 @@ from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
 from visualizer.labs.explorer import explore as unroll
-from visualizer.plots.notation import NOTATION_LABELS, at, translate
-from visualizer.ui import controls, explorer_views
-from visualizer.ui.binding import control, current, presenting, set_setting, write_url
+from visualizer.plots import player as player_payload
+from visualizer.plots.notation import NOTATION_LABELS, translate
+from visualizer.ui import controls, explorer_views, player
+from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.downloads import trace_downloads
-from visualizer.ui.live_chart import live_fig
 from visualizer.ui.text import md_escape, show_error
 
 CELL_LABELS = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -217,176 +214,41 @@ def downloads(u: explore.Unroll) -> None:
         )
 
 
-# ---------------------------------------------------------------------------- stepping
+# ---------------------------------------------------------------------------- the player
 
-_SPEEDS = {2.0: "slow (2 s)", 1.0: "normal (1 s)", 0.5: "fast (0.5 s)"}
-# label -> (keyboard shortcut, forward move, backward move); a backward move gets the step it opens on as T
-_MOVES = {
-    "|◀ First": ("Home", lambda t, T: 1, lambda t, T: T),
-    "◀ Back": ("Left", lambda t, T: t - 1, lambda t, T: t + 1),
-    "Next ▶": ("Right", lambda t, T: t + 1, lambda t, T: t - 1),
-    "Last ▶|": ("End", lambda t, T: T, lambda t, T: 1),
-}
 PHASES = {"forward": "Forward pass", "backward": "Backward pass (BPTT)"}
 
 
-def steps(result, trained: TrainedModel | None) -> None:
-    """The player, then every step-dependent view in one fragment (a step reruns only the fragment)."""
-    T = result[0].T
-    # Presenter mode's larger type needs wider pass and play columns (nothing cut to "…" on a projector).
-    widths = [2.5, 1.0, 0.85, 0.7] if presenting() else [1.75, 1.3, 0.6, 0.95]
-    phase_col, play_col, speed_col, help_col = st.columns(widths, vertical_alignment="center")
-    with phase_col:
-        control(
-            "phase",
-            st.segmented_control,
-            "Pass",
-            format_func=PHASES.get,
-            on_change=_phase_changed,
-            args=(T, result[0].backward_start),
-            selection_mode="single",
-            required=True,
-            label_visibility="collapsed",
-        )
-    playing = play_col.toggle(
-        "▶ Play" if presenting() else "▶ Play through the steps", key="explorer_play", help="one step at a time"
+@st.cache_data(**CACHE, show_spinner=False)
+def _payload_cached(run_key: str, notation: str, present: bool, _result) -> dict:
+    """The player's payload for one run (run_key identifies it: the text and every setting it was computed from)."""
+    u, u_b = _result
+    return player_payload.payload(u, u_b, notation=notation, present=present)
+
+
+def run_key(trained: TrainedModel | None) -> str:
+    """What identifies the current run: the text, the second sequence and the weights' settings or fingerprint."""
+    s = current()
+    text, _ = explore.text_to_read(s.text, s.mode)
+    if trained is not None:
+        return repr((text, s.compare, weights_fingerprint(trained.params)))
+    return repr(
+        (text, s.compare, s.cell, s.mode, s.representation, s.embed_size, s.hidden, s.seed, s.activation, s.scale)
     )
-    speed = speed_col.select_slider(
-        "Speed",
-        options=list(_SPEEDS),
-        format_func=_SPEEDS.get,
-        key="explorer_speed",
-        value=1.0,
-        label_visibility="collapsed",
-    )
+
+
+def how_to_read(result, trained: TrainedModel | None) -> None:
+    """How to read the player, in a popover beside the title (the text does not change with the step)."""
     u, u_b = result
     s = current()
-    with help_col.popover("Help" if presenting() else "How to read", icon=":material/help:", width="stretch"):
-        st.markdown(
-            "\n\n".join(explorer_views.how_to_read(u, u_b, s.notation, s.phase == "backward", trained is not None))
-        )
-    st.session_state["_explorer_full"] = True
-    st.fragment(_step_views, run_every=speed if playing else None)(result, trained, playing)
+    with st.popover("How to read" if not presenting() else "Help", icon=":material/help:", width="stretch"):
+        st.markdown("\n\n".join(explorer_views.how_to_read(u, u_b, s.notation, trained is not None)))
 
 
-def _hold() -> None:
-    st.session_state["_explorer_hold"] = True  # a click is not a tick of the player
-
-
-def _scrubbed() -> None:
-    set_setting("step", st.session_state["w_step"])
-    _hold()
-
-
-def _go_to(label: str, T: int, start: int) -> None:
-    set_setting("step", _moved(label, current().step, T, start, current().phase))
-    _hold()
-
-
-def _moved(label: str, t: int, T: int, start: int, phase: str) -> int:
-    """The step a button moves to: the backward pass runs from `start` (the last step with a loss) to 1."""
-    _, fwd, back = _MOVES[label]
-    if phase == "backward":
-        return max(1, min(max(start, t), back(t, start)))  # from the empty last step, only onwards
-    return max(1, min(T, fwd(t, T)))
-
-
-def _phase_changed(T: int, start: int) -> None:
-    # BPTT opens on the last step with a loss (the last step predicts nothing); forward from the first token.
-    set_setting("phase", st.session_state["w_phase"])
-    set_setting("step", start if current().phase == "backward" else 1)
-    _hold()
-
-
-def clicked_step(value: Any, T: int) -> int | None:
-    """The step a click on the chain asks for: the clicked point's x, rounded into 1..T (x = 0 is h₀: step 1).
-    None when the value is not a click on a point (the chart's value comes from the browser: trust nothing)."""
-    x = value.get("x") if isinstance(value, dict) else None
-    if not isinstance(x, (int, float)) or isinstance(x, bool) or not math.isfinite(x):
-        return None
-    return max(1, min(T, int(round(x))))
-
-
-def _clicked(T: int) -> None:
-    """A click on the chain: jump to its column."""
-    step = clicked_step(st.session_state.get("explorer_chain"), T)
-    if step is not None:
-        set_setting("step", step)
-        _hold()
-
-
-def _at_end(label: str, t: int, T: int, start: int, phase: str) -> bool:
-    """True when the move would not change the step (so its button is disabled, not dead)."""
-    return _moved(label, t, T, start, phase) == t
-
-
-def _controls(T: int, start: int) -> None:
-    bar = st.columns(
-        [1.8, 1.5, 1.5, 1.7, 2.6] if presenting() else [1.4, 1.15, 1.15, 1.3, 4], vertical_alignment="center"
-    )
+def steps(result, trained: TrainedModel | None, *, fold_open: bool = False) -> None:
+    """The player: the fold above, chain, step sentence, the node's computation and the heatmap, stepped in the
+    browser. fold_open: a lesson stop narrates the fold, which opens."""
     s = current()
-    t, phase = s.step, s.phase
-    for col, (label, (key, _, _)) in zip(bar[:4], _MOVES.items()):
-        col.button(
-            label,
-            on_click=_go_to,
-            args=(label, T, start),
-            key=f"explorer_{label}",
-            width="stretch",
-            shortcut=key,
-            disabled=_at_end(label, t, T, start, phase),
-            help=f"keyboard: {key}"
-            + (f" (the backward pass runs from step {start} down to 1)" if phase == "backward" else ""),
-        )
-    with bar[4]:
-        if T > 1:
-            # A new T gives the slider a new identity, which would reset it to 1: hand it the step explicitly.
-            st.session_state["w_step"] = current().step
-            control(
-                "step",
-                st.slider,
-                "Time step t",
-                min_value=1,
-                max_value=T,
-                on_change=_scrubbed,
-                label_visibility="collapsed",
-            )
-        else:
-            st.caption("One token: there is only step 1. Type more to step through a sequence.")
-
-
-def _step_views(result, trained: TrainedModel | None, playing: bool) -> None:
-    u, u_b = result
-    T = u.T
-    full_run, held = st.session_state.pop("_explorer_full", False), st.session_state.pop("_explorer_hold", False)
-    if current().step > T:
-        set_setting("step", T)
-    backward = current().phase == "backward"
-    if playing and not full_run and not held:  # a timer tick: advance, and stop at the end
-        end = 1 if backward else T
-        if current().step == end:
-            st.session_state["explorer_play"] = False
-            st.rerun(scope="app")
-        set_setting("step", current().step + (-1 if backward else 1))
-
-    _controls(T, u.backward_start)
-    s = current()
-    t, n = s.step, s.notation
-
-    def sym(base: str, k: int) -> str:
-        return md_escape(at(base, k, n))
-
-    if backward:
-        head = explorer_notes.backward_headline(t, T, None if u.loss is None else u.loss.last_scored, sym)
-    else:
-        tok, nxt = md_escape(u.enc.tokens[t - 1]), "value" if u.regression else "token"
-        head = f"**Step {t} of {T}:** the network reads {sym('x', t)} = “{tok}”" + (
-            f" and should predict “{md_escape(u.enc.tokens[t])}” next." if t < T else f", the last {nxt}."
-        )
-    st.markdown(head)
-    live_fig(explorer_views.chain(u, t, n, backward), key="explorer_chain", on_click=lambda: _clicked(T))
-    if backward:
-        explorer_views.backward(u, t, n)
-    else:
-        explorer_views.forward(u, u_b, t, n, trained is not None)
-    write_url()  # the fragment reruns alone when stepping: keep the address bar in step
+    data = _payload_cached(run_key(trained), s.notation, presenting(), result)
+    with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
+        player.show(data, key="explorer_player", fold_open=fold_open)

@@ -11,8 +11,9 @@ from visualizer.labs.explorer import explore as unroll_maths
 from visualizer.labs.explorer.explore import Unroll
 from visualizer.labs.gradients.inputs import trained_vanilla
 from visualizer.pages import PAGES
-from visualizer.plots import chain, figures
-from visualizer.ui import controls
+from visualizer.plots import figures
+from visualizer.plots import player as player_payload
+from visualizer.ui import controls, player
 from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, unroll, weights_fingerprint
@@ -43,9 +44,6 @@ input position its own weights, so it has no way to read "the united states of â
 no memory of what came earlier. An RNN applies **one** cell, with **one** set of weights, at every step,
 and feeds its own hidden state back in: the *temporal loop*.
 """
-# Presenter mode: the chain is a little shorter so the title, the first paragraph, the equation, the text box
-# and the whole chain fit one 1280x720 projector screen at the large font.
-CHAIN_HEIGHT, CHAIN_HEIGHT_PRESENTING = 300, 280
 
 
 def intro() -> None:
@@ -126,19 +124,19 @@ def memory_proof(model: TrainedModel | None) -> None:
     memory_views.compact_proof(model)
 
 
+@st.cache_data(**CACHE, show_spinner=False)
+def _payload_cached(key: str, present: bool, _result: Unroll) -> dict:
+    """The player's payload for Home's run (the key names the tokens and the weights)."""
+    u = _result
+    full = unroll_maths.unroll(u.cell, u.enc, u.params, getattr(u.trace, "activation", "tanh"))
+    return player_payload.payload(full, present=present)
+
+
 def _chain(result: Unroll) -> None:
-    enc, trace = result.enc, result.trace
-    show_fig(
-        chain.unrolled_chain(
-            enc.tokens,
-            trace.hs,
-            trace.probs,
-            enc.vocab.tokens,
-            step=enc.X.shape[0],
-            window=(max(1, len(enc.tokens) - 11), len(enc.tokens)),
-        ).update_layout(height=CHAIN_HEIGHT_PRESENTING if presenting() else CHAIN_HEIGHT),
-        key="home_chain",
-    )
+    """The explorer's player, compact: the chain over every word read and the hidden state over time."""
+    key = repr((result.enc.tokens, weights_fingerprint(result.params)))
+    with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
+        player.show(_payload_cached(key, presenting(), result), key="home_player", compact=True)
 
 
 def _heatmap(result: Unroll) -> None:
