@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks import bench_train as bench
 from tests.unit.gradcheck import numeric_grad, rel_error
@@ -252,6 +254,16 @@ def test_history_is_bounded_and_keeps_its_span():
     assert 50 <= len(h) <= 100
     assert h.steps[0] == 1 and h.steps[-1] > 9_000
     assert h.steps == sorted(h.steps)
+
+
+@given(st.integers(1, 5_000), st.integers(4, 60))
+@settings(max_examples=40, deadline=None)
+def test_history_always_ends_at_the_newest_point(n, max_points):
+    h = train.History(max_points=max_points)
+    for step in range(1, n + 1):
+        h.add(step, float(step))
+        assert h.steps[-1] == step and h.values[-1] == float(step)  # the chart ends at the step shown
+    assert len(h) <= max_points and h.steps == sorted(set(h.steps))
 
 
 def test_word_level_training_watches_america():

@@ -20,13 +20,17 @@ def words():
     return story_models.training_corpus("words")
 
 
-def test_heldout_curve_is_recorded_per_chunk(words):
+def test_heldout_curve_is_recorded_on_a_schedule_of_steps_whatever_the_chunks(words):
     held = corpus.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
-    t = train.Trainer(words, train.TrainConfig(level="words", hidden=16, window=8, batch=4), heldout=held)
+    cfg = train.TrainConfig(level="words", hidden=16, window=8, batch=4)
+    t, one_go = train.Trainer(words, cfg, heldout=held), train.Trainer(words, cfg, heldout=held)
     first = predict.mean_loss(t.model(), held)
-    t.train(5)
-    t.train(5)
-    assert t.heldout_losses.steps == [5, 10]
+    for n in (3, 20, 1, 26):
+        t.train(n)
+    one_go.train(2 * train.MEASURE_EVERY)
+    assert t.heldout_losses.steps == [1, train.MEASURE_EVERY, 2 * train.MEASURE_EVERY] == one_go.heldout_losses.steps
+    assert t.heldout_losses.values == one_go.heldout_losses.values
+    assert t.watch.steps == one_go.watch.steps
     assert t.heldout_losses.values[-1] == pytest.approx(predict.mean_loss(t.model(), held))
     assert t.heldout_losses.values[-1] < first
 
