@@ -234,7 +234,9 @@ def test_the_measured_speed_is_the_steps_over_the_last_seconds():
 
 
 @given(
-    st.lists(st.tuples(st.sampled_from([0.0005, 0.001, 0.003]), st.sampled_from([None, 5.0, 10.0])), min_size=1, max_size=12),
+    st.lists(
+        st.tuples(st.sampled_from([0.0005, 0.001, 0.003]), st.sampled_from([None, 5.0, 10.0])), min_size=1, max_size=12
+    ),
     st.integers(1, 3),
     st.integers(1, 400),
 )

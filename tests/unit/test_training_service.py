@@ -122,9 +122,9 @@ def test_live_settings_reach_the_running_model(service, corpus):
 
 
 def test_a_job_dropped_with_its_session_leaves_the_schedule(service, corpus):
-    job = service.start(small(corpus), until_step=10**6, pace=10.0)
-    wait_until(lambda: job.trainer.step_count > 0)
-    del job
+    jobs = [service.start(small(corpus), until_step=10**6, pace=10.0)]  # the session's state
+    wait_until(lambda: jobs[0].trainer.step_count > 0)
+    jobs.clear()  # the session is dropped with its state
     gc.collect()
     wait_until(lambda: service.counts() == (0, 0), timeout=5)
 

@@ -16,6 +16,7 @@ the page.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -111,9 +112,7 @@ class TrainingService:
             s = self.scheduler.share(job.id)
             if s.state == "gone" and not (job.stopped or job.finished or job.in_flight):
                 self._jobs[job.id] = weakref.ref(job)
-                self.scheduler.join(
-                    pace=job.pace, remaining=job.until_step - job.trainer.step_count, ticket=job.id
-                )
+                self.scheduler.join(pace=job.pace, remaining=job.until_step - job.trainer.step_count, ticket=job.id)
                 self._cond.notify_all()
                 s = self.scheduler.share(job.id)
             return s
@@ -137,6 +136,13 @@ class TrainingService:
                 self._cond.wait(left)
             self._jobs.pop(job.id, None)
             return job.trainer
+
+    def stop_all(self) -> None:
+        """Stop every job (a server shutting down, a test ending)."""
+        with self._cond:
+            jobs = [j for ref in self._jobs.values() if (j := ref()) is not None]
+        for j in jobs:
+            self.stop(j)
 
     def counts(self) -> tuple[int, int]:
         with self._cond:
@@ -166,10 +172,8 @@ class TrainingService:
 
     @staticmethod
     def _try_start(w: Worker) -> None:
-        try:
+        with contextlib.suppress(OSError, RuntimeError):
             w.start()
-        except (OSError, RuntimeError):
-            pass
 
     def _next(self) -> tuple[Any, Job] | None:
         """The next lease and its job (lock held); None when closed."""
@@ -185,7 +189,8 @@ class TrainingService:
                 wait = self.scheduler.wake_in()
                 self._cond.wait(0.5 if wait is None else min(max(wait, 0.001), 0.5))
                 continue
-            job = (ref := self._jobs.get(lease.ticket)) and ref()
+            ref = self._jobs.get(lease.ticket)
+            job = ref() if ref is not None else None
             if job is None or job.stopped:
                 self.scheduler.leave(lease.ticket)
                 continue

@@ -15,6 +15,7 @@ delays anyone's training: the proofs take what CPU is left and are shown when re
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -140,10 +141,8 @@ class Worker:
     def forget(self, ticket: int) -> None:
         if ticket in self._sent and self._conn is not None:
             self._sent.discard(ticket)
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 self._conn.send(("forget", ticket))
-            except (OSError, ValueError):
-                pass
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
@@ -158,10 +157,8 @@ class Worker:
 
 
 def _lower_priority() -> None:  # pragma: no cover - runs in the child process
-    try:
+    with contextlib.suppress(OSError):
         os.nice(PROOF_NICE)
-    except OSError:
-        pass
 
 
 class ProofWorkers:

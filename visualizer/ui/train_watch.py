@@ -13,6 +13,8 @@ from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current
 from visualizer.ui.text import md_escape, show_error
 
+PROOF_POLL_S = 0.7  # seconds between checks while the proof of memory is measured
+
 
 def spike_note(trainer: train.Trainer) -> None:
     """A plain-language note on the latest loss spike, its cause read from its numbers."""
@@ -54,7 +56,18 @@ def memory_proof() -> None:
     if trainer.corpus.text != corpus.default_corpus():
         st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
         return
-    memory_views.memory_section(trainer.model(), key="train")
+    model = trainer.model()
+    if not memory_views.proof_ready(model):  # measured in the background: Stop answered at once
+        st.fragment(_await_proof, run_every=PROOF_POLL_S)(model)
+        return
+    memory_views.memory_section(model, key="train")
+
+
+def _await_proof(model) -> None:
+    """Shown while the proof is measured; the page redraws itself when it is ready."""
+    if memory_views.proof_ready(model):
+        st.rerun(scope="app")
+    st.caption("Measuring what the model remembers (held-out loss, contrast prompts)… it appears here when ready.")
 
 
 def prompt_controls() -> None:
