@@ -43,7 +43,8 @@ from visualizer.nn import cells, rnn
 from visualizer.nn.optim import make_optimizer
 
 MAX_HISTORY = 1000  # points kept per curve; older points are thinned, never unbounded
-MEASURE_EVERY = 25  # steps between measurements of P(America) and of the held-out loss (and at step 1)
+MEASURE_EVERY = 25  # steps between measurements of P(America) (and at step 1)
+HELDOUT_EVERY = 100  # steps between held-out losses (and at step 1): a pass over the held-out story is ~16 ms
 
 # The articles' example: after this prompt, a model with memory should expect "America".
 WATCH_PROMPT = "He grew up in the United States of"
@@ -351,20 +352,19 @@ class Trainer:
             if self.diverged:
                 break
             results.append(self.step())
-            if self.step_count == 1 or self.step_count % MEASURE_EVERY == 0:
-                self.measure()
+            n = self.step_count
+            if not self.diverged and (n == 1 or n % MEASURE_EVERY == 0 or n % HELDOUT_EVERY == 0):
+                self.measure(heldout=n == 1 or n % HELDOUT_EVERY == 0)
         return results
 
-    def measure(self) -> None:
-        """Record P(WATCH_NEXT | WATCH_PROMPT) and the held-out loss at the current step.
+    def measure(self, *, heldout: bool = True) -> None:
+        """Record P(WATCH_NEXT | WATCH_PROMPT) (and the held-out loss) at the current step.
 
         On a schedule of steps, not once per call: the curves are the same however training is split
-        into chunks, and a chunk of 3 steps does not pay for a held-out pass (~16 ms on the story)."""
-        if self.diverged:
-            return
+        into chunks, and a chunk of 3 steps does not pay for a held-out pass."""
         if self._watch_ids is not None:
             self.watch.add(self.step_count, self.watch_probability())
-        if self.heldout is not None:
+        if heldout and self.heldout is not None:
             self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
 
     def train_for(self, seconds: float, *, until_step: int, chunk: int = 20) -> int:
