@@ -32,7 +32,7 @@ AHEAD = re.compile(
     r"(?:waiting for a free trainer\W+(?:(\d+) ahead|next in line)|you are (?:number (\d+) in the queue|(next in line)))",
     re.I,
 )
-LOSS = re.compile(r"\bloss ([\d.]+) nats per token")
+LOSS = re.compile(r"\bloss ([\d.]+) nats per token(?: \(([\d.]+) at step [\d,]+\))?")
 SAID_RATE = re.compile(r"(?:you get|training at) ~([\d.]+) steps/s", re.I)
 
 
@@ -56,6 +56,12 @@ def caption_loss(text: str) -> float | None:
     """The loss a caption states ('… loss 3.210 nats per token …' -> 3.21), else None."""
     m = LOSS.search(text)
     return float(m.group(1)) if m else None
+
+
+def caption_first_loss(text: str) -> float | None:
+    """The first loss of the run a caption states ('… per token (4.094 at step 1) …' -> 4.094), else None."""
+    m = LOSS.search(text)
+    return float(m.group(2)) if m and m.group(2) else None
 
 
 def said_rate(text: str) -> float | None:
@@ -108,6 +114,7 @@ class RunSeen:
     step: int | None = None
     ahead: int | None = None
     loss: float | None = None
+    first_loss: float | None = None  # the curve's first loss, as the caption states it
     rate: float | None = None
     auto: dict[str, float] = field(default_factory=dict)  # fragment id -> interval (s)
     stopped: set[str] = field(default_factory=set)
@@ -142,7 +149,7 @@ def inspect_message(msg: ForwardMsg, seen: RunSeen) -> None:
             if (a := queue_ahead(text)) is not None:
                 seen.ahead = a
             if (loss := caption_loss(text)) is not None:
-                seen.loss = loss
+                seen.loss, seen.first_loss = loss, caption_first_loss(text)
                 if seen.step is None:  # the caption's "Step N ·" when no progress bar (after Stop)
                     seen.step = progress_step(text)
             if (r := said_rate(text)) is not None:
@@ -218,7 +225,8 @@ async def run_trainer(url: str, index: int, page_name: str, args, start_delay: f
                         result.first_progress_ms = result.first_progress_ms or now * 1000
                     result.steps.append((now, seen.step))
                 if seen.loss is not None:
-                    if result.losses and seen.loss < result.losses[0]:
+                    start = seen.first_loss if seen.first_loss is not None else (result.losses or [math.inf])[0]
+                    if seen.loss < start:  # below where its curve began: the student sees the loss fall
                         result.loss_fall_ms = result.loss_fall_ms or now * 1000
                     result.losses.append(seen.loss)
                 if seen.rate is not None:

@@ -53,6 +53,9 @@ def test_steps_per_second_and_summary():
 def test_loss_speed_and_queue_place_of_the_shared_server_are_read():
     assert lt.caption_loss("Step 40 · 16,000 tokens read · loss 3.210 nats per token · gradient") == 3.21
     assert lt.caption_loss("Step 40") is None
+    text = "Step 40 · 16,000 tokens read · loss 3.210 nats per token (4.094 at step 1) · gradient"
+    assert lt.caption_loss(text) == 3.21 and lt.caption_first_loss(text) == 4.094
+    assert lt.caption_first_loss("Step 40 · loss 3.210 nats per token · gradient") is None
     assert lt.said_rate("42 students are training on this server; you get ~12 steps/s.") == 12.0
     assert lt.said_rate("Training at ~9.5 steps/s: you are the only one training on this server.") == 9.5
     assert lt.said_rate("Starting…") is None

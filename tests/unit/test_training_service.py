@@ -106,6 +106,13 @@ def test_two_jobs_progress_at_once_and_a_paced_one_keeps_its_pace(service, corpu
     assert service.counts() == (0, 0)
 
 
+def test_the_click_that_starts_a_job_can_wait_for_its_first_chunk(service, corpus):
+    job = service.start(small(corpus), until_step=10**6, pace=10.0)
+    assert service.first_chunk(job, timeout=60) and job.trainer.step_count > 0
+    stopped = service.stop(job)
+    assert not service.first_chunk(job, timeout=0.05) and job.trainer is stopped  # nothing comes after Stop
+
+
 def test_a_run_ends_at_its_last_step(service, corpus):
     job = service.start(small(corpus), until_step=30, pace=None)
     wait_until(lambda: job.finished)

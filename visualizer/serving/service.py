@@ -106,6 +106,16 @@ class TrainingService:
             self._cond.notify_all()
         return job
 
+    def first_chunk(self, job: Job, timeout: float) -> bool:
+        """Wait (at most `timeout` s, holding no lock while waiting) until the job's first chunk is back:
+        the run that pressed Train can then show the first steps at once. True when it is."""
+        deadline = time.monotonic() + timeout
+        start = job.trainer.step_count
+        with self._cond:
+            while job.trainer.step_count == start and not job.error and (left := deadline - time.monotonic()) > 0:
+                self._cond.wait(left)
+            return job.trainer.step_count > start
+
     def share(self, job: Job) -> Share:
         """What the job gets now (also a heartbeat); a job the scheduler forgot (its tab went silent) rejoins."""
         with self._cond:

@@ -331,9 +331,14 @@ def _train_charts(trainer: train.Trainer) -> None:
         if trainer.config.clip
         else " · clipping off"
     )
+    first = (
+        f" ({trainer.losses.values[0]:.3f} at step {trainer.losses.steps[0]:,})"
+        if len(trainer.losses) > 1 and trainer.losses.steps[0] < trainer.step_count
+        else ""
+    )
     st.caption(
         f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
-        f"nats per token · gradient norm before clipping {last:.3g}{clip}"
+        f"nats per token{first} · gradient norm before clipping {last:.3g}{clip}"
     )
     model = trainer.model()
     base = watch.baselines_cached(trainer.corpus.text, trainer.corpus.level, hash(trainer.corpus.vocab.tokens), trainer)

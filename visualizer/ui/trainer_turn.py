@@ -23,6 +23,7 @@ WATCH_PACE = 10.0  # steps/s at the "watch" speed
 SHOW_EVERY = {"watch": 0.5, "fast": 0.7}  # seconds between redraws of a training page (a class of ~10)
 SHOW_EVERY_PER_STUDENT = 0.03  # ... plus this per student training: 50 students redraw every ~1.5-2 s
 SHOW_EVERY_MAX = 2.5
+FIRST_CHUNK_WAIT_S = 0.5  # the Train click waits at most this long for the first steps
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,6 +53,8 @@ def begin(trainer: train.Trainer, *, until_step: int, speed: str) -> Job:
     """Start training `trainer` in the background up to `until_step` (any previous job of this session ends)."""
     end()
     st.session_state[JOB_KEY] = j = service().start(trainer, until_step=until_step, pace=pace(speed))
+    service().first_chunk(j, FIRST_CHUNK_WAIT_S)  # the click's own run shows the first steps (a class: most of them)
+    st.session_state["trainer"] = j.trainer
     return j
 
 
