@@ -13,7 +13,8 @@ its held-out curve):
 - ``alone``: one "fast" student alone: steps/s (one worker's throughput);
 - ``fast``: N "fast" students at once: per-student steps, their spread, and the total throughput as a
   ratio of one student alone (target >= 0.8), the CPU share of each (target within +-20 %);
-- ``watch``: N students at the "watch" pace: per-student steps/s (target >= 5) and slowest/fastest.
+- ``watch``: N students at the "watch" pace: per-student steps/s (target >= 5) and slowest/fastest;
+- each class then presses Stop together: ``stop_ms_*`` is how long each Stop waited (its chunk in flight).
 
 The machine is shared: the load average is printed beside each line; compare ratios, not absolute rates.
 """
@@ -55,8 +56,12 @@ def run_class(service: TrainingService, n: int, pace: float | None, seconds: flo
     steps = [j.trainer.step_count - s for j, s in zip(jobs, s0)]
     cpu = service.worker_cpu_s - cpu0
     admitted = service.counts()
-    for j in jobs:
+    stop_ms = []
+    for j in jobs:  # the whole class presses Stop together: each waits at most for its own chunk in flight
+        t = time.perf_counter()
         service.stop(j)
+        stop_ms.append(1000 * (time.perf_counter() - t))
+    stop_ms.sort()
     rates = [s / elapsed for s in steps]
     mean = statistics.fmean(steps)
     return {
@@ -72,6 +77,9 @@ def run_class(service: TrainingService, n: int, pace: float | None, seconds: flo
         "fastest_over_slowest": round(max(rates) / max(min(rates), 1e-9), 2),
         "share_max_dev_from_mean": round(max(abs(s - mean) for s in steps) / max(mean, 1e-9), 3),
         "worker_cpu_share": round(cpu / elapsed / service.workers, 2),
+        "stop_ms_p50": round(stop_ms[len(stop_ms) // 2], 1),
+        "stop_ms_p95": round(stop_ms[min(len(stop_ms) - 1, int(0.95 * len(stop_ms)))], 1),
+        "stop_ms_max": round(stop_ms[-1], 1),
         "load_avg_1min": round(os.getloadavg()[0], 2),
     }
 

@@ -121,6 +121,16 @@ def test_chunks_are_short_so_stop_answers_within_one():
     assert s.next_lease().steps == 1  # one step per chunk: never longer than a step
 
 
+def test_in_a_large_class_every_fast_student_moves_within_about_a_second_of_cpu():
+    sim = Sim(1)
+    ids = [sim.join(step_s=0.001) for _ in range(50)]
+    assert sim.s.chunk_length() == pytest.approx(0.02)  # 1 s of CPU per round / 50 students
+    sim.run(1.1)
+    assert all(sim.steps[i] > 0 for i in ids)
+    sim.run(20.0)
+    assert spread(sim.cpu[i] for i in ids) < 0.05
+
+
 # ---------------------------------------------------------------------------- paced ("watch") tickets
 
 

@@ -13,8 +13,10 @@ asks `next_lease()` for one short chunk of work (~CHUNK_S of CPU), runs it, and 
   and are runnable only once credit_i >= r_i g (g, the granularity, grows with the class so the
   per-chunk overhead stays bounded). They take only the steps they earned, so they never block a
   fast ticket, and they use so little CPU that they are always near the front of the queue.
-- **fast tickets** are always runnable and take ~CHUNK_S / s_i steps (s_i: their measured CPU per
-  step); with the smallest-c_i rule they split what the paced tickets leave equally.
+- **fast tickets** are always runnable and take ~c / s_i steps (s_i: their measured CPU per step), with
+  the chunk c = clamp(ROUND_S / n_fast, MIN_CHUNK_S, CHUNK_S): a round over every fast ticket costs at most
+  ~ROUND_S of CPU, so in a class of fifty everyone moves every second or so; with the smallest-c_i rule
+  they split what the paced tickets leave equally.
 - a ticket not seen for `stale_after` seconds (a closed tab) is dropped: its share is released.
 
 **Admission**: a ticket trains at once unless the workers cannot give every training ticket the
@@ -35,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 CHUNK_S = 0.08  # CPU seconds a fast ticket's chunk aims at: Stop waits at most one chunk
+MIN_CHUNK_S = 0.02  # ... never shorter (each chunk also pays ~1 ms of sending the model back and forth)
+ROUND_S = 1.0  # a round over every fast ticket costs at most about this much CPU
 MIN_PACE = 2.0  # steps/s: below this, watching a model learn is no longer worth it -> admission control
 UTILISATION = 0.9  # share of the workers' CPU that admission may promise
 DEFAULT_STEP_S = 0.002  # CPU per step assumed before a ticket's first chunk is measured
@@ -182,6 +186,11 @@ class FairScheduler:
         lo, hi = GRANULARITY_S
         return min(hi, max(lo, GRANULARITY_PER_TICKET_S * len(self._training)))
 
+    def chunk_length(self) -> float:
+        """CPU seconds of a fast ticket's chunk now: shorter when many fast tickets share the workers."""
+        n_fast = sum(t.pace is None for t in self._training.values())
+        return min(self.chunk_s, max(MIN_CHUNK_S, ROUND_S * self.workers / max(1, n_fast)))
+
     def _earn(self, t: _Ticket, now: float) -> None:
         if t.pace is None:
             return
@@ -215,7 +224,7 @@ class FairScheduler:
             if not t.runnable:  # it was idle: it starts from the virtual clock, no banked time
                 t.cpu, t.runnable = max(t.cpu, self._vclock), True
         t = min(due, key=lambda t: (t.cpu, t.served, t.id))
-        fast = max(1, round(self.chunk_s / t.step_s))
+        fast = max(1, round(self.chunk_length() / t.step_s))
         steps = min(t.remaining, fast if t.pace is None else min(fast, math.floor(t.credit)))
         steps = max(1, steps)
         if t.pace is not None:

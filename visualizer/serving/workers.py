@@ -156,9 +156,17 @@ class Worker:
 # ---------------------------------------------------------------------------- the proof of memory, niced
 
 
-def _lower_priority() -> None:  # pragma: no cover - runs in the child process
+def _exit_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child process
+    """End this worker when the server that started it is gone (a killed server must not leave proofs running)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _proof_worker_init(parent: int) -> None:  # pragma: no cover - runs in the child process
     with contextlib.suppress(OSError):
         os.nice(PROOF_NICE)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 class ProofWorkers:
@@ -177,7 +185,10 @@ class ProofWorkers:
         with self._lock:
             if self._executor is None:
                 self._executor = concurrent.futures.ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_proof_worker_init,
+                    initargs=(os.getpid(),),
                 )
             return self._executor
 
