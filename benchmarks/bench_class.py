@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import statistics
+import threading
 import time
 
 from visualizer.data import corpus as corpus_module
@@ -47,11 +48,21 @@ def default_trainer(seed: int = 0) -> train.Trainer:
 
 def run_class(service: TrainingService, n: int, pace: float | None, seconds: float) -> dict:
     """n students press Train at once; after `seconds`, the steps each got."""
-    jobs = [service.start(default_trainer(seed=i), until_step=10**9, pace=pace) for i in range(n)]
+    trainers = [default_trainer(seed=i) for i in range(n)]
+    jobs = [service.start(t, until_step=10**9, pace=pace) for t in trainers]  # everyone presses Train at once
+    open_tabs = threading.Event()
+
+    def pages() -> None:  # each open page shows its training every second (a heartbeat, as the Train page)
+        while not open_tabs.wait(1.0):
+            for j in jobs:
+                service.share(j)
+
+    threading.Thread(target=pages, daemon=True).start()
     time.sleep(min(2.0, seconds / 4))  # past the first chunks (process start, first measurements)
     t0, s0 = time.monotonic(), [j.trainer.step_count for j in jobs]
     cpu0 = service.worker_cpu_s
     time.sleep(seconds)
+    open_tabs.set()
     elapsed = time.monotonic() - t0
     steps = [j.trainer.step_count - s for j, s in zip(jobs, s0)]
     cpu = service.worker_cpu_s - cpu0
