@@ -9,7 +9,7 @@ from tests.browser.conftest import next_frame, rerun, wait_for_app, wait_for_pag
 
 STEP = re.compile(r"Step ([\d,]+) ·")
 CURVE_END = re.compile(r"Loss while training, steps [\d,]+ to ([\d,]+):")
-LOSS_CHART = "[data-testid='stVegaLiteChart'] [aria-label^='Loss while training']"
+LOSS_CHART = "[data-testid='stVegaLiteChart'][aria-label^='Loss while training']"
 
 
 def current_step(page) -> int:
