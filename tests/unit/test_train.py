@@ -422,6 +422,9 @@ def test_watch_chart_axis_names_the_probability():
     assert spec["title"] == "P(next is ' America') as training goes on"
     assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
     assert len(tf.rows_of(spec)) == 2
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 20]
+    one = tf.watch_chart([1], [0.0], "'A'", until=21)  # measured at step 1 only so far: the axis spans the run
+    assert one["encoding"]["x"]["scale"]["domain"] == [0, 21]
 
 
 def test_live_charts_reuse_their_structure_and_never_share_data():

@@ -111,10 +111,16 @@ def loss_description(steps: list[int], losses: list[float]) -> str:
     return f"Loss while training, steps {s0:,} to {s1:,}: from {v0:.3f} to {v1:.3f} nats per token."
 
 
-def watch_chart(steps: list[int], probs: list[float], label: str, *, height: int = 200) -> VegaSpec:
-    """P(label) after a fixed prompt (named in the page's caption), on a fixed 0..1 axis."""
+def watch_chart(
+    steps: list[int], probs: list[float], label: str, *, until: int | None = None, height: int = 200
+) -> VegaSpec:
+    """P(label) after a fixed prompt (named in the page's caption), on a fixed 0..1 axis; the step axis runs to
+    `until` (the step trained so far: P is measured every few steps, the axis still spans the whole run)."""
     rows = [{"step": s, "p": p} for s, p in zip(steps, probs)]
-    return _filled(_watch_template(label, len(rows) < 60, height), watch_rows=rows)
+    spec = _filled(_watch_template(label, len(rows) < 60, height), watch_rows=rows)
+    last = max([until or 0, *steps, 1])
+    spec["encoding"]["x"]["scale"] = {"domain": [0, last], "nice": False}
+    return spec
 
 
 @functools.lru_cache(maxsize=16)

@@ -360,7 +360,10 @@ def _train_charts(trainer: train.Trainer) -> None:
     )
     if len(trainer.watch):
         label = train.WATCH_NEXT[model.level]
-        show_chart(train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), right)
+        show_chart(
+            train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label), until=trainer.step_count),
+            right,
+        )
         right.caption(
             f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."
