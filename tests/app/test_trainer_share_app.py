@@ -32,3 +32,22 @@ def test_two_sessions_train_at_once_and_both_progress():
     assert trained(first) == stopped  # the stopped one stays stopped
     button(second, "Stop").click().run()
     assert trainer_turn.service().counts() == (0, 0)
+
+
+def test_a_second_student_queues_only_when_the_server_cannot_give_both_the_slowest_pace(monkeypatch):
+    """Admission control: with a slowest useful pace no worker can give two students (here 10,000 steps/s),
+    the second waits, is told its place and why (the pace named is the scheduler's own), and Stop leaves
+    the queue. The first student always trains."""
+    monkeypatch.setattr(trainer_turn.service().scheduler, "min_pace", 10_000.0)
+    first, second = open_train(), open_train()
+    start(first)
+    button(second, "Train").click().run()
+    (notice,) = [i.value for i in second.info if "The server is full" in i.value]
+    assert "You are next in line" in notice and "1 student is training" in notice and "10000 steps/s" in notice
+    assert trainer_turn.service().counts() == (1, 1) and trained(second) == 0
+    assert not second.get("progress")  # no progress bar while queued
+    assert not [i for i in first.info if "queue" in i.value]  # the one training is never told of a queue
+    button(second, "Stop").click().run()
+    assert trainer_turn.service().counts() == (1, 0)
+    assert not [i for i in second.info if "The server is full" in i.value]
+    button(first, "Stop").click().run()
