@@ -91,6 +91,7 @@ class TrainingService:
         self._processes = [Worker() for _ in range(self.workers)] if processes else []
         self._threads: list[threading.Thread] = []
         self._closed = False
+        self._warmed = False
         self.chunks = 0  # chunks run (for the benchmark)
         self.worker_cpu_s = 0.0  # CPU seconds the chunks took in the workers
 
@@ -176,7 +177,10 @@ class TrainingService:
                 self._threads.append(th)
 
     def warm(self) -> None:
-        """Start the worker processes now (a process takes a second or two to import NumPy and the library)."""
+        """Start the worker processes now, once (a process takes a second or two to import NumPy and the library)."""
+        if self._warmed:
+            return
+        self._warmed = True
         for w in self._processes:
             threading.Thread(target=self._try_start, args=(w,), daemon=True).start()
 

@@ -35,9 +35,7 @@ def service() -> TrainingService:
 def warm_workers() -> None:
     """Start the worker processes when the Train page is first opened (as a lecturer does before class),
     so the first Train press does not wait for a process start."""
-    if not getattr(service(), "_warmed", False):
-        service().warm()
-        service()._warmed = True  # type: ignore[attr-defined]
+    service().warm()
 
 
 def pace(speed: str) -> float | None:
