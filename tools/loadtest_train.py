@@ -95,11 +95,13 @@ class TrainerResult:
 
     @property
     def steps_per_s(self) -> float:
-        """Steps per second between the first and the last step count seen (NaN with fewer than two)."""
-        if len(self.steps) < 2 or self.steps[-1][0] <= self.steps[0][0]:
+        """Steps per second from the first step count seen to the first time the highest was seen (a run that
+        reached its length stops there: its idle end is not counted); NaN with fewer than two."""
+        if len(self.steps) < 2:
             return math.nan
-        (t0, s0), (t1, s1) = self.steps[0], self.steps[-1]
-        return (s1 - s0) / (t1 - t0)
+        top = max(s for _, s in self.steps)
+        (t0, s0), (t1, s1) = self.steps[0], next(p for p in self.steps if p[1] == top)
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else math.nan
 
     @property
     def final_steps(self) -> int:

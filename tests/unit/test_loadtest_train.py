@@ -79,3 +79,8 @@ def test_after_stop_the_caption_gives_the_step_and_the_summary_judges_fairness_a
     assert row["trainer_steps_per_student"] == [110, 60] and row["trainer_fastest_over_slowest"] == 2.0
     assert row["trainer_steps_max_dev_from_mean"] == round(25 / 85, 3)
     assert row["trainers_stopped_exactly"] == 1 and row["trainer_stop_max_ms"] == 400
+
+
+def test_a_run_that_reached_its_length_is_timed_until_it_did():
+    r = lt.TrainerResult(0, steps=[(1.0, 0), (2.0, 1000), (3.0, 2000), (30.0, 2000), (60.0, 2000)])
+    assert r.steps_per_s == 1000.0  # not 2000 / 59 s
