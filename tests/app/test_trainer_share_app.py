@@ -51,3 +51,35 @@ def test_a_second_student_queues_only_when_the_server_cannot_give_both_the_slowe
     assert trainer_turn.service().counts() == (1, 0)
     assert not [i for i in second.info if "The server is full" in i.value]
     button(first, "Stop").click().run()
+
+
+def test_stop_does_not_wait_for_the_proof_of_memory_which_is_shown_when_ready(monkeypatch):
+    """The proof is measured in the background after Stop: Stop's own run only says it is coming; the
+    metrics appear on a later run, once the proof worker has answered."""
+    from concurrent.futures import Future
+
+    from visualizer.labs.memory_proof import proof
+    from visualizer.ui import memory as memory_views
+
+    pending: list[tuple[Future, tuple]] = []
+
+    class SlowProofs:  # a proof worker that answers only when the test says so
+        def submit(self, fn, *args):
+            future: Future = Future()
+            pending.append((future, (fn, *args)))
+            return future
+
+    memory_views._measuring().clear()
+    monkeypatch.setattr(memory_views, "proof_workers", lambda: SlowProofs())
+    at = open_train({"tstart": "story", "level": "words"})
+    start(at)  # a long run: it is still training when Stop is pressed
+    button(at, "Stop").click().run()
+    assert not at.exception and not at.session_state["train_running"]
+    assert any("Measuring what the model remembers" in c.value for c in at.caption)
+    assert not at.metric and len(pending) == 1  # asked once, not computed in Stop's run
+    future, (fn, model) = pending[0]
+    assert fn is proof.measure
+    future.set_result(proof.measure(model))  # the worker answers
+    at.run()
+    assert "Contrast prompts answered right" in [m.label for m in at.metric]
+    memory_views._measuring().clear()
