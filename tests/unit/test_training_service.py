@@ -146,6 +146,20 @@ def test_without_worker_processes_chunks_run_in_the_thread(corpus):
         s.close()
 
 
+def test_a_chunk_that_fails_ends_the_job_with_its_message_and_it_does_not_rejoin(corpus):
+    s = TrainingService(1, processes=False)
+    try:
+        broken = small(corpus)
+        broken.params = None  # any bug inside a training step
+        job = s.start(broken, until_step=100, pace=None)
+        wait_until(lambda: bool(job.error))
+        assert "AttributeError" in job.error and job.trainer.step_count == 0
+        wait_until(lambda: s.counts() == (0, 0), timeout=5)
+        assert s.share(job).state == "gone" and s.counts() == (0, 0)  # not put back to fail again
+    finally:
+        s.close()
+
+
 def test_default_workers_leave_a_core_to_the_server(monkeypatch):
     monkeypatch.delenv("RNNVIS_TRAINERS", raising=False)
     monkeypatch.setattr(service_module, "usable_cores", lambda: 2)

@@ -58,7 +58,7 @@ _job_ids = itertools.count(1)
 class Job:
     """One session's training run; keep it in the session's state."""
 
-    trainer: Trainer  # the latest trainer; replaced (never changed in place) after each chunk
+    trainer: Trainer  # the latest trainer: a new object after each chunk (the page's copy is never trained on)
     until_step: int
     pace: float | None  # steps/s; None = fast
     id: int = field(default_factory=lambda: next(_job_ids))
@@ -121,7 +121,7 @@ class TrainingService:
         """What the job gets now (also a heartbeat); a job the scheduler forgot (its tab went silent) rejoins."""
         with self._cond:
             s = self.scheduler.share(job.id)
-            if s.state == "gone" and not (job.stopped or job.finished or job.in_flight):
+            if s.state == "gone" and not (job.stopped or job.finished or job.in_flight or job.error):
                 self._jobs[job.id] = weakref.ref(job)
                 self.scheduler.join(pace=job.pace, remaining=job.until_step - job.trainer.step_count, ticket=job.id)
                 self._cond.notify_all()

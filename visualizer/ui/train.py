@@ -151,6 +151,7 @@ def load_model() -> None:
     except ValueError as err:
         ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
         return
+    trainer_turn.end()  # a run in progress stops: the loaded model replaces it
     for name, value in (("cell", model.cell), ("level", model.level), ("train_hidden", model.hidden_size)):
         set_setting(name, value)
     ss.update(trainer=trainer, train_running=False, trained_model=model.as_float64())
