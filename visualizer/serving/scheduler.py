@@ -15,7 +15,7 @@ asks `next_lease()` for one short chunk of work (~CHUNK_S of CPU), runs it, and 
   fast ticket, and they use so little CPU that they are always near the front of the queue.
 - **fast tickets** are always runnable and take ~c / s_i steps (s_i: their measured CPU per step), with
   the chunk c = clamp(ROUND_S / n_fast, MIN_CHUNK_S, CHUNK_S): a round over every fast ticket costs at most
-  ~ROUND_S of CPU, so in a class of fifty everyone moves every second or so; with the smallest-c_i rule
+  ~ROUND_S of CPU, so in a class of fifty everyone moves every couple of seconds; with the smallest-c_i rule
   they split what the paced tickets leave equally.
 - a ticket not seen for `stale_after` seconds (a closed tab) is dropped: its share is released.
 
@@ -38,7 +38,7 @@ from typing import Literal
 
 CHUNK_S = 0.08  # CPU seconds a fast ticket's chunk aims at: Stop waits at most one chunk
 MIN_CHUNK_S = 0.02  # ... never shorter (each chunk also pays ~1 ms of sending the model back and forth)
-ROUND_S = 1.0  # a round over every fast ticket costs at most about this much CPU
+ROUND_S = 2.0  # a round over every fast ticket costs at most about this much CPU
 MIN_PACE = 2.0  # steps/s: below this, watching a model learn is no longer worth it -> admission control
 UTILISATION = 0.9  # share of the workers' CPU that admission may promise
 DEFAULT_STEP_S = 0.002  # CPU per step assumed before a ticket's first chunk is measured
