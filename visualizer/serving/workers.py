@@ -104,16 +104,18 @@ class Worker:
         self._proc: Any = None
         self._conn: Any = None
         self._sent: set[int] = set()  # tickets whose statics this worker holds
+        self._starting = threading.Lock()  # warm() and the first chunk may both start it: one process
 
     def start(self) -> None:
-        if self._proc is not None and self._proc.is_alive():
-            return
-        ctx = multiprocessing.get_context("spawn")
-        here, there = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(there,), daemon=True, name="rnnvis-trainer")
-        self._proc.start()
-        there.close()
-        self._conn, self._sent = here, set()
+        with self._starting:
+            if self._proc is not None and self._proc.is_alive():
+                return
+            ctx = multiprocessing.get_context("spawn")
+            here, there = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(there,), daemon=True, name="rnnvis-trainer")
+            proc.start()
+            there.close()
+            self._proc, self._conn, self._sent = proc, here, set()
 
     def pid(self) -> int:
         self.start()
