@@ -28,10 +28,20 @@ def curve_end(page) -> int:
 STEP_ABOVE = "n => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].some(e => { const m = e.innerText.match(/Step ([\\d,]+) ·/); return m && +m[1].replace(/,/g, '') > n; })"
 
 
+# true once the loss chart's description ends at the step the caption shows (the chart redraws just after the text)
+CURVE_AT_CAPTION = """() => {
+  const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
+    .map(e => e.innerText.match(/Step ([\\d,]+) ·/)).find(m => m);
+  const chart = document.querySelector("[data-testid='stVegaLiteChart'][aria-label^='Loss while training']");
+  const end = chart && chart.getAttribute('aria-label').match(/steps [\\d,]+ to ([\\d,]+):/);
+  return !!(caption && end && caption[1] === end[1]);
+}"""
+
+
 def test_train_starts_grows_and_stop_answers_at_once_with_exactly_the_steps_trained(page, app_url, screenshot):
     """Train runs on its own; the page says the student's speed; Stop freezes the step count at once, the loss
     curve ends at that step, and nothing trains afterwards."""
-    page.goto(f"{app_url}/Train?speed=fast")
+    page.goto(f"{app_url}/Train")  # the "watch" pace: a 2,000-step run outlasts the test
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Train an RNN live")).to_be_visible()
     page.get_by_role("button", name="Train").click()
@@ -50,12 +60,14 @@ def test_train_starts_grows_and_stop_answers_at_once_with_exactly_the_steps_trai
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Resume")).to_be_enabled(timeout=30_000)
     wait_for_page(page)
+    page.wait_for_function(CURVE_AT_CAPTION, timeout=30_000)  # a chart a chunk behind would never get there
     stopped = current_step(page)
     assert stopped >= before
     assert curve_end(page) == stopped  # the chart shows exactly the steps trained, not one chunk behind
     for _ in range(3):  # however long we look, and on a new run of the page, the step count stays
         next_frame(page)
     rerun(page)
+    page.wait_for_function(CURVE_AT_CAPTION, timeout=30_000)
     assert current_step(page) == stopped and curve_end(page) == stopped
     expect(page.get_by_role("heading", name="Samples")).to_be_visible()
     screenshot("train")
