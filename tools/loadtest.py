@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the app's settings table 
     sys.path.insert(0, str(ROOT))
 
 from tools.loadtest_report import TARGET, format_table, log_errors, replica_figures, summarize  # noqa: E402
-from tools.loadtest_server import RssSampler, cpu_seconds, rss_kb, serve  # noqa: E402
+from tools.loadtest_server import RssSampler, _children, cpu_seconds, rss_kb, serve  # noqa: E402
 from tools.loadtest_session import (  # noqa: E402
     MAX_SESSIONS,
     Session,
@@ -134,6 +134,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="open each page once per server before measuring, as a lecturer does before class (default: on)",
     )
     p.add_argument("--train-seconds", type=float, default=20.0, help="how long each trainer trains before Stop")
+    p.add_argument(
+        "--train-speed",
+        choices=("watch", "fast"),
+        default="watch",
+        help="the Train page's Speed for every trainer (default: watch, the page's default)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one script run (default: 120)")
     p.add_argument("--seed", type=int, default=0, help="seed of the think-time jitter")
     p.add_argument("--app", default="app.py", help="entry script, relative to --root (default: app.py)")
@@ -225,6 +231,7 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str, train_p
                 asyncio.run(warm_up([f"http://{n}" for n in names] if args.replicas else [url], warm, args.timeout))
             idle = sum(rss_kb(p.pid) for p in procs)
             cpu0, client0, load_avg = sum(cpu_seconds(p.pid) for p in procs), time.process_time(), os.getloadavg()[0]
+            kids0 = {k: cpu_seconds(k) for p in procs for k in _children(p.pid)}  # training and proof workers
             samplers = [RssSampler(p.pid) for p in procs]
             for sampler in samplers:
                 sampler.start()
@@ -245,6 +252,9 @@ def measure(page: str, n: int, args: argparse.Namespace, page_name: str, train_p
                 think_s=args.think,
                 load_avg=load_avg,
             )
+            kids1 = {k: cpu_seconds(k) for p in procs for k in _children(p.pid)}
+            row["worker_cpu_s"] = round(sum(c - kids0.get(k, 0.0) for k, c in kids1.items()), 2)
+            row["load_avg_1min_end"] = round(os.getloadavg()[0], 2)
         row["warmup"] = args.warmup
         row.update(replica_figures(names, samples, [r.replica for r in results] + [r.replica for r in trained]))
         if trained:
@@ -293,6 +303,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{r['trainers_queued']} queued (at most {r['trainer_queue_max_ahead']} ahead); steps/s per trainer "
                 f"min {r['trainer_steps_per_s_min']} median {r['trainer_steps_per_s_median']} "
                 f"max {r['trainer_steps_per_s_max']}; errors {r['trainer_errors']}",
+                file=sys.stderr,
+            )
+            print(
+                f"  {args.train_speed}: first step max {r['trainer_first_progress_max_ms']:.0f} ms; loss fell within "
+                f"5 s for {r['trainers_loss_fell_within_5s']}/{r['trainers']} (latest {r['trainer_loss_fall_max_ms']:.0f}"
+                f" ms); steps/s total {r['trainer_steps_per_s_total']}, fastest/slowest "
+                f"{r['trainer_fastest_over_slowest']}, steps per student max deviation from the mean "
+                f"{r['trainer_steps_max_dev_from_mean']:.1%}; Stop p50 {r['trainer_stop_p50_ms']:.0f} ms p95 "
+                f"{r['trainer_stop_p95_ms']:.0f} ms max {r['trainer_stop_max_ms']:.0f} ms, stopped exactly "
+                f"{r['trainers_stopped_exactly']}/{r['trainers']}; CPU s server {r['server_cpu_s']} workers "
+                f"{r['worker_cpu_s']} over {r['wall_s']} s; load average {r['load_avg_1min']} -> "
+                f"{r['load_avg_1min_end']}",
                 file=sys.stderr,
             )
     print(

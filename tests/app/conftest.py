@@ -38,14 +38,14 @@ def run_page():
 
 
 @pytest.fixture(autouse=True)
-def fresh_trainer_pool():
-    """Each test starts with an empty pool of trainers.
+def no_training_left_running():
+    """Each test leaves no training running.
 
-    The pool is one per process (st.cache_resource), and AppTests share the process: a test that
-    leaves its training running would otherwise hold a slot and queue the next test behind it.
+    The training service is one per process (st.cache_resource), and AppTests share the process: a test
+    that left its training running would share the workers with the next test. The worker processes
+    stay up between tests (a process takes a second or two to start).
     """
     from visualizer.ui import trainer_turn
 
-    trainer_turn.trainer_pool.clear()
     yield
-    trainer_turn.trainer_pool.clear()
+    trainer_turn.service().stop_all()

@@ -1,5 +1,7 @@
 """AppTest of the Train page: start, chunks, stop, resume, reset, bad text and bad model files."""
 
+import time
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -7,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import new_app
 from visualizer.data import corpus, trained_model
 from visualizer.labs.training import train
+from visualizer.ui import train_watch as watch
 
 PAGE = "views/train.py"
 
@@ -24,9 +27,25 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label.endswith(label))
 
 
+def rerun_until(at: AppTest, cond, timeout: float = 60.0) -> AppTest:
+    """Rerun the page, as its fragment's timer does, until cond(at): training runs in the background."""
+    end = time.monotonic() + timeout
+    while not cond(at):
+        assert time.monotonic() < end, "the page never showed what was awaited"
+        time.sleep(0.05)
+        at.run()
+    return at
+
+
+def trained(at: AppTest) -> int:
+    return at.session_state["trainer"].step_count if "trainer" in at.session_state else 0
+
+
 def start(at: AppTest, steps: int = 5000) -> AppTest:
+    """Press Train and wait for the first steps to show."""
     at.selectbox(key="train_steps").set_value(steps)
-    return button(at, "Train").click().run()
+    button(at, "Train").click().run()
+    return rerun_until(at, lambda at: trained(at) > 0 or not at.session_state["train_running"])
 
 
 def test_train_runs_chunks_and_stop_keeps_the_model():
@@ -36,34 +55,39 @@ def test_train_runs_chunks_and_stop_keeps_the_model():
     start(at)
     assert not at.exception
     trainer = at.session_state["trainer"]
-    first = len(trainer.losses)
+    first = trainer.step_count
     assert first > 0 and at.session_state["train_running"]
     assert any(c.value.startswith(f"Step {trainer.step_count:,}") for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 3  # loss curve, P(America), next-token bars
     assert at.session_state["trained_model"].cell == "rnn"
 
-    at.run()  # the next chunk
-    assert len(trainer.losses) > first and trainer.losses.values[-1] < trainer.losses.values[0]
+    rerun_until(at, lambda at: trained(at) > first + 50)  # it trains on between the page's runs
+    trainer = at.session_state["trainer"]
+    assert trainer.losses.values[-1] < trainer.losses.values[0]
+    start_loss = f"({trainer.losses.values[0]:.3f} at step 1)"  # where the curve began, beside the loss now
+    assert any(start_loss in c.value for c in at.caption)
 
     button(at, "Stop").click().run()
+    trainer = at.session_state["trainer"]
     steps = trainer.step_count
     assert not at.session_state["train_running"]
+    assert any(c.value.startswith(f"Step {steps:,} ·") for c in at.caption)  # the page shows the steps trained
+    assert trainer.losses.steps[-1] == steps  # ... and so does the loss curve
+    time.sleep(0.3)
     at.run()
     assert at.session_state["trainer"] is trainer and trainer.step_count == steps  # stopped, model kept
     assert not button(at, "Resume").disabled  # Train became Resume, and it can be pressed
     assert at.get("code") and len(at.get("code")[0].value) > 100  # a sample is shown when stopped
 
     button(at, "Resume").click().run()
-    assert at.session_state["trainer"] is trainer and trainer.step_count > steps
+    rerun_until(at, lambda at: trained(at) > steps)
+    assert np.array_equal(at.session_state["trainer"].losses.values[: len(trainer.losses)], trainer.losses.values)
 
 
 def test_run_stops_at_its_length_and_reset_clears():
     at = open_train()
     start(at, 200)
-    for _ in range(20):  # a chunk takes ~0.3 s; 200 steps end within a few chunks
-        if not at.session_state["train_running"]:
-            break
-        at.run()
+    rerun_until(at, lambda at: not at.session_state["train_running"])
     trainer = at.session_state["trainer"]
     assert trainer.step_count == 200 and not at.session_state["train_running"]
     button(at, "Reset").click().run()
@@ -113,8 +137,7 @@ def test_bad_text_shows_a_message(source, data, message):
 def test_model_file_round_trip_and_bad_model_file():
     at = open_train()
     start(at, 200)
-    while at.session_state["train_running"]:
-        at.run()
+    rerun_until(at, lambda at: not at.session_state["train_running"])
     data = trained_model.save_npz(at.session_state["trainer"].model())
     saved = at.session_state["trainer"].params.W_hh.copy()
 
@@ -142,13 +165,20 @@ def stop_if_running(at: AppTest) -> None:
         at.run()
 
 
-def test_watch_speed_takes_a_few_steps_per_run_and_shows_a_live_sample():
+def test_watch_speed_trains_about_ten_steps_a_second_and_shows_a_live_sample():
     at = open_train({"speed": "watch", "level": "words"})
     start(at)
     assert not at.exception
+    t0, s0 = time.monotonic(), trained(at)
+    rerun_until(at, lambda at: trained(at) >= s0 + 20)
+    rate = (trained(at) - s0) / (time.monotonic() - t0)
+    assert 4 < rate < 20  # the watch pace (~10 steps/s), not as fast as it can
     trainer = at.session_state["trainer"]
-    assert trainer.step_count == 3
-    assert any(m.value.startswith("**Sample at step 3:**") for m in at.markdown)
+    (drawn,) = [
+        int(m.value.split("step ")[1].split(":")[0].replace(",", "")) for m in at.markdown if "Sample at" in m.value
+    ]
+    assert trainer.step_count - watch.LIVE_SAMPLE_EVERY < drawn <= trainer.step_count  # drawn anew every few steps
+    assert any("you are the only one training on this server" in c.value for c in at.caption)
     assert trainer.config.clip  # the Train page clips by default
     assert any("clipped on" in c.value for c in at.caption)
 
@@ -159,10 +189,12 @@ def test_start_from_the_story_model_with_heldout_curve_and_proof():
     trainer = at.session_state["trainer"]
     assert trainer.config.hidden == 48 and trainer.heldout is not None
     assert trainer.losses.values[0] < 1.5  # already trained: far below ln V
-    loss = at.get("vega_lite_chart")[0].proto.spec
-    assert "bigram (no memory)" in loss and "held-out text" in loss
+    chart = at.get("vega_lite_chart")[0].proto
+    data = b"".join(d.data.data for d in chart.datasets)  # the chart's datasets travel as Arrow tables
+    assert b"bigram (no memory)" in data and b"held-out text" in data and "loss_rules" in chart.spec
     stop_if_running(at)
     assert not at.exception
+    rerun_until(at, lambda at: len(at.metric) > 0)  # the proof is measured in the background, shown when ready
     labels = [m.label for m in at.metric]
     assert "Contrast prompts answered right" in labels
     assert any("Which earlier tokens matter" in c.proto.spec for c in at.get("plotly_chart"))
@@ -179,6 +211,7 @@ def test_unknown_prompt_words_are_named_for_the_story_model():
 def test_a_loss_spike_gets_a_note():
     at = open_train({"level": "words"})
     start(at, 200)
+    stop_if_running(at)
     trainer = at.session_state["trainer"]
     trainer.spikes.append(
         train.Spike(step=5, before=2.0, loss=6.0, grad_norm=0.8, clipped=False, prev_norm=0.839, typical_norm=0.7)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from visualizer.plots import figures
-from visualizer.plots.presenter import PRESENTER_SCALE, scale_altair, scale_plotly, scale_spec
+from visualizer.plots.presenter import PRESENTER_SCALE, scale_altair, scale_plotly, scale_spec, scale_vega
 
 
 def _fig() -> go.Figure:
@@ -84,3 +84,14 @@ def test_altair_config_scales_the_theme_sizes():
     assert config["axis"]["labelFontSize"] == 24 and config["axis"]["titleFontSize"] == 28
     assert config["title"]["fontSize"] == 32 and config["legend"]["labelFontSize"] == 28
     assert scale_altair(chart, 1) is chart
+
+
+def test_a_vega_lite_spec_gets_the_same_config_as_an_altair_chart():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
+    spec = {"mark": "line", "config": {"axis": {"grid": False}}}
+    scaled = scale_vega(spec, 2.0)
+    expected = scale_altair(chart, 2.0).to_dict()["config"]
+    for part in ("axis", "legend", "title", "header", "text"):
+        assert {k: v for k, v in scaled["config"][part].items() if k != "grid"} == expected[part]
+    assert scaled["config"]["axis"]["grid"] is False and spec["config"] == {"axis": {"grid": False}}  # a copy
+    assert scale_vega(spec, 1) is spec

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks import bench_train as bench
 from tests.unit.gradcheck import numeric_grad, rel_error
@@ -254,6 +256,16 @@ def test_history_is_bounded_and_keeps_its_span():
     assert h.steps == sorted(h.steps)
 
 
+@given(st.integers(1, 5_000), st.integers(4, 60))
+@settings(max_examples=40, deadline=None)
+def test_history_always_ends_at_the_newest_point(n, max_points):
+    h = train.History(max_points=max_points)
+    for step in range(1, n + 1):
+        h.add(step, float(step))
+        assert h.steps[-1] == step and h.values[-1] == float(step)  # the chart ends at the step shown
+    assert len(h) <= max_points and h.steps == sorted(set(h.steps))
+
+
 def test_word_level_training_watches_america():
     c = corpus_module.build_corpus(corpus_module.default_corpus(), "words")
     t = train.Trainer(c, train.TrainConfig(level="words", window=8, hidden=32))
@@ -389,15 +401,17 @@ def test_single_npy_is_refused():
 def test_loss_chart_has_curve_and_uniform_guess():
     spec = tf.loss_chart([1, 2, 3], [3.7, 3.1, float("nan")], 40).to_dict()
     guess, _labels, line = spec["layer"]
-    assert guess["mark"]["type"] == "rule" and guess["data"]["values"][0]["y"] == pytest.approx(math.log(40))
-    assert line["mark"]["type"] == "line" and len(line["data"]["values"]) == 2  # NaN dropped
+    assert guess["mark"]["type"] == "rule" and tf.rows_of(spec, guess)[0]["y"] == pytest.approx(math.log(40))
+    assert line["mark"]["type"] == "line" and len(tf.rows_of(spec, line)) == 2  # NaN dropped
     assert line["encoding"]["y"]["title"] == "loss (nats per token)"
     assert line["encoding"]["x"]["title"] == "training step"
+    assert spec["description"] == "Loss while training, steps 1 to 2: from 3.700 to 3.100 nats per token."
+    assert tf.loss_description([], []) == "Loss while training: no step yet."
 
 
 def test_next_token_chart_shows_visible_spaces_in_rank_order():
     spec = tf.next_token_chart([(" ", 0.6), ("A", 0.3), ("\n", 0.1)], highlight="A").to_dict()
-    values = spec["data"]["values"]
+    values = tf.rows_of(spec)
     assert [v["token"] for v in values] == ["␣", "A", "↵"]
     assert [v["hit"] for v in values] == [False, True, False]
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["x"]["scale"]["domain"] == [0, 1]
@@ -407,7 +421,21 @@ def test_watch_chart_axis_names_the_probability():
     spec = tf.watch_chart([10, 20], [0.1, 0.5], "' America'").to_dict()
     assert spec["title"] == "P(next is ' America') as training goes on"
     assert spec["encoding"]["y"]["title"] == "P(' America')" and spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
-    assert len(spec["data"]["values"]) == 2
+    assert len(tf.rows_of(spec)) == 2
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 20]
+    one = tf.watch_chart([1], [0.0], "'A'", until=21)  # measured at step 1 only so far: the axis spans the run
+    assert one["encoding"]["x"]["scale"]["domain"] == [0, 21]
+
+
+def test_live_charts_reuse_their_structure_and_never_share_data():
+    """The structure is built once per shape; each spec carries its own data, and changing one never
+    changes another or the kept structure."""
+    a = tf.loss_chart([1, 2], [3.0, 2.0], 40)
+    b = tf.loss_chart([1, 2, 3], [3.0, 2.0, 1.5], 40)
+    assert [r["step"] for r in tf.rows_of(b, b["layer"][2])] == [1, 2, 3]
+    a["layer"][2]["mark"]["type"] = "changed"
+    assert tf.loss_chart([1], [1.0], 40)["layer"][2]["mark"]["type"] == "line"
+    assert len(tf.rows_of(a, a["layer"][2])) == 2
 
 
 # ---------------------------------------------------------------------------- bench

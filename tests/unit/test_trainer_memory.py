@@ -20,13 +20,17 @@ def words():
     return story_models.training_corpus("words")
 
 
-def test_heldout_curve_is_recorded_per_chunk(words):
+def test_heldout_curve_is_recorded_on_a_schedule_of_steps_whatever_the_chunks(words):
     held = corpus.build_corpus(pretrained.heldout_text(), "words", vocab=words.vocab).ids
-    t = train.Trainer(words, train.TrainConfig(level="words", hidden=16, window=8, batch=4), heldout=held)
+    cfg = train.TrainConfig(level="words", hidden=16, window=8, batch=4)
+    t, one_go = train.Trainer(words, cfg, heldout=held), train.Trainer(words, cfg, heldout=held)
     first = predict.mean_loss(t.model(), held)
-    t.train(5)
-    t.train(5)
-    assert t.heldout_losses.steps == [5, 10]
+    for n in (3, 20, 1, 176):
+        t.train(n)
+    one_go.train(2 * train.HELDOUT_EVERY)
+    assert t.heldout_losses.steps == [1, train.HELDOUT_EVERY, 2 * train.HELDOUT_EVERY] == one_go.heldout_losses.steps
+    assert t.heldout_losses.values == one_go.heldout_losses.values
+    assert t.watch.steps == one_go.watch.steps
     assert t.heldout_losses.values[-1] == pytest.approx(predict.mean_loss(t.model(), held))
     assert t.heldout_losses.values[-1] < first
 
@@ -106,8 +110,8 @@ def test_unknown_words_are_named_and_read_as_unk():
 def test_loss_chart_draws_heldout_and_baselines():
     spec = tf.loss_chart([1, 2], [3.0, 2.0], 40, heldout=([2], [2.5]), baselines={"bigram": 1.2}).to_dict()
     rules, labels, line = spec["layer"]
-    assert [r["y"] for r in rules["data"]["values"]] == [pytest.approx(math.log(40)), 1.2]
-    assert {v["curve"] for v in line["data"]["values"]} == {"training text", "held-out text"}
+    assert [r["y"] for r in tf.rows_of(spec, rules)] == [pytest.approx(math.log(40)), 1.2]
+    assert {v["curve"] for v in tf.rows_of(spec, line)} == {"training text", "held-out text"}
 
 
 def test_contrast_chart_marks_each_right_answer():

@@ -6,13 +6,15 @@ The numbers come from visualizer.labs.memory_proof.proof / memory (pure NumPy); 
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import numpy as np
 import streamlit as st
 
 from visualizer.data import pretrained, trained_model
 from visualizer.labs.memory_proof import memory, proof
 from visualizer.plots import memory_figures
-from visualizer.trainer_pool import training_processes
+from visualizer.serving.workers import ProofWorkers
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
@@ -25,15 +27,44 @@ def model_key(model: trained_model.TrainedModel) -> str:
     return f"{model.cell}:{model.level}:{len(model.vocab)}:" + weights_fingerprint(model.params)
 
 
+MEASURES_KEPT = 64  # proofs of students' models remembered by this process (oldest dropped first)
+
+
+@st.cache_resource(show_spinner=False)
+def proof_workers() -> ProofWorkers:
+    """A niced worker process for the proof of memory (it takes up to ~1 s on a character model)."""
+    return ProofWorkers()
+
+
+@st.cache_resource(show_spinner=False)
+def _measuring() -> dict[str, Future]:
+    """Proofs measured (or being measured) in the background, by model key; shared by every session."""
+    return {}
+
+
+def proof_ready(model: trained_model.TrainedModel) -> bool:
+    """Start measuring `model`'s proof in the background (once per model); True when it is ready.
+
+    A class pressing Stop together: each Stop answers at once, the proofs queue in the niced worker
+    and each is shown when ready."""
+    key, futures = model_key(model), _measuring()
+    if (future := futures.get(key)) is None:
+        futures[key] = future = proof_workers().submit(proof.measure, model)
+        for old in list(futures)[:-MEASURES_KEPT]:
+            futures.pop(old, None)
+    return future.done()
+
+
 @st.cache_data(**CACHE, show_spinner="Measuring the model against memoryless baselines…")
 def proof_cached(key: str, _model: trained_model.TrainedModel) -> proof.Proof:
-    # In a worker process, like training: a class pressing Stop together queues there, pages stay quick.
-    return training_processes().call(proof.measure, _model)
+    if (future := _measuring().get(key)) is not None:  # measured in the background already
+        return future.result(timeout=120)
+    return proof_workers().call(proof.measure, _model)
 
 
 @st.cache_data(**CACHE, show_spinner=False)
 def contrast_cached(key: str, index: int, _model: trained_model.TrainedModel) -> proof.Contrast:
-    return training_processes().call(proof.contrast, _model, proof.pairs()[index])
+    return proof.contrast(_model, proof.pairs()[index])  # a few ms: here, not behind a class's proofs
 
 
 def _occlusion(model: trained_model.TrainedModel, prompt: str, answer: str, other: str) -> memory.Occlusion:
@@ -48,7 +79,7 @@ def _occlusion(model: trained_model.TrainedModel, prompt: str, answer: str, othe
 def occlusion_cached(
     key: str, prompt: str, answer: str, other: str, _model: trained_model.TrainedModel
 ) -> memory.Occlusion:
-    return training_processes().call(_occlusion, _model, prompt, answer, other)
+    return _occlusion(_model, prompt, answer, other)  # a few ms: here, not behind a class's proofs
 
 
 # ---------------------------------------------------------------------------- views

@@ -39,9 +39,11 @@ def show_fig(fig, key: str | None = None, *, spec_key: Hashable | None = None, *
 
 def show_chart(chart, where: Any = None) -> None:
     """An Altair chart at full width (in the container `where`, if given); presenter mode scales its fonts."""
-    (where if where is not None else st).altair_chart(
-        presenter.scale_altair(chart) if presenting() else chart, width="stretch"
-    )
+    place = where if where is not None else st
+    if isinstance(chart, dict):  # a Vega-Lite spec (plots/train_figures: built without Altair on every redraw)
+        place.vega_lite_chart(presenter.scale_vega(chart) if presenting() else chart, width="stretch")
+        return
+    place.altair_chart(presenter.scale_altair(chart) if presenting() else chart, width="stretch")
 
 
 def overflow_note(trace: rnn.RNNTrace) -> None:

@@ -21,12 +21,8 @@ from visualizer.ui.show import show_chart
 from visualizer.ui.text import md_escape, show_error
 
 TRAIN_BATCH = 16  # parallel streams per training step
-TRAIN_RUN_EVERY = 0.5  # seconds between chunks while training: the page stays responsive
-WATCH_EVERY = 0.3  # "watch" speed: a chunk of WATCH_STEPS steps every WATCH_EVERY seconds (~10 steps/s)
-WATCH_STEPS = 3
-_SPEED_LABELS = {"watch": "watch (~10 steps/s)", "fast": "fast"}
+_SPEED_LABELS = {"watch": f"watch (~{trainer_turn.WATCH_PACE:.0f} steps/s)", "fast": "fast"}
 _START_LABELS = {"scratch": "scratch (random weights)", "story": "the model trained on the story"}
-TRAIN_CHUNK_SECONDS = 0.25  # time spent training in one chunk
 TRAIN_RUN_LENGTHS = (200, 500, 1000, 2000, 5000)
 _TRAIN_STRUCTURE = ("cell", "level", "hidden", "opt", "seed")  # changing these needs a new model
 _OPT_LABELS = {"sgd": "SGD", "adagrad": "Adagrad", "adam": "Adam"}
@@ -126,15 +122,17 @@ def start(text: str | None, cfg: train.TrainConfig) -> None:
         train_run_start=trainer.step_count,
         train_target=trainer.step_count + ss["train_steps"],
     )
+    trainer_turn.begin(trainer, until_step=ss["train_target"], speed=current().train_speed)
 
 
 def stop() -> None:
+    """Stop (a callback): the page then shows exactly the steps trained."""
     st.session_state["train_running"] = False
-    trainer_turn.release_turn()
+    trainer_turn.end()
 
 
 def reset() -> None:
-    trainer_turn.release_turn()
+    trainer_turn.end()
     for key in ("trainer", "trained_model", "train_running"):
         st.session_state.pop(key, None)
 
@@ -153,6 +151,7 @@ def load_model() -> None:
     except ValueError as err:
         ss["train_msg"] = ("error", f"The model file was not loaded: {err}")
         return
+    trainer_turn.end()  # a run in progress stops: the loaded model replaces it
     for name, value in (("cell", model.cell), ("level", model.level), ("train_hidden", model.hidden_size)):
         set_setting(name, value)
     ss.update(trainer=trainer, train_running=False, trained_model=model.as_float64())
@@ -263,6 +262,8 @@ def buttons(text: str | None, corpus: corpus_module.Corpus | None) -> bool:
     if trainer is not None:
         for name in ("lr", "clip", "clipnorm", "window"):  # these apply to the running model at once
             setattr(trainer.config, name, getattr(cfg, name))
+        if running:
+            trainer_turn.follow(cfg, current().train_speed)
         started = getattr(trainer, "started_from", "scratch")
         structure = [n for n in _TRAIN_STRUCTURE if not (n == "hidden" and started == "story")]
         changed = [n for n in structure if getattr(trainer.config, n) != getattr(cfg, n)]
@@ -278,12 +279,10 @@ def buttons(text: str | None, corpus: corpus_module.Corpus | None) -> bool:
 
 
 def panel(running: bool) -> None:
-    """A fragment that trains one chunk per run while training, then draws progress and the charts."""
+    """A fragment that, while training runs in the background, redraws progress and the charts now and then."""
     trainer_turn.warm_workers()
-    every = WATCH_EVERY if current().train_speed == "watch" else TRAIN_RUN_EVERY
-    if running and trainer_turn.waiting():
-        every = trainer_turn.QUEUE_POLL_EVERY  # queued: no need to poll at the training pace
-    st.fragment(_train_panel, run_every=every if running else None)()
+    every = trainer_turn.show_every(current().train_speed) if running else None
+    st.fragment(_train_panel, run_every=every)()
 
 
 def _train_panel() -> None:
@@ -293,9 +292,14 @@ def _train_panel() -> None:
         st.info("Press **Train** to start. Training runs in chunks; Stop keeps the model, Resume goes on from it.")
         return
     if ss.get("train_running"):
-        # At most ~cores − 1 trainings per server process, each in a worker process; the others wait in a queue.
-        steps = WATCH_STEPS if current().train_speed == "watch" else None
-        if not trainer_turn.train_chunk(trainer, TRAIN_CHUNK_SECONDS, until_step=ss["train_target"], steps=steps):
+        # Training runs in the background, in worker processes shared fairly by every student; this only shows it.
+        job = trainer_turn.job() or trainer_turn.begin(
+            trainer, until_step=ss["train_target"], speed=current().train_speed
+        )
+        trainer, share = trainer_turn.progress()
+        sentence = trainer_turn.sentence(share, trainer, ss["train_run_start"])
+        if share.state == "queued":
+            st.info(sentence, icon="⏳")
             return
         ss["trained_model"] = trainer.model().as_float64()
         done, total = trainer.step_count - ss["train_run_start"], ss["train_target"] - ss["train_run_start"]
@@ -303,9 +307,12 @@ def _train_panel() -> None:
             min(1.0, done / max(1, total)),
             text=f"Training: step {trainer.step_count:,} ({done:,} of {total:,} this run)",
         )
-        if trainer.step_count >= ss["train_target"] or trainer.diverged:
+        st.caption(sentence)
+        if job.error:
+            st.error(f"Training stopped: {md_escape(job.error)}")
+        if job.finished or job.error:
             ss["train_running"] = False
-            trainer_turn.release_turn()
+            trainer_turn.end()
             st.rerun()
     if trainer.diverged:
         st.error(
@@ -325,9 +332,14 @@ def _train_charts(trainer: train.Trainer) -> None:
         if trainer.config.clip
         else " · clipping off"
     )
+    first = (
+        f" ({trainer.losses.values[0]:.3f} at step {trainer.losses.steps[0]:,})"
+        if len(trainer.losses) > 1 and trainer.losses.steps[0] < trainer.step_count
+        else ""
+    )
     st.caption(
         f"Step {trainer.step_count:,} · {trainer.tokens_seen:,} tokens read · loss {trainer.loss_estimate:.3f} "
-        f"nats per token · gradient norm before clipping {last:.3g}{clip}"
+        f"nats per token{first} · gradient norm before clipping {last:.3g}{clip}"
     )
     train_extras.perplexity(trainer)
     model = trainer.model()
@@ -350,7 +362,10 @@ def _train_charts(trainer: train.Trainer) -> None:
     )
     if len(trainer.watch):
         label = train.WATCH_NEXT[model.level]
-        show_chart(train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label)), right)
+        show_chart(
+            train_figures.watch_chart(trainer.watch.steps, trainer.watch.values, repr(label), until=trainer.step_count),
+            right,
+        )
         right.caption(
             f"How to read this: how sure the model is that “{train.WATCH_PROMPT}” goes on with "
             f"{label!r}{' (the product over its characters)' if model.level == 'chars' else ''}."

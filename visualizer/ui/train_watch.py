@@ -13,6 +13,8 @@ from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current
 from visualizer.ui.text import md_escape, show_error
 
+PROOF_POLL_S = 0.7  # seconds between checks while the proof of memory is measured
+
 
 def spike_note(trainer: train.Trainer) -> None:
     """A plain-language note on the latest loss spike, its cause read from its numbers."""
@@ -20,17 +22,26 @@ def spike_note(trainer: train.Trainer) -> None:
         st.warning(training_notes.spike_note(trainer.spikes[-1]), icon="⚡")
 
 
+LIVE_SAMPLE_EVERY = train.MEASURE_EVERY  # steps between two live samples (a sample of 120 characters is ~10-30 ms)
+
+
 def live_sample(trainer: train.Trainer) -> None:
-    """A short sample from the model as it is now, redrawn with every chunk."""
+    """A short sample from the model, drawn anew every LIVE_SAMPLE_EVERY steps; it names the step it was drawn at."""
     model, s = trainer.model(), current()
-    try:
-        text = predict.sample(
-            model, s.prompt, 120 if model.level == "chars" else 25, temperature=s.temperature, seed=s.seed
-        )
-    except ValueError:
-        return
+    ss = st.session_state
+    key = (trainer.step_count // LIVE_SAMPLE_EVERY, s.prompt, s.temperature, s.seed, model.level)
+    kept = ss.get("_live_sample")
+    if kept is None or kept[0] != key:
+        try:
+            text = predict.sample(
+                model, s.prompt, 120 if model.level == "chars" else 25, temperature=s.temperature, seed=s.seed
+            )
+        except ValueError:
+            return
+        ss["_live_sample"] = kept = (key, trainer.step_count, text)
+    _, step, text = kept
     glue = "" if model.level == "chars" else " "
-    st.markdown(f"**Sample at step {trainer.step_count:,}:** {md_escape(s.prompt + glue + text)}")
+    st.markdown(f"**Sample at step {step:,}:** {md_escape(s.prompt + glue + text)}")
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
@@ -54,7 +65,18 @@ def memory_proof() -> None:
     if trainer.corpus.text != corpus.default_corpus():
         st.caption("The contrast prompts are written for the built-in story: train on it to measure them.")
         return
-    memory_views.memory_section(trainer.model(), key="train")
+    model = trainer.model()
+    if not memory_views.proof_ready(model):  # measured in the background: Stop answered at once
+        st.fragment(_await_proof, run_every=PROOF_POLL_S)(model)
+        return
+    memory_views.memory_section(model, key="train")
+
+
+def _await_proof(model) -> None:
+    """Shown while the proof is measured; the page redraws itself when it is ready."""
+    if memory_views.proof_ready(model):
+        st.rerun(scope="app")
+    st.caption("Measuring what the model remembers (held-out loss, contrast prompts)… it appears here when ready.")
 
 
 def prompt_controls() -> None:

@@ -1,99 +1,100 @@
-"""A session's turn on this process's trainers: the Streamlit side of visualizer/trainer_pool.py.
+"""A session's training on this server's shared workers: the Streamlit side of visualizer/serving.
 
-One pool per server process: at most ~cores − 1 trainings at a time (RNNVIS_TRAINERS changes it),
-the others wait first-come first-served. The training itself runs in worker processes
-(trainer_pool.TrainingProcesses), so it never holds this process's interpreter lock. The Train
-page's fragment calls `train_chunk` once per timed rerun: it trains a short slice when this session
-holds a trainer, else draws the queue notice ("Waiting for a free trainer — 3 ahead"); a waiting
-session polls every QUEUE_POLL_EVERY seconds, not at the training pace. `release_turn()` on Stop,
-Reset and when a run ends. A closed tab frees its place by itself: the ticket lives in the
-session's state (dropped with the session) and the pool forgets tickets that stop polling.
+Train starts a job in the training service (one per server process): it trains in the background,
+in worker processes, fairly shared with every other student's (serving/scheduler.py). The page's
+fragment only *shows* the job: each rerun takes the latest trainer and the scheduler's numbers
+(this student's speed, how many train, a queue place only when admission had to queue).
+Stop takes the job out at once and waits at most for its chunk in flight, so the page then shows
+exactly the steps trained. A closed tab frees its share by itself: the job lives in the session's
+state (dropped with the session) and the scheduler drops a job whose page stopped asking.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from visualizer.content import training_share
 from visualizer.labs.training import train
-from visualizer.trainer_pool import Place, TrainerPool, training_processes
+from visualizer.serving.scheduler import Share
+from visualizer.serving.service import Job, TrainingService
 
-TICKET_KEY = "_trainer_ticket"
-WAITING_KEY = "_trainer_waiting"
-_STARTED_KEY = "_trainer_started"  # this run has trained a first slice
-YIELD_STEPS = 4  # the first slice of a run: its progress shows at once
-QUEUE_POLL_EVERY = 1.5  # seconds between a waiting session's polls (its notice updates at this pace)
-
-
-@st.cache_resource(show_spinner=False)
-def trainer_pool() -> TrainerPool:
-    """The one pool of this server process."""
-    return TrainerPool()
+JOB_KEY = "_train_job"
+WATCH_PACE = 10.0  # steps/s at the "watch" speed
+SHOW_EVERY = {"watch": 0.5, "fast": 0.7}  # seconds between redraws of a training page (a class of ~10)
+SHOW_EVERY_PER_STUDENT = 0.03  # ... plus this per student training: 50 students redraw every ~1.5-2 s
+SHOW_EVERY_MAX = 2.5
+FIRST_CHUNK_WAIT_S = 0.5  # the Train click waits at most this long for the first steps
 
 
 @st.cache_resource(show_spinner=False)
-def warm_workers() -> bool:
-    """Start the training worker processes once per server, when the Train page is first opened
-    (as a lecturer does before class), so the first Train press does not wait for a process start."""
-    training_processes().warm()
-    return True
+def service() -> TrainingService:
+    """The one training service of this server process."""
+    return TrainingService()
 
 
-def _place() -> Place:
-    """This session's place now, joining the queue if it has no ticket yet (a poll is also a heartbeat)."""
-    ss = st.session_state
-    if ss.get(TICKET_KEY) is None:
-        ss[TICKET_KEY] = trainer_pool().join()
-    return trainer_pool().poll(ss[TICKET_KEY])
+def warm_workers() -> None:
+    """Start the worker processes when the Train page is first opened (as a lecturer does before class),
+    so the first Train press does not wait for a process start."""
+    service().warm()
 
 
-def training_turn() -> bool:
-    """Poll this session's place; draw the queue notice when waiting."""
-    ss = st.session_state
-    pool = trainer_pool()
-    place = _place()
-    if place.running:
-        if ss.pop(WAITING_KEY, False):
-            st.rerun(scope="app")  # the panel's timer goes back to the training pace
-        return True
-    ss[WAITING_KEY] = True
-    ahead = "next in line" if place.ahead == 0 else f"{place.ahead} ahead"
-    st.info(
-        f"Waiting for a free trainer — {ahead}. This server trains {pool.slots} model"
-        f"{'s' if pool.slots != 1 else ''} at a time so that every page stays responsive; yours starts by "
-        "itself. Stop leaves the queue.",
-        icon="⏳",
+def pace(speed: str) -> float | None:
+    """Steps per second the job asks for: the watch pace, or None (fast: as much as its share allows)."""
+    return WATCH_PACE if speed == "watch" else None
+
+
+def job() -> Job | None:
+    return st.session_state.get(JOB_KEY)
+
+
+def begin(trainer: train.Trainer, *, until_step: int, speed: str) -> Job:
+    """Start training `trainer` in the background up to `until_step` (any previous job of this session ends)."""
+    end()
+    st.session_state[JOB_KEY] = j = service().start(trainer, until_step=until_step, pace=pace(speed))
+    service().first_chunk(j, FIRST_CHUNK_WAIT_S)  # the click's own run shows the first steps (a class: most of them)
+    st.session_state["trainer"] = j.trainer
+    return j
+
+
+def follow(cfg: train.TrainConfig, speed: str) -> None:
+    """The settings that apply to a running model at once (pace, learning rate, clipping, window)."""
+    if (j := job()) is not None:
+        service().set_live(j, pace=pace(speed), lr=cfg.lr, clip=cfg.clip, clipnorm=cfg.clipnorm, window=cfg.window)
+
+
+def progress() -> tuple[train.Trainer, Share]:
+    """The job's latest trainer (also put in the session's state) and what the scheduler gives it now."""
+    j = job()
+    assert j is not None, "progress() needs a job: call begin() first"
+    share = service().share(j)
+    st.session_state["trainer"] = j.trainer
+    return j.trainer, share
+
+
+def sentence(share: Share, trainer: train.Trainer, run_start: int) -> str:
+    """The sentence under the progress bar, from the scheduler's numbers."""
+    return training_share.share_sentence(
+        share.state,
+        share.training,
+        share.steps_per_s,
+        place=share.place,
+        min_pace=share.min_pace,
+        measured=trainer.step_count > run_start and share.steps_per_s > 0,
     )
-    return False
 
 
-def waiting() -> bool:
-    """True while this session's training waits in the queue (joining it if needed; a heartbeat)."""
-    queued = not _place().running
-    if queued:
-        st.session_state[WAITING_KEY] = True  # when the turn comes, training_turn reruns the page at the training pace
-    return queued
+def show_every(speed: str) -> float:
+    """Seconds between redraws of a training page: longer when many train (drawing is the server's work,
+    training is the workers'; the steps go on between redraws)."""
+    training, _ = service().counts()
+    return min(SHOW_EVERY_MAX, SHOW_EVERY[speed] + SHOW_EVERY_PER_STUDENT * training)
 
 
-def train_chunk(trainer: train.Trainer, seconds: float, *, until_step: int, steps: int | None = None) -> bool:
-    """Train if this session holds a trainer: True; False when it waits (notice drawn).
-
-    `steps` steps when given, else about `seconds` of training, in a worker process. The run that
-    takes the trainer (the click on Train) trains one short slice only and answers at once: its
-    progress bar, or its place in the queue, shows without waiting for a whole chunk.
-    """
-    fresh = not st.session_state.get(_STARTED_KEY)
-    if not training_turn():
-        return False
-    st.session_state[_STARTED_KEY] = True
-    if steps is not None or fresh:
-        training_processes().run(trainer, steps=steps or YIELD_STEPS, until_step=until_step)
-    else:
-        training_processes().run(trainer, steps=YIELD_STEPS, seconds=seconds, until_step=until_step)
-    return True
-
-
-def release_turn() -> None:
-    """Give this session's trainer (or queue place) to the next in line."""
-    st.session_state.pop(WAITING_KEY, None)
-    st.session_state.pop(_STARTED_KEY, None)
-    trainer_pool().release(st.session_state.pop(TICKET_KEY, None))
+def end() -> train.Trainer | None:
+    """Stop this session's job (within its chunk in flight); returns the trainer exactly as trained."""
+    j = st.session_state.pop(JOB_KEY, None)
+    if j is None:
+        return None
+    trainer = service().stop(j)
+    st.session_state["trainer"] = trainer
+    return trainer

@@ -43,6 +43,8 @@ from visualizer.nn import cells, deep, rnn
 from visualizer.nn.optim import make_optimizer
 
 MAX_HISTORY = 1000  # points kept per curve; older points are thinned, never unbounded
+MEASURE_EVERY = 25  # steps between measurements of P(America) (and at step 1)
+HELDOUT_EVERY = 100  # steps between held-out losses (and at step 1): a pass over the held-out story is ~16 ms
 
 # The articles' example: after this prompt, a model with memory should expect "America".
 WATCH_PROMPT = "He grew up in the United States of"
@@ -56,7 +58,9 @@ WATCH_NEXT = {"chars": " America", "words": "America"}
 class History:
     """(step, value) points with bounded memory: when full, every other point is dropped.
 
-    The curve keeps its whole span at coarser resolution, so long training never grows memory.
+    The curve keeps its whole span at coarser resolution, so long training never grows memory; the
+    newest point is always kept (the curve ends at the step the page shows), in a last slot that the
+    next point on the stride replaces.
     """
 
     max_points: int = MAX_HISTORY
@@ -65,16 +69,29 @@ class History:
     stride: int = 1  # record one point every `stride` calls once thinned
 
     _calls: int = 0
+    _tail: bool = False  # the last point is off the stride (kept only until the next point)
 
     def add(self, step: int, value: float) -> None:
         self._calls += 1
+        if self._tail:
+            self.steps.pop()
+            self.values.pop()
+            self._tail = False
         if (self._calls - 1) % self.stride:
+            self.steps.append(int(step))
+            self.values.append(float(value))
+            self._tail = True
             return
         self.steps.append(int(step))
         self.values.append(float(value))
-        if len(self.steps) > self.max_points:
+        if len(self.steps) >= self.max_points:  # room stays for the newest point off the stride
+            newest = self.steps[-1], self.values[-1]
             self.steps, self.values = self.steps[::2], self.values[::2]
             self.stride *= 2
+            if self.steps[-1] != newest[0]:
+                self.steps.append(newest[0])
+                self.values.append(newest[1])
+                self._tail = True
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -348,17 +365,26 @@ class Trainer:
         return StepResult(loss=loss, grad_norm=norm, clipped=clipped)
 
     def train(self, n_steps: int) -> list[StepResult]:
-        """Advance by n_steps (stops early if training diverged) and update the watched probability."""
+        """Advance by n_steps (stops early if training diverged), measuring on the MEASURE_EVERY schedule."""
         results = []
         for _ in range(n_steps):
             if self.diverged:
                 break
             results.append(self.step())
-        if results and self._watch_ids is not None:
-            self.watch.add(self.step_count, self.watch_probability())
-        if results and self.heldout is not None and not self.diverged:
-            self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
+            n = self.step_count
+            if not self.diverged and (n == 1 or n % MEASURE_EVERY == 0 or n % HELDOUT_EVERY == 0):
+                self.measure(heldout=n == 1 or n % HELDOUT_EVERY == 0)
         return results
+
+    def measure(self, *, heldout: bool = True) -> None:
+        """Record P(WATCH_NEXT | WATCH_PROMPT) (and the held-out loss) at the current step.
+
+        On a schedule of steps, not once per call: the curves are the same however training is split
+        into chunks, and a chunk of 3 steps does not pay for a held-out pass."""
+        if self._watch_ids is not None:
+            self.watch.add(self.step_count, self.watch_probability())
+        if heldout and self.heldout is not None:
+            self.heldout_losses.add(self.step_count, mean_loss(self.model(), self.heldout))
 
     def train_for(self, seconds: float, *, until_step: int, chunk: int = 20) -> int:
         """Train in chunks of at most `chunk` steps for about `seconds`, never past `until_step`.
