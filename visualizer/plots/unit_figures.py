@@ -124,7 +124,7 @@ def ranking_figure(scores: np.ndarray, untrained_best: float, shuffled_best: flo
         _layout(
             f"Every unit's score ({score_name}), best first; orange: the unit shown",
             300,
-            xaxis={"title": {"text": "unit (ranked)"}, "tickfont": {"size": 9}},
+            xaxis={"title": {"text": "unit (ranked)"}, "tickfont": {"size": 12}, "tickangle": -90},
             yaxis={"title": {"text": score_name}, "range": [0, 1]},
             legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom", "yref": "paper"},
             showlegend=True,
@@ -211,7 +211,7 @@ def attribution_figure(
             420,
             xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False},
             yaxis={"domain": [0.56, 1.0], "title": {"text": "gradient × input"}, "autorange": "reversed"},
-            xaxis2={"domain": [0, 1], "anchor": "y2", "tickangle": -60, "tickfont": {"size": 10}},
+            xaxis2={"domain": [0, 1], "anchor": "y2", "tickangle": -60, "tickfont": {"size": 12}},
             yaxis2={"domain": [0.0, 0.44], "title": {"text": "occlusion"}, "autorange": "reversed"},
             margin={"l": 190, "r": 10, "t": 40, "b": 90},
         ),

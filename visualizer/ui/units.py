@@ -23,7 +23,7 @@ from visualizer.ui.compute import CACHE
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
 
-SHOWN_TOKENS = {"words": 168, "chars": 600}  # how much of the story is coloured
+SHOWN_TOKENS = {"words": 96, "chars": 360}  # how much of the story is coloured: 8 and 6 rows fit 1280×720
 PER_ROW = {"words": 12, "chars": 60}  # a long word (portuguese) fits its cell at 1280 px
 REACH_WINDOW = {"words": 30, "chars": 100}  # tokens looked back over (the shipped models' BPTT windows are 24-100)
 REACH_WINDOWS = 256
@@ -180,6 +180,8 @@ def controls() -> Setup | None:
 def units_panel(setup: Setup) -> None:
     st.subheader("1 · A unit on the text")
     rank, unit, state = setup.ranking, setup.unit, setup.state
+    # The coloured text first, so it is on screen at 1280×720 (a projector); the verdict and the text box under it.
+    figure_slot = st.container(key="main_figure")
     st.markdown(unit_notes.finder_verdict(rank, unit), help=unit_notes.SCORE_HELP + "\n\n" + unit_notes.BASELINE_HELP)
     text = control(
         "unit_text",
@@ -212,7 +214,8 @@ def units_panel(setup: Setup) -> None:
         classes=prop.classes,
         value_name=f"{unit_notes.STATE_NAMES[state]}[{unit}]",
     )
-    show_fig(fig, key="units_text")
+    with figure_slot:
+        show_fig(fig, key="units_text")
     show_fig(
         unit_figures.ranking_figure(rank.scores, rank.untrained_best, rank.shuffled_best, unit, rank.score_name),
         key="units_rank",
