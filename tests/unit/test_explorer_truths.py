@@ -4,7 +4,7 @@ case where the claim flips.
     7  a probability vector shows its largest entry, and tiny entries are not rounded to 0
     8  the backward pass opens on the last step with a loss, and its sentences name only steps that exist
     9  the embedding map claims closeness only when its two axes keep enough of the spread
-    13 numbers mode reads an example when the text is not numbers; the series title says the predicted value
+    13 numbers mode reads an example when the text is not numbers
 """
 
 import re

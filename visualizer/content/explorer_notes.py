@@ -4,7 +4,6 @@ backward_headline   which step the error enters at and where it flows, naming on
 later_source        what reaches h_t from later steps (nothing after the last step)
 embedding_*         what the 2-D embedding map and the nearest-neighbour table really show: the share of
                     the spread the two axes keep, and how the table's similarities compare with chance
-value_guess_title   the predicted next value, written as the number the chart shows
 numbers_notice      why the typed text is not read as numbers, and what is shown instead
 """
 
@@ -114,18 +113,6 @@ def embedding_caption(
 
 
 # ---------------------------------------------------------------------------- numbers
-
-
-def value_label(v: float) -> str:
-    """A predicted value as the chain and the series chart write it."""
-    return f"{v:.3g}"
-
-
-def value_guess_title(step: int, T: int, guess: float) -> str:
-    """The series chart's title at a step: ŷ_t's predicted value, and the position it is a guess for."""
-    if step < T:
-        return f"ŷ_{step} = {value_label(guess)}: the guess for value {step + 1} of the series"
-    return f"ŷ_{step} = {value_label(guess)}: a guess beyond the end of the series"
 
 
 def numbers_notice(reason: str, example: str) -> str:
