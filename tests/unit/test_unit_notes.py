@@ -31,6 +31,15 @@ def test_finder_verdict_flips_with_the_baselines():
     assert "within what chance gives" in chance and "Training made" not in chance
 
 
+def test_a_lead_over_the_baselines_smaller_than_the_margin_is_only_a_weak_sign():
+    """rnn-words' country unit: η 0.153 against 0.128 untrained and 0.142 shuffled is no proof that training taught it."""
+    m = unit_notes.CLEAR_MARGIN
+    weak = unit_notes.finder_verdict(ranking([0.0, 0.142 + m - 0.001], [0.128, 0.0], [0.142, 0.0]), 1)
+    assert "only slightly above" in weak and "weak sign" in weak and "Training made" not in weak
+    clear = unit_notes.finder_verdict(ranking([0.0, 0.142 + m + 0.001], [0.128, 0.0], [0.142, 0.0]), 1)
+    assert "Training made it track this" in clear and "weak sign" not in clear
+
+
 def effect(before: float, after: float, n: int = 10) -> ContrastEffect:
     """n pairs whose margins are +1 (right) before; `after` of them stay right."""
 

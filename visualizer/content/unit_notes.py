@@ -39,6 +39,11 @@ def unit_name(unit: int, state: str) -> str:
     return f"unit {unit} of {STATE_NAMES[state]}"
 
 
+# How far above both baselines a score must be before the page says training made the unit track the property:
+# the baselines are one untrained network and one shuffle, so a smaller lead could be the luck of that draw.
+CLEAR_MARGIN = 0.05
+
+
 def finder_verdict(ranking: Ranking, unit: int) -> str:
     """Whether `unit` tracks the property better than every untrained unit and every unit on shuffled labels."""
     s = float(ranking.scores[unit])
@@ -48,6 +53,12 @@ def finder_verdict(ranking: Ranking, unit: int) -> str:
         f"{name.capitalize()} scores {ranking.score_name} = {s:.2f} for *{prop}* (rank {rank} of {ranking.scores.size})"
     )
     untrained, shuffled = ranking.untrained_best, ranking.shuffled_best
+    if ranking.beats_baselines(unit) and s - max(untrained, shuffled) < CLEAR_MARGIN:
+        return (
+            f"{head}: only slightly above the best unit of the untrained network ({untrained:.2f}) and on shuffled "
+            f"labels ({shuffled:.2f}), by less than {CLEAR_MARGIN:.2f}: a weak sign that training taught it "
+            "(one untrained network and one shuffle are the baselines)."
+        )
     if ranking.beats_baselines(unit):
         return (
             f"{head}: better than any unit of the untrained network (best {untrained:.2f}) and than any unit on "
