@@ -71,3 +71,13 @@ def test_a_bad_pair_in_the_link_falls_back_with_a_notice(run_page):
     assert not at.exception
     assert _figure(at, "Beam search, width 3")  # the default width
     assert "the first one it gets wrong" in _text(at)
+
+
+def test_a_sentence_beyond_the_held_out_set_falls_back_and_says_so(run_page):
+    total = len(seqtasks.load_dataset("encoder_decoder").test)
+    at = run_page(PAGE, {**ED, "pair": "500"})
+    assert not at.exception
+    assert any(f"held-out sentence 500, but there are {total}" in i.value for i in at.info)
+    assert "the first one it gets wrong" in _text(at)
+    ok = run_page(PAGE, {**ED, "pair": str(total)})
+    assert not any("but there are" in i.value for i in ok.info)

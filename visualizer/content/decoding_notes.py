@@ -91,3 +91,11 @@ def beam_result(width: int, beam_words: str, beam_score: float, greedy_words: st
         f"The beam of width {width} returns “{beam_words}”, log P = {beam_score:.2f}, below greedy's "
         f"“{greedy_words}” ({greedy_score:.2f}): beam search does not promise a more probable answer."
     )
+
+
+def pair_fallback(asked: int, total: int) -> str:
+    """A link asked for a held-out sentence that does not exist."""
+    return (
+        f"The link asks for held-out sentence {asked}, but there are {total}: showing the first one the model "
+        "gets wrong instead."
+    )

@@ -9,7 +9,7 @@ from visualizer.content import decoding_notes as notes
 from visualizer.labs.sequences import decoding, seqtasks
 from visualizer.labs.sequences.seqnets import END
 from visualizer.plots import decoding_figures as df
-from visualizer.ui.binding import control, current
+from visualizer.ui.binding import control, current, set_setting
 from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape
 
@@ -49,6 +49,10 @@ def view(attend: bool) -> None:
         st.info("There are no held-out sentences to decode.")
         return
     options = list(range(len(examples) + 1))
+    asked = current().decode_pair
+    if asked > len(examples):  # a link beyond the held-out set: fall back, and say so
+        st.info(notes.pair_fallback(asked, len(examples)), icon="🔗")
+        set_setting("decode_pair", 0)
     pick_col, beam_col = st.columns([3, 1.4], vertical_alignment="bottom")
     with pick_col:
         control(
