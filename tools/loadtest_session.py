@@ -31,6 +31,9 @@ from visualizer.ui.compat import rerun_message as build_rerun  # noqa: E402
 MARKER = re.compile(rb"zq(\d{3})w")  # every session's tokens carry its own 3-digit marker
 MAX_SESSIONS = 999  # the marker has three digits
 
+# The text box the sessions type into: the sequence pages' box, and Home's one-line box.
+TEXT_KEYS = ("w_text", "w_text_line")
+
 
 def session_tokens(index: int, count: int) -> list[str]:
     """The words session `index` types: zq007w0, zq007w1, … (unique to the session)."""
@@ -107,13 +110,14 @@ def plan_interactions(widgets: dict[str, Widget], tokens: Sequence[str], steps: 
     nxt = [w for w in widgets.values() if w.kind == "button" and "next" in (w.key + " " + w.label).lower()]
     if nxt:
         return [(nxt[0], True)] * steps
-    if "w_text" in widgets:
+    box = next((widgets[k] for k in TEXT_KEYS if k in widgets), None)
+    if box is not None:
         prefix = re.match(r"zq\d{3}", tokens[0]).group(0) if tokens else "zq000"  # type: ignore[union-attr]
         words = list(tokens)
         plan: list[tuple[Widget, object]] = []
         for k in range(steps):
             words.append(f"{prefix}w{len(tokens) + k}")
-            plan.append((widgets["w_text"], " ".join(words)))
+            plan.append((box, " ".join(words)))
         return plan
     raise ValueError("the page has no step widget (w_step), Next button or text box (w_text) to drive")
 

@@ -28,7 +28,7 @@ def test_depth_chart_has_a_row_per_layer_and_direction_and_follows_the_controls(
     assert _depth(at)["data"][0]["y"] == [f"layer {i} {a}" for i in (1, 2, 3) for a in "→←"]
     assert at.query_params.get("glayers") in ("3", ["3"]) and at.query_params.get("gbidir") in ("1", ["1"])
     assert any("Layer 3 ← is 0 before t = T" in c.value for c in at.caption)  # the loss reads only o_T
-    at.radio(key="w_cell").set_value("lstm").run()
+    at.radio(key="w_cell_depth").set_value("lstm").run()
     assert "LSTM" in _depth(at)["layout"]["title"]["text"]
 
 

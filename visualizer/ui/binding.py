@@ -65,10 +65,12 @@ def presenting() -> bool:
     return current().present
 
 
-def control(name: str, widget: Callable, label: str, **kwargs) -> Any:
+def control(name: str, widget: Callable, label: str, *, key: str = "", **kwargs) -> Any:
     """Draw one widget bound to a setting and return its value.
 
-    The widget's key is 'w_<name>'; it starts from the setting's current value, and the
+    The widget's key is 'w_<name>', or `key` for a widget of another kind bound to the same setting on another
+    page (Streamlit would carry one key's state into a different widget when the student switches pages: Home's
+    one-line text box read the explorer's text area as empty); it starts from the setting's current value, and the
     setting follows the widget. Bounds and options come from the settings table (written once
     there) unless the caller narrows them. A control hidden by a classroom link keeps its value.
     """
@@ -84,7 +86,7 @@ def control(name: str, widget: Callable, label: str, **kwargs) -> Any:
             kwargs.setdefault("max_value", cast(spec.hi))
     elif kind in _CHOOSING and spec.kind == "choice":
         kwargs.setdefault("options", list(spec.choices))
-    key = f"w_{name}"
+    key = key or f"w_{name}"
     if key not in st.session_state:
         st.session_state[key] = getattr(current(), name)
     value = widget(label, key=key, help=kwargs.pop("help", spec.help or None), **kwargs)

@@ -262,6 +262,7 @@ def depth_section(seq: gi.Sequence, trained: TrainedModel | None, act: str) -> N
             horizontal=True,
             format_func=gf.CELL_LABELS.get,
             help="the cell of every layer of the chart below",
+            key="w_cell_depth",
         )
         s = current()
     key = "random" if trained is None else weights_fingerprint(trained.params)

@@ -73,7 +73,7 @@ def example() -> TrainedModel | None:
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Try it")
-        control("text", st.text_input, "A sequence (split into words)", max_chars=400)
+        control("text", st.text_input, "A sequence (split into words)", max_chars=400, key="w_text_line")
         choice = controls.weights_picker(levels=("words",), cells=("rnn",), where=st.sidebar)
         model = trained_vanilla(choice.model)
         if model is None:

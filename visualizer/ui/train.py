@@ -175,7 +175,7 @@ def sidebar() -> str | None:
             horizontal=True,
             format_func={"chars": "character", "words": "word"}.get,
         )
-        control("cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label)
+        control("cell", st.selectbox, "Cell", format_func=lambda c: cells.CELLS[c].label, key="w_cell_select")
         control(
             "train_start",
             st.radio,
