@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tests.unit import torch_equations as te
+from tools import check_torch_export
 from visualizer.content import framework_code as fc
 from visualizer.nn import deep, torch_layout
 
@@ -59,16 +60,7 @@ def test_from_state_dict_refuses_what_it_cannot_read():
         torch_layout.from_state_dict({**sd, "out.weight": np.zeros((2, 2))}, "rnn", layers=1, bidirectional=False)
 
 
-CASES = [
-    ("rnn", 1, False, "tanh"),
-    ("rnn", 2, True, "relu"),
-    ("rnn", 2, True, "sigmoid"),
-    ("rnn", 1, False, "linear"),
-    ("lstm", 1, False, "tanh"),
-    ("lstm", 3, True, "tanh"),
-    ("gru", 1, False, "tanh"),
-    ("gru", 2, True, "tanh"),
-]
+CASES = list(check_torch_export.CASES)  # the same networks the real-torch check runs
 
 
 @pytest.mark.parametrize("cell,layers,bidir,act", CASES)

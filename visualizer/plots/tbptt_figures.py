@@ -17,6 +17,14 @@ ROW = 1.7  # vertical distance between two windows, in data units
 PLOT_PX = 640  # about the plot's width at 1280 px (for how many characters of a word fit in a cell)
 
 
+def _arrow(x_from: float, x_to: float, y: float, colour: str) -> dict:
+    """A horizontal arrow from x_from to x_to at height y, in data coordinates."""
+    return dict(
+        x=x_to, y=y, ax=x_from, ay=y, xref="x", yref="y", axref="x", ayref="y",
+        showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor=colour, text="",
+    )  # fmt: skip
+
+
 def _label(token: str, cell_chars: int) -> str:
     return short(token, max(1, cell_chars))
 
@@ -54,23 +62,7 @@ def windows_figure(wins: Sequence[Window], *, level: str, batch: int, height: in
         shapes.append(  # the gradient stops here
             dict(type="line", x0=-0.5, x1=-0.5, y0=y - 0.75, y1=y + 0.32, line=dict(color=ALERT, width=5))
         )
-        notes.append(  # the gradient flowing back through the window
-            dict(
-                x=-0.4,
-                y=y - 0.55,
-                ax=T - 0.6,
-                ay=y - 0.55,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowwidth=2,
-                arrowcolor=ALERT,
-                text="",
-            )
-        )
+        notes.append(_arrow(T - 0.6, -0.4, y - 0.55, ALERT))  # the gradient flowing back through the window
         notes.append(
             dict(
                 x=(T - 1) / 2,
@@ -87,23 +79,7 @@ def windows_figure(wins: Sequence[Window], *, level: str, batch: int, height: in
             band, nxt = y - CARRY_BAND, y - ROW
             carry_x += [T - 0.5, T - 0.15, T - 0.15, -0.95, -0.95, None]
             carry_y += [y, y, band, band, nxt, None]
-            notes.append(
-                dict(
-                    x=-0.52,
-                    y=nxt,
-                    ax=-0.95,
-                    ay=nxt,
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowwidth=2,
-                    arrowcolor=H_COLOUR,
-                    text="",
-                )
-            )
+            notes.append(_arrow(-0.95, -0.52, nxt, H_COLOUR))
             notes.append(
                 dict(
                     x=(T - 1) / 2,
