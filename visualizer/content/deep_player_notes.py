@@ -1,0 +1,52 @@
+"""The explorer player's sentences for a stacked or bidirectional network (the player draws layers as rows).
+
+backward_row_note  what the backward direction's row shows at step k of the forward pass, and why
+weight_norms       what the per-layer ‖∂L/∂W_hh^[l]‖ beside the backward pass are (whole-sequence totals)
+row_legend         how to read the rows of the chain
+Pure Python.
+"""
+
+from __future__ import annotations
+
+from visualizer.content.deep_notes import leak_note
+
+WEIGHT = {"rnn": "W_hh", "lstm": "W_h", "gru": "W_h"}
+
+
+def backward_row_note(layers: int) -> str:
+    """Why the ← rows are complete at every step of the forward pass."""
+    rows = "row" if layers == 1 else "rows"
+    return (
+        f"The ← {rows} run right to left: ←h_t is computed from ←h_(t+1), so the backward direction has to read "
+        "the whole sequence, from the last token back to the first, before step 1 can use it. The player therefore "
+        "shows the ← rows complete at every step; only the → rows (and ŷ_t) hide the future."
+    )
+
+
+def row_legend(layers: int, bidirectional: bool) -> str:
+    """How the chain's rows stack (bottom to top)."""
+    stack = "x_t at the bottom, " + ", ".join(f"layer {li}" for li in range(1, layers + 1)) + " above it, ŷ_t on top"
+    two = (
+        "; each layer has two rows: → (reads t = 1..T, arrows left to right) and ← (reads t = T..1, arrows right "
+        "to left), and the layer above reads their concatenation [→h_t; ←h_t]"
+        if bidirectional
+        else ""
+    )
+    return f"One row per layer: {stack}{two}. Layer l reads h_t^[l−1] (layer 1 reads x_t)."
+
+
+def weight_norms_label(cell: str) -> str:
+    """The heading of the per-layer weight-gradient norms in the backward pass."""
+    return (
+        f"‖∂L/∂{WEIGHT[cell]}^[l]‖ per layer and direction, summed over all steps (the whole sequence's gradient "
+        "of that layer's recurrent weights, not a running total)"
+    )
+
+
+def notes(layers: int, bidirectional: bool) -> list[str]:
+    """The sentences shown under a deep player, in order (the leak note first when bidirectional)."""
+    out = [row_legend(layers, bidirectional)]
+    leak = leak_note(bidirectional)
+    if leak is not None:
+        out += [leak, backward_row_note(layers)]
+    return out
