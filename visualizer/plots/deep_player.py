@@ -43,12 +43,17 @@ def _h(li: int, d: int, t: str, dirs: int) -> str:
 
 
 def _input(li: int, dirs: int) -> str:
-    """What layer li reads at step t: x_t, h_t^[l-1], or the concatenation below."""
+    """What layer li reads at step t: x_t, h_t^[l-1], or o_t^[l-1] = [→h_t^[l-1]; ←h_t^[l-1]] (_concat)."""
     if li == 0:
         return "x_t"
     if dirs == 1:
         return _h(li - 1, 0, "t", 1)
-    return f"[{_h(li - 1, 0, 't', 2)};\\,{_h(li - 1, 1, 't', 2)}]"
+    return f"o_t^{{[{li}]}}"
+
+
+def _concat(li: int, t: str) -> str:
+    """o_t^[l] = [→h_t^[l]; ←h_t^[l]]: what a bidirectional layer passes up."""
+    return f"o_{{{t}}}^{{[{li + 1}]}} = [{_h(li, 0, t, 2)};\\,{_h(li, 1, t, 2)}]"
 
 
 def _cell_line(r: DeepRun, li: int, d: int) -> str:
@@ -81,6 +86,8 @@ def _equations(r: DeepRun, t: int, n: str) -> dict[str, list[str]]:
     for li, d in rows_of(r):
         hs.append(_cell_line(r, li, d))
         hs.append(f"{_h(li, d, str(t), dirs)} = {matrix(r.hs[li][d][t - 1][None, :])}^\\top")
+        if dirs == 2 and d == 1:
+            hs.append(_concat(li, "t"))
     p = r.probs[t - 1]
     top = _top_input(r)
     if r.enc.regression:

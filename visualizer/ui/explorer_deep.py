@@ -179,10 +179,10 @@ def steps(r: deep_run.DeepRun, trained: TrainedModel | None) -> None:
     data = _payload_cached(run_key(trained), s.notation, presenting(), r)
     if s.compare.strip():
         st.caption("The second sequence is compared in the one-layer, one-direction view only.")
-    for line in data["deep"]["notes"]:
-        st.caption(md_escape(line))
     with st.container(key="main_figure"):
         player.show(data, key="explorer_player")
+    for line in data["deep"]["notes"]:
+        st.caption(md_escape(line))
 
 
 def code(r: deep_run.DeepRun) -> None:

@@ -483,7 +483,7 @@ class Player {
     const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
     const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
     const cx = (k) => x0 + (k - start) * COL_W + COL_W / 2;
-    const ROW = 36;
+    const ROW = 31;
     const GAP = 14; // between layers
     const nRows = D.rows.length;
     const y = { top: 14, yhat: 38 };
@@ -540,7 +540,7 @@ class Player {
         }
         const val = s.rows[i];
         const name = `${r.dir === 1 ? "←" : D.dirs === 2 ? "→" : ""}${sym("h", k, n)}`;
-        parts.push(node("h", `<rect x="${x - 16}" y="${ry - 13}" width="32" height="26" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
+        parts.push(node("h", `<rect x="${x - 16}" y="${ry - 12}" width="32" height="24" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
         if (back) {
           parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 15}" text-anchor="start">${fmt(val.dh)}</text>`);
           const w = 1 + 3 * ((val.dh || 0) / maxDh);
@@ -675,7 +675,7 @@ class Player {
     const d = this.d;
     const left = 74;
     const cw = Math.min(80, (width - left - 8) / d.T);
-    const budget = d.present ? 90 : 140;
+    const budget = d.present ? 72 : 108;
     let y0 = 4;
     const out = [];
     for (const [name, mat, full] of d.heat.rows) {
