@@ -483,8 +483,8 @@ class Player {
     const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
     const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
     const cx = (k) => x0 + (k - start) * COL_W + COL_W / 2;
-    const ROW = 31;
-    const GAP = 14; // between layers
+    const ROW = 29;
+    const GAP = 10; // between layers
     const nRows = D.rows.length;
     const y = { top: 14, yhat: 38 };
     // rows from the top: the top layer's ← row first (drawing order does not matter, positions do)
@@ -539,7 +539,7 @@ class Player {
           parts.push(`<line class="rec rtl" data-row="${i}" x1="${from}" y1="${ry}" x2="${x + 17}" y2="${ry}" marker-end="url(#arr)"/>`);
         }
         const val = s.rows[i];
-        const name = `${r.dir === 1 ? "←" : D.dirs === 2 ? "→" : ""}${sym("h", k, n)}`;
+        const name = sym("h", k, n); // the row label on the left names the layer and direction
         parts.push(node("h", `<rect x="${x - 16}" y="${ry - 12}" width="32" height="24" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
         if (back) {
           parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 15}" text-anchor="start">${fmt(val.dh)}</text>`);
