@@ -130,7 +130,7 @@ def _top(r: DeepRun, t: int) -> list[list[Any]]:
 def _weight_norms(r: DeepRun) -> list[float | None]:
     key = "d" + deep.RECURRENT[r.cell][1]
     with np.errstate(over="ignore", invalid="ignore"):
-        return [player._r(np.linalg.norm(r.grads.layers[li][d][key])) for li, d in rows_of(r)]
+        return [player._r(float(np.linalg.norm(r.grads.layers[li][d][key]))) for li, d in rows_of(r)]
 
 
 def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "forward", present: bool = False):
@@ -180,14 +180,19 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
                 "back_rest": back_rest,
                 "eq": _equations(r, t, n),
                 "gates": [],
-                "rows": [{"h": player._rows(r.hs[li][d][t - 1]), "dh": player._r(norms[li, d, t - 1])} for li, d in rows_of(r)],
+                "rows": [
+                    {"h": player._rows(r.hs[li][d][t - 1]), "dh": player._r(norms[li, d, t - 1])}
+                    for li, d in rows_of(r)
+                ],
             }
         )
     labels_rows = [deep_notes.row_label(li, d, dirs) for li, d in rows_of(r)]
     heat = {
         "h": player._rows(r.hs[top[0]][top[1]]),
         "c": None,
-        "rows": [[lab, player._rows(r.hs[li][d]), d == 1] for lab, (li, d) in zip(labels_rows, rows_of(r), strict=True)],
+        "rows": [
+            [lab, player._rows(r.hs[li][d]), d == 1] for lab, (li, d) in zip(labels_rows, rows_of(r), strict=True)
+        ],
     }
     labels = {
         **{k: translate(v, n) for k, v in player_notes.CONTROLS.items()},

@@ -193,4 +193,3 @@ def code(r: deep_run.DeepRun) -> None:
 def code_single(cell: str, params, X, activation: str) -> None:
     """The same panel for the one-layer network on screen."""
     code_export.code_panel(current(), deep.as_network(cell, params, activation), X, key="explorer_code")
-
