@@ -14,12 +14,18 @@ WEIGHT = {"rnn": "W_hh", "lstm": "W_h", "gru": "W_h"}
 
 
 def backward_row_note(layers: int) -> str:
-    """Why the ← rows are complete at every step of the forward pass."""
+    """Why the ← rows are complete at every step of the forward pass, and what the → rows have read."""
     rows = "row" if layers == 1 else "rows"
-    return (
-        f"The ← {rows} run right to left: ←h_t is computed from ←h_(t+1), so the backward direction has to read "
-        "the whole sequence, from the last token back to the first, before step 1 can use it. The player therefore "
-        "shows the ← rows complete at every step; only the → rows (and ŷ_t) hide the future."
+    out = (
+        f"The ← {rows} run right to left: ←h_t is computed from ←h_(t+1), so the backward direction reads the whole "
+        "sequence, from the last token back to the first, before step 1 can use it; the player shows the ← rows "
+        "complete at every step. The → rows are revealed step by step: →h_t^[1] has read x_1 … x_t only"
+    )
+    if layers == 1:
+        return out + "."
+    return out + (
+        "; from layer 2 up, →h_t^[l] also reads ←h_t^[l−1], which has read the whole sequence, so those → rows "
+        "already depend on later tokens too."
     )
 
 
