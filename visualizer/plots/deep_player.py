@@ -97,8 +97,7 @@ def _equations(r: DeepRun, t: int, n: str) -> dict[str, list[str]]:
     norms = r.dh_norm
     L = r.params.num_layers
     back = [
-        "\\frac{\\partial L}{\\partial h_t^{[l]}} = \\text{(from step t's successor in its direction)} + "
-        "\\text{(from layer l+1, through its input weights)}"
+        "\\frac{\\partial L}{\\partial h_t^{[l]}} = \\text{(through time)} + \\text{(from layer } l+1\\text{)}"
         if L > 1
         else "\\frac{\\partial L}{\\partial h_t} = \\text{(from the loss at t)} + \\text{(from the next step)}"
     ]

@@ -542,7 +542,8 @@ class Player {
         const name = sym("h", k, n); // the row label on the left names the layer and direction
         parts.push(node("h", `<rect x="${x - 16}" y="${ry - 12}" width="32" height="24" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
         if (back) {
-          parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 15}" text-anchor="start">${fmt(val.dh)}</text>`);
+          // this step's ‖∂L/∂h_t^[l]‖ beside each row's node (every row's value is also in the panel)
+          if (here) parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 13}" text-anchor="start">${fmt(val.dh)}</text>`);
           const w = 1 + 3 * ((val.dh || 0) / maxDh);
           // the error flows against the direction of reading: → rows to the left, ← rows to the right
           if (r.dir === 0 && k > start) parts.push(`<line class="err" x1="${x - 17}" y1="${ry + 9}" x2="${cx(k - 1) + 17}" y2="${ry + 9}" marker-end="url(#arr-red)" stroke-width="${w.toFixed(1)}"/>`);
