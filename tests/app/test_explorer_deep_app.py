@@ -70,3 +70,13 @@ def test_a_one_token_deep_run_and_bad_numbers_give_no_traceback(run_page):
     assert not at.exception
     d = player(at)
     assert d["T"] == 1 and d["steps"][0]["loss"] is None
+
+
+def test_the_second_sequence_is_disabled_with_the_reason_for_a_deep_network(run_page):
+    at = run_page(PAGE, {**RANDOM, "bidir": "true", "compare": "the united kingdom"})
+    assert not at.exception
+    (compare,) = [w for w in at.text_input if w.label == "Compare with a second sequence"]
+    assert compare.disabled and "one-layer, one-direction view only" in compare.proto.help
+    assert "b" not in player(at)["heat"]
+    (compare,) = [w for w in run_page(PAGE, RANDOM).text_input if w.label == "Compare with a second sequence"]
+    assert not compare.disabled

@@ -137,15 +137,18 @@ def sidebar() -> TrainedModel | None:
         st.subheader("Explorer")
         control("cell", st.radio, "Cell", horizontal=True, format_func=CELL_LABELS.get)
         control("notation", st.radio, "Notation", horizontal=True, format_func=NOTATION_LABELS.get)
+    explorer_deep.depth_controls()
+    with st.sidebar:
+        why = explorer_deep.COMPARE_ONE_LAYER if explorer_deep.wanted() else None
         control(
             "compare",
             st.text_input,
             "Compare with a second sequence",
             max_chars=2000,
             placeholder="e.g. the united kingdom of great britain",
+            disabled=why is not None,
+            **({"help": why} if why else {}),
         )
-    explorer_deep.depth_controls()
-    with st.sidebar:
         return weights()
 
 

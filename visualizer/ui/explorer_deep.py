@@ -22,6 +22,7 @@ from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.text import md_escape, show_error
 
 OWN_MODEL = "your own model (Train page) has its own shape: one layer, one direction"
+COMPARE_ONE_LAYER = "a second sequence is compared in the one-layer, one-direction view only"
 LEVEL_WORDS = {"words": "words", "chars": "characters"}
 
 
@@ -177,8 +178,6 @@ def steps(r: deep_run.DeepRun, trained: TrainedModel | None) -> None:
     """The player with one row per layer and direction, and the sentences that say how to read it."""
     s = current()
     data = _payload_cached(run_key(trained), s.notation, presenting(), r)
-    if s.compare.strip():
-        st.caption("The second sequence is compared in the one-layer, one-direction view only.")
     with st.container(key="main_figure"):
         player.show(data, key="explorer_player")
     for line in data["deep"]["notes"]:
