@@ -225,7 +225,7 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
             "rows": [
                 {"label": lab, "layer": li + 1, "dir": d} for lab, (li, d) in zip(labels_rows, rows_of(r), strict=True)
             ],
-            "notes": deep_player_notes.notes(L, dirs == 2),
+            "notes": [translate(line, n) for line in deep_player_notes.notes(L, dirs == 2)],
             "wlabel": deep_player_notes.weight_norms_label(r.cell),
             "wnorm": _weight_norms(r),
         },
