@@ -81,6 +81,7 @@ def test_the_backward_pass_names_every_rows_gradient(page, app_url):
     r = deep_run.random_run(TEXT, "words", "onehot", cell="lstm", layers=2, bidirectional=True, emb=8, hidden=6, seed=0)
     panel = page.locator(".player .panel")
     expect(panel).to_contain_text("summed over all steps")
+    expect(panel).to_contain_text("→ rows: steps t … T")  # the running norms say which steps they hold
     t = 4  # the backward pass opens on the last step with a loss (the numbers beside the nodes: this step's)
     expect(page.locator(".player .where")).to_have_text(f"t = {t} / 5")
     grad = page.locator(f".player svg.chain [data-col='{t}'] text.grad[data-row='2']").text_content()

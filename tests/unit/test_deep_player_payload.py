@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer.content import deep_notes, deep_player_notes
-from visualizer.labs.explorer import deep_run
+from visualizer.labs.explorer import deep_bptt, deep_run
 from visualizer.nn import deep
 from visualizer.plots import deep_player
 
@@ -120,3 +120,34 @@ def test_payload_is_json_deterministic_and_shaped(cell, layers, bidir, hidden, s
     n_rows = layers * (2 if bidir else 1)
     assert len(d["deep"]["rows"]) == len(d["heat"]["rows"]) == len(d["deep"]["wnorm"]) == n_rows
     assert all(len(s["rows"]) == n_rows and len(s["rows"][0]["h"]) == hidden for s in d["steps"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    cell=st.sampled_from(["rnn", "lstm", "gru"]), layers=st.integers(1, 3), bidir=st.booleans(), seed=st.integers(0, 30)
+)
+def test_the_running_weight_norms_end_at_the_exact_gradient(cell, layers, bidir, seed):
+    """→ rows: the running sum over steps t..T is the whole ∂L/∂W_hh^[l] at t = 1; ← rows: over 1..t, whole at
+    t = T (deep.backward's gradient, itself checked against finite differences in test_deep.py)."""
+    r = _run(cell, layers, bidir, text="a b c a b b", hidden=3, seed=seed)
+    run = deep_bptt.running_weight_norms(r)
+    key = "dW_hh" if cell == "rnn" else "dW_h"
+    for li in range(layers):
+        assert run[li, 0, 0] == pytest.approx(np.linalg.norm(r.grads.layers[li][0][key]), rel=1e-9)
+        if bidir:
+            assert run[li, 1, -1] == pytest.approx(np.linalg.norm(r.grads.layers[li][1][key]), rel=1e-9)
+    d = deep_player.payload(r)
+    assert d["steps"][0]["rows"][0]["running"] == pytest.approx(run[0, 0, 0], rel=1e-5)
+
+
+def test_the_running_norm_near_the_end_holds_only_the_last_terms():
+    """Vanilla, one layer: step T predicts nothing (its term is 0), so the running sum at t = T − 1 is step
+    T − 1's term alone, dz_(T-1) ⊗ h_(T-2) (the flip: a sum in the wrong direction would be the whole gradient)."""
+    r = _run("rnn", 1, False, text="a b c a b", hidden=3)
+    run = deep_bptt.running_weight_norms(r)
+    hs = r.trace.cell_traces[0][0].hs  # h_0 … h_T
+    T = r.T
+    assert run[0, 0, T - 1] == 0.0
+    dz = r.grads.dh[0][0][T - 2] * (1 - hs[T - 1] ** 2)  # backprop through tanh at t = T − 1
+    assert run[0, 0, T - 2] == pytest.approx(np.linalg.norm(np.outer(dz, hs[T - 2])), rel=1e-9)
+    assert run[0, 0, T - 2] < run[0, 0, 0]

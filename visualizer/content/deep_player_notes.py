@@ -1,7 +1,8 @@
 """The explorer player's sentences for a stacked or bidirectional network (the player draws layers as rows).
 
 backward_row_note  what the backward direction's row shows at step k of the forward pass, and why
-weight_norms       what the per-layer ‖∂L/∂W_hh^[l]‖ beside the backward pass are (whole-sequence totals)
+weight_norms_label what the per-layer ‖∂L/∂W_hh^[l]‖ beside the backward pass are (whole-sequence totals)
+running_label      which steps the running per-layer norms have summed
 row_legend         how to read the rows of the chain
 Pure Python.
 """
@@ -47,6 +48,16 @@ def weight_norms_label(cell: str) -> str:
         f"‖∂L/∂{WEIGHT[cell]}^[l]‖ per layer and direction, summed over all steps (the whole sequence's gradient "
         "of that layer's recurrent weights, not a running total)"
     )
+
+
+def running_label(cell: str, bidirectional: bool) -> str:
+    """The heading of the running per-row norms: which steps each direction's sum covers at step t."""
+    which = (
+        "→ rows: steps t … T (their BPTT walks from T down); ← rows: steps 1 … t (theirs walks up from 1)"
+        if bidirectional
+        else "steps t … T, as the backward pass walks from T down"
+    )
+    return f"Running ‖∂L/∂{WEIGHT[cell]}^[l]‖ per layer ({which})"
 
 
 def notes(layers: int, bidirectional: bool) -> list[str]:

@@ -7,6 +7,7 @@ Same shape as plots.player.payload (the browser's stepping, step sentences and l
     steps[t-1].rows[i]    {"h": h_t^[l] of that direction (H,), "dh": ‖∂L/∂h_t^[l]‖}   (DeepRun.hs, dh_norm)
     heat.rows[i]          [label, (T, H) h_t^[l], full]: full = the ← rows, complete from the first step
     deep.wnorm[i]         ‖∂L/∂W_hh^[l]‖ (vanilla) or ‖∂L/∂W_h^[l]‖ (gated) of that row, summed over all steps
+    steps[t-1].rows[i].running   the same, summed over the steps its BPTT has walked so far (labs.explorer.deep_bptt)
 
 The equations name the layer: h_t^[l] reads h_t^[l−1] (layer 1 reads x_t; with two directions the layer below's
 [→h_t; ←h_t]), and ŷ_t reads the top layer's [→h_t^[L]; ←h_t^[L]] (deep.py's layout; Schuster & Paliwal 1997,
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from visualizer.content import deep_notes, deep_player_notes, explorer_notes, player_notes
+from visualizer.labs.explorer.deep_bptt import running_weight_norms
 from visualizer.labs.explorer.deep_run import DeepRun
 from visualizer.nn import deep
 from visualizer.plots import player
@@ -142,6 +144,7 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
     backward_start = last or 1
     dirs, L = r.params.directions, r.params.num_layers
     norms = r.dh_norm  # (L, dirs, T)
+    running = running_weight_norms(r)  # (L, dirs, T)
     top = (L - 1, 0)
 
     def sym(base: str, k: int) -> str:
@@ -180,7 +183,11 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
                 "eq": _equations(r, t, n),
                 "gates": [],
                 "rows": [
-                    {"h": player._rows(r.hs[li][d][t - 1]), "dh": player._r(norms[li, d, t - 1])}
+                    {
+                        "h": player._rows(r.hs[li][d][t - 1]),
+                        "dh": player._r(norms[li, d, t - 1]),
+                        "running": player._r(running[li, d, t - 1]),
+                    }
                     for li, d in rows_of(r)
                 ],
             }
@@ -226,7 +233,8 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
                 {"label": lab, "layer": li + 1, "dir": d} for lab, (li, d) in zip(labels_rows, rows_of(r), strict=True)
             ],
             "notes": [translate(line, n) for line in deep_player_notes.notes(L, dirs == 2)],
-            "wlabel": deep_player_notes.weight_norms_label(r.cell),
+            "wlabel": translate(deep_player_notes.weight_norms_label(r.cell), n),
+            "rlabel": translate(deep_player_notes.running_label(r.cell, dirs == 2), n),
             "wnorm": _weight_norms(r),
         },
     }

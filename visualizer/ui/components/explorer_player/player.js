@@ -577,14 +577,15 @@ class Player {
     this.q(".loss-sum").textContent = back ? `Total L = ${fmt(d.total_loss, 3)}.` : s.loss_sum + ".";
   }
 
-  // The backward pass of a deep network: ‖∂L/∂h_t^[l]‖ of every row at this step, and each row's
-  // ‖∂L/∂W_hh^[l]‖ over the whole sequence.
+  // The backward pass of a deep network: ‖∂L/∂h_t^[l]‖ of every row at this step, each row's running
+  // ‖∂L/∂W_hh^[l]‖ (the steps its BPTT has walked) and its total over the whole sequence.
   deepBackText() {
     const D = this.d.deep;
     const s = this.step();
     const per = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(s.rows[i].dh, 3)}`).join("; ");
     const w = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(D.wnorm[i], 3)}`).join("; ");
-    return `<p class="num">‖∂L/∂h<sub>${this.t}</sub><sup>[l]</sup>‖ — ${per}</p><p class="num">${esc(D.wlabel)} — ${w}</p>`;
+    const run = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(s.rows[i].running, 3)}`).join("; ");
+    return `<p class="num">‖∂L/∂h<sub>${this.t}</sub><sup>[l]</sup>‖ — ${per}</p><p class="num">${esc(D.rlabel)} — ${run}</p><p class="num">${esc(D.wlabel)} — ${w}</p>`;
   }
 
   drawPanel() {
