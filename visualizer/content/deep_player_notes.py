@@ -42,11 +42,12 @@ def row_legend(layers: int, bidirectional: bool) -> str:
     return f"One row per layer: {stack}{two}. Layer l reads h_t^[l−1] (layer 1 reads x_t)."
 
 
-def weight_norms_label(cell: str) -> str:
+def weight_norms_label(cell: str, bidirectional: bool = False) -> str:
     """The heading of the per-layer weight-gradient norms in the backward pass."""
+    per = "per layer and direction" if bidirectional else "per layer"
     return (
-        f"‖∂L/∂{WEIGHT[cell]}^[l]‖ per layer and direction, summed over all steps (the whole sequence's gradient "
-        "of that layer's recurrent weights, not a running total)"
+        f"‖∂L/∂{WEIGHT[cell]}^[l]‖ {per}, summed over all steps (the whole sequence's gradient of that layer's "
+        "recurrent weights, not a running total)"
     )
 
 

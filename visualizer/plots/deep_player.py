@@ -209,8 +209,7 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
         "running": "",
         "dh": translate("‖∂L/∂h_t‖", n),
         "h": "a" if n == "a" else "h",
-        "fold_title": "Where the chain comes from: five moves from a feed-forward net to an RNN",
-        "fold_hint": "",
+        **player.fold_labels(n),
         "variant": "",
         "notation": n,
     }
@@ -233,7 +232,7 @@ def payload(r: DeepRun, *, notation: str = "h", step: int = 1, phase: str = "for
                 {"label": lab, "layer": li + 1, "dir": d} for lab, (li, d) in zip(labels_rows, rows_of(r), strict=True)
             ],
             "notes": [translate(line, n) for line in deep_player_notes.notes(L, dirs == 2)],
-            "wlabel": translate(deep_player_notes.weight_norms_label(r.cell), n),
+            "wlabel": translate(deep_player_notes.weight_norms_label(r.cell, dirs == 2), n),
             "rlabel": translate(deep_player_notes.running_label(r.cell, dirs == 2), n),
             "wnorm": _weight_norms(r),
         },
