@@ -80,3 +80,10 @@ def test_the_second_sequence_is_disabled_with_the_reason_for_a_deep_network(run_
     assert "b" not in player(at)["heat"]
     (compare,) = [w for w in run_page(PAGE, RANDOM).text_input if w.label == "Compare with a second sequence"]
     assert not compare.disabled
+
+
+def test_a_rerun_sends_the_same_deep_payload(run_page):
+    at = run_page(PAGE, {**RANDOM, "layers": "3", "bidir": "true", "cell": "gru"})
+    first = player(at)
+    at.run()
+    assert player(at) == first  # same seed and settings: the same weights and picture
