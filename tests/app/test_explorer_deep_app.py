@@ -5,7 +5,10 @@ gives the notice naming the nearest model, and the code panel sits below the pla
 import numpy as np
 
 from tests.app.explorer_page import PAGE, RANDOM, player
+from visualizer.data import encoding
+from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import deep_run
+from visualizer.nn import cells
 
 TEXT = "the united states of america"
 
@@ -87,3 +90,20 @@ def test_a_rerun_sends_the_same_deep_payload(run_page):
     first = player(at)
     at.run()
     assert player(at) == first  # same seed and settings: the same weights and picture
+
+
+def test_own_model_disables_the_depth_controls_with_the_reason(run_page):
+    """The student's own model has its own shape: a link asking for 2 layers, bidirectional, still shows it."""
+    at = run_page(PAGE, {**RANDOM, "layers": "2", "bidir": "true"})
+    vocab = encoding.Vocab.build(list("the united states of america"))
+    model = TrainedModel("gru", "chars", vocab, cells.CELLS["gru"].init(len(vocab), 8, len(vocab), seed=3))
+    at.session_state["trained_model"] = model
+    at.run()
+    (radio,) = [r for r in at.radio if r.label == "Weights"]
+    radio.set_value("trained").run()
+    assert not at.exception and not at.error
+    (layers,) = [s for s in at.slider if s.label == "Layers"]
+    (bidir,) = [t for t in at.toggle if t.label == "Bidirectional"]
+    assert layers.disabled and bidir.disabled and "own model" in layers.proto.help
+    d = player(at)
+    assert "deep" not in d and d["cell"] == "gru"  # the model's own one-layer shape

@@ -21,7 +21,7 @@ from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.text import md_escape, show_error
 
-OWN_MODEL = "your own model (Train page) has its own shape: one layer, one direction"
+OWN_MODEL = "your own model (Train page) has its own shape: its layers and directions are used"
 COMPARE_ONE_LAYER = "a second sequence is compared in the one-layer, one-direction view only"
 LEVEL_WORDS = {"words": "words", "chars": "characters"}
 
