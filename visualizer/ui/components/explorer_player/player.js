@@ -483,8 +483,8 @@ class Player {
     const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
     const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
     const cx = (k) => x0 + (k - start) * COL_W + COL_W / 2;
-    const ROW = 29;
-    const GAP = 10; // between layers
+    const ROW = 26;
+    const GAP = 8; // between layers
     const nRows = D.rows.length;
     const y = { top: 14, yhat: 38 };
     // rows from the top: the top layer's ← row first (drawing order does not matter, positions do)
@@ -528,7 +528,7 @@ class Player {
         const ry = rowY[i];
         const visible = r.dir === 1 || known;
         if (!visible) {
-          parts.push(`<rect class="slot" role="button" tabindex="0" data-row="${i}" aria-label="${esc(`Step ${k} of ${r.label} (not read yet): go there`)}" x="${x - 16}" y="${ry - 14}" width="32" height="28" rx="4"/>`);
+          parts.push(`<rect class="slot" role="button" tabindex="0" data-row="${i}" aria-label="${esc(`Step ${k} of ${r.label} (not read yet): go there`)}" x="${x - 16}" y="${ry - 11}" width="32" height="22" rx="4"/>`);
           return;
         }
         // the recurrent arrow: → from the column on the left, ← from the column on the right
@@ -540,7 +540,7 @@ class Player {
         }
         const val = s.rows[i];
         const name = sym("h", k, n); // the row label on the left names the layer and direction
-        parts.push(node("h", `<rect x="${x - 16}" y="${ry - 12}" width="32" height="24" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
+        parts.push(node("h", `<rect x="${x - 16}" y="${ry - 11}" width="32" height="22" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
         if (back) {
           // this step's ‖∂L/∂h_t^[l]‖ beside each row's node (every row's value is also in the panel)
           if (here) parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 13}" text-anchor="start">${fmt(val.dh)}</text>`);
@@ -554,13 +554,13 @@ class Player {
         // up the stack: x_t into layer 1, each layer's output [→h; ←h] into the layer above, the top into ŷ_t
         for (let layer = 1; layer <= D.L; layer++) {
           const idx = layerRows(layer);
-          const lo = Math.max(...idx.map((i) => rowY[i])) + 14;
-          const hi = Math.min(...idx.map((i) => rowY[i])) - 14;
+          const lo = Math.max(...idx.map((i) => rowY[i])) + 12;
+          const hi = Math.min(...idx.map((i) => rowY[i])) - 12;
           if (idx.length === 2) parts.push(`<rect class="concat" x="${x - 21}" y="${hi - 3}" width="42" height="${lo - hi + 6}" rx="6"><title>${esc(`[→${sym("h", k, n)}; ←${sym("h", k, n)}] of layer ${layer}`)}</title></rect>`);
-          const below = layer === 1 ? y.x - 13 : Math.min(...layerRows(layer - 1).map((i) => rowY[i])) - 14 - (D.dirs === 2 ? 3 : 0);
+          const below = layer === 1 ? y.x - 13 : Math.min(...layerRows(layer - 1).map((i) => rowY[i])) - 12 - (D.dirs === 2 ? 3 : 0);
           parts.push(`<line class="up" x1="${x - 24}" y1="${below}" x2="${x - 24}" y2="${lo + (idx.length === 2 ? 3 : 0)}" marker-end="url(#arr)"/>`);
         }
-        const topRow = Math.min(...layerRows(D.L).map((i) => rowY[i])) - 14 - (D.dirs === 2 ? 3 : 0);
+        const topRow = Math.min(...layerRows(D.L).map((i) => rowY[i])) - 12 - (D.dirs === 2 ? 3 : 0);
         parts.push(`<line class="up" x1="${x}" y1="${topRow}" x2="${x}" y2="${y.yhat + 13}" marker-end="url(#arr)"/>`);
         const yTop = s.top.length ? (d.regression ? `→ ${s.top[0][0]}` : `${s.top[0][0]} ${fmt(s.top[0][1])}`) : "";
         parts.push(node("y", `<circle cx="${x}" cy="${y.yhat}" r="13"/><text x="${x}" y="${y.yhat + 4}" text-anchor="middle">${esc(sym("ŷ", k, n))}</text>`, `${sym("ŷ", k, n)}, the prediction of step ${k}`));
@@ -677,14 +677,14 @@ class Player {
     const d = this.d;
     const left = 74;
     const cw = Math.min(80, (width - left - 8) / d.T);
-    const budget = d.present ? 72 : 108;
+    const budget = d.present ? 66 : 84;
     let y0 = 4;
     const out = [];
     for (const [name, mat, full] of d.heat.rows) {
       const H = mat[0] ? mat[0].length : 0;
       const ch = Math.min(8, budget / d.heat.rows.length / Math.max(H, 1));
       out.push({ name, mat, scale: 1, toks: d.tokens, H, ch, y0, full });
-      y0 += H * ch + 6;
+      y0 += H * ch + 3;
     }
     return { rows: out, left, cw, width, axisY: y0 };
   }
