@@ -42,7 +42,7 @@ elif result is not None:
     explorer.downloads(u)
     # The fold introduces the chain, in the player above it; a lesson stop about the fold opens it.
     explorer.steps(result, trained, fold_open=lesson.opens(pages.EXPLORER.key, "fold"))
-    explorer_deep.code_single(u.cell, u.params, u.enc.X, current().activation if trained is None else "tanh")
     explorer_views.embedding(u, current().notation, trained is not None)
+    explorer_deep.code_single(u.cell, u.params, u.enc.X, current().activation if trained is None else "tanh")
 
 shell.sync_url()
