@@ -10,6 +10,7 @@ import numpy as np
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_page
+from tests.browser.test_accessibility import axe_violations
 from visualizer.labs.explorer import deep_run
 
 TEXT = "the united states of america"
@@ -82,6 +83,7 @@ def test_the_backward_pass_names_every_rows_gradient(page, app_url):
     panel = page.locator(".player .panel")
     expect(panel).to_contain_text("summed over all steps")
     expect(panel).to_contain_text("→ rows: steps t … T")  # the running norms say which steps they hold
+    assert axe_violations(page) == []  # the deep chain's rows, slots and panel: no serious violation
     t = 4  # the backward pass opens on the last step with a loss (the numbers beside the nodes: this step's)
     expect(page.locator(".player .where")).to_have_text(f"t = {t} / 5")
     grad = page.locator(f".player svg.chain [data-col='{t}'] text.grad[data-row='2']").text_content()
