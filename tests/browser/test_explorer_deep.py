@@ -71,6 +71,7 @@ def test_bidirectional_rows_point_right_to_left_and_step_k_hides_only_the_forwar
     first = float(re.search(r"= (-?[0-9.]+)", hover).group(1))  # type: ignore[union-attr]
     assert abs(first - r.hs[0][1][3][0]) < 1e-3  # ←h_4 of layer 1, unit 0: the library's number
     expect(page.get_by_text("its backward direction ←h_t has already read")).to_be_visible()
+    assert axe_violations(page) == []
 
 
 def test_the_backward_pass_names_every_rows_gradient(page, app_url):
