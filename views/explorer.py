@@ -4,7 +4,7 @@
 import streamlit as st
 
 from visualizer import pages
-from visualizer.ui import controls, explorer, explorer_views, lesson, shell, show
+from visualizer.ui import controls, explorer, explorer_deep, explorer_views, lesson, shell, show
 from visualizer.ui.binding import current
 
 shell.page_setup(pages.EXPLORER)
@@ -19,8 +19,15 @@ if trained is None:
 
 title_col, help_col = st.columns([4, 1], vertical_alignment="bottom")
 title_col.title("🔍 Step-through explorer")
-result = explorer.run(trained)
-if result is not None:
+explorer_deep.notice(current(), trained)
+result = None if explorer_deep.is_deep(trained) else explorer.run(trained)
+if result is None and explorer_deep.is_deep(trained):
+    deep_result = explorer_deep.run(trained)
+    if deep_result is not None:
+        show.overflow_note(deep_result.trace)
+        explorer_deep.steps(deep_result, trained)
+        explorer_deep.code(deep_result)
+elif result is not None:
     u, u_b = result
     with help_col:
         explorer.how_to_read(result, trained)
@@ -36,5 +43,6 @@ if result is not None:
     # The fold introduces the chain, in the player above it; a lesson stop about the fold opens it.
     explorer.steps(result, trained, fold_open=lesson.opens(pages.EXPLORER.key, "fold"))
     explorer_views.embedding(u, current().notation, trained is not None)
+    explorer_deep.code_single(u.cell, u.params, u.enc.X, current().activation if trained is None else "tanh")
 
 shell.sync_url()

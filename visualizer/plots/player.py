@@ -132,6 +132,18 @@ def fold(tokens, notation: str = "h") -> dict[str, Any]:
     }
 
 
+def fold_labels(notation: str) -> dict[str, str]:
+    """The fold's title and hint (the one-layer and the deep payloads share them)."""
+    return {
+        "fold_title": "Where the chain comes from: five moves from a feed-forward net to an RNN",
+        "fold_hint": translate(
+            "The faint grey picture is where the move started. Move 4 is the folded RNN, x_t → h_t (with its "
+            "loop) → ŷ_t; move 5 unrolls it over your sequence, one copy per token.",
+            notation,
+        ),
+    }
+
+
 # ---------------------------------------------------------------------------- the payload
 
 
@@ -230,12 +242,7 @@ def payload(
         "running": translate(f"‖∂L/∂{weight}‖ so far", n),
         "dh": translate("‖∂L/∂h_t‖", n),
         "h": "a" if n == "a" else "h",
-        "fold_title": "Where the chain comes from: five moves from a feed-forward net to an RNN",
-        "fold_hint": translate(
-            "The faint grey picture is where the move started. Move 4 is the folded RNN, x_t → h_t (with its "
-            "loop) → ŷ_t; move 5 unrolls it over your sequence, one copy per token.",
-            n,
-        ),
+        **fold_labels(n),
         "variant": "This is " + translate(gate_notes.GRU_VARIANT, n) + "." if u.cell == "gru" else "",
         "notation": n,
     }

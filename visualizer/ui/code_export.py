@@ -16,6 +16,7 @@ import streamlit as st
 
 from visualizer.content import framework_code as fc
 from visualizer.nn import deep, torch_layout
+from visualizer.plots.notation import translate
 from visualizer.settings import Settings
 from visualizer.ui import compat
 
@@ -35,7 +36,7 @@ def code_panel(
     spec = fc.NetSpec.of(model)
     stem = f"rnn-{spec.cell}-L{spec.layers}{'-bi' if spec.bidirectional else ''}-seed{settings.seed}"
     with st.expander(f"Code: this network in PyTorch and Keras ({spec.describe()})", expanded=False):
-        st.caption(fc.PANEL_CAPTION)
+        st.caption(translate(fc.PANEL_CAPTION, settings.notation))
         c1, c2, c3 = st.columns(3)
         c1.download_button(
             "⬇ Weights (.npz)",
@@ -64,7 +65,7 @@ def code_panel(
         st.markdown(fc.DIFFERENCES_HEADING)
         gap = None if spec.cell != "gru" or example is None else torch_layout.nn_gru_gap(model, example)
         for line in fc.differences(spec, gap):
-            st.markdown(f"- {line}")
+            st.markdown(f"- {translate(line, settings.notation)}")  # the page's notation (h or a)
         st.markdown(_CODE_TEXT_CSS, unsafe_allow_html=True)
         with st.container(key=compat.CODE_TEXT_KEY + key):
             torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])

@@ -18,7 +18,7 @@ from visualizer.labs.explorer import explore
 from visualizer.labs.explorer import explore as unroll
 from visualizer.plots import player as player_payload
 from visualizer.plots.notation import NOTATION_LABELS, translate
-from visualizer.ui import controls, explorer_views, player
+from visualizer.ui import controls, explorer_deep, explorer_views, player
 from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, weights_fingerprint
 from visualizer.ui.downloads import trace_downloads
@@ -82,7 +82,8 @@ def weights() -> TrainedModel | None:
     # A trained model reads the split chosen above: a story model of that level (characters or words);
     # numbers (values or categories) need random weights.
     levels = ("words", "chars") if own else (s.mode,)  # the student's model: its own level (the split follows it)
-    choice = controls.weights_picker(levels=levels, cells=() if own else (s.cell,))
+    cells, layers = explorer_deep.picker_shape(s)  # depth asked for: the nearest shipped model's shape
+    choice = controls.weights_picker(levels=levels, cells=() if own else cells, layers=layers)
     if choice.model is None:
         st.caption("The weights are random (untrained): watch how the numbers flow, not whether guesses are right.")
         return None
@@ -136,12 +137,17 @@ def sidebar() -> TrainedModel | None:
         st.subheader("Explorer")
         control("cell", st.radio, "Cell", horizontal=True, format_func=CELL_LABELS.get)
         control("notation", st.radio, "Notation", horizontal=True, format_func=NOTATION_LABELS.get)
+    explorer_deep.depth_controls()
+    with st.sidebar:
+        why = explorer_deep.COMPARE_ONE_LAYER if explorer_deep.wanted() else None
         control(
             "compare",
             st.text_input,
             "Compare with a second sequence",
             max_chars=2000,
             placeholder="e.g. the united kingdom of great britain",
+            disabled=why is not None,
+            **({"help": why} if why else {}),
         )
         return weights()
 

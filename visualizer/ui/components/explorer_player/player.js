@@ -142,7 +142,7 @@ class Player {
     this.q(".chain").setAttribute("aria-description", L.hint);
     this.q(".loss-label").title = L.loss_explained;
     this.q(".stacked summary").textContent = L.stacked;
-    this.q(".stacked").hidden = data.cell !== "rnn";
+    this.q(".stacked").hidden = data.cell !== "rnn" || !!data.deep;
     if (this.node === "c" && data.cell !== "lstm") this.node = "h";
     if (data.compact) this.phase = "forward";
     const fold = this.q(".fold");
@@ -385,6 +385,7 @@ class Player {
   }
 
   drawChain() {
+    if (this.d.deep) return this.drawDeepChain();
     const d = this.d;
     const n = d.labels.notation;
     const svg = this.q(".chain");
@@ -462,13 +463,138 @@ class Player {
     this.q(".loss-sum").textContent = back ? `Total L = ${fmt(d.total_loss, 3)}.` : s.loss_sum + ".";
   }
 
+  // ------------------------------------------------------------------ a stacked / bidirectional network
+
+  // One row per layer and direction (bottom layer first, its → row under its ← row), x_t below, ŷ_t on top.
+  // The → rows reveal steps 1..t (the future stays empty); the ← rows run right to left, so they are shown
+  // complete at every step (visualizer/content/deep_player_notes.py says why).
+  drawDeepChain() {
+    const d = this.d;
+    const D = d.deep;
+    const n = d.labels.notation;
+    const svg = this.q(".chain");
+    const wrap = this.q(".chain-wrap");
+    const width = Math.max(320, wrap.clientWidth || 600);
+    const back = this.phase === "backward";
+    const shown = back ? d.T : this.t;
+    const x0 = 74; // room for the row labels
+    const cols = Math.max(2, Math.floor((width - x0 - 4) / COL_W));
+    const W = Math.min(d.T, cols);
+    const lead = back ? this.t - 1 : this.t - W + Math.min(2, W - 1);
+    const start = clamp(lead, 1, Math.max(1, d.T - W + 1));
+    const cx = (k) => x0 + (k - start) * COL_W + COL_W / 2;
+    const ROW = 26;
+    const GAP = 8; // between layers
+    const nRows = D.rows.length;
+    const y = { top: 14, yhat: 38 };
+    // rows from the top: the top layer's ← row first (drawing order does not matter, positions do)
+    const rowY = [];
+    let cursor = y.yhat + 40;
+    for (let i = nRows - 1; i >= 0; i--) {
+      rowY[i] = cursor;
+      const nextLayer = i > 0 && D.rows[i - 1].layer !== D.rows[i].layer;
+      cursor += ROW + (nextLayer ? GAP : 0);
+    }
+    y.x = cursor + 6;
+    y.tok = y.x + 28;
+    y.loss = y.tok + 16;
+    const height = y.loss + 10;
+    const layerRows = (layer) => D.rows.map((r, i) => [r, i]).filter(([r]) => r.layer === layer).map(([, i]) => i);
+    const maxDh = Math.max(1e-12, ...d.steps.flatMap((s) => s.rows.map((r) => r.dh || 0)));
+    const parts = [];
+    parts.push(`<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4c78a8"/></marker>
+      <marker id="arr-red" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#c0392b"/></marker></defs>`);
+    D.rows.forEach((r, i) => {
+      parts.push(`<text class="lbl rowlabel" data-row="${i}" x="4" y="${rowY[i] + 4}">${esc(r.label)}</text>`);
+    });
+    parts.push(`<text class="lbl rowlabel" x="4" y="${y.yhat + 4}">output</text>`);
+    parts.push(`<text class="lbl rowlabel" x="4" y="${y.x + 4}">input</text>`);
+    for (let k = start; k < start + W; k++) {
+      const s = d.steps[k - 1];
+      const x = cx(k);
+      const here = k === this.t;
+      const known = k <= shown;
+      parts.push(`<g data-col="${k}" class="col${here ? " here" : ""}${known ? "" : " future"}">`);
+      parts.push(`<rect class="colbg" x="${x - COL_W / 2 + 2}" y="2" width="${COL_W - 4}" height="${height - 4}" rx="6"/>`);
+      const node = (kind, shape, aria, extra = "") =>
+        `<g data-node="${kind}" role="button" tabindex="0" aria-label="${esc(aria)}" class="node n-${kind}${here && this.node === kind ? " picked" : ""}"${extra}>${shape}</g>`;
+      const readByBackward = D.dirs === 2; // the ← rows have read every x_k, also ahead of step t
+      if (known || readByBackward) {
+        parts.push(node("x", `<path d="M${x},${y.x - 13}L${x + 15},${y.x}L${x},${y.x + 13}L${x - 15},${y.x}z"/><text x="${x}" y="${y.x + 4}" text-anchor="middle">${esc(sym("x", k, n))}</text>`, `${sym("x", k, n)}, the input of step ${k}`));
+        const tok = s.token.length > 10 ? s.token.slice(0, 9) + "…" : s.token;
+        parts.push(`<text class="lbl tok" x="${x}" y="${y.tok}" text-anchor="middle">“${esc(tok)}”</text>`);
+      }
+      D.rows.forEach((r, i) => {
+        const ry = rowY[i];
+        const visible = r.dir === 1 || known;
+        if (!visible) {
+          parts.push(`<rect class="slot" role="button" tabindex="0" data-row="${i}" aria-label="${esc(`Step ${k} of ${r.label} (not read yet): go there`)}" x="${x - 16}" y="${ry - 11}" width="32" height="22" rx="4"/>`);
+          return;
+        }
+        // the recurrent arrow: → from the column on the left, ← from the column on the right
+        if (r.dir === 0) {
+          if (k > start) parts.push(`<line class="rec" x1="${cx(k - 1) + 16}" y1="${ry}" x2="${x - 17}" y2="${ry}" marker-end="url(#arr)"/>`);
+        } else if (k < d.T) {
+          const from = k === start + W - 1 ? x + COL_W / 2 : cx(k + 1) - 16;
+          parts.push(`<line class="rec rtl" data-row="${i}" x1="${from}" y1="${ry}" x2="${x + 17}" y2="${ry}" marker-end="url(#arr)"/>`);
+        }
+        const val = s.rows[i];
+        const name = sym("h", k, n); // the row label on the left names the layer and direction
+        parts.push(node("h", `<rect x="${x - 16}" y="${ry - 11}" width="32" height="22" rx="4"/><text x="${x}" y="${ry + 4}" text-anchor="middle">${esc(name)}</text><title>${esc(`${r.label}, step ${k}: ${d.labels.h}[0..] = ${val.h.slice(0, 4).map((v) => fmt(v, 3)).join(", ")}${val.h.length > 4 ? ", …" : ""}`)}</title>`, `${name} of ${r.label}, step ${k}`, ` data-row="${i}"`));
+        if (back) {
+          // this step's ‖∂L/∂h_t^[l]‖ beside each row's node (every row's value is also in the panel)
+          if (here) parts.push(`<text class="lbl grad" data-row="${i}" x="${x + 18}" y="${ry - 13}" text-anchor="start">${fmt(val.dh)}</text>`);
+          const w = 1 + 3 * ((val.dh || 0) / maxDh);
+          // the error flows against the direction of reading: → rows to the left, ← rows to the right
+          if (r.dir === 0 && k > start) parts.push(`<line class="err" x1="${x - 17}" y1="${ry + 9}" x2="${cx(k - 1) + 17}" y2="${ry + 9}" marker-end="url(#arr-red)" stroke-width="${w.toFixed(1)}"/>`);
+          if (r.dir === 1 && k < start + W - 1) parts.push(`<line class="err" x1="${x + 17}" y1="${ry + 9}" x2="${cx(k + 1) - 17}" y2="${ry + 9}" marker-end="url(#arr-red)" stroke-width="${w.toFixed(1)}"/>`);
+        }
+      });
+      if (known) {
+        // up the stack: x_t into layer 1, each layer's output [→h; ←h] into the layer above, the top into ŷ_t
+        for (let layer = 1; layer <= D.L; layer++) {
+          const idx = layerRows(layer);
+          const lo = Math.max(...idx.map((i) => rowY[i])) + 12;
+          const hi = Math.min(...idx.map((i) => rowY[i])) - 12;
+          if (idx.length === 2) parts.push(`<rect class="concat" x="${x - 21}" y="${hi - 3}" width="42" height="${lo - hi + 6}" rx="6"><title>${esc(`[→${sym("h", k, n)}; ←${sym("h", k, n)}] of layer ${layer}`)}</title></rect>`);
+          const below = layer === 1 ? y.x - 13 : Math.min(...layerRows(layer - 1).map((i) => rowY[i])) - 12 - (D.dirs === 2 ? 3 : 0);
+          parts.push(`<line class="up" x1="${x - 24}" y1="${below}" x2="${x - 24}" y2="${lo + (idx.length === 2 ? 3 : 0)}" marker-end="url(#arr)"/>`);
+        }
+        const topRow = Math.min(...layerRows(D.L).map((i) => rowY[i])) - 12 - (D.dirs === 2 ? 3 : 0);
+        parts.push(`<line class="up" x1="${x}" y1="${topRow}" x2="${x}" y2="${y.yhat + 13}" marker-end="url(#arr)"/>`);
+        const yTop = s.top.length ? (d.regression ? `→ ${s.top[0][0]}` : `${s.top[0][0]} ${fmt(s.top[0][1])}`) : "";
+        parts.push(node("y", `<circle cx="${x}" cy="${y.yhat}" r="13"/><text x="${x}" y="${y.yhat + 4}" text-anchor="middle">${esc(sym("ŷ", k, n))}</text>`, `${sym("ŷ", k, n)}, the prediction of step ${k}`));
+        parts.push(`<text class="lbl guess" x="${x}" y="${y.top}" text-anchor="middle">${esc(yTop)}</text>`);
+        parts.push(`<text class="lbl loss" x="${x}" y="${y.loss}" text-anchor="middle">${s.loss === null ? "no loss" : "L" + (n === "a" ? `⟨${k}⟩` : `_${k}`) + " = " + fmt(s.loss)}</text>`);
+      }
+      parts.push(`</g>`);
+    }
+    svg.setAttribute("viewBox", `0 0 ${x0 + W * COL_W + 4} ${height}`);
+    svg.setAttribute("width", String(x0 + W * COL_W + 4));
+    svg.setAttribute("height", String(height));
+    svg.innerHTML = parts.join("");
+    const s = this.step();
+    this.q(".loss-sum").textContent = back ? `Total L = ${fmt(d.total_loss, 3)}.` : s.loss_sum + ".";
+  }
+
+  // The backward pass of a deep network: ‖∂L/∂h_t^[l]‖ of every row at this step, each row's running
+  // ‖∂L/∂W_hh^[l]‖ (the steps its BPTT has walked) and its total over the whole sequence.
+  deepBackText() {
+    const D = this.d.deep;
+    const s = this.step();
+    const per = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(s.rows[i].dh, 3)}`).join("; ");
+    const w = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(D.wnorm[i], 3)}`).join("; ");
+    const run = D.rows.map((r, i) => `${esc(r.label)}: ${fmt(s.rows[i].running, 3)}`).join("; ");
+    return `<p class="num">‖∂L/∂h<sub>${this.t}</sub><sup>[l]</sup>‖ — ${per}</p><p class="num">${esc(D.rlabel)} — ${run}</p><p class="num">${esc(D.wlabel)} — ${w}</p>`;
+  }
+
   drawPanel() {
     const d = this.d;
     const s = this.step();
     const L = d.labels;
     const n = L.notation;
     const back = this.phase === "backward";
-    const kinds = back ? ["back"] : d.cell === "lstm" ? ["x", "h", "c", "y"] : ["x", "h", "y"];
+    const kinds = back ? ["back"] : d.cell === "lstm" && !d.deep ? ["x", "h", "c", "y"] : ["x", "h", "y"];
     if (!kinds.includes(this.node)) this.node = back ? "back" : "h";
     const names = { x: sym("x", this.t, n), h: sym("h", this.t, n), c: sym("c", this.t, n), y: sym("ŷ", this.t, n), back: "BPTT" };
     this.q(".nodes").innerHTML = kinds
@@ -478,7 +604,9 @@ class Player {
     this.q(".panel-title").textContent = title;
     const eq = s.eq[this.node] || [];
     let extra = "";
-    if (back) {
+    if (back && d.deep) {
+      extra = this.deepBackText();
+    } else if (back) {
       extra = `<p class="num">${esc(L.dh.replace(/_t/, "_" + this.t))} = ${fmt(s.dh, 3)}; ${esc(L.running)} = ${fmt(s.running, 3)}</p>`;
     } else if (this.node === "y" && !d.regression) {
       extra = `<p class="num">Top guesses: ${s.top.map(([w, p]) => `“${esc(w)}” ${fmt(p, 3)}`).join(", ")}${s.next === null ? "" : `; the true next token is “${esc(s.next)}”`}.</p>`;
@@ -488,7 +616,7 @@ class Player {
     const variant = gates.length && L.variant ? `<p class="num">${esc(L.variant)}</p>` : "";
     this.q(".gates").innerHTML = variant + gates.map((g) => this.gateBars(g)).join("");
     const stacked = this.q(".stacked");
-    stacked.hidden = d.cell !== "rnn" || back || this.node !== "h";
+    stacked.hidden = d.cell !== "rnn" || back || this.node !== "h" || !!d.deep;
     if (!stacked.hidden) this.q(".eq-stacked").innerHTML = (s.eq.stacked || []).join("");
   }
 
@@ -515,6 +643,7 @@ class Player {
   // columns and moves the cursor, so a step costs O(H), not O(T·H)).
   heatLayout(width) {
     const d = this.d;
+    if (d.heat.rows) return this.deepHeatLayout(width);
     const rows = [[d.labels.h, d.heat.h, 1, d.tokens]];
     if (d.heat.b) {
       // the second sequence read by the same weights, and the difference while both have a step
@@ -543,12 +672,31 @@ class Player {
     return { rows: out, left, cw, width, axisY: y0 };
   }
 
+  // A deep run's heatmap: one band per layer and direction; the ← bands are `full` (drawn complete at once).
+  deepHeatLayout(width) {
+    const d = this.d;
+    const left = 74;
+    const cw = Math.min(80, (width - left - 8) / d.T);
+    const budget = d.present ? 66 : 84;
+    let y0 = 4;
+    const out = [];
+    for (const [name, mat, full] of d.heat.rows) {
+      const H = mat[0] ? mat[0].length : 0;
+      const ch = Math.min(8, budget / d.heat.rows.length / Math.max(H, 1));
+      out.push({ name, mat, scale: 1, toks: d.tokens, H, ch, y0, full });
+      y0 += H * ch + 3;
+    }
+    return { rows: out, left, cw, width, axisY: y0 };
+  }
+
   heatColumn(row, k) {
     const { left, cw } = this.heat;
     const n = this.d.labels.notation;
     const { name, mat, scale, toks, H, ch, y0 } = row;
     const col = mat[k - 1];
-    const who = (name.includes(": ") ? name.split(": ")[0] + " " : "") + sym(name === "c" ? "c" : this.d.labels.h, k, n);
+    const who = this.d.heat.rows
+      ? `${name}: ${sym(this.d.labels.h, k, n)}`
+      : (name.includes(": ") ? name.split(": ")[0] + " " : "") + sym(name === "c" ? "c" : this.d.labels.h, k, n);
     const x = (left + (k - 1) * cw).toFixed(1);
     const w = Math.max(1, cw - 0.5).toFixed(1);
     const h = Math.max(0.6, ch - (ch > 3 ? 0.5 : 0)).toFixed(2);
@@ -558,6 +706,17 @@ class Player {
       cells.push(`<rect data-step="${k}" x="${x}" y="${(y0 + j * ch).toFixed(2)}" width="${w}" height="${h}" fill="${colour(v === null ? null : v / scale)}"><title>${esc(who)}[${j}] = ${fmt(v, 3)} (“${esc(toks[k - 1])}”)</title></rect>`);
     }
     return `<g data-col="${k}">${cells.join("")}</g>`;
+  }
+
+  // The ← bands of a deep run: every column at once (the backward direction has read the whole sequence).
+  fillFullRows(svg) {
+    const groups = svg.querySelectorAll("g.cells");
+    this.heat.rows.forEach((row, r) => {
+      if (!row.full) return;
+      const cols = [];
+      for (let k = 1; k <= row.mat.length; k++) cols.push(this.heatColumn(row, k));
+      groups[r].innerHTML = cols.join("");
+    });
   }
 
   drawHeat() {
@@ -571,7 +730,7 @@ class Player {
       this.heatCols = 0;
       const { rows, left, cw, axisY } = this.heat;
       const parts = rows.map(({ name, mat, H, ch, y0 }) => {
-        const label = name.split(": ")[0] === name ? name + " units" : name.split(": ")[0];
+        const label = d.heat.rows ? name : name.split(": ")[0] === name ? name + " units" : name.split(": ")[0];
         return `<text class="lbl axis" x="${left - 6}" y="${(y0 + (H * ch) / 2 + 4).toFixed(1)}" text-anchor="end">${esc(label)}</text>
           <rect class="frame" x="${left}" y="${y0}" width="${(cw * mat.length).toFixed(1)}" height="${(H * ch).toFixed(1)}"/>
           <g class="cells"></g>
@@ -583,6 +742,7 @@ class Player {
       svg.setAttribute("width", String(width));
       svg.setAttribute("height", String(Math.ceil(axisY + 30)));
       svg.innerHTML = parts.join("");
+      this.fillFullRows(svg);
     }
     const { rows, left, cw, axisY } = this.heat;
     const shown = this.phase === "backward" ? d.T : this.t; // forward: the future stays empty
@@ -590,11 +750,12 @@ class Player {
     for (; this.heatCols < shown; ) {
       const k = ++this.heatCols;
       rows.forEach((row, r) => {
-        if (k <= row.mat.length) groups[r].insertAdjacentHTML("beforeend", this.heatColumn(row, k));
+        if (k <= row.mat.length && !row.full) groups[r].insertAdjacentHTML("beforeend", this.heatColumn(row, k));
       });
     }
     for (; this.heatCols > shown; this.heatCols--) {
-      for (const g of groups) {
+      for (const [r, g] of [...groups].entries()) {
+        if (rows[r].full) continue;
         const col = g.querySelector(`g[data-col="${this.heatCols}"]`);
         if (col) col.remove();
       }
