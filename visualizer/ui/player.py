@@ -34,16 +34,27 @@ def reported_position(value: Any, T: int) -> tuple[int, str] | None:
     return max(1, min(T, step)), phase
 
 
-def show(data: dict[str, Any], *, key: str, compact: bool = False, fold_open: bool = False) -> None:
+def show(
+    data: dict[str, Any], *, key: str, compact: bool = False, compact_heat: bool = False, fold_open: bool = False
+) -> None:
     """Mount the player with the run's payload (visualizer.plots.player.payload).
 
     compact: Home's chain: the forward pass only, opened on the last step, without the node panel; its steps
     are its own (they do not go to the address bar or the explorer's `step` setting).
+    compact_heat: with `compact`, the hidden-state heatmap under the chain, on the chain's step (Home: no Plotly).
     fold_open: the fold (five moves to the RNN) opens above the chain, at the `fold` setting's move (a lesson
     stop that narrates it).
     """
     if compact:
-        _component(key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True, "fold_open": False})
+        shown = {
+            **data,
+            "step": data["T"],
+            "phase": "forward",
+            "compact": True,
+            "compact_heat": compact_heat,
+            "fold_open": False,
+        }
+        _component(key=key, data=shown)
         return
 
     def reported() -> None:

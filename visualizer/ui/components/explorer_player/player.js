@@ -126,6 +126,7 @@ class Player {
     const L = data.labels;
     this.q(".player").classList.toggle("present", !!data.present);
     this.q(".player").classList.toggle("compact", !!data.compact);
+    this.q(".player").classList.toggle("with-heat", !!(data.compact && data.compact_heat));
     for (const b of this.root.querySelectorAll(".phase")) b.textContent = L[b.dataset.phase];
     const titles = { first: L.first, back: L.back, play: L.play, next: L.next, last: L.last };
     for (const b of this.root.querySelectorAll(".move")) {
@@ -351,9 +352,14 @@ class Player {
     if (!this.d) return;
     this.drawBar();
     this.drawChain();
-    if (this.d.compact) return; // Home's chain: the chain only
+    if (this.d.compact) return this.drawCompactHeat(); // Home's chain: the chain (and, if asked, the heatmap)
     this.drawPanel();
     this.drawHeat();
+  }
+
+  // Home: the heatmap under the compact chain, on the chain's step (no Plotly on Home).
+  drawCompactHeat() {
+    if (this.d.compact_heat) this.drawHeat();
   }
 
   step() {
