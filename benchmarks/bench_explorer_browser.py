@@ -46,7 +46,7 @@ ARGS = [
 
 # The step every step view shows, or null while they disagree (some view not updated yet).
 SHOWN = """() => {
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   if (root && root.querySelector('.player')) {  // the player: every view is drawn by one render
     const head = root.querySelector('.sentence .head').textContent;
@@ -126,7 +126,7 @@ def _task_ms(cdp) -> float:
 # In the page: the time from the click on "Next ▶" (the event's own timestamp, when the browser dispatched
 # it) to the first animation frame after every view shows the new step (so that frame has been painted).
 NEXT_BUTTON = """() => {
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   const player = root && root.querySelector('[data-move=next]');
   return player || [...document.querySelectorAll('button')].find(b => b.textContent.includes('Next'));
@@ -162,7 +162,7 @@ RENDERED = """() => {
     if (math && !math.dataset.tex) return false;
     drawn += d.querySelectorAll('.js-plotly-plot .main-svg').length;
   }
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   if (host) {
     const head = root.querySelector('.sentence .head');

@@ -26,6 +26,42 @@ function colour(v) {
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
 
+// An equation wider than its box (a wide matrix at 1280×720): first broken before each top-level "=" after the
+// first (one equality per line, the later lines starting with "="), then any line still too wide is set in a
+// smaller font so that it fits. Nothing is cut and nothing scrolls sideways.
+const MATH_NS = "http://www.w3.org/1998/Math/MathML";
+function fitEquations(box) {
+  const avail = box.clientWidth;
+  if (!avail) return; // folded away: fitted when opened
+  const wide = (m) => m.scrollWidth > avail + 0.5;
+  for (const m of [...box.querySelectorAll("math")]) {
+    m.style.fontSize = "";
+    const row = m.firstElementChild;
+    if (!wide(m) || !row || m.dataset.split) continue;
+    const kids = [...row.children];
+    const cuts = kids.flatMap((k, i) => (i > 0 && k.localName === "mo" && k.textContent.trim() === "=" ? [i] : []));
+    if (cuts.length < 2) continue;
+    let after = m;
+    cuts.slice(1).forEach((from, j) => {
+      const line = document.createElementNS(MATH_NS, "math");
+      line.setAttribute("display", "block");
+      line.classList.add("cont");
+      line.dataset.split = "1";
+      const r = document.createElementNS(MATH_NS, "mrow");
+      r.append(...kids.slice(from, cuts[j + 2] ?? kids.length));
+      line.append(r);
+      after.after(line);
+      after = line;
+    });
+    m.dataset.split = "1";
+  }
+  const lines = [...box.querySelectorAll("math")];
+  const widths = lines.map((m) => m.scrollWidth); // one layout for every line
+  lines.forEach((m, i) => {
+    if (widths[i] > avail + 0.5) m.style.fontSize = `${(Math.floor((avail / widths[i]) * 100) / 100).toFixed(2)}em`;
+  });
+}
+
 function skeleton(root) {
   root.innerHTML = `
   <div class="player" tabindex="-1">
@@ -100,6 +136,7 @@ class Player {
       const b = e.target.closest("[data-node]");
       if (b) this.pick(b.dataset.node);
     });
+    this.q(".stacked").addEventListener("toggle", () => this.fitPanel());
     this.q(".fold-bar").addEventListener("click", (e) => {
       const b = e.target.closest("[data-fold]");
       if (b) this.foldMove(b.dataset.fold);
@@ -496,6 +533,12 @@ class Player {
     const stacked = this.q(".stacked");
     stacked.hidden = d.cell !== "rnn" || back || this.node !== "h";
     if (!stacked.hidden) this.q(".eq-stacked").innerHTML = (s.eq.stacked || []).join("");
+    this.fitPanel();
+  }
+
+  fitPanel() {
+    fitEquations(this.q(".eq"));
+    if (this.q(".stacked").open) fitEquations(this.q(".eq-stacked"));
   }
 
   gateBars(g) {
