@@ -8,9 +8,10 @@ def test_home_renders_example_and_links(run_page):
     assert not at.exception
     # the chain and the heatmap are the explorer's player, compact: Home draws no Plotly chart (its 4.7 MB chunk)
     assert not at.get("plotly_chart")
-    (d,) = _players(at)
-    assert d["compact"] and d["compact_heat"]
-    assert "america" in d["tokens"] and len(d["heat"]["h"]) == d["T"] == len(d["tokens"])
+    chain, heat = _players(at)
+    assert chain["compact"] and heat["heat_only"] and heat["id"] == chain["id"]  # the heatmap follows the chain
+    assert "america" in heat["tokens"] and len(heat["heat"]["h"]) == heat["T"] == len(heat["tokens"])
+    assert "steps" not in heat  # only what the heatmap draws
 
 
 def test_home_empty_text_shows_message(run_page):
@@ -25,7 +26,7 @@ def test_home_bad_url_falls_back_with_notice(run_page):
     at = run_page("views/home.py", {"hidden": "abc", "bogus": "1"})
     assert not at.exception
     assert any("defaults" in w.value for w in at.warning)
-    assert not at.get("plotly_chart") and len(_players(at)) == 1
+    assert not at.get("plotly_chart") and len(_players(at)) == 2
 
 
 def _players(at) -> list[dict]:
@@ -34,7 +35,7 @@ def _players(at) -> list[dict]:
 
 def _chain_predictions(at) -> list[str]:
     """The chain's best guess at each step, as the player labels it ("america" after "of")."""
-    (d,) = _players(at)
+    d = _players(at)[0]
     assert d["compact"] and d["step"] == d["T"]  # Home opens on the last step: every word read
     return [s["top"][0][0] for s in d["steps"]]
 
@@ -69,7 +70,7 @@ def test_home_unknown_words_are_named(run_page):
     assert not at.exception
     notes = " ".join(i.value for i in at.info)
     assert "zorro" in notes and "atlantis" in notes and "unk" in notes
-    assert not at.get("plotly_chart") and len(_players(at)) == 1
+    assert not at.get("plotly_chart") and len(_players(at)) == 2
 
 
 def test_home_asks_for_my_model_without_one_falls_back(run_page):

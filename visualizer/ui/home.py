@@ -91,8 +91,8 @@ def example() -> TrainedModel | None:
     if result is not None:
         with right:
             st.subheader("The same cell, unrolled over your words")
-            _chain(result)
-            _heatmap_caption()
+            data = _chain(result)
+            _heatmap(data)
     return model
 
 
@@ -130,19 +130,22 @@ def _payload_cached(key: str, present: bool, _result: Unroll) -> dict:
     return player_payload.payload(full, present=present)
 
 
-def _chain(result: Unroll) -> None:
-    """The explorer's player, compact: the chain over every word read and, under it, the hidden state over time
-    (drawn by the player as SVG, on the chain's step: Home loads no chart library)."""
+def _chain(result: Unroll) -> dict:
+    """The explorer's player, compact: the chain over every word read. Returns its payload."""
     key = repr((result.enc.tokens, weights_fingerprint(result.params)))
+    data = _payload_cached(key, presenting(), result)
     with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
-        player.show(_payload_cached(key, presenting(), result), key="home_player", compact=True, compact_heat=True)
+        player.show(data, key="home_player", compact=True)
+    return data
 
 
-def _heatmap_caption() -> None:
+def _heatmap(data: dict) -> None:
+    """The hidden state over time under the chain, on the chain's step (drawn by the player: no chart library)."""
+    player.show_heat(data, key="home_heat")
     st.caption(
-        "How to read the heatmap under the chain: each column is h_t, the memory after that word (one row per "
-        "hidden unit; hover a cell for its value); red is positive, blue negative. Columns change because each "
-        "new word is mixed with everything remembered so far."
+        "How to read the heatmap: each column is h_t, the memory after that word (one row per hidden unit; hover "
+        "a cell for its value); red is positive, blue negative. It follows the chain's step. Columns change "
+        "because each new word is mixed with everything remembered so far."
     )
 
 

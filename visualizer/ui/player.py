@@ -34,27 +34,27 @@ def reported_position(value: Any, T: int) -> tuple[int, str] | None:
     return max(1, min(T, step)), phase
 
 
-def show(
-    data: dict[str, Any], *, key: str, compact: bool = False, compact_heat: bool = False, fold_open: bool = False
-) -> None:
+# What a heat-only player reads of the payload (the rest, the steps' sentences and equations, stays out of it).
+_HEAT_ONLY_KEYS = ("id", "T", "cell", "tokens", "heat", "labels", "fold", "present")
+
+
+def show_heat(data: dict[str, Any], *, key: str) -> None:
+    """The hidden-state heatmap alone (Home, under its compact chain): an SVG drawn by the player, which follows
+    the compact chain's step in the browser (the chain announces each step; same run id). No chart library."""
+    slim = {k: data[k] for k in _HEAT_ONLY_KEYS}
+    _component(key=key, data={**slim, "step": data["T"], "phase": "forward", "heat_only": True, "fold_open": False})
+
+
+def show(data: dict[str, Any], *, key: str, compact: bool = False, fold_open: bool = False) -> None:
     """Mount the player with the run's payload (visualizer.plots.player.payload).
 
     compact: Home's chain: the forward pass only, opened on the last step, without the node panel; its steps
     are its own (they do not go to the address bar or the explorer's `step` setting).
-    compact_heat: with `compact`, the hidden-state heatmap under the chain, on the chain's step (Home: no Plotly).
     fold_open: the fold (five moves to the RNN) opens above the chain, at the `fold` setting's move (a lesson
     stop that narrates it).
     """
     if compact:
-        shown = {
-            **data,
-            "step": data["T"],
-            "phase": "forward",
-            "compact": True,
-            "compact_heat": compact_heat,
-            "fold_open": False,
-        }
-        _component(key=key, data=shown)
+        _component(key=key, data={**data, "step": data["T"], "phase": "forward", "compact": True, "fold_open": False})
         return
 
     def reported() -> None:

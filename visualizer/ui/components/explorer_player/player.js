@@ -144,12 +144,15 @@ class Player {
     this.onKey = (e) => this.key(e);
     document.addEventListener("keydown", this.onKey);
     this.onResize = () => this.draw();
+    this.onStep = (e) => this.follow(e.detail);
+    document.addEventListener("rnnvis-step", this.onStep);
     window.addEventListener("resize", this.onResize);
   }
 
   destroy() {
     document.removeEventListener("keydown", this.onKey);
     window.removeEventListener("resize", this.onResize);
+    document.removeEventListener("rnnvis-step", this.onStep);
     this.stop();
     clearInterval(this.foldTimer);
     clearTimeout(this.reportTimer);
@@ -163,7 +166,7 @@ class Player {
     const L = data.labels;
     this.q(".player").classList.toggle("present", !!data.present);
     this.q(".player").classList.toggle("compact", !!data.compact);
-    this.q(".player").classList.toggle("with-heat", !!(data.compact && data.compact_heat));
+    this.q(".player").classList.toggle("heat-only", !!data.heat_only);
     for (const b of this.root.querySelectorAll(".phase")) b.textContent = L[b.dataset.phase];
     const titles = { first: L.first, back: L.back, play: L.play, next: L.next, last: L.last };
     for (const b of this.root.querySelectorAll(".move")) {
@@ -260,7 +263,7 @@ class Player {
 
   // The address bar follows at once; the server hears of the step once the student pauses.
   moved() {
-    if (this.d.compact) return; // Home's chain: its steps are its own, not the page's address
+    if (this.d.compact) return this.announce(); // Home's chain: its steps are its own, not the page's address
     const url = new URL(window.location.href);
     if (this.t === 1) url.searchParams.delete("step");
     else url.searchParams.set("step", String(this.t));
@@ -291,7 +294,7 @@ class Player {
   }
 
   key(e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !this.d || this.d.heat_only) return;
     const el = e.composedPath()[0];
     const tag = el && el.tagName ? el.tagName.toLowerCase() : "";
     if (["input", "textarea", "select"].includes(tag) && !(el.classList && el.classList.contains("scrub"))) return;
@@ -387,16 +390,24 @@ class Player {
 
   draw() {
     if (!this.d) return;
+    if (this.d.heat_only) return this.drawHeat();
     this.drawBar();
     this.drawChain();
-    if (this.d.compact) return this.drawCompactHeat(); // Home's chain: the chain (and, if asked, the heatmap)
+    if (this.d.compact) return; // Home's chain: the chain only
     this.drawPanel();
     this.drawHeat();
   }
 
-  // Home: the heatmap under the compact chain, on the chain's step (no Plotly on Home).
-  drawCompactHeat() {
-    if (this.d.compact_heat) this.drawHeat();
+  // Home: the heatmap is a second, heat-only player under the compact chain (the chain alone fits a projector's
+  // screen), on the chain's step: the chain announces each step on the document, the heatmap follows.
+  announce() {
+    document.dispatchEvent(new CustomEvent("rnnvis-step", { detail: { run: this.d.id, t: this.t } }));
+  }
+
+  follow({ run, t }) {
+    if (!this.d || !this.d.heat_only || run !== this.d.id) return;
+    this.t = clamp(t, 1, this.d.T);
+    this.drawHeat();
   }
 
   step() {
