@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ALL_PLOTS, CHARTS, wait_for_page
+from tests.browser.conftest import ALL_PLOTS, CHARTS, next_frame, wait_for_page
 from tests.browser.test_accessibility import axe_violations
 from tools.loadtest import page_names
 
@@ -67,6 +67,32 @@ _EQUATIONS_JS = """() => {
             right: left + Math.min(ink.right, b.right)};
   }));
 }"""
+
+
+# The explorer player's equation panel (MathML in a frameless component): every equation line, and the panel
+# itself, as wide as their box or narrower (nothing cut at the right edge, no sideways scrolling).
+_PLAYER_EQUATIONS_JS = """() => {
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")]
+    .find((h) => (h.shadowRoot || h).querySelector('.player .panel'));
+  if (!host) return null;
+  const root = host.shadowRoot || host;
+  const stacked = root.querySelector('.stacked');
+  if (stacked && !stacked.hidden) stacked.open = true;  // the stacked form too
+  const panel = root.querySelector('.panel');
+  const lines = [...root.querySelectorAll('.eq math, .eq-stacked math')].filter(m => m.getBoundingClientRect().width);
+  const cut = lines.filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => `${(m.textContent || '').replace(/\\s+/g, '').slice(0, 30)}: ${m.scrollWidth} > ${m.clientWidth}`);
+  if (panel.scrollWidth > panel.clientWidth + 1) cut.push(`panel: ${panel.scrollWidth} > ${panel.clientWidth}`);
+  return {lines: lines.length, cut};
+}"""
+
+
+def _player_equations(page) -> dict | None:
+    """The player's equation lines once the stacked form (if offered) is open and fitted (None: no player)."""
+    if page.evaluate(_PLAYER_EQUATIONS_JS) is None:
+        return None
+    next_frame(page)  # opening the stacked form fits its equations on its toggle event
+    return page.evaluate(_PLAYER_EQUATIONS_JS)
 
 
 def _open(page, url: str) -> None:
@@ -137,6 +163,11 @@ def test_at_1280x720_everything_fits_and_nothing_is_cut(page, app_url, name, pre
     assert _outside(boxes) == []
     bad = [e for e in page.evaluate(_EQUATIONS_JS) if not e["fits"] or e["right"] > WIDTH + 1]
     assert bad == []
+    eqs = _player_equations(page)
+    if name == "Explorer":
+        assert eqs is not None and eqs["lines"] >= 3, eqs  # the default view's h_1 with its numbers
+    if eqs is not None:
+        assert eqs["cut"] == [], f"the player's equations run out of the panel: {eqs['cut']}"
     ticks = page.evaluate(_TICK_SIZES_JS)
     if present and ticks:  # Streamlit's chart theme draws ticks at 12 px; presenter mode scales them by 1.25
         assert min(ticks) >= 14, ticks

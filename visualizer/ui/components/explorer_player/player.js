@@ -55,11 +55,16 @@ function fitEquations(box) {
     });
     m.dataset.split = "1";
   }
-  const lines = [...box.querySelectorAll("math")];
-  const widths = lines.map((m) => m.scrollWidth); // one layout for every line
-  lines.forEach((m, i) => {
-    if (widths[i] > avail + 0.5) m.style.fontSize = `${(Math.floor((avail / widths[i]) * 100) / 100).toFixed(2)}em`;
-  });
+  // A matrix's rules and gaps do not all scale with the font: shrink again while a line is still too wide.
+  let todo = [...box.querySelectorAll("math")].filter(wide);
+  for (let pass = 0; pass < 4 && todo.length; pass++) {
+    const widths = todo.map((m) => m.scrollWidth); // one layout for every line
+    todo.forEach((m, i) => {
+      const now = parseFloat(m.style.fontSize) || 1;
+      m.style.fontSize = `${(Math.floor(((now * avail) / widths[i]) * 100) / 100).toFixed(2)}em`;
+    });
+    todo = todo.filter(wide);
+  }
 }
 
 function skeleton(root) {
