@@ -48,7 +48,10 @@ def test_home_defaults_to_the_story_model_and_shows_the_proof(run_page):
     assert _chain_predictions(at)[3] == "america"
     labels = [m.label for m in at.metric]
     assert "Loss on held-out story text" in labels and "Contrast prompts answered right" in labels
-    assert len(at.get("vega_lite_chart")) == 1  # the contrast pair
+    # the contrast pair as a table of text bars (no chart library on Home), ✓ on the right answers
+    assert not at.get("vega_lite_chart")
+    (table,) = [m.value for m in at.markdown if "| network after A |" in m.value]
+    assert table.count("✓") == 2
 
 
 def test_home_random_weights_from_the_url(run_page):
