@@ -12,7 +12,7 @@ per click (Chrome's TaskDuration), websocket frames received per click, and the 
 fresh browser contexts); with --compare, the ratios this checkout / the other.
 
     python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm] [--compare DIR]
-        [--render-only] [--no-play]
+        [--render-only] [--no-play] [--url http://127.0.0.1:8601 --url ...]
 
 The first render is broken down (when the last script arrived, the main thread's busy time, the JavaScript
 fetched, Plotly and syntax-highlighter chunks, anything fetched twice), and the player is played for 3 s at
@@ -312,10 +312,11 @@ def play(page, url: str, query: str) -> dict:
     }
 
 
-def bench(root: Path, args, text: str) -> dict:
-    """Every figure for the checkout at `root`, its own server started and stopped here."""
-    proc, url = serve(root)
-    results: dict = {"root": str(root)}
+def bench(root: Path, args, text: str, url: str | None = None) -> dict:
+    """Every figure for the checkout at `root`, its own server started and stopped here (or, with `url`, the
+    server already running there, e.g. `make serve`'s nginx)."""
+    proc, url = (None, url) if url else serve(root)
+    results: dict = {"root": str(root) if proc else url}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -342,8 +343,9 @@ def bench(root: Path, args, text: str) -> dict:
                     }
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
     return results
 
 
@@ -357,15 +359,19 @@ def main() -> None:
     ap.add_argument("--renders", type=int, default=3, help="fresh contexts per first-render figure")
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve")
     ap.add_argument("--compare", type=Path, default=None, help="another checkout, measured in the same run")
+    ap.add_argument("--url", action="append", default=[], help="measure a running server (repeatable), not --root")
     ap.add_argument("--no-play", dest="play", action="store_false", help="skip the 3 s of play at 10 steps/s")
     ap.add_argument("--render-only", action="store_true", help="first renders (and play) only, no Next clicks")
     args = ap.parse_args()
     if args.clicks >= args.tokens:
         raise SystemExit("--clicks must be smaller than --tokens")
     text = "+".join(f"w{i % 11}" for i in range(args.tokens))  # '+' is a space in a query string
-    runs = [bench(args.root, args, text)]
-    if args.compare is not None:
-        runs.append(bench(args.compare, args, text))
+    if args.url:
+        runs = [bench(args.root, args, text, url.rstrip("/")) for url in args.url]
+    else:
+        runs = [bench(args.root, args, text)]
+        if args.compare is not None:
+            runs.append(bench(args.compare, args, text))
     head = {
         "bench": "explorer_next_click_browser",
         "tokens": args.tokens,
