@@ -28,32 +28,47 @@ function colour(v) {
 
 // An equation wider than its box (a wide matrix at 1280×720): first broken before each top-level "=" after the
 // first (one equality per line, the later lines starting with "="), then any line still too wide is set in a
-// smaller font so that it fits. Nothing is cut and nothing scrolls sideways.
+// smaller font so that it fits. Nothing is cut and nothing scrolls sideways. Stepping keeps a node's equations
+// in the same shape, so the last fit (memo) is applied without measuring and only checked (one layout).
 const MATH_NS = "http://www.w3.org/1998/Math/MathML";
-function fitEquations(box) {
+
+function splitEquation(m) {
+  const row = m.firstElementChild;
+  if (!row || m.dataset.split) return;
+  const kids = [...row.children];
+  const cuts = kids.flatMap((k, i) => (i > 0 && k.localName === "mo" && k.textContent.trim() === "=" ? [i] : []));
+  if (cuts.length < 2) return;
+  let after = m;
+  cuts.slice(1).forEach((from, j) => {
+    const line = document.createElementNS(MATH_NS, "math");
+    line.setAttribute("display", "block");
+    line.classList.add("cont");
+    line.dataset.split = "1";
+    const r = document.createElementNS(MATH_NS, "mrow");
+    r.append(...kids.slice(from, cuts[j + 2] ?? kids.length));
+    line.append(r);
+    after.after(line);
+    after = line;
+  });
+  m.dataset.split = "1";
+}
+
+function fitEquations(box, memo = null) {
+  const first = [...box.querySelectorAll("math")];
+  if (memo && memo.n === first.length) {
+    first.forEach((m, i) => memo.split[i] && splitEquation(m));
+    const all = [...box.querySelectorAll("math")];
+    if (all.length === memo.sizes.length) {
+      all.forEach((m, i) => (m.style.fontSize = memo.sizes[i]));
+      if (!all.some((m) => m.scrollWidth > memo.avail + 0.5)) return memo;
+    }
+  }
   const avail = box.clientWidth;
-  if (!avail) return; // folded away: fitted when opened
+  if (!avail) return null; // folded away: fitted when opened
   const wide = (m) => m.scrollWidth > avail + 0.5;
   for (const m of [...box.querySelectorAll("math")]) {
     m.style.fontSize = "";
-    const row = m.firstElementChild;
-    if (!wide(m) || !row || m.dataset.split) continue;
-    const kids = [...row.children];
-    const cuts = kids.flatMap((k, i) => (i > 0 && k.localName === "mo" && k.textContent.trim() === "=" ? [i] : []));
-    if (cuts.length < 2) continue;
-    let after = m;
-    cuts.slice(1).forEach((from, j) => {
-      const line = document.createElementNS(MATH_NS, "math");
-      line.setAttribute("display", "block");
-      line.classList.add("cont");
-      line.dataset.split = "1";
-      const r = document.createElementNS(MATH_NS, "mrow");
-      r.append(...kids.slice(from, cuts[j + 2] ?? kids.length));
-      line.append(r);
-      after.after(line);
-      after = line;
-    });
-    m.dataset.split = "1";
+    if (wide(m)) splitEquation(m);
   }
   // A matrix's rules and gaps do not all scale with the font: shrink again while a line is still too wide.
   let todo = [...box.querySelectorAll("math")].filter(wide);
@@ -65,6 +80,8 @@ function fitEquations(box) {
     });
     todo = todo.filter(wide);
   }
+  const all = [...box.querySelectorAll("math")];
+  return { n: first.length, split: first.map((m) => !!m.dataset.split), sizes: all.map((m) => m.style.fontSize), avail };
 }
 
 function skeleton(root) {
@@ -148,7 +165,10 @@ class Player {
     });
     this.onKey = (e) => this.key(e);
     document.addEventListener("keydown", this.onKey);
-    this.onResize = () => this.draw();
+    this.onResize = () => {
+      this.fitMemo = {}; // the panel's width changed: measure the equations again
+      this.draw();
+    };
     this.onStep = (e) => this.follow(e.detail);
     document.addEventListener("rnnvis-step", this.onStep);
     window.addEventListener("resize", this.onResize);
@@ -553,7 +573,9 @@ class Player {
   }
 
   fitPanel() {
-    fitEquations(this.q(".eq"));
+    const key = `${this.phase}|${this.node}|${this.d.id}`;
+    this.fitMemo = this.fitMemo || {};
+    this.fitMemo[key] = fitEquations(this.q(".eq"), this.fitMemo[key]);
     if (this.q(".stacked").open) fitEquations(this.q(".eq-stacked"));
   }
 
