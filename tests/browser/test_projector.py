@@ -156,6 +156,11 @@ def test_at_1280x720_everything_fits_and_nothing_is_cut(page, app_url, name, pre
     assert page.evaluate(_VALUES_ON_THUMBS_JS) == [], "a slider's value sits on its thumb"
     if lesson:  # the panel's page is another one: the rest was checked without it
         return
+    eqs = _player_equations(page)
+    if name == "Explorer":
+        assert eqs is not None and eqs["lines"] >= 3, eqs  # the default view's h_1 with its numbers
+    if eqs is not None:
+        assert eqs["cut"] == [], f"the player's equations run out of the panel: {eqs['cut']}"
     boxes = page.evaluate(_BOXES_JS)
     if name not in NO_CHART_UNTIL_ACTION:
         assert any(b["what"] == "main figure" for b in boxes), "no chart on the page"
@@ -163,11 +168,6 @@ def test_at_1280x720_everything_fits_and_nothing_is_cut(page, app_url, name, pre
     assert _outside(boxes) == []
     bad = [e for e in page.evaluate(_EQUATIONS_JS) if not e["fits"] or e["right"] > WIDTH + 1]
     assert bad == []
-    eqs = _player_equations(page)
-    if name == "Explorer":
-        assert eqs is not None and eqs["lines"] >= 3, eqs  # the default view's h_1 with its numbers
-    if eqs is not None:
-        assert eqs["cut"] == [], f"the player's equations run out of the panel: {eqs['cut']}"
     ticks = page.evaluate(_TICK_SIZES_JS)
     if present and ticks:  # Streamlit's chart theme draws ticks at 12 px; presenter mode scales them by 1.25
         assert min(ticks) >= 14, ticks
