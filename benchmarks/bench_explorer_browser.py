@@ -12,6 +12,11 @@ per click (Chrome's TaskDuration), websocket frames received per click, and the 
 fresh browser contexts); with --compare, the ratios this checkout / the other.
 
     python -m benchmarks.bench_explorer_browser [--clicks 20] [--tokens 30] [--cells rnn,lstm] [--compare DIR]
+        [--render-only] [--no-play] [--url http://127.0.0.1:8601 --url ...]
+
+The first render is broken down (when the last script arrived, the main thread's busy time, the JavaScript
+fetched, Plotly and syntax-highlighter chunks, anything fetched twice), and the player is played for 3 s at
+10 steps/s (steps shown per second, gaps between animation frames, dropped frames, long tasks).
 
 Targets (issue 28): Next → painted median <= 30 ms (LSTM, 30 tokens); first full render <= 1.5 s;
 at most 3 messages while stepping 10 clicks.
@@ -46,7 +51,7 @@ ARGS = [
 
 # The step every step view shows, or null while they disagree (some view not updated yet).
 SHOWN = """() => {
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   if (root && root.querySelector('.player')) {  // the player: every view is drawn by one render
     const head = root.querySelector('.sentence .head').textContent;
@@ -126,7 +131,7 @@ def _task_ms(cdp) -> float:
 # In the page: the time from the click on "Next ▶" (the event's own timestamp, when the browser dispatched
 # it) to the first animation frame after every view shows the new step (so that frame has been painted).
 NEXT_BUTTON = """() => {
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   const player = root && root.querySelector('[data-move=next]');
   return player || [...document.querySelectorAll('button')].find(b => b.textContent.includes('Next'));
@@ -162,7 +167,7 @@ RENDERED = """() => {
     if (math && !math.dataset.tex) return false;
     drawn += d.querySelectorAll('.js-plotly-plot .main-svg').length;
   }
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const root = host && (host.shadowRoot || host);
   if (host) {
     const head = root.querySelector('.sentence .head');
@@ -210,34 +215,121 @@ def measure(page, url: str, query: str, clicks: int, start: int, backward: bool)
     return out
 
 
-def first_render(browser, url: str, path: str, runs: int) -> float:
+# What the page fetched: JavaScript files and bytes (decoded: Streamlit's own server does not compress; the
+# transfer size shows what a compressing proxy saves), when the last script arrived, and the chunks issue 28 names.
+RESOURCES = """() => {
+  const all = performance.getEntriesByType('resource');
+  const js = all.filter(e => e.name.split('?')[0].endsWith('.js'));
+  const names = all.map(e => e.name);
+  return {
+    files: all.length, js_files: js.length,
+    js_mb: js.reduce((a, e) => a + e.decodedBodySize, 0) / 1e6,
+    js_transfer_mb: js.reduce((a, e) => a + e.transferSize, 0) / 1e6,
+    js_done_s: Math.max(0, ...js.map(e => e.responseEnd)) / 1000,
+    plotly: names.filter(n => /plotly/i.test(n)).length,
+    highlighter: names.filter(n => /highlighter/i.test(n)).length,
+    twice: names.length - new Set(names).size,
+  };
+}"""
+
+
+def first_render(browser, url: str, path: str, runs: int) -> dict:
     """Median seconds from navigation to a first full render (RENDERED), each in a fresh browser context (no
-    cached JavaScript), as a student's first visit. One untimed visit first: the server's own first run (imports,
-    shipped models) is not the browser's."""
-    times = []
+    cached JavaScript), as a student's first visit, with its breakdown (medians): when the last script arrived,
+    the browser main thread's busy time, and what was fetched. One untimed visit first: the server's own first
+    run (imports, shipped models) is not the browser's."""
+    times: list[float] = []
+    busy: list[float] = []
+    fetched: list[dict] = []
     for k in range(runs + 1):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
         t0 = time.perf_counter()
         page.goto(f"{url}/{path}")
         page.wait_for_function(RENDERED, timeout=120_000, polling="raf")
         if k:
             times.append(time.perf_counter() - t0)
+            busy.append(_task_ms(cdp) / 1000)
+            fetched.append(page.evaluate(RESOURCES))
         ctx.close()
-    return round(statistics.median(times), 2)
+    med = lambda key: round(statistics.median(f[key] for f in fetched), 2)  # noqa: E731
+    return {
+        "s": round(statistics.median(times), 2),
+        "main_thread_busy_s": round(statistics.median(busy), 2),
+        "last_js_arrived_s": med("js_done_s"),
+        "js_files": med("js_files"),
+        "js_mb": med("js_mb"),
+        "js_transfer_mb": med("js_transfer_mb"),
+        "plotly_requests": med("plotly"),
+        "highlighter_requests": med("highlighter"),
+        "fetched_twice": med("twice"),
+    }
 
 
-def bench(root: Path, args, text: str) -> dict:
-    """Every figure for the checkout at `root`, its own server started and stopped here."""
-    proc, url = serve(root)
-    results: dict = {"root": str(root)}
+# Play at 10 steps/s for PLAY_S seconds: every animation frame's timestamp, the frames where the shown step
+# changed, and the long tasks (> 50 ms) the browser reports, all read in the page.
+PLAY_WATCH = """(seconds) => new Promise((resolve) => {
+  const frames = [], steps = [], long = [];
+  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
+  try { obs.observe({entryTypes: ['longtask']}); } catch (e) { /* not offered */ }
+  let last = (SHOWN)();
+  const t0 = performance.now();
+  const tick = (now) => {
+    frames.push(now);
+    const step = (SHOWN)();
+    if (step !== null && step !== last) { steps.push(now); last = step; }
+    if (now - t0 < seconds * 1000) return requestAnimationFrame(tick);
+    obs.disconnect();
+    resolve({frames, steps, long});
+  };
+  requestAnimationFrame(tick);
+  (NEXT_BUTTON)().closest('.bar').querySelector('[data-move=play]').click();
+})""".replace("SHOWN", SHOWN).replace("NEXT_BUTTON", NEXT_BUTTON)
+PLAY_S = 3.0
+
+
+def play(page, url: str, query: str) -> dict:
+    """Press Play on the player (10 steps/s) and watch PLAY_S seconds: steps shown per second, the gaps between
+    animation frames (a gap over 2 × 16.7 ms is a dropped frame at 60 Hz) and long tasks."""
+    page.goto(f"{url}/Explorer?{query}")
+    wait_step(page, 1, 120)
+    time.sleep(1.0)  # the first render's late work done
+    got = page.evaluate(PLAY_WATCH, PLAY_S)
+    gaps = [b - a for a, b in zip(got["frames"], got["frames"][1:], strict=False)]
+    step_gaps = [b - a for a, b in zip(got["steps"], got["steps"][1:], strict=False)]
+    page.keyboard.press("Space")  # pause
+    return {
+        "steps_per_s": round(len(got["steps"]) / PLAY_S, 1),
+        "step_interval_ms_median": round(statistics.median(step_gaps), 1) if step_gaps else None,
+        "frames": len(got["frames"]),
+        "frame_gap_ms_median": round(statistics.median(gaps), 1),
+        "frame_gap_ms_max": round(max(gaps), 1),
+        "frames_dropped": sum(g > 2 * 1000 / 60 for g in gaps),
+        "long_tasks": len(got["long"]),
+        "long_task_ms_max": round(max(got["long"], default=0.0), 1),
+    }
+
+
+def bench(root: Path, args, text: str, url: str | None = None) -> dict:
+    """Every figure for the checkout at `root`, its own server started and stopped here (or, with `url`, the
+    server already running there, e.g. `make serve`'s nginx)."""
+    proc, url = (None, url) if url else serve(root)
+    results: dict = {"root": str(root) if proc else url}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, path in (("home", ""), ("explorer", "Explorer")):
-                results[f"first_render_{name}_s"] = first_render(browser, url, path, args.renders)
+                fr = first_render(browser, url, path, args.renders)
+                results[f"first_render_{name}_s"] = fr.pop("s")
+                results[f"first_render_{name}"] = fr
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for cell in args.cells.split(","):
+            if args.play:
+                for cell in args.cells.split(","):
+                    query = f"text={text}&cell={cell}&weights={args.weights}"
+                    results[f"play_{cell}"] = play(page, url, query)
+            for cell in args.cells.split(",") if not args.render_only else []:
                 for phase in args.phases.split(","):
                     start = args.tokens - 1 if phase == "backward" else 1  # BPTT opens on the last step with a loss
                     query = f"text={text}&cell={cell}&phase={phase}&step={start}&weights={args.weights}"
@@ -251,8 +343,9 @@ def bench(root: Path, args, text: str) -> dict:
                     }
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
     return results
 
 
@@ -266,13 +359,19 @@ def main() -> None:
     ap.add_argument("--renders", type=int, default=3, help="fresh contexts per first-render figure")
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout to serve")
     ap.add_argument("--compare", type=Path, default=None, help="another checkout, measured in the same run")
+    ap.add_argument("--url", action="append", default=[], help="measure a running server (repeatable), not --root")
+    ap.add_argument("--no-play", dest="play", action="store_false", help="skip the 3 s of play at 10 steps/s")
+    ap.add_argument("--render-only", action="store_true", help="first renders (and play) only, no Next clicks")
     args = ap.parse_args()
     if args.clicks >= args.tokens:
         raise SystemExit("--clicks must be smaller than --tokens")
     text = "+".join(f"w{i % 11}" for i in range(args.tokens))  # '+' is a space in a query string
-    runs = [bench(args.root, args, text)]
-    if args.compare is not None:
-        runs.append(bench(args.compare, args, text))
+    if args.url:
+        runs = [bench(args.root, args, text, url.rstrip("/")) for url in args.url]
+    else:
+        runs = [bench(args.root, args, text)]
+        if args.compare is not None:
+            runs.append(bench(args.compare, args, text))
     head = {
         "bench": "explorer_next_click_browser",
         "tokens": args.tokens,
@@ -287,9 +386,15 @@ def main() -> None:
         ratios = {
             k: round(mine[k]["median_ms"] / other[k]["median_ms"], 3)
             for k in mine
-            if isinstance(mine[k], dict) and k in other
+            if isinstance(mine[k], dict) and "median_ms" in mine[k] and k in other
         }
-        ratios.update({k: round(mine[k] / other[k], 3) for k in mine if k.startswith("first_render") and other.get(k)})
+        ratios.update(
+            {
+                k: round(mine[k] / other[k], 3)
+                for k in mine
+                if k.endswith("_s") and k.startswith("first_render") and other.get(k)
+            }
+        )
         print(json.dumps({"bench": "ratios (root / compare)", **ratios}))
 
 

@@ -3,7 +3,7 @@ links, the fold, trained weights, downloads and how to read the page."""
 
 import pytest
 
-from tests.app.explorer_page import PAGE, RANDOM, _chart, player
+from tests.app.explorer_page import PAGE, RANDOM, _chart, player, players
 from visualizer.data import encoding
 from visualizer.data.trained_model import TrainedModel
 from visualizer.labs.explorer import explore
@@ -61,7 +61,7 @@ def test_bad_input_shows_a_message(run_page, params, message):
     at = run_page(PAGE, params)
     assert not at.exception
     assert any(message in e.value for e in at.error)
-    assert not at.get("plotly_chart") and not at.get("bidi_component")
+    assert not at.get("plotly_chart") and not players(at)
 
 
 def test_emoji_and_markup_are_shown_literally(run_page):

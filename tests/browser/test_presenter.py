@@ -9,7 +9,7 @@ _SIZES_JS = """() => {
   const p = document.querySelector("[data-testid='stMain'] [data-testid='stMarkdownContainer'] p");
   const ticks = ALL_PLOTS.map(gd => gd.querySelector('.xtick text, .ytick text')).filter(t => t);
   // the explorer's player draws its own chart (SVG in a frameless component, inside its shadow root)
-  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")].find((h) => (h.shadowRoot || h).querySelector('.player'));
   const label = host && (host.shadowRoot || host).querySelector('.chain text');
   const chart = ticks.length ? parseFloat(ticks[0].style.fontSize) : label ? parseFloat(getComputedStyle(label).fontSize) : null;
   return {prose: parseFloat(getComputedStyle(p).fontSize), chart};

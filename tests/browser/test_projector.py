@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ALL_PLOTS, CHARTS, wait_for_page
+from tests.browser.conftest import ALL_PLOTS, CHARTS, next_frame, wait_for_page
 from tests.browser.test_accessibility import axe_violations
 from tools.loadtest import page_names
 
@@ -71,6 +71,32 @@ _EQUATIONS_JS = """() => {
             right: left + Math.min(ink.right, b.right)};
   }));
 }"""
+
+
+# The explorer player's equation panel (MathML in a frameless component): every equation line, and the panel
+# itself, as wide as their box or narrower (nothing cut at the right edge, no sideways scrolling).
+_PLAYER_EQUATIONS_JS = """() => {
+  const host = [...document.querySelectorAll("[data-testid='stBidiComponentIsolated']")]
+    .find((h) => (h.shadowRoot || h).querySelector('.player .panel'));
+  if (!host) return null;
+  const root = host.shadowRoot || host;
+  const stacked = root.querySelector('.stacked');
+  if (stacked && !stacked.hidden) stacked.open = true;  // the stacked form too
+  const panel = root.querySelector('.panel');
+  const lines = [...root.querySelectorAll('.eq math, .eq-stacked math')].filter(m => m.getBoundingClientRect().width);
+  const cut = lines.filter(m => m.scrollWidth > m.clientWidth + 1)
+    .map(m => `${(m.textContent || '').replace(/\\s+/g, '').slice(0, 30)}: ${m.scrollWidth} > ${m.clientWidth}`);
+  if (panel.scrollWidth > panel.clientWidth + 1) cut.push(`panel: ${panel.scrollWidth} > ${panel.clientWidth}`);
+  return {lines: lines.length, cut};
+}"""
+
+
+def _player_equations(page) -> dict | None:
+    """The player's equation lines once the stacked form (if offered) is open and fitted (None: no player)."""
+    if page.evaluate(_PLAYER_EQUATIONS_JS) is None:
+        return None
+    next_frame(page)  # opening the stacked form fits its equations on its toggle event
+    return page.evaluate(_PLAYER_EQUATIONS_JS)
 
 
 def _open(page, url: str) -> None:
@@ -134,6 +160,11 @@ def test_at_1280x720_everything_fits_and_nothing_is_cut(page, app_url, name, pre
     assert page.evaluate(_VALUES_ON_THUMBS_JS) == [], "a slider's value sits on its thumb"
     if lesson:  # the panel's page is another one: the rest was checked without it
         return
+    eqs = _player_equations(page)
+    if name == "Explorer":
+        assert eqs is not None and eqs["lines"] >= 3, eqs  # the default view's h_1 with its numbers
+    if eqs is not None:
+        assert eqs["cut"] == [], f"the player's equations run out of the panel: {eqs['cut']}"
     boxes = page.evaluate(_BOXES_JS)
     if name in NO_CHART_UNTIL_ACTION:  # a chart before the action (Train's truncated-BPTT picture) is not the main one
         boxes = [b for b in boxes if b["what"] != "main figure"]

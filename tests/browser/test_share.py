@@ -16,8 +16,7 @@ def test_home_link_reopens_the_view(page, app_url):
     """The sequence in the link is the one the example figure reads."""
     page.goto(f"{app_url}/?text=cats+chase+mice")
     wait_for_app(page)
-    heat = page.locator(".js-plotly-plot").nth(1)
-    expect(heat).to_contain_text("mice", timeout=30_000)
+    expect(page.locator(".player.heat-only svg.heat")).to_contain_text("“mice”", timeout=30_000)
     expect(page.get_by_text("could not be used")).to_have_count(0)
 
 
@@ -42,14 +41,14 @@ def test_link_written_back_reopens_same_view(page, app_url, context):
     other = context.new_page()
     other.goto(page.url)
     wait_for_app(other)
-    expect(other.locator(".js-plotly-plot").nth(1)).to_contain_text("four", timeout=30_000)
+    expect(other.locator(".player.compact svg.chain")).to_contain_text("“four”", timeout=30_000)
 
 
 def test_presenter_mode_and_hidden_sidebar(page, app_url):
     """present=1 drops the header; hide=sidebar removes the sidebar for a classroom link."""
     page.goto(f"{app_url}/?present=1&hide=sidebar")
     wait_for_app(page)
-    expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".player svg.chain").first).to_be_visible(timeout=30_000)
     expect(page.locator("header[data-testid='stHeader']")).to_be_hidden()
     expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     assert float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")) >= 40
@@ -102,6 +101,34 @@ def test_gradients_link_restores_regime(page, app_url):
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("slider", name="Scale of W_hh")).to_have_value("0.5", timeout=30_000)
     expect(sidebar).to_contain_text("Activation f")
-    expect(sidebar).to_contain_text("sigmoid")  # the activation box shows the link's choice
+    activation = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Activation f").locator("input")
+    expect(activation).to_have_value(re.compile("sigmoid"))  # the activation box shows the link's choice
     expect(sidebar.get_by_role("switch", name="Clip the gradient by norm")).to_be_checked()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
+
+
+def test_share_panel_gives_a_copyable_link(browser, app_url):
+    """The share panel shows this view's link in a read-only box; Copy puts exactly that link on the clipboard,
+    and the link opens the same view in a new tab."""
+    ctx = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    try:
+        tab = ctx.new_page()
+        tab.goto(f"{app_url}/Explorer?text=red+green+blue+gold&step=3")
+        wait_for_app(tab)
+        tab.get_by_text("Share & present", exact=False).click()
+        box = tab.get_by_role("textbox", name="Link to this view")
+        expect(box).to_be_visible(timeout=30_000)
+        expect(box).to_have_attribute("readonly", "")
+        link = box.input_value()
+        assert link.startswith(f"{app_url}/Explorer?") and "text=red" in link and "step=3" in link
+        tab.get_by_role("button", name="Copy: Link to this view").click()
+        expect(tab.get_by_text("Copied to the clipboard.")).to_be_visible()
+        assert tab.evaluate("() => navigator.clipboard.readText()") == link
+        other = ctx.new_page()
+        other.goto(link)
+        wait_for_app(other)
+        expect(other.locator(".player .sentence")).to_contain_text("Step 3 of 4", timeout=30_000)
+    finally:
+        ctx.close()

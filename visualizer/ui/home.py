@@ -11,14 +11,12 @@ from visualizer.labs.explorer import explore as unroll_maths
 from visualizer.labs.explorer.explore import Unroll
 from visualizer.labs.gradients.inputs import trained_vanilla
 from visualizer.pages import PAGES
-from visualizer.plots import figures
 from visualizer.plots import player as player_payload
 from visualizer.ui import controls, player
 from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current, presenting
 from visualizer.ui.compute import CACHE, unroll, weights_fingerprint
 from visualizer.ui.links import page_link
-from visualizer.ui.show import show_fig
 from visualizer.ui.text import md_escape, show_error
 
 # Home's random-weights example is a small untrained word-level RNN, whatever the other pages use.
@@ -93,8 +91,8 @@ def example() -> TrainedModel | None:
     if result is not None:
         with right:
             st.subheader("The same cell, unrolled over your words")
-            _chain(result)
-        _heatmap(result)
+            data = _chain(result)
+            _heatmap(data)
     return model
 
 
@@ -132,27 +130,22 @@ def _payload_cached(key: str, present: bool, _result: Unroll) -> dict:
     return player_payload.payload(full, present=present)
 
 
-def _chain(result: Unroll) -> None:
-    """The explorer's player, compact: the chain over every word read and the hidden state over time."""
+def _chain(result: Unroll) -> dict:
+    """The explorer's player, compact: the chain over every word read. Returns its payload."""
     key = repr((result.enc.tokens, weights_fingerprint(result.params)))
+    data = _payload_cached(key, presenting(), result)
     with st.container(key="main_figure"):  # what a projector must show whole (tests/browser/test_projector.py)
-        player.show(_payload_cached(key, presenting(), result), key="home_player", compact=True)
+        player.show(data, key="home_player", compact=True)
+    return data
 
 
-def _heatmap(result: Unroll) -> None:
-    enc, trace = result.enc, result.trace
-    show_fig(
-        figures.hidden_heatmap(
-            trace.hs[1:],
-            enc.tokens,
-            step=len(enc.tokens),
-            title="Hidden state over time: each column is h_t after reading that word",
-        ),
-        key="home_heatmap",
-    )
+def _heatmap(data: dict) -> None:
+    """The hidden state over time under the chain, on the chain's step (drawn by the player: no chart library)."""
+    player.show_heat(data, key="home_heat")
     st.caption(
-        "How to read this: each column is the memory after that word; red is positive, blue negative. "
-        "Columns change because each new word is mixed with everything remembered so far."
+        "How to read the heatmap: each column is h_t, the memory after that word (one row per hidden unit; hover "
+        "a cell for its value); red is positive, blue negative. It follows the chain's step. Columns change "
+        "because each new word is mixed with everything remembered so far."
     )
 
 

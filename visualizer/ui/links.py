@@ -6,6 +6,8 @@ st.navigation; a link then shows as plain text (or not at all), instead of faili
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -26,8 +28,17 @@ def page_link(page: Page, label: str, *, icon: str | None = None, where=None, **
 
 def page_url(page: Page) -> str:
     """The address of `page` on the server this session came from ('' when unknown, as under AppTest)."""
-    here = st.context.url or ""
-    return f"{here.rsplit('/', 1)[0]}/{page.url_path}" if here else ""
+    return page_address(st.context.url or "", page.url_path)
+
+
+def page_address(here: str, url_path: str) -> str:
+    """The page `url_path` beside the address `here` (its last path segment replaced; query and fragment dropped).
+    Home's address may have no path at all ('http://host:8501'): the server's root then."""
+    if not here:
+        return ""
+    parts = urlsplit(here)
+    head = parts.path.rsplit("/", 1)[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{head}/{url_path}", "", ""))
 
 
 def site_map() -> None:

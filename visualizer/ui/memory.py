@@ -173,18 +173,48 @@ def memory_section(model: trained_model.TrainedModel | None, *, key: str) -> Non
 
 
 def compact_proof(model: trained_model.TrainedModel) -> None:
-    """Home's short version: the two numbers, then one held-out contrast pair side by side."""
+    """Home's short version: the two numbers, then one held-out contrast pair side by side (as a table of text
+    bars: Home loads no chart library; the Train page draws the same numbers as a chart)."""
     proof_metrics(model)
     pair = proof.pairs()[0]
     c = contrast_cached(model_key(model), 0, model)
     st.markdown(f"**A:** {md_escape(pair.prompt_a)} …  \n**B:** {md_escape(pair.prompt_b)} …")
-    st.altair_chart(_contrast_chart(c, pair), width="content")
+    st.markdown(contrast_table(c, pair))
     st.caption(
-        "How to read this: P(next word) after each prompt; orange is the right language. The prompts end with "
-        "the same words, so a model without memory (a bigram reads only the last word) gives both the same "
-        "answer. The Train page measures this on every held-out pair and shows which earlier words the "
-        "network used."
+        "How to read this: P(next word) after each prompt, as a number and a bar (a full bar is 1); ✓ marks the "
+        "right language. The prompts end with the same words, so a model without memory (a bigram reads only the "
+        "last word) gives both the same answer. The Train page measures this on every held-out pair and shows "
+        "which earlier words the network used."
     )
+
+
+BAR_CELLS = 10  # a probability of 1 fills ten character cells
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def text_bar(p: float) -> str:
+    """p in [0, 1] as a bar of block characters, BAR_CELLS wide at p = 1, to an eighth of a cell."""
+    eighths = round(min(1.0, max(0.0, float(p))) * BAR_CELLS * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def _bar_cell(p: float) -> str:
+    bar = text_bar(p)
+    return (f"`{bar}` " if bar else "") + f"{p:.2f}"  # an empty code span would show its backticks
+
+
+def contrast_table(c: proof.Contrast, pair: memory.ContrastPair) -> str:
+    """The contrast pair as a Markdown table: one row per candidate; P(candidate) after A, after B and by the
+    bigram, each with a text bar; ✓ on the right answer after each prompt."""
+    cols = [("network after A", c.network_a, pair.answer_a), ("network after B", c.network_b, pair.answer_b)]
+    cols.append(("bigram, after A or B", c.bigram, ""))
+    head = "| next word | " + " | ".join(name for name, _, _ in cols) + " |"
+    rows = [head, "|---|" + "---|" * len(cols)]
+    for i, cand in enumerate(c.candidates):
+        cells = [_bar_cell(float(ps[i])) + (" ✓" if cand == right else "") for _, ps, right in cols]
+        rows.append(f"| {md_escape(cand)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def _contrast_chart(c: proof.Contrast, pair: memory.ContrastPair):

@@ -34,6 +34,17 @@ def reported_position(value: Any, T: int) -> tuple[int, str] | None:
     return max(1, min(T, step)), phase
 
 
+# What a heat-only player reads of the payload (the rest, the steps' sentences and equations, stays out of it).
+_HEAT_ONLY_KEYS = ("id", "T", "cell", "tokens", "heat", "labels", "fold", "present")
+
+
+def show_heat(data: dict[str, Any], *, key: str) -> None:
+    """The hidden-state heatmap alone (Home, under its compact chain): an SVG drawn by the player, which follows
+    the compact chain's step in the browser (the chain announces each step; same run id). No chart library."""
+    slim = {k: data[k] for k in _HEAT_ONLY_KEYS}
+    _component(key=key, data={**slim, "step": data["T"], "phase": "forward", "heat_only": True, "fold_open": False})
+
+
 def show(data: dict[str, Any], *, key: str, compact: bool = False, fold_open: bool = False) -> None:
     """Mount the player with the run's payload (visualizer.plots.player.payload).
 

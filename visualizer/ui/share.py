@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from visualizer import export
@@ -11,14 +13,29 @@ from visualizer.ui.links import page_url
 
 HIDEABLE = ("text", "mode", "repr", "hidden", "act", "scale", "seed", "sidebar")
 
+# The link in a read-only box with a Copy button: a frameless components-v2 element (st.code would pull Streamlit's
+# ~1.5 MB syntax-highlighter chunk into every page for one line of plain text).
+_HERE = Path(__file__).parent / "components" / "copy_link"
+_copy_link = st.components.v2.component(
+    "rnnvis.copy_link",
+    html="",
+    css=(_HERE / "copy_link.css").read_text(encoding="utf-8"),
+    js=(_HERE / "copy_link.js").read_text(encoding="utf-8"),
+)
+
+
+def copy_link(url: str, *, label: str, key: str) -> None:
+    """`url` in a read-only box with a Copy button (the text is set as the box's value, never as HTML)."""
+    _copy_link(key=key, data={"url": url, "label": label, "button": "Copy", "copied": "Copied to the clipboard."})
+
 
 def share_panel(page: Page) -> None:
     """The link that reopens this page (its address, from the page table, plus the non-default settings),
     presenter mode, the figure format, and a classroom link that hides chosen controls."""
     base = page_url(page)
     with st.sidebar.expander("🔗 Share & present", expanded=False):
-        st.caption("Copy this link (the copy button is at its right): it reopens exactly this view.")
-        st.code(export.share_url(base, current().as_dict()), language=None, wrap_lines=True)
+        st.caption("Copy this link: it reopens exactly this view.")
+        copy_link(export.share_url(base, current().as_dict()), label="Link to this view", key="share_link")
         control("present", st.toggle, "Presenter mode (large fonts, no chrome)")
         control("figure_format", st.radio, "Figure download format", options=["png", "svg"], horizontal=True)
         chosen = st.multiselect(
@@ -29,4 +46,4 @@ def share_panel(page: Page) -> None:
         )
         if chosen:
             classroom = current().changed(hide=",".join(chosen))
-            st.code(export.share_url(base, classroom.as_dict()), language=None, wrap_lines=True)
+            copy_link(export.share_url(base, classroom.as_dict()), label="Classroom link", key="share_classroom")

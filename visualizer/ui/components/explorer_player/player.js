@@ -26,6 +26,64 @@ function colour(v) {
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
 
+// An equation wider than its box (a wide matrix at 1280×720): first broken before each top-level "=" after the
+// first (one equality per line, the later lines starting with "="), then any line still too wide is set in a
+// smaller font so that it fits. Nothing is cut and nothing scrolls sideways. Stepping keeps a node's equations
+// in the same shape, so the last fit (memo) is applied without measuring and only checked (one layout).
+const MATH_NS = "http://www.w3.org/1998/Math/MathML";
+
+function splitEquation(m) {
+  const row = m.firstElementChild;
+  if (!row || m.dataset.split) return;
+  const kids = [...row.children];
+  const cuts = kids.flatMap((k, i) => (i > 0 && k.localName === "mo" && k.textContent.trim() === "=" ? [i] : []));
+  if (cuts.length < 2) return;
+  let after = m;
+  cuts.slice(1).forEach((from, j) => {
+    const line = document.createElementNS(MATH_NS, "math");
+    line.setAttribute("display", "block");
+    line.classList.add("cont");
+    line.dataset.split = "1";
+    const r = document.createElementNS(MATH_NS, "mrow");
+    r.append(...kids.slice(from, cuts[j + 2] ?? kids.length));
+    line.append(r);
+    after.after(line);
+    after = line;
+  });
+  m.dataset.split = "1";
+}
+
+function fitEquations(box, memo = null) {
+  const first = [...box.querySelectorAll("math")];
+  if (memo && memo.n === first.length) {
+    first.forEach((m, i) => memo.split[i] && splitEquation(m));
+    const all = [...box.querySelectorAll("math")];
+    if (all.length === memo.sizes.length) {
+      all.forEach((m, i) => (m.style.fontSize = memo.sizes[i]));
+      if (!all.some((m) => m.scrollWidth > memo.avail + 0.5)) return memo;
+    }
+  }
+  const avail = box.clientWidth;
+  if (!avail) return null; // folded away: fitted when opened
+  const wide = (m) => m.scrollWidth > avail + 0.5;
+  for (const m of [...box.querySelectorAll("math")]) {
+    m.style.fontSize = "";
+    if (wide(m)) splitEquation(m);
+  }
+  // A matrix's rules and gaps do not all scale with the font: shrink again while a line is still too wide.
+  let todo = [...box.querySelectorAll("math")].filter(wide);
+  for (let pass = 0; pass < 4 && todo.length; pass++) {
+    const widths = todo.map((m) => m.scrollWidth); // one layout for every line
+    todo.forEach((m, i) => {
+      const now = parseFloat(m.style.fontSize) || 1;
+      m.style.fontSize = `${(Math.floor(((now * avail) / widths[i]) * 100) / 100).toFixed(2)}em`;
+    });
+    todo = todo.filter(wide);
+  }
+  const all = [...box.querySelectorAll("math")];
+  return { n: first.length, split: first.map((m) => !!m.dataset.split), sizes: all.map((m) => m.style.fontSize), avail };
+}
+
 function skeleton(root) {
   root.innerHTML = `
   <div class="player" tabindex="-1">
@@ -100,19 +158,26 @@ class Player {
       const b = e.target.closest("[data-node]");
       if (b) this.pick(b.dataset.node);
     });
+    this.q(".stacked").addEventListener("toggle", () => this.fitPanel());
     this.q(".fold-bar").addEventListener("click", (e) => {
       const b = e.target.closest("[data-fold]");
       if (b) this.foldMove(b.dataset.fold);
     });
     this.onKey = (e) => this.key(e);
     document.addEventListener("keydown", this.onKey);
-    this.onResize = () => this.draw();
+    this.onResize = () => {
+      this.fitMemo = {}; // the panel's width changed: measure the equations again
+      this.draw();
+    };
+    this.onStep = (e) => this.follow(e.detail);
+    document.addEventListener("rnnvis-step", this.onStep);
     window.addEventListener("resize", this.onResize);
   }
 
   destroy() {
     document.removeEventListener("keydown", this.onKey);
     window.removeEventListener("resize", this.onResize);
+    document.removeEventListener("rnnvis-step", this.onStep);
     this.stop();
     clearInterval(this.foldTimer);
     clearTimeout(this.reportTimer);
@@ -126,6 +191,7 @@ class Player {
     const L = data.labels;
     this.q(".player").classList.toggle("present", !!data.present);
     this.q(".player").classList.toggle("compact", !!data.compact);
+    this.q(".player").classList.toggle("heat-only", !!data.heat_only);
     for (const b of this.root.querySelectorAll(".phase")) b.textContent = L[b.dataset.phase];
     const titles = { first: L.first, back: L.back, play: L.play, next: L.next, last: L.last };
     for (const b of this.root.querySelectorAll(".move")) {
@@ -222,7 +288,7 @@ class Player {
 
   // The address bar follows at once; the server hears of the step once the student pauses.
   moved() {
-    if (this.d.compact) return; // Home's chain: its steps are its own, not the page's address
+    if (this.d.compact) return this.announce(); // Home's chain: its steps are its own, not the page's address
     const url = new URL(window.location.href);
     if (this.t === 1) url.searchParams.delete("step");
     else url.searchParams.set("step", String(this.t));
@@ -253,7 +319,7 @@ class Player {
   }
 
   key(e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !this.d || this.d.heat_only) return;
     const el = e.composedPath()[0];
     const tag = el && el.tagName ? el.tagName.toLowerCase() : "";
     if (["input", "textarea", "select"].includes(tag) && !(el.classList && el.classList.contains("scrub"))) return;
@@ -349,10 +415,23 @@ class Player {
 
   draw() {
     if (!this.d) return;
+    if (this.d.heat_only) return this.drawHeat();
     this.drawBar();
     this.drawChain();
     if (this.d.compact) return; // Home's chain: the chain only
     this.drawPanel();
+    this.drawHeat();
+  }
+
+  // Home: the heatmap is a second, heat-only player under the compact chain (the chain alone fits a projector's
+  // screen), on the chain's step: the chain announces each step on the document, the heatmap follows.
+  announce() {
+    document.dispatchEvent(new CustomEvent("rnnvis-step", { detail: { run: this.d.id, t: this.t } }));
+  }
+
+  follow({ run, t }) {
+    if (!this.d || !this.d.heat_only || run !== this.d.id) return;
+    this.t = clamp(t, 1, this.d.T);
     this.drawHeat();
   }
 
@@ -618,6 +697,14 @@ class Player {
     const stacked = this.q(".stacked");
     stacked.hidden = d.cell !== "rnn" || back || this.node !== "h" || !!d.deep;
     if (!stacked.hidden) this.q(".eq-stacked").innerHTML = (s.eq.stacked || []).join("");
+    this.fitPanel();
+  }
+
+  fitPanel() {
+    const key = `${this.phase}|${this.node}|${this.d.id}`;
+    this.fitMemo = this.fitMemo || {};
+    this.fitMemo[key] = fitEquations(this.q(".eq"), this.fitMemo[key]);
+    if (this.q(".stacked").open) fitEquations(this.q(".eq-stacked"));
   }
 
   gateBars(g) {
