@@ -43,3 +43,10 @@ def test_no_serious_accessibility_violations(page, app_url, name):
 
 
 # Presenter mode is checked by axe where a projector shows it, at 1280×720: tests/browser/test_projector.py.
+
+
+def test_the_lesson_panel_has_no_serious_accessibility_violation(page, app_url):
+    """With a lesson stop open (its panel, shortcut labels and question in the sidebar), axe finds nothing serious."""
+    page.goto(f"{app_url}/?lesson=1")
+    wait_for_page(page)
+    assert axe_violations(page) == []

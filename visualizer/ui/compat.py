@@ -69,6 +69,8 @@ WRAPPING_TEXT = ", ".join(
 # The label of a control shown disabled (it does not apply here; its help says why) stays readable: Streamlit
 # fades it to 40 % of the text colour (1.9:1 on white), below WCAG AA's 4.5:1; 70 % gives 6.2:1.
 DISABLED_LABEL = "rgba(17, 17, 17, 0.7)"
+# A button's keyboard-shortcut label (the lesson's "PageDown" on Next) is drawn at 60 % opacity: white on the
+# primary orange then falls below WCAG AA; at full opacity it is the button's own text colour (4.9:1).
 
 # Always: a long equation scrolls sideways inside its box instead of running out of it (nothing is
 # hidden), and metric labels and the labels of controls wrap instead of being cut ("…").
@@ -81,6 +83,7 @@ h1 {{font-size: 2.2rem !important; padding: 0.25rem 0 0.5rem !important;}}
 {WRAPPING_TEXT} {{white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere;}}
 {testid("stWidgetLabel")}[disabled] p {{color: {DISABLED_LABEL} !important;}}
+button:not(:disabled) kbd {{opacity: 1 !important;}}
 </style>"""
 # Presenter mode: prose 20 px (charts scale with it, see show_fig), headings and padding compact so a
 # page still fits 1280x720 (the gap between blocks stays 16 px, as in normal mode, not 1rem = 20 px),
