@@ -534,12 +534,16 @@ class Player {
       }
       parts.push(`</g>`);
     }
-    svg.setAttribute("viewBox", `0 0 ${x0 + W * COL_W + 4} ${height}`);
-    svg.setAttribute("width", String(x0 + W * COL_W + 4));
+    this.finishChain(svg, parts, x0 + W * COL_W + 4, height, back);
+  }
+
+  // The chain's SVG drawn at its size, and the sentence under it: the total loss (backward) or the running sum.
+  finishChain(svg, parts, width, height, back) {
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height));
     svg.innerHTML = parts.join("");
-    const s = this.step();
-    this.q(".loss-sum").textContent = back ? `Total L = ${fmt(d.total_loss, 3)}.` : s.loss_sum + ".";
+    this.q(".loss-sum").textContent = back ? `Total L = ${fmt(this.d.total_loss, 3)}.` : this.step().loss_sum + ".";
   }
 
   // ------------------------------------------------------------------ a stacked / bidirectional network
@@ -648,12 +652,7 @@ class Player {
       }
       parts.push(`</g>`);
     }
-    svg.setAttribute("viewBox", `0 0 ${x0 + W * COL_W + 4} ${height}`);
-    svg.setAttribute("width", String(x0 + W * COL_W + 4));
-    svg.setAttribute("height", String(height));
-    svg.innerHTML = parts.join("");
-    const s = this.step();
-    this.q(".loss-sum").textContent = back ? `Total L = ${fmt(d.total_loss, 3)}.` : s.loss_sum + ".";
+    this.finishChain(svg, parts, x0 + W * COL_W + 4, height, back);
   }
 
   // The backward pass of a deep network: ‖∂L/∂h_t^[l]‖ of every row at this step, each row's running
