@@ -116,7 +116,10 @@ def test_depth_chart_and_code_panel(page, app_url, tmp_path):
     expect(main).to_contain_text("Layer 3 ← is 0 before t = T")
 
     toggle = page.locator("[data-testid='stSidebar'] label").filter(has_text="Bidirectional (depth chart)")
-    after_run(page, lambda: toggle.click())
+    page.mouse.move(0, 0)  # leave the chart's hover label
+    toggle.scroll_into_view_if_needed()
+    expect(toggle).to_be_visible()
+    after_run(page, lambda: toggle.click(), timeout=60_000)
     expect(chart).not_to_contain_text("layer 3 ←")
     expect(chart).to_contain_text("layer 3")
     expect(page).not_to_have_url(re.compile(r"gbidir=1"))
