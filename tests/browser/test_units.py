@@ -65,6 +65,6 @@ def test_clicking_an_output_of_the_chain_explains_it(page, app_url):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     expect(page.locator(".hoverlayer .hovertext").first).to_contain_text("output 5 predicts")
-    after_run(page, lambda: page.mouse.click(x, y))
+    after_run(page, lambda: page.mouse.click(x, y), timeout=60_000)
     assert page.evaluate(ATTR_TITLE).startswith("What counted for output 5:")
     assert "aout=5" in page.url
