@@ -4,6 +4,7 @@ No server here, except the one test marked slow (3 real sessions against the Hom
 """
 
 import asyncio
+import concurrent.futures
 import math
 import urllib.parse
 
@@ -292,7 +293,10 @@ def test_log_errors_picks_distinct_exception_lines():
 @pytest.mark.slow
 def test_three_real_sessions_against_home():
     args = lt.parse_args(["--sessions", "3", "--steps", "2", "--think", "0.1"])
-    row = lt.measure("Home", 3, args, "")
+    # The tool owns its event loop (asyncio.run). In the opt-in tier a browser test may have run first on this
+    # worker, and Playwright's sync API leaves a loop running in the main thread: measure in a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        row = pool.submit(lt.measure, "Home", 3, args, "").result()
     assert row["errors"] == 0, row.get("first_error")
     assert row["isolation_violations"] == 0 and row["interactions"] == 6
     assert row["p95_ms"] > 0 and row["peak_rss_mb"] > 30
