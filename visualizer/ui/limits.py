@@ -7,6 +7,7 @@ st.fragment that reruns every LIMITS_RUN_EVERY seconds while training, like the 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -29,7 +30,7 @@ LIMITS_CHUNK_SECONDS = 0.6  # wall time spent training in one chunk (three cells
 # (the task line folds into an expander there, so they still fit 1280x720 under the controls).
 SWEEP_HEIGHT, SWEEP_HEIGHT_PRESENTING = 250, 270
 SWEEP_PATH = ASSETS / "models" / longlag.SWEEP_FILE
-_RACE, _RUNNING, _MSG = "lim_race", "lim_running", "lim_msg"
+_RACE, _RUNNING, _MSG, _LOCK = "lim_race", "lim_running", "lim_msg", "lim_lock"
 EXPECT = (
     "Press **Train** to race a vanilla RNN, an LSTM and a GRU on the same sequences. At the default lag (60) "
     "the two gated cells solve the task within a few hundred steps; the vanilla RNN stays near chance."
@@ -66,13 +67,22 @@ def _start(cfg: longlag.LagConfig) -> None:
     ss[_RACE], ss[_RUNNING] = race, not race.done
 
 
+def _race_lock() -> threading.Lock:
+    """The session's lock around a training step: a chunk may still be training in a fragment run when Stop's
+    run starts (Streamlit does not interrupt plain Python), so Stop takes the lock and the chunk checks the flag
+    before every step."""
+    return st.session_state.setdefault(_LOCK, threading.Lock())
+
+
 def _stop() -> None:
-    st.session_state[_RUNNING] = False
+    with _race_lock():
+        st.session_state[_RUNNING] = False
 
 
 def _reset() -> None:
-    for key in (_RACE, _RUNNING):
-        st.session_state.pop(key, None)
+    with _race_lock():
+        for key in (_RACE, _RUNNING):
+            st.session_state.pop(key, None)
 
 
 def controls() -> bool:
@@ -160,16 +170,20 @@ def _race_panel() -> None:
             st.caption(EXPECT)
         return
     if not ss.get(_RUNNING):
-        _race_view(race)
+        with _race_lock():  # a stopped chunk finishes its step first: the picture is the final one
+            _race_view(race)
         return
     # Draw first, then train: what is on screen was sent in this run, so Streamlit does not grey it out as
     # stale while the chunk trains (the picture trails the model by one chunk).
     cfg = race.config
     st.progress(race.step_count / cfg.steps, text=f"Training: step {race.step_count:,} of {cfg.steps:,}")
     _race_view(race)
-    t0 = time.perf_counter()
+    t0, lock = time.perf_counter(), _race_lock()
     while not race.done and time.perf_counter() - t0 < LIMITS_CHUNK_SECONDS:
-        race.advance(1)
+        with lock:
+            if not ss.get(_RUNNING):  # Stop pressed while this chunk trained: not one step more
+                return
+            race.advance(1)
     if race.done:
         ss[_RUNNING] = False
         st.rerun()  # the whole page: the final picture, the buttons, the sweep's live point
