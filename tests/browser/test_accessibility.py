@@ -35,14 +35,17 @@ def open_page(page, app_url: str, name: str) -> None:
     wait_for_page(page)
 
 
+@pytest.mark.slow  # `make test` runs axe on every page where the projector test opens it (1280×720, both modes)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(page, app_url, name):
-    """axe-core finds no serious or critical violation (contrast, headings, labels, names) on the page."""
+    """axe-core finds no serious or critical violation (contrast, headings, labels, names) on the page, opened
+    in a tall window (everything on screen at once)."""
     open_page(page, app_url, name)
     assert axe_violations(page) == []
 
 
-# Presenter mode is checked by axe where a projector shows it, at 1280×720: tests/browser/test_projector.py.
+# Every page, in normal and presenter mode, is checked by axe where a projector shows it, at 1280×720:
+# tests/browser/test_projector.py.
 
 
 def test_the_lesson_panel_has_no_serious_accessibility_violation(page, app_url):

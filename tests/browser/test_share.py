@@ -10,6 +10,9 @@ from tests.browser.conftest import wait_for_app
 from visualizer.pages import PAGES
 
 PAGE_PATHS = [page.url_path for page in PAGES]
+# In `make test` on three pages (every page's notice is an AppTest: tests/app/test_fuzz_pages.py); every page in
+# the opt-in tier, which CI also runs.
+BAD_LINK_PAGES = {"", "Explorer", "Gradients"}
 
 
 def test_home_link_reopens_the_view(page, app_url):
@@ -20,7 +23,9 @@ def test_home_link_reopens_the_view(page, app_url):
     expect(page.get_by_text("could not be used")).to_have_count(0)
 
 
-@pytest.mark.parametrize("path", PAGE_PATHS)
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, marks=() if p in BAD_LINK_PAGES else (pytest.mark.slow,)) for p in PAGE_PATHS]
+)
 def test_bad_link_shows_notice_not_traceback(page, app_url, path):
     """Malformed parameters fall back to the defaults with a visible notice on every page."""
     page.goto(f"{app_url}/{path}?hidden=abc&act=cube&step=-4&zzz=%3Cscript%3E")
