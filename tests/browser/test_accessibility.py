@@ -48,6 +48,7 @@ def test_no_serious_accessibility_violations(page, app_url, name):
 # tests/browser/test_projector.py.
 
 
+@pytest.mark.slow  # `make test`: axe on the lesson panel in presenter mode at 1280×720 (test_projector.py)
 def test_the_lesson_panel_has_no_serious_accessibility_violation(page, app_url):
     """With a lesson stop open (its panel, shortcut labels and question in the sidebar), axe finds nothing serious."""
     page.goto(f"{app_url}/?lesson=1")

@@ -60,6 +60,7 @@ def test_sessions_spread_over_replicas_and_stay_isolated(balancer):
         assert seen == {i}
 
 
+@pytest.mark.slow  # the replicas and their isolation are checked in `make test` above; the browser pass in the opt-in tier
 def test_browser_page_through_the_balancer(page, balancer):
     """A page opens through nginx, keeps one replica for its requests, and gets its JavaScript gzip'ed; the
     explorer's player draws and steps with nothing more to fetch."""

@@ -68,7 +68,8 @@ def _shows_nothing_after(page, k: int, tokens: list[str]) -> None:
 
 def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url, screenshot):
     """After k presses of → the sentence reads "Step k+1 of N: …", every view shows that step and nothing later;
-    ← Home End move too; the address bar follows and a reload of the copied link opens at that step."""
+    ← Home End move too; the address bar follows and a reload of the copied link opens at that step; Play then
+    runs to the last step and stops there."""
     _open(page, f"{app_url}/Explorer?{RANDOM}")
     tokens = TEXT.split()
     assert _sentence(page).startswith("Step 1 of 5: the network reads x_1 = “the”")
@@ -98,6 +99,9 @@ def test_keys_step_the_player_and_the_future_stays_hidden(page, app_url, screens
     expect(page.locator(".player .sentence")).to_contain_text("Step 3 of 5", timeout=30_000)
     _shows_nothing_after(page, 3, tokens)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    page.get_by_role("button", name="Play (Space)").click()  # Play runs to the end and stops there
+    expect(page.locator(".player .sentence")).to_contain_text("Step 5 of 5", timeout=10_000)
+    expect(page.get_by_role("button", name="Play (Space)")).to_be_visible()
 
 
 def test_click_a_column_and_a_node_opens_its_computation_with_the_library_numbers(page, app_url):
@@ -163,13 +167,6 @@ def test_ten_next_clicks_cost_the_server_nothing(page, app_url):
     next_frame(page)
     during = [t for t in frames if t >= start]
     assert len(during) <= 3, len(during)
-
-
-def test_space_plays_and_pauses(page, app_url):
-    _open(page, f"{app_url}/Explorer?{RANDOM}")
-    page.get_by_role("button", name="Play (Space)").click()
-    expect(page.locator(".player .sentence")).to_contain_text("Step 5 of 5", timeout=10_000)  # plays to the end
-    expect(page.get_by_role("button", name="Play (Space)")).to_be_visible()  # and stops there
 
 
 def test_the_app_runs_from_a_fresh_clone(page, tmp_path):
