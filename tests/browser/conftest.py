@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.conftest import ROOT
 
@@ -48,7 +49,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1800}}
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1800}, "reduced_motion": "reduce"}
 
 
 @pytest.fixture(scope="session")
@@ -191,6 +192,21 @@ def _count_requests(request):
     for event in ("requestfinished", "requestfailed"):
         page.on(event, lambda r: inflight.discard(r))
     page.rnnvis_inflight = inflight
+    finished = [0]  # script runs (whole page or fragment) the server said it finished, from its websocket frames
+
+    def frame(payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a forward message: nothing to count
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            finished[0] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    page.rnnvis_finished = finished
     yield
 
 
@@ -220,13 +236,22 @@ def next_frame(page) -> None:
 def after_run(page, action, timeout: float = 30_000) -> None:
     """Do `action()` (a click, a key) that starts a run of the script, and wait until that run has finished and
     the page is drawn: the script state is watched from before the action, so a fast run is not missed."""
+    # A run is seen two ways: the page's script state changes, or the server's websocket says a run finished. Under
+    # load the browser can take both state messages in one batch and never change the attribute, so the second
+    # way is the one that cannot miss.
     page.evaluate(
         """() => { window.__runs = 0;  // any change of the script state (on whichever element holds it): a run began
         new MutationObserver((records) => { window.__runs += records.length; })
           .observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']}); }"""
     )
+    counter = getattr(page, "rnnvis_finished", None)
+    before = counter[0] if counter is not None else 0
     action()
-    page.wait_for_function("() => window.__runs > 0", timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while not (counter is not None and counter[0] > before) and not page.evaluate("() => window.__runs > 0"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no run of the script began within {timeout / 1000:.0f} s of the action")
+        page.wait_for_timeout(50)  # Playwright delivers the websocket events while it waits
     wait_for_page(page, timeout)
 
 
