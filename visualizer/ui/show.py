@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
 from visualizer.nn import rnn
@@ -37,11 +38,30 @@ def show_fig(fig, key: str | None = None, *, spec_key: Hashable | None = None, *
     return st.plotly_chart(shown, width="stretch", config=plotly_config(), key=key, **kwargs)
 
 
+def arrow_bytes(rows: list[dict]) -> bytes:
+    """Rows as Arrow IPC bytes, what Streamlit sends a chart's named dataset as (it takes bytes as they are)."""
+    table = pa.Table.from_pylist(rows)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _with_arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with its named datasets (lists of rows) already in Arrow: Streamlit would build a pandas DataFrame
+    for each, a quarter of a class's Train-page redraws (tools/loadtest.py --trainers 50, profiled)."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {**spec, "datasets": {k: arrow_bytes(v) if isinstance(v, list) else v for k, v in datasets.items()}}
+
+
 def show_chart(chart, where: Any = None) -> None:
     """An Altair chart at full width (in the container `where`, if given); presenter mode scales its fonts."""
     place = where if where is not None else st
     if isinstance(chart, dict):  # a Vega-Lite spec (plots/train_figures: built without Altair on every redraw)
-        place.vega_lite_chart(presenter.scale_vega(chart) if presenting() else chart, width="stretch")
+        spec = presenter.scale_vega(chart) if presenting() else chart
+        place.vega_lite_chart(_with_arrow_datasets(spec), width="stretch")
         return
     place.altair_chart(presenter.scale_altair(chart) if presenting() else chart, width="stretch")
 
