@@ -42,6 +42,11 @@ def _measuring() -> dict[str, Future]:
     return {}
 
 
+def proofs_pending() -> int:
+    """Proofs still being measured on this server (a class that pressed Stop together: up to one per student)."""
+    return sum(not f.done() for f in list(_measuring().values()))
+
+
 def proof_ready(model: trained_model.TrainedModel) -> bool:
     """Start measuring `model`'s proof in the background (once per model); True when it is ready.
 

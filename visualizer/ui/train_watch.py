@@ -13,7 +13,9 @@ from visualizer.ui import memory as memory_views
 from visualizer.ui.binding import control, current
 from visualizer.ui.text import md_escape, show_error
 
-PROOF_POLL_S = 0.7  # seconds between checks while the proof of memory is measured
+PROOF_POLL_S = 0.7  # seconds between checks while the proof of memory is measured (one student) ...
+PROOF_POLL_PER_PENDING = 0.03  # ... plus this per proof still measured: a class of 50 checks every ~2 s
+PROOF_POLL_MAX = 2.5
 
 
 def spike_note(trainer: train.Trainer) -> None:
@@ -67,7 +69,8 @@ def memory_proof() -> None:
         return
     model = trainer.model()
     if not memory_views.proof_ready(model):  # measured in the background: Stop answered at once
-        st.fragment(_await_proof, run_every=PROOF_POLL_S)(model)
+        every = min(PROOF_POLL_MAX, PROOF_POLL_S + PROOF_POLL_PER_PENDING * memory_views.proofs_pending())
+        st.fragment(_await_proof, run_every=every)(model)
         return
     memory_views.memory_section(model, key="train")
 
