@@ -49,7 +49,7 @@ def arrow_bytes(rows: list[dict]) -> bytes:
 
 def _with_arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec with its named datasets (lists of rows) already in Arrow: Streamlit would build a pandas DataFrame
-    for each, a quarter of a class's Train-page redraws (tools/loadtest.py --trainers 50, profiled)."""
+    for each, one of the largest costs of a Train-page redraw in a class (tools/loadtest.py --trainers 50, profiled)."""
     datasets = spec.get("datasets")
     if not datasets:
         return spec
